@@ -1,0 +1,140 @@
+// vmodel_impl.hpp - the one generic C++ wrapper around a Verilated accelerator top.
+//
+// Included only by the per-model shim that the Makefile generates (build/.../<name>_shim.cpp):
+//     #include "V<name>.h"
+//     #include "vmodel_impl.hpp"
+//     NC_VMODEL_DEFINE(<name>, V<name>, "<top>", "<params>")
+// which defines the C symbol `vmodel_class_<name>`. Everything else in cosim/ is C.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+
+#include "verilated.h"
+#include "verilated_fst_c.h"
+
+extern "C" {
+#include "vmodel.h"
+}
+
+// The interface vmodel.cpp sees; one implementation per Verilated class.
+struct VModelIface {
+    virtual ~VModelIface() = default;
+    virtual void set_rst_n(bool v) = 0;
+    virtual void tick() = 0;                // one full clock cycle
+    virtual void step(uint64_t n) = 0;      // n cycles, as tight as possible
+    // One bus handshake. Returns 0 (ok), 1 (bus_err on ack), 2 (no ack within timeout).
+    virtual int access(bool we, uint32_t addr, uint32_t wdata, uint32_t *rdata,
+                       uint32_t timeout) = 0;
+    virtual bool irq() const = 0;
+    virtual uint64_t cycles() const = 0;
+    virtual bool trace_open(const char *path) = 0;
+    virtual void trace_close() = 0;
+    virtual bool tracing() const = 0;
+};
+
+template <class T> class VModelImpl final : public VModelIface {
+  public:
+    VModelImpl() : ctx_(new VerilatedContext), top_(new T(ctx_.get(), "top"))
+    {
+        ctx_->traceEverOn(true);
+        top_->clk = 0;
+        top_->rst_n = 0;
+        top_->bus_req = 0;
+        top_->bus_we = 0;
+        top_->bus_addr = 0;
+        top_->bus_wdata = 0;
+        top_->eval();
+    }
+    ~VModelImpl() override
+    {
+        trace_close();
+        top_->final();
+    }
+    void set_rst_n(bool v) override { top_->rst_n = v; }
+
+    void tick() override
+    {
+        top_->clk = 0;
+        top_->eval();
+        if (on_) tfp_->dump(time_);
+        time_ += 5;
+        top_->clk = 1;
+        top_->eval();
+        if (on_) tfp_->dump(time_);
+        time_ += 5;
+        cycles_++;
+    }
+    void step(uint64_t n) override
+    {
+        if (on_) {
+            for (uint64_t i = 0; i < n; i++) tick();
+            return;
+        }
+        T *t = top_.get();
+        for (uint64_t i = 0; i < n; i++) {
+            t->clk = 0;
+            t->eval();
+            t->clk = 1;
+            t->eval();
+        }
+        cycles_ += n;
+        time_ += 10 * n;
+    }
+    int access(bool we, uint32_t addr, uint32_t wdata, uint32_t *rdata,
+               uint32_t timeout) override
+    {
+        top_->bus_req = 1;
+        top_->bus_we = we;
+        top_->bus_addr = addr;
+        top_->bus_wdata = wdata;
+        for (uint32_t i = 0; i < timeout; i++) {
+            tick();
+            if (top_->bus_ack) {
+                if (rdata) *rdata = top_->bus_rdata;
+                int err = top_->bus_err ? 1 : 0;
+                top_->bus_req = 0;
+                top_->bus_we = 0;
+                return err;
+            }
+        }
+        top_->bus_req = 0;
+        top_->bus_we = 0;
+        return 2;
+    }
+    bool irq() const override { return top_->irq; }
+    uint64_t cycles() const override { return cycles_; }
+    bool trace_open(const char *path) override
+    {
+        trace_close();
+        if (!tfp_) { // Verilator allows one tracer per model: create it once, reopen it later.
+            tfp_.reset(new VerilatedFstC);
+            top_->trace(tfp_.get(), 99);
+        }
+        tfp_->open(path);
+        if (!tfp_->isOpen()) return false;
+        on_ = true;
+        tfp_->dump(time_);
+        return true;
+    }
+    void trace_close() override
+    {
+        if (on_) {
+            tfp_->close();
+            on_ = false;
+        }
+    }
+    bool tracing() const override { return on_; }
+
+  private:
+    std::unique_ptr<VerilatedContext> ctx_;
+    std::unique_ptr<T> top_;
+    std::unique_ptr<VerilatedFstC> tfp_;
+    bool on_ = false;
+    uint64_t cycles_ = 0;
+    uint64_t time_ = 0;
+};
+
+#define NC_VMODEL_DEFINE(name, cls, top, params)                                               \
+    static void *nc_create_##name() { return static_cast<VModelIface *>(new VModelImpl<cls>); } \
+    extern "C" const vmodel_class_t vmodel_class_##name = {#name, top, params, nc_create_##name};

@@ -1,0 +1,48 @@
+#define _POSIX_C_SOURCE 200809L
+#include "nc_test.h"
+
+#include <criterion/criterion.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+uint64_t nc_test_seed(uint64_t fallback) { return nc_seed_from_env(fallback); }
+
+bool nc_test_verify(void)
+{
+    const char *l = getenv("NC_LEVEL");
+    return l && strcmp(l, "verify") == 0;
+}
+
+const char *nc_test_wave_dir(void)
+{
+    static char dir[512];
+    const char *b = getenv("NC_BUILD");
+    snprintf(dir, sizeof dir, "%s/waves", b && *b ? b : "build/rel");
+    char tmp[512];
+    snprintf(tmp, sizeof tmp, "%s", dir);
+    for (char *p = tmp + 1; *p; p++)
+        if (*p == '/') {
+            *p = '\0';
+            mkdir(tmp, 0777);
+            *p = '/';
+        }
+    mkdir(tmp, 0777);
+    return dir;
+}
+
+void nc_test_run_case(const char *name, uint64_t seed, nc_case_fn fn, void *arg)
+{
+    char msg[2048] = "";
+    int rc = fn(arg, NULL, msg, sizeof msg);
+    if (rc == NC_OK)
+        return;
+    char path[1024], msg2[2048] = "";
+    snprintf(path, sizeof path, "%s/%s.fst", nc_test_wave_dir(), name);
+    int rc2 = fn(arg, path, msg2, sizeof msg2);
+    cr_fail("%s failed (seed %llu, rerun with NC_SEED=%llu): %s\n  waveform: %s%s", name,
+            (unsigned long long)seed, (unsigned long long)seed, msg, path,
+            rc2 == NC_OK ? "  (note: the traced rerun passed; the failure is not reproducible)"
+                         : "");
+}

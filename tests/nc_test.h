@@ -1,0 +1,40 @@
+/*
+ * nc_test.h - shared support for neurocosim's Criterion tests.
+ *
+ * Seeds: every randomized test takes its seed from nc_test_seed(default); NC_SEED=<n> in the
+ * environment overrides it, and a failure message always prints the seed used.
+ *
+ * Waveforms on failure: run an RTL case through nc_test_run_case(). It runs the case without
+ * tracing (fast); if the case fails, it runs it once more with an FST trace at
+ * build/<rel|san>/waves/<name>.fst and fails the test with the seed, the message and the path.
+ *
+ * Levels: NC_LEVEL=test (make test) or verify (make verify); nc_test_verify() tells which, so
+ * a test can widen its sweep for make verify.
+ */
+#ifndef NC_TEST_H
+#define NC_TEST_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "nc_error.h"
+#include "nc_util.h"
+
+uint64_t nc_test_seed(uint64_t fallback);
+bool nc_test_verify(void);
+
+/* Directory for test artifacts (build/<rel|san>/waves), created on demand. */
+const char *nc_test_wave_dir(void);
+
+/*
+ * A test case: returns NC_OK on success, or a failure status with a message in msg (size
+ * msglen). wave_path is NULL for the fast run, or the FST file to trace into on the rerun.
+ */
+typedef int (*nc_case_fn)(void *arg, const char *wave_path, char *msg, size_t msglen);
+
+/* Runs fn as described above; calls cr_fail-equivalent on failure (see nc_test.c).
+ * `name` names the case (used for the waveform file); `seed` is printed on failure. */
+void nc_test_run_case(const char *name, uint64_t seed, nc_case_fn fn, void *arg);
+
+#endif

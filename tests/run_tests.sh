@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# run_tests.sh BUILD_DIR TEST_BIN... - runs each Criterion binary (tests in parallel inside it),
+# writes JUnit XML to BUILD_DIR/results/junit/, keeps a log per binary and prints one summary.
+set -u
+build=$1; shift
+jobs=$(nproc 2>/dev/null || echo 2)
+mkdir -p "$build/results/junit"
+total_pass=0; total_fail=0; failed_bins=()
+for bin in "$@"; do
+  name=$(basename "$bin")
+  log="$build/results/$name.log"
+  echo "== $name"
+  # A hard bound for the whole binary; single tests carry their own Criterion timeouts.
+  timeout --signal=KILL 1500 "$bin" --jobs "$jobs" --xml="$build/results/junit/$name.xml" \
+      --short-filename >"$log" 2>&1
+  rc=$?
+  grep -vE '^\[----\] (Criterion|Running)' "$log" | grep -E '\[(FAIL|----|====)\]|Synthesis|Warning|ERROR|Error|warning' | tail -60
+  line=$(grep -E 'Synthesis: Tested' "$log" | tail -1)
+  pass=$(sed -nE 's/.*Passing: ([0-9]+).*/\1/p' <<<"$line"); pass=${pass:-0}
+  fail=$(sed -nE 's/.*Failing: ([0-9]+) \| Crashing: ([0-9]+).*/\1+\2/p' <<<"$line")
+  fail=$(( ${fail:-0} ))
+  if [ "$rc" != 0 ] && [ "$fail" = 0 ]; then
+    fail=1; echo "   $name exited with status $rc (see $log)"; tail -20 "$log"
+  fi
+  total_pass=$((total_pass + pass)); total_fail=$((total_fail + fail))
+  [ "$rc" = 0 ] && [ "$fail" = 0 ] || failed_bins+=("$name")
+done
+echo "JUnit XML: $build/results/junit/   logs: $build/results/"
+[ ${#failed_bins[@]} = 0 ] || echo "failing test binaries: ${failed_bins[*]}"
+echo "tests: $total_pass passed, $total_fail failed"
+[ "$total_fail" = 0 ] && [ ${#failed_bins[@]} = 0 ]
