@@ -9,8 +9,8 @@
  * under its configuration name, e.g. "fftconv_p2".
  *
  * Time: one call to vmodel_step(m, 1) is one clock cycle (10 ns of simulated time in traces).
- * Bus accesses advance time by the cycles the handshake takes (2 per access, more if the
- * device stalls). No function here blocks without a bound.
+ * Bus accesses advance time by the cycles the handshake takes (2 per back-to-back access,
+ * more if the device stalls). No function here blocks without a bound.
  */
 #ifndef NC_VMODEL_H
 #define NC_VMODEL_H

@@ -41,7 +41,7 @@ void nc_test_run_case(const char *name, uint64_t seed, nc_case_fn fn, void *arg)
     char path[1024], msg2[2048] = "";
     snprintf(path, sizeof path, "%s/%s.fst", nc_test_wave_dir(), name);
     int rc2 = fn(arg, path, msg2, sizeof msg2);
-    cr_fail("%s failed (seed %llu, rerun with NC_SEED=%llu): %s\n  waveform: %s%s", name,
+    cr_assert_fail("%s failed (seed %llu, rerun with NC_SEED=%llu): %s\n  waveform: %s%s", name,
             (unsigned long long)seed, (unsigned long long)seed, msg, path,
             rc2 == NC_OK ? "  (note: the traced rerun passed; the failure is not reproducible)"
                          : "");

@@ -33,7 +33,7 @@ const char *nc_test_wave_dir(void);
  */
 typedef int (*nc_case_fn)(void *arg, const char *wave_path, char *msg, size_t msglen);
 
-/* Runs fn as described above; calls cr_fail-equivalent on failure (see nc_test.c).
+/* Runs fn as described above; fails the current Criterion test on failure.
  * `name` names the case (used for the waveform file); `seed` is printed on failure. */
 void nc_test_run_case(const char *name, uint64_t seed, nc_case_fn fn, void *arg);
 

@@ -114,7 +114,6 @@ template <class T> class VModelImpl final : public VModelIface {
         tfp_->open(path);
         if (!tfp_->isOpen()) return false;
         on_ = true;
-        tfp_->dump(time_);
         return true;
     }
     void trace_close() override

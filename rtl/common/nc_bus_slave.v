@@ -4,7 +4,7 @@
 // holds them until it sees bus_ack. A request is taken at a rising edge where bus_req is high,
 // bus_ack is low and no access is pending. The device answers with rsp_valid in the cycle the
 // command is issued (combinational decode) or any later cycle; bus_ack is then high for exactly
-// one cycle, carrying bus_rdata and bus_err. An access therefore takes at least 2 cycles.
+// one cycle, carrying bus_rdata and bus_err. Back-to-back accesses take 2 cycles each.
 `default_nettype none
 
 module nc_bus_slave #(

@@ -17,4 +17,6 @@ localparam [23:0] SCRATCH_ERRORS = 24'h000010; // RO: count of refused bus acces
 localparam [31:0] SCRATCH_ERRORS_RESET = 32'h00000000;
 localparam [23:0] SCRATCH_WIN_SCRATCH_BASE = 24'h000100; // 16 read/write words
 localparam [23:0] SCRATCH_WIN_SCRATCH_BYTES = 24'h000040;
+localparam [23:0] SCRATCH_HANG = 24'h000014; // RO: never answers: tests the host-side bus timeout (reset recovers)
+localparam [31:0] SCRATCH_HANG_RESET = 32'h00000000;
 /* verilator lint_on UNUSEDPARAM */

@@ -27,7 +27,7 @@ module scratch_top (
         .bus_req(bus_req), .bus_we(bus_we), .bus_addr(bus_addr), .bus_wdata(bus_wdata),
         .bus_ack(bus_ack), .bus_rdata(bus_rdata), .bus_err(bus_err),
         .cmd_valid(cmd_valid), .cmd_we(cmd_we), .cmd_addr(cmd_addr), .cmd_wdata(cmd_wdata),
-        .rsp_valid(cmd_valid), .rsp_rdata(rsp_rdata), .rsp_err(rsp_err)
+        .rsp_valid(cmd_valid && cmd_addr != SCRATCH_HANG), .rsp_rdata(rsp_rdata), .rsp_err(rsp_err)
     );
 
     reg [31:0] scratch [0:15];

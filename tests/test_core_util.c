@@ -1,0 +1,100 @@
+/* test_core_util.c - shared helpers: integer files, option parsing, metrics, the RNG. */
+#include <criterion/criterion.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "nc_test.h"
+
+static const char *write_tmp(const char *text)
+{
+    static char path[64];
+    strcpy(path, "/tmp/nc_ints_XXXXXX");
+    int fd = mkstemp(path);
+    cr_assert(fd >= 0);
+    cr_assert_eq(write(fd, text, strlen(text)), (ssize_t)strlen(text));
+    close(fd);
+    return path;
+}
+
+Test(core_util, reads_integers_with_comments, .timeout = 10)
+{
+    const char *p = write_tmp("# header\n 12\n\n-32768 # min\n32767\n");
+    int64_t *v;
+    size_t n;
+    cr_assert_eq(nc_read_ints(p, -32768, 32767, &v, &n), NC_OK, "%s", nc_err_msg());
+    cr_assert_eq(n, 3u);
+    cr_assert(v[0] == 12 && v[1] == -32768 && v[2] == 32767);
+    free(v);
+    unlink(p);
+}
+
+Test(core_util, bad_files_name_file_and_line, .timeout = 10)
+{
+    int64_t *v;
+    size_t n;
+    char want[128];
+    const char *p = write_tmp("1\n2\nthree\n");
+    cr_assert_eq(nc_read_ints(p, -10, 10, &v, &n), NC_ERR_PARSE);
+    snprintf(want, sizeof want, "%s:3:", p);
+    cr_assert(strstr(nc_err_msg(), want) && strstr(nc_err_msg(), "three"), "%s", nc_err_msg());
+    unlink(p);
+    p = write_tmp("1\n40000\n");
+    cr_assert_eq(nc_read_ints(p, -32768, 32767, &v, &n), NC_ERR_PARSE);
+    snprintf(want, sizeof want, "%s:2:", p);
+    cr_assert(strstr(nc_err_msg(), want) && strstr(nc_err_msg(), "-32768..32767"), "%s",
+              nc_err_msg());
+    unlink(p);
+    cr_assert_eq(nc_read_ints("/nonexistent/file", 0, 1, &v, &n), NC_ERR_IO);
+}
+
+Test(core_util, parse_int_option, .timeout = 10)
+{
+    int64_t x;
+    cr_assert_eq(nc_parse_int("4096", 256, 65536, "--length", &x), NC_OK);
+    cr_assert_eq(x, 4096);
+    cr_assert_eq(nc_parse_int("12x", 0, 100, "--length", &x), NC_ERR_ARG);
+    cr_assert_eq(nc_parse_int("100000", 256, 65536, "--length", &x), NC_ERR_ARG);
+    cr_assert(strstr(nc_err_msg(), "--length") && strstr(nc_err_msg(), "256..65536"), "%s",
+              nc_err_msg());
+}
+
+Test(core_util, sqnr_and_relative_error, .timeout = 10)
+{
+    double ref[2] = {1.0, 1.0}, test[2] = {1.1, 0.9};
+    /* signal 2, noise 0.02: 10*log10(100) = 20 dB */
+    cr_assert_float_eq(nc_sqnr_db(ref, test, 2), 20.0, 1e-9);
+    cr_assert(isinf(nc_sqnr_db(ref, ref, 2)));
+    double zero[2] = {0, 0};
+    /* An all-zero output is no match for a non-zero reference: SQNR 0 dB, relative error 1. */
+    cr_assert_float_eq(nc_sqnr_db(ref, zero, 2), 0.0, 1e-12);
+    cr_assert_float_eq(nc_rel_err_max(ref, zero, 2), 1.0, 1e-12);
+    cr_assert(isnan(nc_sqnr_db(zero, ref, 2)), "no signal, no SQNR");
+}
+
+Test(core_util, rng_is_reproducible_and_uniform, .timeout = 10)
+{
+    nc_rng_t a, b;
+    nc_rng_seed(&a, 42);
+    nc_rng_seed(&b, 42);
+    for (int i = 0; i < 100; i++)
+        cr_assert_eq(nc_rng_u64(&a), nc_rng_u64(&b));
+    int hist[10] = {0};
+    for (int i = 0; i < 100000; i++)
+        hist[nc_rng_below(&a, 10)]++;
+    for (int k = 0; k < 10; k++) /* 10000 expected, sigma ~95: 6 sigma bound */
+        cr_assert(abs(hist[k] - 10000) < 600, "bin %d: %d", k, hist[k]);
+    double s = 0, s2 = 0;
+    for (int i = 0; i < 100000; i++) {
+        double g = nc_rng_gauss(&a);
+        s += g;
+        s2 += g * g;
+    }
+    cr_assert(fabs(s / 1e5) < 0.02 && fabs(s2 / 1e5 - 1.0) < 0.03);
+    for (int i = 0; i < 1000; i++) {
+        int64_t x = nc_rng_range(&a, -3, 3);
+        cr_assert(x >= -3 && x <= 3);
+    }
+}
