@@ -1,0 +1,71 @@
+/*
+ * spice.h - a C harness over libngspice's shared-library API (in-process, no shell-out).
+ *
+ * Contract:
+ *  - One ngspice instance per process (a libngspice limit). nc_spice_load() may be called
+ *    again to replace the circuit; parallel simulations need separate processes (fork).
+ *  - nc_spice_load() reads a netlist under the circuits directory (nc_spice_circuits_dir()),
+ *    inlines its `.include` files (paths relative to the including file), overrides
+ *    `.param NAME=VALUE` lines named in `params` (a name absent from the netlist is an error),
+ *    and appends the transient card. Every run starts from zero phases (`uic`): sources in
+ *    circuits/ ramp their biases up from zero.
+ *  - nc_spice_run() runs the transient in ngspice's background thread and waits at most
+ *    `wall_s` seconds; on time-out it halts the run and fails with NC_ERR_TIMEOUT.
+ *  - Failures return a negative nc_status with nc_err_set() naming the netlist and the cause:
+ *    NC_ERR_IO (netlist or include missing), NC_ERR_PARSE (malformed netlist, unknown
+ *    parameter, missing model or subcircuit), NC_ERR_SIM (non-convergence, aborted run),
+ *    NC_ERR_TIMEOUT. ngspice's own output is captured, never printed; nc_spice_log() returns
+ *    its tail and the relevant lines are quoted in the error message.
+ *  - Vectors are copied out (the caller frees them); names are node names ("p1", "v(p1)") or
+ *    "time". Simulated time is in seconds, phases in radians, voltages in volts.
+ */
+#ifndef NC_SPICE_H
+#define NC_SPICE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+typedef struct nc_spice_param {
+    const char *name;
+    double value;
+} nc_spice_param_t;
+
+/* The transient: step hint, stop time, maximum internal step (accuracy: REFERENCE says
+ * <= 0.2 ps keeps the SFQ pulse area within 0.2% of Phi0), and a wall-clock bound. */
+typedef struct nc_spice_tran {
+    double tstep, tstop, tmax, wall_s;
+} nc_spice_tran_t;
+
+/* Directory of the netlists: $NC_CIRCUITS, else ./circuits, else circuits/ found from the
+ * executable's location upwards. NULL (with an error message) when none exists. */
+const char *nc_spice_circuits_dir(void);
+
+/* Initializes libngspice once per process (idempotent). */
+int nc_spice_init(void);
+
+/* Seed of ngspice's random generator (trnoise), applied to the next loaded circuit. */
+int nc_spice_seed(uint64_t seed);
+
+/* Loads circuits/<rel_path> with parameter overrides and the transient settings. */
+int nc_spice_load(const char *rel_path, const nc_spice_param_t *params, size_t nparams,
+                  const nc_spice_tran_t *tran);
+
+/* Loads a netlist given as text (for tests of malformed input); `name` names it in errors. */
+int nc_spice_load_text(const char *name, const char *text, const nc_spice_tran_t *tran);
+
+/* Runs the loaded transient with its wall-clock bound. */
+int nc_spice_run(void);
+
+/* Copies vector `name` of the last run into *out (malloc'ed, *n values). */
+int nc_spice_vec(const char *name, double **out, size_t *n);
+
+/* Wall-clock seconds the last run took. */
+double nc_spice_last_wall_s(void);
+
+/* Tail of ngspice's captured output (for diagnostics). */
+const char *nc_spice_log(void);
+
+/* The name of the loaded netlist (for messages). */
+const char *nc_spice_netlist(void);
+
+#endif

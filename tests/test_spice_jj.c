@@ -1,0 +1,88 @@
+/* test_spice_jj.c - the RCSJ junction (circuits/lib/jj.lib) against the physics it models,
+ * and the harness's error paths. Each test runs in its own process (one ngspice each). */
+#include <criterion/criterion.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "nc_test.h"
+#include "spice.h"
+#include "spice_pulse.h"
+
+#define PHI0 2.067833848e-15
+
+static const nc_spice_tran_t tran_short = {0.1e-12, 400e-12, 0.1e-12, 60.0};
+
+/* Loads tb_jj.cir with the given overrides, runs it, returns time and phase. */
+static void run_tb(const nc_spice_param_t *p, size_t n, const nc_spice_tran_t *tr, double **t,
+                   double **ph, double **v, size_t *len)
+{
+    cr_assert_eq(nc_spice_load("lib/tb_jj.cir", p, n, tr), NC_OK, "%s", nc_err_msg());
+    cr_assert_eq(nc_spice_run(), NC_OK, "%s", nc_err_msg());
+    size_t n2, n3;
+    cr_assert_eq(nc_spice_vec("time", t, len), NC_OK, "%s", nc_err_msg());
+    cr_assert_eq(nc_spice_vec("v(p1)", ph, &n2), NC_OK, "%s", nc_err_msg());
+    cr_assert_eq(nc_spice_vec("v(n1)", v, &n3), NC_OK, "%s", nc_err_msg());
+    cr_assert(n2 == *len && n3 == *len);
+}
+
+/* Static phase under DC bias Ib is asin(Ib/Ic): the supercurrent carries all the bias once the
+ * transient has died out (beta_c = 1: the ring-down time ~ RC ~ 0.5 ps, we wait > 200 ps).
+ * Tolerance 1e-3 rad: the integrator leak (1e15 ohm) and reltol 1e-4 are far below it. */
+Test(spice_jj, static_phase_is_asin, .timeout = 60)
+{
+    const double biases[] = {0.2, 0.5, 0.8, 0.95};
+    for (size_t i = 0; i < NC_ARRAY_LEN(biases); i++) {
+        nc_spice_param_t p[] = {{"ibias", biases[i]}, {"slope", 1e3}};
+        double *t, *ph, *v;
+        size_t n;
+        run_tb(p, 2, &tran_short, &t, &ph, &v, &n);
+        double got = nc_interp(t, ph, n, 280e-12), want = asin(biases[i]);
+        cr_expect(fabs(got - want) < 1e-3, "Ib/Ic = %.2f: phase %.5f rad, expected asin = %.5f",
+                  biases[i], got, want);
+        free(t), free(ph), free(v);
+    }
+}
+
+/* A bias pulse on top of 0.5 Ic makes the junction slip; each slip is exactly 2*pi and the
+ * voltage area over the window is Phi0 per slip within 1% (issue's bound; REFERENCE: <= 0.2%
+ * at 0.1 ps max step). */
+Test(spice_jj, pulse_area_is_phi0_per_slip, .timeout = 60)
+{
+    nc_spice_param_t p[] = {{"ibias", 0.5}, {"ipulse", 70e-6}, {"slope", 1e3}};
+    double *t, *ph, *v;
+    size_t n;
+    run_tb(p, 3, &tran_short, &t, &ph, &v, &n);
+    nc_slips_t s;
+    cr_assert_eq(nc_slips_find(t, ph, n, &s), NC_OK);
+    cr_assert(s.n >= 1, "no slip from a 1.2 Ic pulse");
+    cr_expect_eq(s.net, (int)s.n, "slips must all be forward");
+    double dphi = nc_interp(t, ph, n, 280e-12) - nc_interp(t, ph, n, 140e-12);
+    cr_expect(fabs(dphi - 2 * M_PI * s.net) < 0.01, "phase advanced %.4f rad for %d slips",
+              dphi, s.net);
+    double area = nc_integrate(t, v, n, 140e-12, 280e-12);
+    cr_expect(fabs(area / (PHI0 * s.net) - 1) < 0.01, "area %.4g Wb for %d slips, Phi0 = %.4g",
+              area, s.net, PHI0);
+    nc_slips_free(&s), free(t), free(ph), free(v);
+}
+
+/* A slow ramp (Ic per 10 ns) switches the junction when the bias crosses Ic: the first slip
+ * happens at a bias within 1% of Ic (the dynamic delay past Ic on this ramp is a few ps, i.e.
+ * a few 1e-4 Ic). */
+Test(spice_jj, switches_at_ic_on_slow_ramp, .timeout = 60)
+{
+    const double ic = 100e-6, slope = ic / 10e-9, thold = 60e-12, ib0 = 0.9;
+    nc_spice_param_t p[] = {{"ibias", ib0}, {"thold", thold}, {"slope", slope}};
+    nc_spice_tran_t tr = {0.1e-12, thold + 1.5e-9, 0.1e-12, 60.0};
+    double *t, *ph, *v;
+    size_t n;
+    run_tb(p, 3, &tr, &t, &ph, &v, &n);
+    nc_slips_t s;
+    cr_assert_eq(nc_slips_find(t, ph, n, &s), NC_OK);
+    cr_assert(s.n >= 1, "the junction never switched on a ramp to 1.2 Ic");
+    /* phase passes pi/2 at Ic quasi-statically; the slip time marks the crossing of pi */
+    double ib = ib0 * ic + slope * (s.t[0] - thold);
+    cr_expect(fabs(ib / ic - 1) < 0.01, "switched at %.4f Ic, expected 1 +- 0.01", ib / ic);
+    cr_expect(s.n > 5, "in the voltage state the phase keeps slipping (%zu slips)", s.n);
+    nc_slips_free(&s), free(t), free(ph), free(v);
+}
