@@ -102,7 +102,8 @@ static const char *problems_since(size_t mark, char *buf, size_t cap)
     static const char *keys[] = {"rror", "too small", "nknown", "not found", "could not",
                                  "aborted", "ingular", "atal", "no such", "annot"};
     buf[0] = '\0';
-    size_t used = 0;
+    size_t used = 0, last_len = 0;
+    const char *last = NULL;
     const char *p = g.log + (mark < g.log_len ? mark : g.log_len);
     while (*p && used + 8 < cap) {
         const char *e = strchr(p, '\n');
@@ -110,10 +111,13 @@ static const char *problems_since(size_t mark, char *buf, size_t cap)
         bool hit = false;
         for (size_t k = 0; k < NC_ARRAY_LEN(keys) && !hit; k++)
             hit = contains(p, len, keys[k]);
+        const char *q = p;
+        if (len > 7 && (!strncmp(q, "stderr ", 7) || !strncmp(q, "stdout ", 7)))
+            q += 7, len -= 7;
+        if (hit && len == last_len && last && !memcmp(q, last, len))
+            hit = false; /* ngspice repeats some warnings at every step */
         if (hit) {
-            const char *q = p;
-            if (len > 7 && (!strncmp(q, "stderr ", 7) || !strncmp(q, "stdout ", 7)))
-                q += 7, len -= 7;
+            last = q, last_len = len;
             used += (size_t)snprintf(buf + used, cap - used, "%s%.*s", used ? " | " : "",
                                      (int)(len > 200 ? 200 : len), q);
         }
