@@ -32,17 +32,26 @@ const char *nc_test_wave_dir(void)
     return dir;
 }
 
-void nc_test_run_case(const char *name, uint64_t seed, nc_case_fn fn, void *arg)
+int nc_test_try_case(const char *name, uint64_t seed, nc_case_fn fn, void *arg, char *report,
+                     size_t reportlen)
 {
     char msg[2048] = "";
     int rc = fn(arg, NULL, msg, sizeof msg);
     if (rc == NC_OK)
-        return;
+        return NC_OK;
     char path[1024], msg2[2048] = "";
     snprintf(path, sizeof path, "%s/%s.fst", nc_test_wave_dir(), name);
     int rc2 = fn(arg, path, msg2, sizeof msg2);
-    cr_assert_fail("%s failed (seed %llu, rerun with NC_SEED=%llu): %s\n  waveform: %s%s", name,
-            (unsigned long long)seed, (unsigned long long)seed, msg, path,
-            rc2 == NC_OK ? "  (note: the traced rerun passed; the failure is not reproducible)"
-                         : "");
+    snprintf(report, reportlen, "%s failed (seed %llu, rerun with NC_SEED=%llu): %s\n  waveform: %s%s",
+             name, (unsigned long long)seed, (unsigned long long)seed, msg, path,
+             rc2 == NC_OK ? "  (note: the traced rerun passed; the failure is not reproducible)"
+                          : "");
+    return rc;
+}
+
+void nc_test_run_case(const char *name, uint64_t seed, nc_case_fn fn, void *arg)
+{
+    char report[4096];
+    if (nc_test_try_case(name, seed, fn, arg, report, sizeof report) != NC_OK)
+        cr_assert_fail("%s", report);
 }

@@ -37,4 +37,9 @@ typedef int (*nc_case_fn)(void *arg, const char *wave_path, char *msg, size_t ms
  * `name` names the case (used for the waveform file); `seed` is printed on failure. */
 void nc_test_run_case(const char *name, uint64_t seed, nc_case_fn fn, void *arg);
 
+/* The same without failing the test: returns fn's first status and, on failure, writes the
+ * whole report (seed, message, waveform path) into report. */
+int nc_test_try_case(const char *name, uint64_t seed, nc_case_fn fn, void *arg, char *report,
+                     size_t reportlen);
+
 #endif

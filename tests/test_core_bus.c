@@ -222,3 +222,48 @@ Test(core_vmodel, waveform_file_is_written, .timeout = 30)
     cr_assert_eq(vmodel_trace_open(m, "/nonexistent/dir/x.fst"), NC_ERR_IO);
     vmodel_close(m);
 }
+
+/* ---------- the test harness itself: a failing RTL case leaves a waveform ---------- */
+
+struct planted {
+    uint32_t wrong_id; /* the case "expects" this ID: a planted error */
+};
+
+static int planted_case(void *arg, const char *wave, char *msg, size_t len)
+{
+    struct planted *p = arg;
+    vmodel_t *m = vmodel_open_name("scratch");
+    if (!m)
+        return nc_err_status();
+    if (wave && vmodel_trace_open(m, wave) != NC_OK) {
+        vmodel_close(m);
+        return NC_ERR_IO;
+    }
+    uint32_t id = 0;
+    int rc = vmodel_read32(m, SCRATCH_ID, &id);
+    vmodel_step(m, 10);
+    vmodel_close(m);
+    if (rc == NC_OK && id != p->wrong_id) {
+        snprintf(msg, len, "ID 0x%08x, expected 0x%08x", id, p->wrong_id);
+        return NC_ERR_MISMATCH;
+    }
+    return rc;
+}
+
+Test(core_harness, failing_case_reports_seed_and_leaves_waveform, .timeout = 30)
+{
+    char path[600], report[4096];
+    snprintf(path, sizeof path, "%s/scratch_planted.fst", nc_test_wave_dir());
+    unlink(path);
+    struct planted p = {0xdeadbeef};
+    cr_assert_eq(nc_test_try_case("scratch_planted", 1234, planted_case, &p, report, sizeof report),
+                 NC_ERR_MISMATCH);
+    cr_assert(strstr(report, "NC_SEED=1234") && strstr(report, path) &&
+              strstr(report, "expected 0xdeadbeef"), "%s", report);
+    struct stat st;
+    cr_assert_eq(stat(path, &st), 0, "no waveform at %s", path);
+    cr_assert(st.st_size > 100);
+    p.wrong_id = SCRATCH_ID_RESET; /* now right: passes, no report */
+    cr_assert_eq(nc_test_try_case("scratch_planted_ok", 1, planted_case, &p, report, sizeof report),
+                 NC_OK);
+}
