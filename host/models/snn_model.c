@@ -1,0 +1,272 @@
+/* snn_model.c - bit-exact and floating-point models of the SNN core (snn_model.h, SPEC.md). */
+#include "snn_model.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "nc_error.h"
+
+#define V_LIMIT ((1 << 23) - 1)
+
+int32_t snn_wrap24(int64_t x)
+{
+    uint32_t low = (uint32_t)((uint64_t)x & 0xffffffu);
+    return (low & 0x800000u) ? (int32_t)low - (1 << 24) : (int32_t)low;
+}
+
+int64_t snn_trunc4096(int64_t x) { return x < 0 ? -((-x) >> 12) : x >> 12; }
+
+/* floor(x / 2^s) without relying on >> of a negative number. */
+static int64_t floor_shift(int64_t x, unsigned s)
+{
+    int64_t d = (int64_t)1 << s;
+    return x >= 0 ? x / d : -((-x + d - 1) / d);
+}
+
+static int alloc_common(const snn_net_t *net, uint32_t dmax, uint32_t **first, uint32_t **order)
+{
+    if (dmax == 0 || dmax > 64)
+        return nc_err_set(NC_ERR_ARG, "snn model: dmax %u: expected 1..64", dmax);
+    int rc = snn_net_check(net, 65535, 65535, dmax);
+    if (rc)
+        return rc;
+    return snn_net_csr(net, first, order);
+}
+
+int snn_model_init(snn_model_t *m, const snn_net_t *net, uint32_t dmax)
+{
+    memset(m, 0, sizeof *m);
+    int rc = alloc_common(net, dmax, &m->first, &m->order);
+    if (rc)
+        return rc;
+    uint32_t n = net->n_neurons;
+    m->net = net;
+    m->dmax = dmax;
+    m->u = calloc(n, sizeof *m->u);
+    m->v = calloc(n, sizeof *m->v);
+    m->ref = calloc(n, sizeof *m->ref);
+    m->ring = calloc((size_t)dmax * n, sizeof *m->ring);
+    if (!m->u || !m->v || !m->ref || !m->ring) {
+        snn_model_free(m);
+        return nc_err_set(NC_ERR_NOMEM, "snn model: no memory for %u neurons", n);
+    }
+    return NC_OK;
+}
+
+void snn_model_free(snn_model_t *m)
+{
+    free(m->first);
+    free(m->order);
+    free(m->u);
+    free(m->v);
+    free(m->ref);
+    free(m->ring);
+    memset(m, 0, sizeof *m);
+}
+
+void snn_model_set_state(snn_model_t *m, uint32_t n, int32_t u, int32_t v)
+{
+    m->u[n] = snn_wrap24(u);
+    m->v[n] = snn_wrap24(v);
+}
+
+/* Adds weight << wexp of every synapse of source s into slot (base + delay) mod dmax. */
+static void deliver(snn_model_t *m, uint32_t s, uint32_t base)
+{
+    const snn_net_t *net = m->net;
+    for (uint32_t k = m->first[s]; k < m->first[s + 1]; k++) {
+        const snn_syn_t *y = &net->syn[m->order[k]];
+        uint32_t slot = (base + y->delay) % m->dmax;
+        m->ring[(size_t)slot * net->n_neurons + y->target] += (int64_t)y->weight * ((int64_t)1 << net->wexp);
+        m->stats.synops++;
+    }
+}
+
+static int16_t clamp16(int64_t x, uint64_t *sat)
+{
+    if (x > 32767 || x < -32768) {
+        (*sat)++;
+        return x > 0 ? 32767 : -32768;
+    }
+    return (int16_t)x;
+}
+
+/* The astrocyte term added to the threshold: floor(gain * c / 16). */
+static int64_t astro_term(const snn_model_t *m, const snn_neuron_params_t *p)
+{
+    if (p->astro < 0)
+        return 0;
+    return floor_shift((int64_t)m->net->astro[p->astro].gain * m->astro_c[p->astro], 4);
+}
+
+/* Phase B for one neuron; returns 1 if it spiked. */
+static int update_neuron(snn_model_t *m, uint32_t n, uint32_t slot)
+{
+    const snn_neuron_params_t *p = &m->net->neuron[n];
+    int64_t *cell = &m->ring[(size_t)slot * m->net->n_neurons + n];
+    int64_t a_in = clamp16(*cell, &m->stats.sat);
+    *cell = 0;
+    m->stats.updates++;
+
+    int64_t u = snn_trunc4096((int64_t)m->u[n] * (4095 - p->du)) + a_in * 64;
+    if (u != snn_wrap24(u))
+        m->stats.u_wraps++;
+    m->u[n] = snn_wrap24(u);
+
+    if (m->ref[n]) {
+        m->ref[n]--;
+        m->v[n] = 0;
+        m->stats.refr_steps++;
+        return 0;
+    }
+    int64_t bias = (int64_t)p->bias_mant * ((int64_t)1 << p->bias_exp);
+    int64_t v = snn_trunc4096((int64_t)m->v[n] * (4096 - p->dv)) + m->u[n] + bias;
+    if (v > V_LIMIT) {
+        v = V_LIMIT;
+        m->stats.v_clip_hi++;
+    } else if (v < -V_LIMIT) {
+        v = -V_LIMIT;
+        m->stats.v_clip_lo++;
+    }
+    int64_t thr = (int64_t)p->vth * 64 + astro_term(m, p);
+    if (v > thr) {
+        m->v[n] = 0;
+        m->ref[n] = p->refr;
+        m->stats.spikes++;
+        return 1;
+    }
+    m->v[n] = (int32_t)v;
+    return 0;
+}
+
+static void update_astrocytes(uint16_t c[SNN_ASTROS], const snn_net_t *net, const uint32_t count[SNN_ASTROS])
+{
+    for (int j = 0; j < SNN_ASTROS; j++) {
+        const snn_astro_params_t *a = &net->astro[j];
+        uint32_t x = c[j] - (c[j] >> a->leak_shift) + (uint32_t)a->inc * count[j];
+        c[j] = x > 65535 ? 65535 : (uint16_t)x;
+    }
+}
+
+int snn_model_step(snn_model_t *m, const uint32_t *axons, size_t n_in, uint32_t *spikes, size_t *n_spikes)
+{
+    const snn_net_t *net = m->net;
+    uint32_t slot = m->t % m->dmax;
+    for (size_t i = 0; i < n_in; i++) {
+        if (axons[i] >= net->n_axons)
+            return nc_err_set(NC_ERR_ARG, "snn model step %u: input axon %u: expected < %u", m->t, axons[i],
+                              net->n_axons);
+        deliver(m, axons[i], slot);
+    }
+    size_t ns = 0;
+    for (uint32_t n = 0; n < net->n_neurons; n++)
+        if (update_neuron(m, n, slot))
+            spikes[ns++] = n;
+    uint32_t count[SNN_ASTROS] = {0};
+    for (size_t i = 0; i < ns; i++) {
+        const snn_neuron_params_t *p = &net->neuron[spikes[i]];
+        if (p->astro >= 0)
+            count[p->astro]++;
+        deliver(m, net->n_axons + spikes[i], m->t + 1);
+    }
+    update_astrocytes(m->astro_c, net, count);
+    m->t++;
+    *n_spikes = ns;
+    return NC_OK;
+}
+
+/* ---- floating point ---- */
+
+int snn_fmodel_init(snn_fmodel_t *m, const snn_net_t *net, uint32_t dmax)
+{
+    memset(m, 0, sizeof *m);
+    int rc = alloc_common(net, dmax, &m->first, &m->order);
+    if (rc)
+        return rc;
+    uint32_t n = net->n_neurons;
+    m->net = net;
+    m->dmax = dmax;
+    m->u = calloc(n, sizeof *m->u);
+    m->v = calloc(n, sizeof *m->v);
+    m->ref = calloc(n, sizeof *m->ref);
+    m->ring = calloc((size_t)dmax * n, sizeof *m->ring);
+    if (!m->u || !m->v || !m->ref || !m->ring) {
+        snn_fmodel_free(m);
+        return nc_err_set(NC_ERR_NOMEM, "snn float model: no memory for %u neurons", n);
+    }
+    return NC_OK;
+}
+
+void snn_fmodel_free(snn_fmodel_t *m)
+{
+    free(m->first);
+    free(m->order);
+    free(m->u);
+    free(m->v);
+    free(m->ref);
+    free(m->ring);
+    memset(m, 0, sizeof *m);
+}
+
+static void fdeliver(snn_fmodel_t *m, uint32_t s, uint32_t base)
+{
+    const snn_net_t *net = m->net;
+    for (uint32_t k = m->first[s]; k < m->first[s + 1]; k++) {
+        const snn_syn_t *y = &net->syn[m->order[k]];
+        uint32_t slot = (base + y->delay) % m->dmax;
+        m->ring[(size_t)slot * net->n_neurons + y->target] += (double)y->weight * (double)(1u << net->wexp);
+    }
+}
+
+static int fupdate_neuron(snn_fmodel_t *m, uint32_t n, uint32_t slot)
+{
+    const snn_neuron_params_t *p = &m->net->neuron[n];
+    double *cell = &m->ring[(size_t)slot * m->net->n_neurons + n];
+    double a_in = *cell;
+    *cell = 0;
+    m->u[n] = m->u[n] * (1.0 - (p->du + 1) / 4096.0) + 64.0 * a_in;
+    if (m->ref[n]) {
+        m->ref[n]--;
+        m->v[n] = 0;
+        return 0;
+    }
+    double bias = (double)p->bias_mant * (double)(1u << p->bias_exp);
+    m->v[n] = m->v[n] * (1.0 - p->dv / 4096.0) + m->u[n] + bias;
+    double thr = 64.0 * p->vth + (p->astro >= 0 ? m->net->astro[p->astro].gain * m->astro_c[p->astro] / 16.0 : 0);
+    if (m->v[n] > thr) {
+        m->v[n] = 0;
+        m->ref[n] = p->refr;
+        return 1;
+    }
+    return 0;
+}
+
+int snn_fmodel_step(snn_fmodel_t *m, const uint32_t *axons, size_t n_in, uint32_t *spikes, size_t *n_spikes)
+{
+    const snn_net_t *net = m->net;
+    uint32_t slot = m->t % m->dmax;
+    for (size_t i = 0; i < n_in; i++) {
+        if (axons[i] >= net->n_axons)
+            return nc_err_set(NC_ERR_ARG, "snn float model step %u: input axon %u: expected < %u", m->t, axons[i],
+                              net->n_axons);
+        fdeliver(m, axons[i], slot);
+    }
+    size_t ns = 0;
+    for (uint32_t n = 0; n < net->n_neurons; n++)
+        if (fupdate_neuron(m, n, slot))
+            spikes[ns++] = n;
+    double count[SNN_ASTROS] = {0};
+    for (size_t i = 0; i < ns; i++) {
+        const snn_neuron_params_t *p = &net->neuron[spikes[i]];
+        if (p->astro >= 0)
+            count[p->astro] += 1;
+        fdeliver(m, net->n_axons + spikes[i], m->t + 1);
+    }
+    for (int j = 0; j < SNN_ASTROS; j++) {
+        const snn_astro_params_t *a = &net->astro[j];
+        m->astro_c[j] += -m->astro_c[j] / (double)(1u << a->leak_shift) + a->inc * count[j];
+    }
+    m->t++;
+    *n_spikes = ns;
+    return NC_OK;
+}

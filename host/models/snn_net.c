@@ -1,0 +1,402 @@
+/* snn_net.c - networks, their checks, and the network and spike text formats (snn_net.h). */
+#include "snn_net.h"
+
+#include "nc_util.h"
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "nc_error.h"
+
+int snn_net_init(snn_net_t *net, uint32_t n_neurons, uint32_t n_axons)
+{
+    memset(net, 0, sizeof *net);
+    if (n_neurons == 0 || n_neurons > 65535 || n_axons > 65535)
+        return nc_err_set(NC_ERR_ARG, "snn_net_init: %u neurons, %u axons: expected 1..65535 neurons, 0..65535 axons",
+                          n_neurons, n_axons);
+    net->neuron = calloc(n_neurons, sizeof *net->neuron);
+    if (!net->neuron)
+        return nc_err_set(NC_ERR_NOMEM, "snn_net_init: no memory for %u neurons", n_neurons);
+    for (uint32_t i = 0; i < n_neurons; i++)
+        net->neuron[i].astro = -1;
+    net->n_neurons = n_neurons;
+    net->n_axons = n_axons;
+    return NC_OK;
+}
+
+void snn_net_free(snn_net_t *net)
+{
+    free(net->neuron);
+    free(net->syn);
+    memset(net, 0, sizeof *net);
+}
+
+int snn_net_add_syn(snn_net_t *net, uint32_t src, uint32_t target, int weight, unsigned delay)
+{
+    if (src >= net->n_axons + net->n_neurons || target >= net->n_neurons)
+        return nc_err_set(NC_ERR_ARG, "synapse %zu: source %u / target %u out of range (%u axons + %u neurons)",
+                          net->n_syn, src, target, net->n_axons, net->n_neurons);
+    if (weight < -128 || weight > 127 || delay > 63)
+        return nc_err_set(NC_ERR_ARG, "synapse %zu: weight %d / delay %u: expected -128..127 / 0..63",
+                          net->n_syn, weight, delay);
+    if (net->n_syn == net->cap_syn) {
+        size_t cap = net->cap_syn ? 2 * net->cap_syn : 1024;
+        snn_syn_t *s = realloc(net->syn, cap * sizeof *s);
+        if (!s)
+            return nc_err_set(NC_ERR_NOMEM, "no memory for %zu synapses", cap);
+        net->syn = s;
+        net->cap_syn = cap;
+    }
+    net->syn[net->n_syn++] = (snn_syn_t){src, target, (int8_t)weight, (uint8_t)delay};
+    return NC_OK;
+}
+
+static int check_neuron(const snn_neuron_params_t *p, uint32_t i)
+{
+    if (p->du > SNN_DU_MAX || p->dv > SNN_DU_MAX)
+        return nc_err_set(NC_ERR_ARG, "neuron %u: du %u / dv %u: expected 0..4095", i, p->du, p->dv);
+    if (p->bias_mant < SNN_BIAS_MANT_MIN || p->bias_mant > SNN_BIAS_MANT_MAX || p->bias_exp > SNN_BIAS_EXP_MAX)
+        return nc_err_set(NC_ERR_ARG, "neuron %u: bias %d << %u: expected mantissa -4096..4095, exponent 0..7",
+                          i, p->bias_mant, p->bias_exp);
+    if (p->vth > SNN_VTH_MAX)
+        return nc_err_set(NC_ERR_ARG, "neuron %u: vth %u: expected 0..131071", i, p->vth);
+    if (p->refr > SNN_REFR_MAX)
+        return nc_err_set(NC_ERR_ARG, "neuron %u: refractory %u: expected 0..15", i, p->refr);
+    if (p->astro < -1 || p->astro >= SNN_ASTROS)
+        return nc_err_set(NC_ERR_ARG, "neuron %u: astrocyte %d: expected -1..3", i, p->astro);
+    return NC_OK;
+}
+
+int snn_net_check(const snn_net_t *net, uint32_t nmax, uint32_t amax, uint32_t dmax)
+{
+    if (net->n_neurons > nmax)
+        return nc_err_set(NC_ERR_ARG, "network has %u neurons: the core has %u", net->n_neurons, nmax);
+    if (net->n_axons > amax)
+        return nc_err_set(NC_ERR_ARG, "network has %u axons: the core has %u", net->n_axons, amax);
+    if (net->wexp > SNN_WEXP_MAX)
+        return nc_err_set(NC_ERR_ARG, "wexp %u: expected 0..7", net->wexp);
+    for (uint32_t i = 0; i < net->n_neurons; i++) {
+        int rc = check_neuron(&net->neuron[i], i);
+        if (rc)
+            return rc;
+    }
+    for (size_t k = 0; k < net->n_syn; k++) {
+        const snn_syn_t *s = &net->syn[k];
+        if (s->src >= net->n_axons + net->n_neurons)
+            return nc_err_set(NC_ERR_ARG, "synapse %zu: source %u: expected < %u (axons + neurons)", k, s->src,
+                              net->n_axons + net->n_neurons);
+        if (s->target >= net->n_neurons)
+            return nc_err_set(NC_ERR_ARG, "synapse %zu: target neuron %u: expected < %u", k, s->target,
+                              net->n_neurons);
+        if (s->delay >= dmax)
+            return nc_err_set(NC_ERR_ARG, "synapse %zu: delay %u: expected 0..%u (DMAX-1)", k, s->delay, dmax - 1);
+    }
+    return NC_OK;
+}
+
+int snn_net_csr(const snn_net_t *net, uint32_t **first, uint32_t **order)
+{
+    uint32_t ns = net->n_axons + net->n_neurons;
+    uint32_t *f = calloc(ns + 1, sizeof *f);
+    uint32_t *o = malloc((net->n_syn ? net->n_syn : 1) * sizeof *o);
+    if (!f || !o) {
+        free(f);
+        free(o);
+        return nc_err_set(NC_ERR_NOMEM, "no memory for the synapse index");
+    }
+    for (size_t k = 0; k < net->n_syn; k++)
+        f[net->syn[k].src + 1]++;
+    for (uint32_t s = 0; s < ns; s++)
+        f[s + 1] += f[s];
+    uint32_t *fill = malloc((ns ? ns : 1) * sizeof *fill);
+    if (!fill) {
+        free(f);
+        free(o);
+        return nc_err_set(NC_ERR_NOMEM, "no memory for the synapse index");
+    }
+    memcpy(fill, f, ns * sizeof *fill);
+    for (size_t k = 0; k < net->n_syn; k++)
+        o[fill[net->syn[k].src]++] = (uint32_t)k;
+    free(fill);
+    *first = f;
+    *order = o;
+    return NC_OK;
+}
+
+/* ---- text formats ---- */
+
+typedef struct reader {
+    const char *path;
+    FILE *f;
+    unsigned line;
+    char buf[4096];
+    char *tok[64];
+    int ntok;
+} reader_t;
+
+/* Reads the next non-empty line and splits it into tokens; returns 1, 0 at end, <0 on error. */
+static int next_line(reader_t *r)
+{
+    while (fgets(r->buf, sizeof r->buf, r->f)) {
+        r->line++;
+        if (!strchr(r->buf, '\n') && !feof(r->f))
+            return nc_err_set(NC_ERR_PARSE, "%s:%u: line longer than %zu characters", r->path, r->line,
+                              sizeof r->buf - 2);
+        char *hash = strchr(r->buf, '#');
+        if (hash)
+            *hash = '\0';
+        r->ntok = 0;
+        for (char *t = strtok(r->buf, " \t\r\n"); t; t = strtok(NULL, " \t\r\n")) {
+            if (r->ntok == (int)NC_ARRAY_LEN(r->tok))
+                return nc_err_set(NC_ERR_PARSE, "%s:%u: more than %zu fields", r->path, r->line,
+                                  NC_ARRAY_LEN(r->tok));
+            r->tok[r->ntok++] = t;
+        }
+        if (r->ntok)
+            return 1;
+    }
+    if (ferror(r->f))
+        return nc_err_set(NC_ERR_IO, "%s:%u: read error", r->path, r->line);
+    return 0;
+}
+
+static int tok_int(reader_t *r, int i, long lo, long hi, const char *what, long *out)
+{
+    if (i >= r->ntok)
+        return nc_err_set(NC_ERR_PARSE, "%s:%u: missing %s (expected an integer in %ld..%ld)", r->path, r->line,
+                          what, lo, hi);
+    char *end;
+    errno = 0;
+    long v = strtol(r->tok[i], &end, 0);
+    if (errno || *end || end == r->tok[i] || v < lo || v > hi)
+        return nc_err_set(NC_ERR_PARSE, "%s:%u: %s '%s': expected an integer in %ld..%ld", r->path, r->line, what,
+                          r->tok[i], lo, hi);
+    *out = v;
+    return NC_OK;
+}
+
+#define TRY(x)                                                                                   \
+    do {                                                                                         \
+        int rc_ = (x);                                                                           \
+        if (rc_ < 0)                                                                             \
+            return rc_;                                                                          \
+    } while (0)
+
+/* "neuron FIRST COUNT key value ..." */
+static int parse_neuron(reader_t *r, snn_net_t *net)
+{
+    long first, count, v, e;
+    TRY(tok_int(r, 1, 0, (long)net->n_neurons - 1, "first neuron", &first));
+    TRY(tok_int(r, 2, 1, (long)net->n_neurons - first, "neuron count", &count));
+    snn_neuron_params_t p = net->neuron[first];
+    for (int i = 3; i < r->ntok; i += 2) {
+        const char *k = r->tok[i];
+        if (!strcmp(k, "du")) {
+            TRY(tok_int(r, i + 1, 0, SNN_DU_MAX, "du", &v));
+            p.du = (uint16_t)v;
+        } else if (!strcmp(k, "dv")) {
+            TRY(tok_int(r, i + 1, 0, SNN_DU_MAX, "dv", &v));
+            p.dv = (uint16_t)v;
+        } else if (!strcmp(k, "bias")) {
+            TRY(tok_int(r, i + 1, SNN_BIAS_MANT_MIN, SNN_BIAS_MANT_MAX, "bias mantissa", &v));
+            TRY(tok_int(r, i + 2, 0, SNN_BIAS_EXP_MAX, "bias exponent", &e));
+            p.bias_mant = (int16_t)v;
+            p.bias_exp = (uint8_t)e;
+            i++;
+        } else if (!strcmp(k, "vth")) {
+            TRY(tok_int(r, i + 1, 0, SNN_VTH_MAX, "vth", &v));
+            p.vth = (uint32_t)v;
+        } else if (!strcmp(k, "refr")) {
+            TRY(tok_int(r, i + 1, 0, SNN_REFR_MAX, "refr", &v));
+            p.refr = (uint8_t)v;
+        } else if (!strcmp(k, "astro")) {
+            TRY(tok_int(r, i + 1, -1, SNN_ASTROS - 1, "astro", &v));
+            p.astro = (int8_t)v;
+        } else if (!strcmp(k, "out")) {
+            TRY(tok_int(r, i + 1, 0, 1, "out", &v));
+            p.out = v != 0;
+        } else {
+            return nc_err_set(NC_ERR_PARSE, "%s:%u: unknown neuron key '%s' (expected du dv bias vth refr astro out)",
+                              r->path, r->line, k);
+        }
+    }
+    for (long n = first; n < first + count; n++)
+        net->neuron[n] = p;
+    return NC_OK;
+}
+
+/* "aK" (axon K) or "nK" (neuron K) */
+static int parse_source(reader_t *r, int i, const snn_net_t *net, uint32_t *src)
+{
+    if (i >= r->ntok || (r->tok[i][0] != 'a' && r->tok[i][0] != 'n'))
+        return nc_err_set(NC_ERR_PARSE, "%s:%u: source '%s': expected aK (axon) or nK (neuron)", r->path, r->line,
+                          i < r->ntok ? r->tok[i] : "");
+    bool axon = r->tok[i][0] == 'a';
+    long lim = axon ? (long)net->n_axons - 1 : (long)net->n_neurons - 1;
+    long v;
+    r->tok[i]++;
+    int rc = tok_int(r, i, 0, lim, axon ? "source axon" : "source neuron", &v);
+    r->tok[i]--;
+    TRY(rc);
+    *src = axon ? (uint32_t)v : net->n_axons + (uint32_t)v;
+    return NC_OK;
+}
+
+static int parse_body(reader_t *r, snn_net_t *net)
+{
+    int rc;
+    while ((rc = next_line(r)) > 0) {
+        const char *k = r->tok[0];
+        long v, w, d, t;
+        if (!strcmp(k, "wexp")) {
+            TRY(tok_int(r, 1, 0, SNN_WEXP_MAX, "wexp", &v));
+            net->wexp = (uint32_t)v;
+        } else if (!strcmp(k, "astro")) {
+            long id, lk, inc, g;
+            TRY(tok_int(r, 1, 0, SNN_ASTROS - 1, "astrocyte", &id));
+            if (r->ntok != 8 || strcmp(r->tok[2], "leak") || strcmp(r->tok[4], "inc") || strcmp(r->tok[6], "gain"))
+                return nc_err_set(NC_ERR_PARSE, "%s:%u: expected 'astro ID leak K inc I gain G'", r->path, r->line);
+            TRY(tok_int(r, 3, 0, 15, "leak shift", &lk));
+            TRY(tok_int(r, 5, 0, 255, "increment", &inc));
+            TRY(tok_int(r, 7, -128, 127, "gain", &g));
+            net->astro[id] = (snn_astro_params_t){(uint8_t)lk, (uint8_t)inc, (int8_t)g};
+        } else if (!strcmp(k, "neuron")) {
+            TRY(parse_neuron(r, net));
+        } else if (!strcmp(k, "syn")) {
+            uint32_t src = 0;
+            if (r->ntok != 5)
+                return nc_err_set(NC_ERR_PARSE, "%s:%u: expected 'syn SRC TARGET WEIGHT DELAY'", r->path, r->line);
+            TRY(parse_source(r, 1, net, &src));
+            TRY(tok_int(r, 2, 0, (long)net->n_neurons - 1, "target neuron", &t));
+            TRY(tok_int(r, 3, -128, 127, "weight", &w));
+            TRY(tok_int(r, 4, 0, 63, "delay", &d));
+            TRY(snn_net_add_syn(net, src, (uint32_t)t, (int)w, (unsigned)d));
+        } else {
+            return nc_err_set(NC_ERR_PARSE, "%s:%u: unknown keyword '%s' (expected wexp astro neuron syn)", r->path,
+                              r->line, k);
+        }
+    }
+    return rc;
+}
+
+int snn_net_read(const char *path, snn_net_t *net)
+{
+    reader_t r = {.path = path};
+    memset(net, 0, sizeof *net);
+    r.f = fopen(path, "r");
+    if (!r.f)
+        return nc_err_set(NC_ERR_IO, "%s: cannot open: %s", path, strerror(errno));
+    long n = 0, a = 0;
+    int rc = next_line(&r);
+    if (rc == 0)
+        rc = nc_err_set(NC_ERR_PARSE, "%s:%u: empty file: expected 'snn NEURONS AXONS'", path, r.line);
+    if (rc > 0 && (r.ntok != 3 || strcmp(r.tok[0], "snn")))
+        rc = nc_err_set(NC_ERR_PARSE, "%s:%u: expected the header 'snn NEURONS AXONS'", path, r.line);
+    if (rc > 0)
+        rc = tok_int(&r, 1, 1, 65535, "neurons", &n);
+    if (rc >= 0)
+        rc = tok_int(&r, 2, 0, 65535, "axons", &a);
+    if (rc >= 0)
+        rc = snn_net_init(net, (uint32_t)n, (uint32_t)a);
+    if (rc >= 0)
+        rc = parse_body(&r, net);
+    fclose(r.f);
+    if (rc < 0)
+        snn_net_free(net);
+    return rc < 0 ? rc : NC_OK;
+}
+
+int snn_net_write(const char *path, const snn_net_t *net)
+{
+    FILE *f = fopen(path, "w");
+    if (!f)
+        return nc_err_set(NC_ERR_IO, "%s: cannot create: %s", path, strerror(errno));
+    fprintf(f, "snn %u %u\nwexp %u\n", net->n_neurons, net->n_axons, net->wexp);
+    for (int j = 0; j < SNN_ASTROS; j++)
+        fprintf(f, "astro %d leak %u inc %u gain %d\n", j, net->astro[j].leak_shift, net->astro[j].inc,
+                net->astro[j].gain);
+    for (uint32_t i = 0; i < net->n_neurons; i++) {
+        const snn_neuron_params_t *p = &net->neuron[i];
+        fprintf(f, "neuron %u 1 du %u dv %u bias %d %u vth %u refr %u astro %d out %d\n", i, p->du, p->dv,
+                p->bias_mant, p->bias_exp, p->vth, p->refr, p->astro, p->out ? 1 : 0);
+    }
+    for (size_t k = 0; k < net->n_syn; k++) {
+        const snn_syn_t *s = &net->syn[k];
+        bool axon = s->src < net->n_axons;
+        fprintf(f, "syn %c%u %u %d %u\n", axon ? 'a' : 'n', axon ? s->src : s->src - net->n_axons, s->target,
+                s->weight, s->delay);
+    }
+    int bad = ferror(f);
+    if (fclose(f) || bad)
+        return nc_err_set(NC_ERR_IO, "%s: write failed", path);
+    return NC_OK;
+}
+
+int snn_events_read(const char *path, uint32_t id_limit, snn_event_t **ev, size_t *n)
+{
+    reader_t r = {.path = path};
+    *ev = NULL;
+    *n = 0;
+    r.f = fopen(path, "r");
+    if (!r.f)
+        return nc_err_set(NC_ERR_IO, "%s: cannot open: %s", path, strerror(errno));
+    size_t cap = 0;
+    int rc;
+    long step, id, last = 0;
+    while ((rc = next_line(&r)) > 0) {
+        if (r.ntok != 2) {
+            rc = nc_err_set(NC_ERR_PARSE, "%s:%u: expected 'STEP ID' (2 fields, found %d)", path, r.line, r.ntok);
+            break;
+        }
+        if ((rc = tok_int(&r, 0, last, 0x7fffffffL, "step (sorted, not before the previous line)", &step)) < 0 ||
+            (rc = tok_int(&r, 1, 0, (long)id_limit - 1, "id", &id)) < 0)
+            break;
+        last = step;
+        if (*n == cap) {
+            cap = cap ? 2 * cap : 256;
+            snn_event_t *e = realloc(*ev, cap * sizeof *e);
+            if (!e) {
+                rc = nc_err_set(NC_ERR_NOMEM, "%s:%u: no memory", path, r.line);
+                break;
+            }
+            *ev = e;
+        }
+        (*ev)[(*n)++] = (snn_event_t){(uint32_t)step, (uint32_t)id};
+    }
+    fclose(r.f);
+    if (rc < 0) {
+        free(*ev);
+        *ev = NULL;
+        *n = 0;
+        return rc;
+    }
+    return NC_OK;
+}
+
+int snn_events_write(const char *path, const snn_event_t *ev, size_t n)
+{
+    FILE *f = fopen(path, "w");
+    if (!f)
+        return nc_err_set(NC_ERR_IO, "%s: cannot create: %s", path, strerror(errno));
+    for (size_t i = 0; i < n; i++)
+        fprintf(f, "%u %u\n", ev[i].step, ev[i].id);
+    int bad = ferror(f);
+    if (fclose(f) || bad)
+        return nc_err_set(NC_ERR_IO, "%s: write failed", path);
+    return NC_OK;
+}
+
+static int cmp_event(const void *a, const void *b)
+{
+    const snn_event_t *x = a, *y = b;
+    if (x->step != y->step)
+        return x->step < y->step ? -1 : 1;
+    return (x->id > y->id) - (x->id < y->id);
+}
+
+void snn_events_sort(snn_event_t *ev, size_t n)
+{
+    if (n > 1)
+        qsort(ev, n, sizeof *ev, cmp_event);
+}
