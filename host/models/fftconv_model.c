@@ -1,0 +1,241 @@
+/* fftconv_model.c - the bit-exact model of rtl/fftconv (spec: rtl/fftconv/README.md). */
+#include "fftconv_model.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "nc_error.h"
+
+#define D_MAX ((1 << 23) - 1)
+#define D_MIN (-(1 << 23))
+
+/* Cycles the accelerator spends outside the stages of a run (start and finish). */
+#define RUN_OVERHEAD 2u
+
+typedef struct {
+    int64_t re, im;
+} cplx_t;
+
+typedef struct {
+    uint64_t sat;
+} acc_t;
+
+int fftconv_cfg_check(const fftconv_cfg_t *c, unsigned log2lmax)
+{
+    if (c->log2l < FFTCONV_LOG2L_MIN || c->log2l > log2lmax)
+        return nc_err_set(NC_ERR_ARG, "fftconv: LOG2L = %u, expected %u..%u (L = 256..%u)",
+                          c->log2l, FFTCONV_LOG2L_MIN, log2lmax, 1u << log2lmax);
+    if (c->log2lk < FFTCONV_LOG2LK_MIN || c->log2lk > c->log2l)
+        return nc_err_set(NC_ERR_ARG, "fftconv: LOG2LK = %u, expected %u..LOG2L (%u)",
+                          c->log2lk, FFTCONV_LOG2LK_MIN, c->log2l);
+    if (c->freq_bins > (1u << c->log2lk))
+        return nc_err_set(NC_ERR_ARG, "fftconv: FREQ_BINS = %u, expected 0 (off) or 1..Lk (%u)",
+                          c->freq_bins, 1u << c->log2lk);
+    if (c->kexp > FFTCONV_KEXP_MAX)
+        return nc_err_set(NC_ERR_ARG, "fftconv: KEXP = %u, expected 0..%u", c->kexp,
+                          FFTCONV_KEXP_MAX);
+    if (c->oshift > FFTCONV_OSHIFT_MAX)
+        return nc_err_set(NC_ERR_ARG, "fftconv: OSHIFT = %u, expected 0..%u", c->oshift,
+                          FFTCONV_OSHIFT_MAX);
+    return NC_OK;
+}
+
+void fftconv_twiddle(uint32_t k, int32_t *c, int32_t *s)
+{
+    const double scale = 131072.0;
+    double angle = (2.0 * 3.141592653589793 * (double)k) / scale;
+    double cv = floor(cos(angle) * scale + 0.5);
+    double sv = floor(sin(angle) * scale + 0.5);
+    *c = cv > FFTCONV_TW_ONE ? FFTCONV_TW_ONE : (int32_t)cv;
+    *s = sv > FFTCONV_TW_ONE ? FFTCONV_TW_ONE : (int32_t)sv;
+}
+
+uint32_t fftconv_bitrev(uint32_t x, unsigned bits)
+{
+    uint32_t r = 0;
+    for (unsigned b = 0; b < bits; b++)
+        r |= ((x >> b) & 1u) << (bits - 1 - b);
+    return r;
+}
+
+bool fftconv_need(unsigned s, uint32_t i, uint32_t freq_bins)
+{
+    if (freq_bins == 0)
+        return true;
+    int64_t r = fftconv_bitrev(i & ((1u << s) - 1u), s);
+    return r < (int64_t)freq_bins || r > (int64_t)(1u << s) - (int64_t)freq_bins;
+}
+
+/* floor(x / 2^sh) without relying on >> of negative numbers, then round half to even. */
+int64_t fftconv_round(int64_t x, unsigned sh)
+{
+    if (sh == 0)
+        return x;
+    int64_t q = x >= 0 ? x / ((int64_t)1 << sh) : -((-x - 1) / ((int64_t)1 << sh)) - 1;
+    int64_t rem = x - q * ((int64_t)1 << sh);
+    int64_t half = (int64_t)1 << (sh - 1);
+    if (rem > half || (rem == half && (q & 1)))
+        q++;
+    return q;
+}
+
+static int64_t sat(acc_t *a, int64_t v, int64_t lo, int64_t hi)
+{
+    if (v < lo || v > hi) {
+        a->sat++;
+        return v < lo ? lo : hi;
+    }
+    return v;
+}
+
+static int64_t rnd24(acc_t *a, int64_t x, unsigned sh) { return sat(a, fftconv_round(x, sh), D_MIN, D_MAX); }
+
+/* Forward twiddle of butterfly i at stage s of an M = 2^n point transform. */
+static void stage_twiddle(unsigned n, unsigned s, uint32_t i, int64_t *c, int64_t *sn)
+{
+    uint32_t e = (i >> s) << s;
+    int32_t ci, si;
+    fftconv_twiddle(e << (FFTCONV_TW_LOG2N - n), &ci, &si);
+    *c = ci;
+    *sn = si;
+}
+
+/* DIF butterfly: (a+b)/2 and (a-b)*conj-rotation W = c - j s, /2. */
+static void dif(acc_t *ac, cplx_t a, cplx_t b, int64_t c, int64_t s, cplx_t *o0, cplx_t *o1)
+{
+    int64_t dr = a.re - b.re, di = a.im - b.im;
+    o0->re = rnd24(ac, a.re + b.re, 1);
+    o0->im = rnd24(ac, a.im + b.im, 1);
+    o1->re = rnd24(ac, dr * c + di * s, 18);
+    o1->im = rnd24(ac, di * c - dr * s, 18);
+}
+
+/* DIT butterfly of the inverse: a + b*W' and a - b*W', W' = c + j s, unscaled. */
+static void dit(acc_t *ac, cplx_t a, cplx_t b, int64_t c, int64_t s, cplx_t *o0, cplx_t *o1)
+{
+    int64_t br = b.re * c - b.im * s, bi = b.im * c + b.re * s;
+    o0->re = rnd24(ac, a.re * 131072 + br, 17);
+    o0->im = rnd24(ac, a.im * 131072 + bi, 17);
+    o1->re = rnd24(ac, a.re * 131072 - br, 17);
+    o1->im = rnd24(ac, a.im * 131072 - bi, 17);
+}
+
+static cplx_t mul_k(acc_t *ac, cplx_t a, uint32_t kw, unsigned kexp)
+{
+    int64_t kr = (int16_t)(kw & 0xffffu), ki = (int16_t)(kw >> 16);
+    cplx_t z;
+    z.re = rnd24(ac, 2 * (a.re * kr - a.im * ki), 16 - kexp);
+    z.im = rnd24(ac, 2 * (a.re * ki + a.im * kr), 16 - kexp);
+    return z;
+}
+
+static cplx_t from_u(int16_t v)
+{
+    cplx_t z = {(int64_t)v * 256, 0};
+    return z;
+}
+
+/* One overlap-save block: x from u, forward, multiply, inverse, Lk outputs into y. */
+static void run_block(const fftconv_cfg_t *c, const int16_t *u, const uint32_t *kspec,
+                      int16_t *y, uint32_t b, cplx_t *cur, cplx_t *nxt, acc_t *ac)
+{
+    unsigned n = c->log2lk + 1;
+    uint32_t half = 1u << c->log2lk, lk = half;
+    const uint32_t f = c->freq_bins;
+    for (unsigned s = 0; s < n; s++) {
+        for (uint32_t i = 0; i < half; i++) {
+            if (!fftconv_need(s, i, f))
+                continue;
+            cplx_t a, bb;
+            if (s == 0) {
+                cplx_t z = {0, 0};
+                a = b == 0 ? z : from_u(u[(b - 1) * lk + i]);
+                bb = from_u(u[b * lk + i]);
+            } else {
+                a = cur[i];
+                bb = cur[i + half];
+            }
+            int64_t tc, ts;
+            stage_twiddle(n, s, i, &tc, &ts);
+            dif(ac, a, bb, tc, ts, &nxt[2 * i], &nxt[2 * i + 1]);
+        }
+        cplx_t *t = cur;
+        cur = nxt;
+        nxt = t;
+    }
+    for (unsigned t = 0; t < n; t++) {
+        unsigned s = n - 1 - t;
+        for (uint32_t i = 0; i < half; i++) {
+            cplx_t o0 = {0, 0}, o1 = {0, 0};
+            if (fftconv_need(s, i, f)) {
+                cplx_t a = cur[2 * i], bb = cur[2 * i + 1];
+                if (t == 0) {
+                    a = mul_k(ac, a, kspec[2 * i], c->kexp);
+                    bb = mul_k(ac, bb, kspec[2 * i + 1], c->kexp);
+                }
+                int64_t tc, ts;
+                stage_twiddle(n, s, i, &tc, &ts);
+                dit(ac, a, bb, tc, ts, &o0, &o1);
+            }
+            nxt[i] = o0;
+            nxt[i + half] = o1;
+            if (t == n - 1) {
+                int64_t uu = u[b * lk + i];
+                int64_t acc = o1.re * 128 + (int64_t)c->d * uu;
+                y[b * lk + i] = (int16_t)sat(ac, fftconv_round(acc, 15 - c->oshift), -32768, 32767);
+            }
+        }
+        cplx_t *tmp = cur;
+        cur = nxt;
+        nxt = tmp;
+    }
+}
+
+int fftconv_model_run(const fftconv_cfg_t *c, const int16_t *u, const uint32_t *kspec,
+                      int16_t *y, uint64_t *sat_out)
+{
+    int rc = fftconv_cfg_check(c, FFTCONV_LOG2L_MAX_SPEC);
+    if (rc)
+        return rc;
+    uint32_t m = fftconv_m(c);
+    cplx_t *buf = calloc(2 * (size_t)m, sizeof *buf);
+    if (!buf)
+        return nc_err_set(NC_ERR_NOMEM, "fftconv model: no memory for 2 x %u words", m);
+    acc_t ac = {0};
+    uint32_t blocks = 1u << (c->log2l - c->log2lk);
+    for (uint32_t b = 0; b < blocks; b++)
+        run_block(c, u, kspec, y, b, buf, buf + m, &ac);
+    free(buf);
+    if (sat_out)
+        *sat_out = ac.sat;
+    return NC_OK;
+}
+
+/* Cycles of one stage with p lanes: the cycles in which at least one lane is needed. The
+ * lanes of a cycle hold residues r0 + q*2^(s-log2 p); see the README for the derivation. */
+static uint64_t stage_cycles(unsigned n, unsigned s, uint32_t f, unsigned log2p)
+{
+    uint64_t h = (uint64_t)1 << (n - 1 - log2p); /* cycles of a full stage */
+    if (f == 0 || s <= log2p)
+        return h;
+    uint64_t rr = (uint64_t)1 << (s - log2p); /* residue values per lane */
+    uint64_t live = 2 * (uint64_t)f - 1 < rr ? 2 * (uint64_t)f - 1 : rr;
+    return (h / rr) * live;
+}
+
+uint64_t fftconv_model_cycles(const fftconv_cfg_t *c, unsigned p)
+{
+    unsigned log2p = p == 4 ? 2 : p == 2 ? 1 : 0;
+    unsigned n = c->log2lk + 1;
+    uint64_t per_block = 0;
+    for (unsigned s = 0; s < n; s++)
+        per_block += 2 * (stage_cycles(n, s, c->freq_bins, log2p) + 1); /* +1: pipeline drain */
+    return RUN_OVERHEAD + per_block * ((uint64_t)1 << (c->log2l - c->log2lk));
+}
+
+double fftconv_cycle_bound(unsigned log2l, unsigned p)
+{
+    double n = (double)(2u << log2l);
+    return n * (log2l + 2) / p;
+}

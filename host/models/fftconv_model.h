@@ -1,0 +1,74 @@
+/*
+ * fftconv_model.h - the bit-exact C model of the FFT-convolution accelerator, and the cycle
+ * count its schedule promises. Written from the spec in rtl/fftconv/README.md (number formats,
+ * rounding, saturation, pruning), not from the RTL.
+ *
+ * What is computed: for each block b of Lk = 2^log2lk input samples (one block of L samples in
+ * dense mode), an overlap-save step of size M = 2*Lk:
+ *   x      = [u[(b-1)Lk .. bLk-1] (zeros for b = 0), u[bLk .. (b+1)Lk-1]]
+ *   X      = DIF FFT of x, scaled by 1/2 per stage (so X = DFT(x)/M), in bit-reversed order
+ *   Z      = X * K  (K: the loaded kernel spectrum words, K_word * 2^(KEXP-15))
+ *   z      = DIT inverse FFT of Z, unscaled
+ *   y[bLk+i] = sat16(round((z[Lk+i] * 2^7 + D * u[bLk+i]) * 2^OSHIFT / 2^15))
+ * Every internal value is a 24-bit complex word (Q1.23); every rounding is round-half-to-even
+ * followed by saturation to 24 bits, and every saturation is counted.
+ *
+ * Frequency-sparse mode (freq_bins = F > 0) treats every bin f with F <= f <= M-F as zero and
+ * skips the butterflies that only feed or only read such bins.
+ */
+#ifndef FFTCONV_MODEL_H
+#define FFTCONV_MODEL_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#define FFTCONV_LOG2L_MIN 8
+#define FFTCONV_LOG2LK_MIN 5
+#define FFTCONV_LOG2L_MAX_SPEC 16 /* the largest L the spec (and twiddle table) covers */
+#define FFTCONV_TW_LOG2N 17       /* the canonical twiddle table: W_131072^k            */
+#define FFTCONV_TW_ONE 131071     /* Q1.17 twiddles saturate +1.0 to this               */
+#define FFTCONV_KEXP_MAX 16
+#define FFTCONV_OSHIFT_MAX 8
+
+typedef struct fftconv_cfg {
+    unsigned log2l;     /* L = 2^log2l, FFTCONV_LOG2L_MIN..log2 LMAX                       */
+    unsigned log2lk;    /* block size Lk = 2^log2lk; = log2l in dense mode                  */
+    uint32_t freq_bins; /* F: 0 = every bin; else 1..Lk (frequency-sparse)                  */
+    int16_t d;          /* skip weight D, Q1.15                                             */
+    unsigned kexp;      /* kernel spectrum exponent, 0..16: K = K_word * 2^(kexp-15)         */
+    unsigned oshift;    /* output gain 2^oshift, 0..8                                        */
+} fftconv_cfg_t;
+
+/* Checks a configuration against the spec and a build's log2 LMAX. NC_ERR_ARG with a message
+ * naming the field, its value and the legal range. */
+int fftconv_cfg_check(const fftconv_cfg_t *c, unsigned log2lmax);
+
+/* Block size M = 2*Lk of the transforms. */
+static inline uint32_t fftconv_m(const fftconv_cfg_t *c) { return 2u << c->log2lk; }
+
+/* The twiddle generator shared by spec, model and RTL: W_131072^k = c - j*s, with
+ * c = min(floor(cos(2*pi*k/131072) * 2^17 + 0.5), 131071), s likewise with sin. */
+void fftconv_twiddle(uint32_t k, int32_t *c, int32_t *s);
+
+/* Whether butterfly i of (forward) stage s of an M-point transform is needed when only bins
+ * |f| < F are kept: r = bitrev_s(i mod 2^s); needed iff r < F or r > 2^s - F (or F == 0). */
+bool fftconv_need(unsigned s, uint32_t i, uint32_t freq_bins);
+
+/* Runs the arithmetic. u: L samples; kspec: M words (bits 15:0 re, 31:16 im, bit-reversed
+ * order); y: L samples out. *sat gets the number of saturations (may be NULL). */
+int fftconv_model_run(const fftconv_cfg_t *c, const int16_t *u, const uint32_t *kspec,
+                      int16_t *y, uint64_t *sat);
+
+/* Clock cycles from START to DONE that the schedule of rtl/fftconv/README.md takes with
+ * p butterflies per cycle. */
+uint64_t fftconv_model_cycles(const fftconv_cfg_t *c, unsigned p);
+
+/* The bound for a dense convolution: N*(log2 N + 1)/P with N = 2L. */
+double fftconv_cycle_bound(unsigned log2l, unsigned p);
+
+/* Floor shift with round-half-to-even (the one rounding mode of the design); sh <= 62. */
+int64_t fftconv_round(int64_t x, unsigned sh);
+
+uint32_t fftconv_bitrev(uint32_t x, unsigned bits);
+
+#endif
