@@ -135,6 +135,18 @@ vm_objs = $(foreach m,$(VMODELS_$(1)),$(call vm_shim,$(m))) $(B)/obj/cosim/veril
 VM_OBJS_ALL := $(foreach m,$(VMODELS),$(call vm_shim,$(m))) $(B)/obj/cosim/verilator/vmodel.o \
           $(B)/obj/gen/vmodels_all.o $(VRT_OBJS) $(foreach m,$(VMODELS),$(call vm_lib,$(m)))
 
+# The SystemC top (cosim/systemc/): the scratch IP Verilated with --sc inside a SystemC
+# platform with a bus-master thread. Its own program (SystemC brings its own main and
+# runtime configuration), checked by tests/test_core_systemc.c.
+SC_TOP := $(B)/bin/sc_scratch_top
+$(SC_TOP): cosim/systemc/sc_scratch_top.cpp $(scratch_SRCS) | deps
+	@echo "  VERILATE scratch --sc  (SystemC top)"
+	$(Q)mkdir -p $(B)/vm/scratch_sc $(@D)
+	$(Q)$(VERILATOR) --sc --exe --build -j $(NPROC) -O3 --x-assign fast --x-initial fast \
+	    --prefix Vscratch_sc --top-module $(scratch_TOP) -Mdir $(B)/vm/scratch_sc $(call vm_incs,scratch) \
+	    -CFLAGS "$(WARN) $(SANFLAGS)" $(if $(SAN),-LDFLAGS "$(SANFLAGS)") $(scratch_SRCS) $(CURDIR)/$< \
+	    -o $(CURDIR)/$@ > $(B)/vm/scratch_sc.log 2>&1 || { tail -40 $(B)/vm/scratch_sc.log; exit 1; }
+
 # ---------------------------------------------------------------------------------------------
 # Register maps: rtl/<ip>/<ip>_regs.def -> C header (build), Verilog header and docs table (committed).
 regmap_tool = $(B)/tools/regmap_$(1)
@@ -240,10 +252,10 @@ run: $(CLI)  ## co-simulate every design on its defaults; print the validation r
 TEST_ENV = ASAN_OPTIONS=abort_on_error=0:detect_leaks=1 LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp \
            UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 NC_BUILD=$(B)
 
-test: lint check-regs $(TEST_BINS) $(CLI)  ## the whole suite: lint, generated files, Criterion tests
+test: lint check-regs $(TEST_BINS) $(CLI) $(SC_TOP)  ## the whole suite: lint, generated files, Criterion tests
 	$(Q)$(TEST_ENV) NC_LEVEL=test tests/run_tests.sh $(B) $(TEST_BINS)
 
-verify: lint check-regs $(TEST_BINS) $(CLI)  ## the long sweeps (larger sizes, 10^7 neuron updates)
+verify: lint check-regs $(TEST_BINS) $(CLI) $(SC_TOP)  ## the long sweeps (larger sizes, 10^7 neuron updates)
 	$(Q)$(TEST_ENV) NC_LEVEL=verify tests/run_tests.sh $(B) $(TEST_BINS)
 
 bench: $(BENCH_BINS)  ## benchmarks: figures as ratios against bounds or same-run baselines
