@@ -230,11 +230,15 @@ module snn_top #(
         end
     endgenerate
     /* verilator lint_on UNUSEDSIGNAL */
-    reg [31:0] s2_count;
+    reg [31:0] s2_count, b_satn;
     integer k;
     always @(*) begin
         s2_count = 32'd0;
-        for (k = 0; k < L; k = k + 1) s2_count = s2_count + {31'd0, s2_ok[k]};
+        b_satn = 32'd0;
+        for (k = 0; k < L; k = k + 1) begin
+            s2_count = s2_count + {31'd0, s2_ok[k]};
+            b_satn = b_satn + {31'd0, b_act[k] && b_sat[k]};
+        end
     end
 
     // ---- bus decode (combinational, answered in the command cycle) ----
@@ -478,13 +482,13 @@ module snn_top #(
                             nv[nidx(b_n[j])] <= b_v[j];
                             nref[nidx(b_n[j])] <= b_r[j];
                             ring[b_ri[j]] <= 32'd0;
-                            if (b_sat[j]) sat_count <= sat_count + 32'd1;
                             if (b_spk[j]) begin
                                 splist[nidx(j * (NR32) + cnt[j])] <= brow;
                                 cnt[j] <= cnt[j] + 32'd1;
                             end
                         end
                     end
+                    sat_count <= sat_count + b_satn;
                     brow <= brow + 32'd1;
                     if (brow == nrows - 32'd1) state <= S_CHEAD;
                 end

@@ -1,0 +1,356 @@
+/*
+ * test_snn_rtl.c - the SNN core (Verilated snn_l2: N=1024, A=256, 2 lanes, DMAX=32) against
+ * the bit-exact model: identical output spikes and identical u, v and refractory counter of
+ * every neuron after every step, read back over the bus. Also the edges of the arithmetic
+ * (u wrap, both v clip limits, a_in clamp, delays 0 and DMAX-1, refractory), FIFO overflow
+ * and late events counted in sticky bits, and bad input refused.
+ */
+#include <criterion/criterion.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "nc_test.h"
+#include "snn_cosim.h"
+#include "snn_gen.h"
+#include "snn_regs.h"
+#include "vmodel.h"
+
+#define MODEL "snn_l2"
+
+typedef struct rtl {
+    vmodel_t *vm;
+    snn_dev_t dev;
+} rtl_t;
+
+static int rtl_open(rtl_t *r, const char *wave, char *msg, size_t len)
+{
+    r->vm = vmodel_open_name(MODEL);
+    if (!r->vm) {
+        snprintf(msg, len, "open %s: %s", MODEL, nc_err_msg());
+        return NC_ERR_SIM;
+    }
+    if (wave && vmodel_trace_open(r->vm, wave)) {
+        snprintf(msg, len, "trace %s: %s", wave, nc_err_msg());
+        return NC_ERR_IO;
+    }
+    int rc = snn_dev_open(vmodel_bus(r->vm), &r->dev);
+    if (rc)
+        snprintf(msg, len, "snn_dev_open: %s", nc_err_msg());
+    return rc;
+}
+
+static void rtl_close(rtl_t *r)
+{
+    if (r->vm)
+        vmodel_close(r->vm);
+}
+
+/* ---- random layered networks, state compared after every step ---- */
+
+typedef struct rand_case {
+    uint64_t seed;
+    snn_gen_opts_t g;
+    uint32_t steps;
+    double rate;
+    bool check_state;
+    uint64_t updates; /* out */
+} rand_case_t;
+
+static int run_random(void *arg, const char *wave, char *msg, size_t len)
+{
+    rand_case_t *c = arg;
+    rtl_t r = {0};
+    snn_net_t net = {0};
+    snn_event_t *in = NULL;
+    size_t n_in = 0;
+    snn_cosim_result_t res = {0};
+    nc_rng_t rng;
+    nc_rng_seed(&rng, c->seed);
+    int rc = rtl_open(&r, wave, msg, len);
+    if (rc == NC_OK && (rc = snn_gen_layered(&net, &c->g, &rng)))
+        snprintf(msg, len, "generate: %s", nc_err_msg());
+    if (rc == NC_OK && (rc = snn_gen_poisson(c->g.n_axons, c->steps, c->rate, &rng, &in, &n_in)))
+        snprintf(msg, len, "poisson: %s", nc_err_msg());
+    if (rc == NC_OK && (rc = snn_dev_load(&r.dev, &net)))
+        snprintf(msg, len, "load: %s", nc_err_msg());
+    snn_cosim_opts_t o = {.check_state = c->check_state};
+    if (rc == NC_OK && (rc = snn_cosim_run(&r.dev, &net, in, n_in, c->steps, &o, &res)))
+        snprintf(msg, len, "cosim: %s", nc_err_msg());
+    if (rc == NC_OK && (res.spike_mismatches || res.state_mismatches)) {
+        snprintf(msg, len, "%llu spike and %llu state mismatches; first: %s",
+                 (unsigned long long)res.spike_mismatches, (unsigned long long)res.state_mismatches,
+                 res.first_mismatch);
+        rc = NC_ERR_MISMATCH;
+    }
+    /* A silent or saturated network would compare trivially: demand real activity. */
+    double rate = res.updates ? (double)res.model.spikes / (double)res.updates : 0;
+    if (rc == NC_OK && (rate < 0.005 || rate > 0.6 || res.events_out == 0)) {
+        snprintf(msg, len, "spike rate %.4f per update (%llu output events): expected 0.005..0.6",
+                 rate, (unsigned long long)res.events_out);
+        rc = NC_ERR_MISMATCH;
+    }
+    if (rc == NC_OK && c->check_state && res.states_compared != res.updates) {
+        snprintf(msg, len, "compared %llu states for %llu updates", (unsigned long long)res.states_compared,
+                 (unsigned long long)res.updates);
+        rc = NC_ERR_MISMATCH;
+    }
+    c->updates = res.updates;
+    snn_cosim_result_free(&res);
+    free(in);
+    snn_net_free(&net);
+    rtl_close(&r);
+    return rc;
+}
+
+static snn_gen_opts_t three_layers(void)
+{
+    snn_gen_opts_t g = {.n_axons = 64, .layer = {128, 96, 64}, .n_layers = 3, .p_ff = 0.15, .p_rec = 0.03,
+                        .w_lo = -60, .w_hi = 100, .dmax = 32, .wexp = 3, .astro = true, .wild = true,
+                        .vth_lo = 2000, .vth_hi = 40000};
+    return g;
+}
+
+Test(snn_rtl, random_3layer_state_every_step, .timeout = 240)
+{
+    rand_case_t c = {.seed = nc_test_seed(1001), .g = three_layers(), .steps = 400, .rate = 0.08,
+                     .check_state = true};
+    if (nc_test_verify()) {
+        c.g.layer[0] = 512, c.g.layer[1] = 256, c.g.layer[2] = 256; /* 1024 neurons */
+        c.g.n_axons = 256, c.g.p_ff = 0.05;
+        c.steps = 10000;
+    }
+    nc_test_run_case("snn_rtl_random_3layer", c.seed, run_random, &c);
+    cr_expect_geq(c.updates, nc_test_verify() ? 10000000u : 100000u, "only %llu neuron updates compared",
+                  (unsigned long long)c.updates);
+}
+
+Test(snn_rtl, chained_256x3_host_away, .timeout = 240)
+{
+    /* 256-256-256 feed-forward chain, many steps per RUN: outputs compared per step. */
+    rand_case_t c = {.seed = nc_test_seed(1002), .steps = 300, .rate = 0.05, .check_state = false};
+    c.g = (snn_gen_opts_t){.n_axons = 256, .layer = {256, 256, 256}, .n_layers = 3, .p_ff = 0.06, .p_rec = 0,
+                           .w_lo = -40, .w_hi = 100, .dmax = 32, .wexp = 3, .astro = false, .wild = false,
+                           .vth_lo = 3000, .vth_hi = 12000};
+    nc_test_run_case("snn_rtl_chained_256x3", c.seed, run_random, &c);
+}
+
+/* ---- the edges of the arithmetic ---- */
+
+static int run_edges(void *arg, const char *wave, char *msg, size_t len)
+{
+    (void)arg;
+    rtl_t r = {0};
+    snn_net_t net = {0};
+    snn_cosim_result_t res = {0};
+    int rc = rtl_open(&r, wave, msg, len);
+    /* neuron 0: huge excitatory input -> a_in clamps at +32767, u wraps past +2^23;
+     * neuron 1: huge inhibitory input -> clamps at -32768, u wraps past -2^23;
+     * neuron 2: bias +4095<<7 with vth max -> v clips at +(2^23-1);
+     * neuron 3: bias -4096<<7 -> v clips at -(2^23-1);
+     * neuron 4: spikes often with refractory 15; 5: delay 0 and 6: delay DMAX-1 from axon 1;
+     * neuron 7: recurrent from neuron 4 with delay DMAX-1. */
+    if (rc == NC_OK)
+        rc = snn_net_init(&net, 8, 4);
+    if (rc == NC_OK) {
+        snn_neuron_params_t *p = net.neuron;
+        net.wexp = 7;
+        for (int i = 0; i < 8; i++)
+            p[i] = (snn_neuron_params_t){.du = 0, .dv = 0, .vth = SNN_VTH_MAX, .astro = -1, .out = true};
+        p[2].bias_mant = 4095, p[2].bias_exp = 7;
+        p[3].bias_mant = -4096, p[3].bias_exp = 7;
+        p[4].vth = 100, p[4].refr = 15, p[4].bias_mant = 4000, p[4].bias_exp = 3;
+        p[5].vth = 10, p[6].vth = 10, p[7].vth = 10, p[5].dv = p[6].dv = p[7].dv = 4095;
+        p[5].du = p[6].du = p[7].du = 4095;
+        for (int k = 0; k < 3 && rc == NC_OK; k++) {
+            rc = snn_net_add_syn(&net, 0, 0, 127, 0);
+            if (rc == NC_OK)
+                rc = snn_net_add_syn(&net, 0, 1, -128, 0);
+        }
+        if (rc == NC_OK)
+            rc = snn_net_add_syn(&net, 1, 5, 50, 0);
+        if (rc == NC_OK)
+            rc = snn_net_add_syn(&net, 1, 6, 50, 31);
+        if (rc == NC_OK)
+            rc = snn_net_add_syn(&net, 4 + 4, 7, 50, 31);
+        if (rc)
+            snprintf(msg, len, "build: %s", nc_err_msg());
+    }
+    if (rc == NC_OK && (rc = snn_dev_load(&r.dev, &net)))
+        snprintf(msg, len, "load: %s", nc_err_msg());
+    snn_event_t in[400];
+    size_t n_in = 0;
+    for (uint32_t t = 0; t < 120; t++) {
+        if (t % 3 == 0)
+            in[n_in++] = (snn_event_t){t, 0};
+        if (t % 40 == 5)
+            in[n_in++] = (snn_event_t){t, 1};
+    }
+    snn_cosim_opts_t o = {.check_state = true};
+    if (rc == NC_OK && (rc = snn_cosim_run(&r.dev, &net, in, n_in, 120, &o, &res)))
+        snprintf(msg, len, "cosim: %s", nc_err_msg());
+    if (rc == NC_OK && (res.spike_mismatches || res.state_mismatches)) {
+        snprintf(msg, len, "%llu spike / %llu state mismatches; first: %s", (unsigned long long)res.spike_mismatches,
+                 (unsigned long long)res.state_mismatches, res.first_mismatch);
+        rc = NC_ERR_MISMATCH;
+    }
+    const snn_model_stats_t *s = &res.model;
+    if (rc == NC_OK && (!s->sat || !s->u_wraps || !s->v_clip_hi || !s->v_clip_lo || !s->refr_steps)) {
+        snprintf(msg, len, "an edge was not reached: sat %llu wraps %llu clip+ %llu clip- %llu refractory %llu",
+                 (unsigned long long)s->sat, (unsigned long long)s->u_wraps, (unsigned long long)s->v_clip_hi,
+                 (unsigned long long)s->v_clip_lo, (unsigned long long)s->refr_steps);
+        rc = NC_ERR_MISMATCH;
+    }
+    if (rc == NC_OK && res.counters.sat_count != s->sat) {
+        snprintf(msg, len, "SAT_COUNT %u, model clamped %llu inputs", res.counters.sat_count,
+                 (unsigned long long)s->sat);
+        rc = NC_ERR_MISMATCH;
+    }
+    /* Delays 0 and DMAX-1 from axon 1 at step 5: neuron 5 fires at step 5, neuron 6 at 36. */
+    bool d0 = false, dmax = false;
+    for (size_t i = 0; i < res.n_out; i++) {
+        d0 |= res.out[i].id == 5 && res.out[i].step == 5;
+        dmax |= res.out[i].id == 6 && res.out[i].step == 36;
+    }
+    if (rc == NC_OK && (!d0 || !dmax)) {
+        snprintf(msg, len, "delay 0 spike at step 5: %s; delay 31 spike at step 36: %s", d0 ? "yes" : "no",
+                 dmax ? "yes" : "no");
+        rc = NC_ERR_MISMATCH;
+    }
+    snn_cosim_result_free(&res);
+    snn_net_free(&net);
+    rtl_close(&r);
+    return rc;
+}
+
+Test(snn_rtl, edges_wrap_clip_clamp_delay_refractory, .timeout = 120)
+{
+    nc_test_run_case("snn_rtl_edges", 0, run_edges, NULL);
+}
+
+/* ---- FIFOs: overflow and late events are counted, sticky, cleared by W1C ---- */
+
+static snn_net_t one_layer(uint32_t n, uint32_t a, bool out)
+{
+    snn_net_t net;
+    cr_assert_eq(snn_net_init(&net, n, a), NC_OK, "%s", nc_err_msg());
+    for (uint32_t i = 0; i < n; i++)
+        net.neuron[i] = (snn_neuron_params_t){.du = 100, .dv = 100, .bias_mant = 4000, .bias_exp = 7, .vth = 1,
+                                              .astro = -1, .out = out};
+    return net;
+}
+
+Test(snn_rtl, input_fifo_overflow_counted, .timeout = 60)
+{
+    rtl_t r = {0};
+    char msg[256];
+    cr_assert_eq(rtl_open(&r, NULL, msg, sizeof msg), NC_OK, "%s", msg);
+    snn_net_t net = one_layer(4, 4, false);
+    cr_assert_eq(snn_dev_load(&r.dev, &net), NC_OK, "%s", nc_err_msg());
+    uint32_t extra = 37;
+    for (uint32_t i = 0; i < r.dev.fifo_depth + extra; i++)
+        cr_assert_eq(snn_dev_push(&r.dev, 0, i % 4), NC_OK, "%s", nc_err_msg());
+    snn_counters_t c;
+    cr_assert_eq(snn_dev_counters(&r.dev, &c), NC_OK);
+    cr_expect_eq(c.in_drops, extra, "IN_DROPS %u, expected %u", c.in_drops, extra);
+    cr_expect(c.err & SNN_ERR_IN_OVF_MASK, "ERR 0x%x lacks IN_OVF", c.err);
+    cr_assert_eq(snn_dev_run(&r.dev, 2), NC_OK, "%s", nc_err_msg());
+    cr_assert_eq(snn_dev_counters(&r.dev, &c), NC_OK);
+    cr_expect(c.err & SNN_ERR_IN_OVF_MASK, "IN_OVF not sticky across a run: ERR 0x%x", c.err);
+    cr_expect(vmodel_irq(r.vm), "irq low with an error bit set");
+    cr_assert_eq(snn_dev_clear_errors(&r.dev, SNN_ERR_IN_OVF_MASK), NC_OK);
+    cr_assert_eq(snn_dev_counters(&r.dev, &c), NC_OK);
+    cr_expect_eq(c.err & SNN_ERR_IN_OVF_MASK, 0, "W1C did not clear IN_OVF: 0x%x", c.err);
+    snn_net_free(&net);
+    rtl_close(&r);
+}
+
+Test(snn_rtl, output_fifo_overflow_counted, .timeout = 60)
+{
+    /* 64 neurons with a large bias spike every other step (refractory 1): the model says how
+     * many output events K steps make; the FIFO keeps FIFO_DEPTH and counts the rest. */
+    rtl_t r = {0};
+    char msg[256];
+    cr_assert_eq(rtl_open(&r, NULL, msg, sizeof msg), NC_OK, "%s", msg);
+    snn_net_t net = one_layer(64, 1, true);
+    snn_model_t m;
+    cr_assert_eq(snn_model_init(&m, &net, r.dev.dmax), NC_OK);
+    uint32_t spikes[64], steps = 60;
+    size_t ns, expect = 0;
+    for (uint32_t t = 0; t < steps; t++) {
+        cr_assert_eq(snn_model_step(&m, NULL, 0, spikes, &ns), NC_OK);
+        expect += ns;
+    }
+    cr_assert_gt(expect, r.dev.fifo_depth, "the case makes only %zu events", expect);
+    cr_assert_eq(snn_dev_load(&r.dev, &net), NC_OK, "%s", nc_err_msg());
+    cr_assert_eq(snn_dev_run(&r.dev, steps), NC_OK, "%s", nc_err_msg());
+    snn_counters_t c;
+    cr_assert_eq(snn_dev_counters(&r.dev, &c), NC_OK);
+    cr_expect_eq(c.out_drops, expect - r.dev.fifo_depth, "OUT_DROPS %u, expected %zu", c.out_drops,
+                 expect - r.dev.fifo_depth);
+    cr_expect(c.err & SNN_ERR_OUT_OVF_MASK, "ERR 0x%x lacks OUT_OVF", c.err);
+    snn_model_free(&m);
+    snn_net_free(&net);
+    rtl_close(&r);
+}
+
+Test(snn_rtl, late_event_dropped_and_counted, .timeout = 60)
+{
+    rtl_t r = {0};
+    char msg[256];
+    cr_assert_eq(rtl_open(&r, NULL, msg, sizeof msg), NC_OK, "%s", msg);
+    snn_net_t net = one_layer(4, 4, false);
+    cr_assert_eq(snn_dev_load(&r.dev, &net), NC_OK, "%s", nc_err_msg());
+    cr_assert_eq(snn_dev_run(&r.dev, 5), NC_OK, "%s", nc_err_msg());
+    cr_assert_eq(snn_dev_push(&r.dev, 2, 1), NC_OK);  /* step 2 is past */
+    cr_assert_eq(snn_dev_push(&r.dev, 5, 1), NC_OK);  /* step 5 is now  */
+    cr_assert_eq(snn_dev_run(&r.dev, 1), NC_OK, "%s", nc_err_msg());
+    snn_counters_t c;
+    cr_assert_eq(snn_dev_counters(&r.dev, &c), NC_OK);
+    cr_expect_eq(c.late_drops, 1, "LATE_DROPS %u, expected 1", c.late_drops);
+    cr_expect(c.err & SNN_ERR_LATE_MASK, "ERR 0x%x lacks LATE", c.err);
+    cr_expect_eq(c.tstep, 6, "TSTEP %u, expected 6", c.tstep);
+    snn_net_free(&net);
+    rtl_close(&r);
+}
+
+/* ---- bad input is refused, by the driver and by the core itself ---- */
+
+Test(snn_rtl, bad_input_rejected, .timeout = 60)
+{
+    rtl_t r = {0};
+    char msg[256];
+    cr_assert_eq(rtl_open(&r, NULL, msg, sizeof msg), NC_OK, "%s", msg);
+    snn_net_t net = one_layer(4, 4, false);
+    cr_assert_eq(snn_net_add_syn(&net, 0, 1, 5, 3), NC_OK);
+    cr_assert_eq(snn_dev_load(&r.dev, &net), NC_OK, "%s", nc_err_msg());
+
+    net.syn[0].delay = (uint8_t)r.dev.dmax; /* delay DMAX */
+    cr_expect_eq(snn_dev_load(&r.dev, &net), NC_ERR_ARG);
+    cr_expect(strstr(nc_err_msg(), "delay 32"), "message: %s", nc_err_msg());
+    net.syn[0].delay = 3;
+    net.syn[0].target = 4; /* neuron out of range */
+    cr_expect_eq(snn_dev_load(&r.dev, &net), NC_ERR_ARG);
+    cr_expect(strstr(nc_err_msg(), "target neuron 4"), "message: %s", nc_err_msg());
+    net.syn[0].target = 1;
+    net.neuron[2].vth = SNN_VTH_MAX + 1;
+    cr_expect_eq(snn_dev_load(&r.dev, &net), NC_ERR_ARG);
+    cr_expect(strstr(nc_err_msg(), "neuron 2: vth"), "message: %s", nc_err_msg());
+    net.neuron[2].vth = 1;
+    cr_expect_eq(snn_dev_push(&r.dev, 0, 4), NC_ERR_ARG, "axon 4 of 4 accepted");
+    cr_expect(strstr(nc_err_msg(), "axon 4"), "message: %s", nc_err_msg());
+
+    bus_t *b = vmodel_bus(r.vm);
+    /* The core refuses what the driver would never send. */
+    cr_expect_eq(bus_write32(b, SNN_IN_FIFO, r.dev.amax), NC_ERR_BUS, "axon AMAX accepted by the core");
+    cr_expect_eq(bus_write32(b, SNN_WIN_SYN_BASE, 1u << 31 | 32u << 24 | 0), NC_ERR_BUS, "delay 32 accepted");
+    cr_expect_eq(bus_write32(b, SNN_WIN_SYN_BASE, 1u << 31 | 1u), NC_ERR_BUS, "target 1 in lane 0 accepted");
+    cr_expect_eq(bus_write32(b, SNN_WIN_SYN_BASE + 4, 1u << 31 | 1u), NC_OK, "target 1 in lane 1 refused");
+    cr_expect_eq(bus_write32(b, SNN_WIN_PTR_BASE, 0xffffu | 2u << 16), NC_ERR_BUS, "pointer past SROWS accepted");
+    cr_expect_eq(bus_write32(b, SNN_WIN_NEURON_BASE + r.dev.nmax * 32u, 0), NC_ERR_BUS, "neuron NMAX accepted");
+    cr_expect_eq(bus_write32(b, SNN_WEXP, 8), NC_ERR_BUS, "WEXP 8 accepted");
+    uint32_t w;
+    cr_expect_eq(bus_read32(b, SNN_OUT_FIFO, &w), NC_ERR_BUS, "pop of an empty output FIFO accepted");
+    snn_net_free(&net);
+    rtl_close(&r);
+}
