@@ -149,19 +149,22 @@ static int run_edges(void *arg, const char *wave, char *msg, size_t len)
      * neuron 2: bias +4095<<7 with vth max -> v clips at +(2^23-1);
      * neuron 3: bias -4096<<7 -> v clips at -(2^23-1);
      * neuron 4: spikes often with refractory 15; 5: delay 0 and 6: delay DMAX-1 from axon 1;
-     * neuron 7: recurrent from neuron 4 with delay DMAX-1. */
+     * neuron 7: recurrent from neuron 4 with delay DMAX-1;
+     * neuron 8: v reaches exactly vth << 6 at step 0 (no spike: the test is v > threshold),
+     *           then one more LSB at step 1 (spike). */
     if (rc == NC_OK)
-        rc = snn_net_init(&net, 8, 4);
+        rc = snn_net_init(&net, 9, 4);
     if (rc == NC_OK) {
         snn_neuron_params_t *p = net.neuron;
         net.wexp = 7;
-        for (int i = 0; i < 8; i++)
+        for (int i = 0; i < 9; i++)
             p[i] = (snn_neuron_params_t){.du = 0, .dv = 0, .vth = SNN_VTH_MAX, .astro = -1, .out = true};
         p[2].bias_mant = 4095, p[2].bias_exp = 7;
         p[3].bias_mant = -4096, p[3].bias_exp = 7;
         p[4].vth = 100, p[4].refr = 15, p[4].bias_mant = 4000, p[4].bias_exp = 3;
         p[5].vth = 10, p[6].vth = 10, p[7].vth = 10, p[5].dv = p[6].dv = p[7].dv = 4095;
         p[5].du = p[6].du = p[7].du = 4095;
+        p[8].vth = 100, p[8].bias_mant = 3200, p[8].bias_exp = 1, p[8].dv = 4095, p[8].refr = 15;
         for (int k = 0; k < 3 && rc == NC_OK; k++) {
             rc = snn_net_add_syn(&net, 0, 0, 127, 0);
             if (rc == NC_OK)
@@ -207,14 +210,21 @@ static int run_edges(void *arg, const char *wave, char *msg, size_t len)
         rc = NC_ERR_MISMATCH;
     }
     /* Delays 0 and DMAX-1 from axon 1 at step 5: neuron 5 fires at step 5, neuron 6 at 36. */
-    bool d0 = false, dmax = false;
+    bool d0 = false, dmax = false, eq0 = false, eq1 = false;
     for (size_t i = 0; i < res.n_out; i++) {
+        eq0 |= res.out[i].id == 8 && res.out[i].step == 0;
+        eq1 |= res.out[i].id == 8 && res.out[i].step == 1;
         d0 |= res.out[i].id == 5 && res.out[i].step == 5;
         dmax |= res.out[i].id == 6 && res.out[i].step == 36;
     }
     if (rc == NC_OK && (!d0 || !dmax)) {
         snprintf(msg, len, "delay 0 spike at step 5: %s; delay 31 spike at step 36: %s", d0 ? "yes" : "no",
                  dmax ? "yes" : "no");
+        rc = NC_ERR_MISMATCH;
+    }
+    if (rc == NC_OK && (eq0 || !eq1)) {
+        snprintf(msg, len, "v == threshold at step 0 spiked: %s (expected no); v > threshold at step 1: %s",
+                 eq0 ? "yes" : "no", eq1 ? "yes" : "no");
         rc = NC_ERR_MISMATCH;
     }
     snn_cosim_result_free(&res);

@@ -37,10 +37,11 @@ typedef struct run {
     evbuf_t expect, got, all_out;
 } run_t;
 
-static void note_mismatch(run_t *x, const char *fmt, uint32_t a, uint32_t b, long long c, long long e)
+static void note_spike_mismatch(run_t *x, const snn_event_t *w, bool model_has_it)
 {
     if (!x->r->first_mismatch[0])
-        snprintf(x->r->first_mismatch, sizeof x->r->first_mismatch, fmt, a, b, c, e);
+        snprintf(x->r->first_mismatch, sizeof x->r->first_mismatch, "step %u neuron %u: spike in the %s only",
+                 w->step, w->id, model_has_it ? "model" : "core");
 }
 
 /* Compares the sorted event lists of a chunk; counts events on one side only. */
@@ -57,8 +58,7 @@ static void compare_events(run_t *x)
         }
         bool take_e = e && (!g || e->step < g->step || (e->step == g->step && e->id < g->id));
         const snn_event_t *w = take_e ? e : g;
-        note_mismatch(x, "step %u neuron %u: spike %s (model %lld, core %lld)", w->step, w->id, take_e ? 1 : 0,
-                      take_e ? 0 : 1);
+        note_spike_mismatch(x, w, take_e);
         x->r->spike_mismatches++;
         take_e ? i++ : j++;
     }
