@@ -290,7 +290,7 @@ int snn_net_read(const char *path, snn_net_t *net)
     long n = 0, a = 0;
     int rc = next_line(&r);
     if (rc == 0)
-        rc = nc_err_set(NC_ERR_PARSE, "%s:%u: empty file: expected 'snn NEURONS AXONS'", path, r.line);
+        rc = nc_err_set(NC_ERR_PARSE, "%s:%u: empty file: expected 'snn NEURONS AXONS'", path, r.line + (r.line == 0));
     if (rc > 0 && (r.ntok != 3 || strcmp(r.tok[0], "snn")))
         rc = nc_err_set(NC_ERR_PARSE, "%s:%u: expected the header 'snn NEURONS AXONS'", path, r.line);
     if (rc > 0)

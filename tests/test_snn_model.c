@@ -1,0 +1,204 @@
+/*
+ * test_snn_model.c - the models on their own:
+ *   - the spec's arithmetic primitives (truncation toward zero, 24-bit wrap) on hand-worked values;
+ *   - the fixed-point dynamics track the floating-point LIF reference: spike times agree
+ *     within +-1 step for >= 97% of spikes on random 1- and 2-layer networks (tolerance
+ *     argued in SPEC.md, "Fixed point against floating point");
+ *   - network and spike files: malformed input gets file:line errors; a written network reads back.
+ */
+#include <criterion/criterion.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "nc_test.h"
+#include "snn_gen.h"
+#include "snn_model.h"
+
+Test(snn_model, arithmetic_primitives, .timeout = 10)
+{
+    /* sign(x) * (|x| >> 12): -1 stays 0 (toward zero), not -1 (floor). */
+    cr_expect_eq(snn_trunc4096(-1), 0);
+    cr_expect_eq(snn_trunc4096(-4096), -1);
+    cr_expect_eq(snn_trunc4096(-4097), -1);
+    cr_expect_eq(snn_trunc4096(8191), 1);
+    cr_expect_eq(snn_wrap24(8388608), -8388608);  /* 2^23 wraps to -2^23 */
+    cr_expect_eq(snn_wrap24(-8388609), 8388607);  /* -2^23-1 wraps to 2^23-1 */
+    cr_expect_eq(snn_wrap24(-5), -5);
+}
+
+/* Greedy matching of two sorted spike-time lists within +-tol steps. */
+static size_t match_times(const uint32_t *a, size_t na, const uint32_t *b, size_t nb, uint32_t tol)
+{
+    size_t i = 0, j = 0, m = 0;
+    while (i < na && j < nb) {
+        if (a[i] + tol < b[j])
+            i++;
+        else if (b[j] + tol < a[i])
+            j++;
+        else
+            i++, j++, m++;
+    }
+    return m;
+}
+
+typedef struct agreement {
+    size_t fixed, flt, matched;
+} agreement_t;
+
+static agreement_t compare_float_fixed(const snn_gen_opts_t *g, uint64_t seed, uint32_t steps, double rate)
+{
+    nc_rng_t rng;
+    nc_rng_seed(&rng, seed);
+    snn_net_t net;
+    cr_assert_eq(snn_gen_layered(&net, g, &rng), NC_OK, "%s", nc_err_msg());
+    snn_event_t *in;
+    size_t n_in;
+    cr_assert_eq(snn_gen_poisson(g->n_axons, steps, rate, &rng, &in, &n_in), NC_OK);
+    snn_model_t m;
+    snn_fmodel_t f;
+    cr_assert_eq(snn_model_init(&m, &net, 32), NC_OK);
+    cr_assert_eq(snn_fmodel_init(&f, &net, 32), NC_OK);
+    uint32_t N = net.n_neurons;
+    uint32_t *tm = malloc(sizeof *tm * N * steps), *tf = malloc(sizeof *tf * N * steps);
+    size_t *cm = calloc(N, sizeof *cm), *cf = calloc(N, sizeof *cf);
+    uint32_t *sp = malloc(N * sizeof *sp), *ax = malloc(g->n_axons * 8 * sizeof *ax);
+    size_t k = 0, ns;
+    for (uint32_t t = 0; t < steps; t++) {
+        size_t na = 0;
+        while (k < n_in && in[k].step == t)
+            ax[na++] = in[k++].id;
+        cr_assert_eq(snn_model_step(&m, ax, na, sp, &ns), NC_OK);
+        for (size_t i = 0; i < ns; i++)
+            tm[(size_t)sp[i] * steps + cm[sp[i]]++] = t;
+        cr_assert_eq(snn_fmodel_step(&f, ax, na, sp, &ns), NC_OK);
+        for (size_t i = 0; i < ns; i++)
+            tf[(size_t)sp[i] * steps + cf[sp[i]]++] = t;
+    }
+    agreement_t a = {0};
+    for (uint32_t i = 0; i < N; i++) {
+        a.fixed += cm[i];
+        a.flt += cf[i];
+        a.matched += match_times(tm + (size_t)i * steps, cm[i], tf + (size_t)i * steps, cf[i], 1);
+    }
+    free(tm), free(tf), free(cm), free(cf), free(sp), free(ax), free(in);
+    snn_model_free(&m);
+    snn_fmodel_free(&f);
+    snn_net_free(&net);
+    return a;
+}
+
+static void expect_agreement(const char *name, const snn_gen_opts_t *g, uint64_t seed)
+{
+    agreement_t a = compare_float_fixed(g, seed, 500, 0.08);
+    size_t big = a.fixed > a.flt ? a.fixed : a.flt;
+    double frac = big ? (double)a.matched / (double)big : 0;
+    printf("%s: fixed %zu spikes, float %zu, matched within +-1 step %zu (%.2f%%), seed %llu\n", name, a.fixed,
+           a.flt, a.matched, 100 * frac, (unsigned long long)seed);
+    cr_assert_gt(a.flt, 1000, "%s: the float network fires only %zu times", name, a.flt);
+    cr_expect_geq(frac, 0.97, "%s: only %.2f%% of spikes agree within +-1 step (seed %llu)", name, 100 * frac,
+                  (unsigned long long)seed);
+}
+
+Test(snn_model, float_vs_fixed_one_layer, .timeout = 60)
+{
+    snn_gen_opts_t g = {.n_axons = 64, .layer = {256}, .n_layers = 1, .p_ff = 0.2, .w_lo = -40, .w_hi = 100,
+                        .dmax = 32, .wexp = 3, .vth_lo = 4000, .vth_hi = 20000};
+    expect_agreement("1 layer 64-256", &g, nc_test_seed(4001));
+}
+
+Test(snn_model, float_vs_fixed_two_layers_delays, .timeout = 60)
+{
+    snn_gen_opts_t g = {.n_axons = 64, .layer = {128, 64}, .n_layers = 2, .p_ff = 0.2, .w_lo = -40, .w_hi = 100,
+                        .dmax = 32, .wexp = 3, .vth_lo = 4000, .vth_hi = 20000};
+    expect_agreement("2 layers 64-128-64", &g, nc_test_seed(4002));
+}
+
+/* ---- files ---- */
+
+static char *write_tmp(const char *text)
+{
+    static char path[64];
+    snprintf(path, sizeof path, "/tmp/snn_test_%d.txt", (int)getpid());
+    FILE *f = fopen(path, "w");
+    cr_assert_not_null(f);
+    fputs(text, f);
+    fclose(f);
+    return path;
+}
+
+static void expect_net_error(const char *text, const char *where, const char *what)
+{
+    char *path = write_tmp(text);
+    snn_net_t net;
+    int rc = snn_net_read(path, &net);
+    cr_expect_eq(rc, NC_ERR_PARSE, "accepted: %s", text);
+    char want[128];
+    snprintf(want, sizeof want, "%s:%s", path, where);
+    cr_expect(strstr(nc_err_msg(), want) && strstr(nc_err_msg(), what), "message '%s' lacks '%s' / '%s'",
+              nc_err_msg(), want, what);
+    unlink(path);
+}
+
+Test(snn_model, malformed_network_files, .timeout = 10)
+{
+    expect_net_error("", "1", "empty");
+    expect_net_error("neurons 4\n", "1", "header");
+    expect_net_error("snn 4 2\nsyn a2 0 5 1\n", "2", "source axon");
+    expect_net_error("snn 4 2\n# fine\nsyn a0 4 5 1\n", "3", "target neuron");
+    expect_net_error("snn 4 2\nsyn n0 1 200 1\n", "2", "weight");
+    expect_net_error("snn 4 2\nsyn n0 1 20 64\n", "2", "delay");
+    expect_net_error("snn 4 2\nneuron 0 4 du 5000\n", "2", "du");
+    expect_net_error("snn 4 2\nneuron 2 3 vth 5\n", "2", "neuron count");
+    expect_net_error("snn 4 2\nneuron 0 1 bias 5\n", "2", "bias exponent");
+    expect_net_error("snn 4 2\nastro 0 leak 3 inc 4\n", "2", "astro ID leak");
+    expect_net_error("snn 4 2\nwexp 9\n", "2", "wexp");
+    expect_net_error("snn 4 2\nfoo\n", "2", "unknown keyword");
+}
+
+Test(snn_model, malformed_spike_files, .timeout = 10)
+{
+    snn_event_t *ev;
+    size_t n;
+    char *p = write_tmp("0 1\n1 3\n");
+    cr_expect_eq(snn_events_read(p, 4, &ev, &n), NC_OK, "%s", nc_err_msg());
+    cr_expect_eq(n, 2);
+    free(ev);
+    p = write_tmp("0 1\n1 4\n");
+    cr_expect_eq(snn_events_read(p, 4, &ev, &n), NC_ERR_PARSE);
+    cr_expect(strstr(nc_err_msg(), ":2:") && strstr(nc_err_msg(), "id '4'"), "%s", nc_err_msg());
+    p = write_tmp("3 1\n1 2\n");
+    cr_expect_eq(snn_events_read(p, 4, &ev, &n), NC_ERR_PARSE);
+    cr_expect(strstr(nc_err_msg(), ":2:") && strstr(nc_err_msg(), "sorted"), "%s", nc_err_msg());
+    p = write_tmp("3 1 7\n");
+    cr_expect_eq(snn_events_read(p, 4, &ev, &n), NC_ERR_PARSE);
+    cr_expect(strstr(nc_err_msg(), ":1:"), "%s", nc_err_msg());
+    unlink(p);
+}
+
+Test(snn_model, network_file_round_trip, .timeout = 10)
+{
+    nc_rng_t rng;
+    nc_rng_seed(&rng, nc_test_seed(5001));
+    snn_gen_opts_t g = {.n_axons = 8, .layer = {6, 5}, .n_layers = 2, .p_ff = 0.5, .p_rec = 0.2, .w_lo = -128,
+                        .w_hi = 127, .dmax = 32, .wexp = 5, .astro = true, .wild = true, .vth_lo = 0,
+                        .vth_hi = SNN_VTH_MAX};
+    snn_net_t a, b;
+    cr_assert_eq(snn_gen_layered(&a, &g, &rng), NC_OK);
+    char path[64];
+    snprintf(path, sizeof path, "/tmp/snn_rt_%d.net", (int)getpid());
+    cr_assert_eq(snn_net_write(path, &a), NC_OK, "%s", nc_err_msg());
+    cr_assert_eq(snn_net_read(path, &b), NC_OK, "%s", nc_err_msg());
+    unlink(path);
+    cr_expect_eq(a.n_syn, b.n_syn);
+    cr_expect_eq(a.wexp, b.wexp);
+    cr_expect_eq(memcmp(a.neuron, b.neuron, a.n_neurons * sizeof *a.neuron), 0, "neuron parameters differ");
+    cr_expect_eq(memcmp(a.astro, b.astro, sizeof a.astro), 0, "astrocytes differ");
+    for (size_t k = 0; k < a.n_syn && k < b.n_syn; k++)
+        cr_expect(a.syn[k].src == b.syn[k].src && a.syn[k].target == b.syn[k].target &&
+                      a.syn[k].weight == b.syn[k].weight && a.syn[k].delay == b.syn[k].delay,
+                  "synapse %zu differs", k);
+    snn_net_free(&a);
+    snn_net_free(&b);
+}
