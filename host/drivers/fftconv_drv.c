@@ -1,0 +1,212 @@
+/* fftconv_drv.c - the fftconv driver over bus_t (contract in fftconv_drv.h). */
+#include "fftconv_drv.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "fftconv_ref.h"
+#include "fftconv_regs.h"
+#include "nc_error.h"
+
+#define ERR_BITS (FFTCONV_STATUS_ERR_SIZE_MASK | FFTCONV_STATUS_ERR_MODE_MASK | \
+                  FFTCONV_STATUS_ERR_ACCESS_MASK | FFTCONV_STATUS_ERR_START_MASK)
+#define CHUNK 1024u /* words per burst */
+
+const char *fftconv_status_str(uint32_t st, char *buf, size_t len)
+{
+    static const struct { uint32_t mask; const char *name; } bits[] = {
+        {FFTCONV_STATUS_BUSY_MASK, "busy"},
+        {FFTCONV_STATUS_DONE_MASK, "done"},
+        {FFTCONV_STATUS_ERR_SIZE_MASK, "err_size"},
+        {FFTCONV_STATUS_ERR_MODE_MASK, "err_mode"},
+        {FFTCONV_STATUS_ERR_ACCESS_MASK, "err_access"},
+        {FFTCONV_STATUS_ERR_START_MASK, "err_start"},
+    };
+    size_t used = 0;
+    buf[0] = '\0';
+    for (size_t i = 0; i < sizeof bits / sizeof bits[0]; i++)
+        if ((st & bits[i].mask) && used < len)
+            used += (size_t)snprintf(buf + used, len - used, "%s%s", used ? " " : "", bits[i].name);
+    if (!used)
+        snprintf(buf, len, "idle");
+    return buf;
+}
+
+static int hw_error(fftconv_dev_t *dev, uint32_t st, const char *when)
+{
+    char s[128];
+    return nc_err_set(NC_ERR_HW, "%s: fftconv %s: STATUS = 0x%08x (%s)", dev->bus->name, when,
+                      st, fftconv_status_str(st, s, sizeof s));
+}
+
+int fftconv_open(bus_t *bus, fftconv_dev_t *dev)
+{
+    memset(dev, 0, sizeof *dev);
+    dev->bus = bus;
+    uint32_t id = 0, params = 0;
+    int rc = bus_read32(bus, FFTCONV_ID, &id);
+    if (rc)
+        return rc;
+    if (id != FFTCONV_ID_RESET)
+        return nc_err_set(NC_ERR_HW, "%s: register ID (0x%03x) reads 0x%08x, expected 0x%08x "
+                          "(no fftconv accelerator here)", bus->name, FFTCONV_ID, id,
+                          FFTCONV_ID_RESET);
+    if ((rc = bus_read32(bus, FFTCONV_PARAMS, &params)))
+        return rc;
+    dev->p = (params & FFTCONV_PARAMS_P_MASK) >> FFTCONV_PARAMS_P_LSB;
+    dev->log2lmax = (params & FFTCONV_PARAMS_LOG2LMAX_MASK) >> FFTCONV_PARAMS_LOG2LMAX_LSB;
+    if ((dev->p != 1 && dev->p != 2 && dev->p != 4) || dev->log2lmax < FFTCONV_LOG2L_MIN ||
+        dev->log2lmax > FFTCONV_LOG2L_MAX_SPEC)
+        return nc_err_set(NC_ERR_HW, "%s: PARAMS = 0x%08x: P = %u, log2 LMAX = %u; expected P "
+                          "in {1,2,4} and log2 LMAX in %u..%u", bus->name, params, dev->p,
+                          dev->log2lmax, FFTCONV_LOG2L_MIN, FFTCONV_LOG2L_MAX_SPEC);
+    return fftconv_soft_reset(dev);
+}
+
+int fftconv_soft_reset(fftconv_dev_t *dev)
+{
+    return bus_write32(dev->bus, FFTCONV_CTRL, FFTCONV_CTRL_SOFT_RESET_MASK);
+}
+
+int fftconv_configure(fftconv_dev_t *dev, const fftconv_cfg_t *cfg)
+{
+    fftconv_cfg_t c = *cfg;
+    c.kexp = dev->cfg.kexp;
+    int rc = fftconv_cfg_check(&c, dev->log2lmax);
+    if (rc)
+        return rc;
+    uint32_t mode = (c.log2lk < c.log2l ? FFTCONV_MODE_PARTIAL_MASK : 0) |
+                    (c.freq_bins ? FFTCONV_MODE_FREQ_SPARSE_MASK : 0);
+    const struct { uint32_t reg, val; } w[] = {
+        {FFTCONV_LOG2L, c.log2l},
+        {FFTCONV_MODE, mode},
+        {FFTCONV_LOG2LK, c.log2lk},
+        {FFTCONV_FREQ_BINS, c.freq_bins ? c.freq_bins : 1},
+        {FFTCONV_SKIP_D, (uint16_t)c.d},
+        {FFTCONV_OSHIFT, c.oshift},
+    };
+    for (size_t i = 0; i < sizeof w / sizeof w[0]; i++)
+        if ((rc = bus_write32(dev->bus, w[i].reg, w[i].val)))
+            return rc;
+    if (c.log2lk != dev->cfg.log2lk || c.freq_bins != dev->cfg.freq_bins)
+        dev->kernel_loaded = false;
+    dev->cfg = c;
+    return NC_OK;
+}
+
+static int write_words(bus_t *b, uint32_t base, const uint32_t *w, size_t n)
+{
+    for (size_t i = 0; i < n; i += CHUNK) {
+        size_t k = n - i < CHUNK ? n - i : CHUNK;
+        int rc = bus_write_burst(b, base + 4u * (uint32_t)i, w + i, k);
+        if (rc)
+            return rc;
+    }
+    return NC_OK;
+}
+
+int fftconv_load_spectrum(fftconv_dev_t *dev, const uint32_t *kspec, unsigned kexp)
+{
+    if (kexp > FFTCONV_KEXP_MAX)
+        return nc_err_set(NC_ERR_ARG, "fftconv: KEXP = %u, expected 0..%u", kexp, FFTCONV_KEXP_MAX);
+    int rc = write_words(dev->bus, FFTCONV_WIN_K_BASE, kspec, fftconv_m(&dev->cfg));
+    if (!rc)
+        rc = bus_write32(dev->bus, FFTCONV_KEXP, kexp);
+    if (rc)
+        return rc;
+    dev->cfg.kexp = kexp;
+    dev->kernel_loaded = true;
+    return NC_OK;
+}
+
+int fftconv_load_kernel(fftconv_dev_t *dev, const int16_t *k, size_t ntaps)
+{
+    size_t lk = (size_t)1 << dev->cfg.log2lk;
+    if (ntaps < lk)
+        return nc_err_set(NC_ERR_ARG, "fftconv: kernel has %zu taps, the configuration uses "
+                          "Lk = %zu", ntaps, lk);
+    uint32_t *ks = malloc(2 * lk * sizeof *ks);
+    if (!ks)
+        return nc_err_set(NC_ERR_NOMEM, "fftconv: no memory for a %zu-word spectrum", 2 * lk);
+    unsigned kexp = 0;
+    int rc = fftconv_kernel_spectrum(k, lk, dev->cfg.freq_bins, ks, &kexp);
+    if (!rc)
+        rc = fftconv_load_spectrum(dev, ks, kexp);
+    free(ks);
+    return rc;
+}
+
+int fftconv_load_input(fftconv_dev_t *dev, const int16_t *u)
+{
+    size_t l = (size_t)1 << dev->cfg.log2l;
+    uint32_t w[CHUNK];
+    for (size_t i = 0; i < l; i += CHUNK) {
+        size_t k = l - i < CHUNK ? l - i : CHUNK;
+        for (size_t j = 0; j < k; j++)
+            w[j] = (uint16_t)u[i + j];
+        int rc = bus_write_burst(dev->bus, FFTCONV_WIN_U_BASE + 4u * (uint32_t)i, w, k);
+        if (rc)
+            return rc;
+    }
+    return NC_OK;
+}
+
+int fftconv_start(fftconv_dev_t *dev)
+{
+    if (!dev->kernel_loaded)
+        return nc_err_set(NC_ERR_ARG, "fftconv: start without a kernel spectrum for the "
+                          "configured block (Lk = %u) and F = %u", 1u << dev->cfg.log2lk,
+                          dev->cfg.freq_bins);
+    int rc = bus_write32(dev->bus, FFTCONV_STATUS, 0xffffffffu); /* clear DONE and errors */
+    if (!rc)
+        rc = bus_write32(dev->bus, FFTCONV_CTRL, FFTCONV_CTRL_START_MASK);
+    return rc;
+}
+
+int fftconv_wait(fftconv_dev_t *dev, fftconv_result_t *res)
+{
+    uint64_t expect = fftconv_model_cycles(&dev->cfg, dev->p);
+    uint32_t idle = dev->idle_cycles ? dev->idle_cycles : (uint32_t)(expect / 16 + 64);
+    uint32_t polls = (uint32_t)(2 * expect / idle + 64);
+    memset(res, 0, sizeof *res);
+    /* A refused START never sets BUSY, so this returns at once and the error bits tell. */
+    int rc = bus_poll(dev->bus, FFTCONV_STATUS, FFTCONV_STATUS_BUSY_MASK, 0, polls, idle,
+                      "fftconv run (waiting for BUSY to clear)", &res->status);
+    if (rc)
+        return rc;
+    if (res->status & ERR_BITS)
+        return hw_error(dev, res->status, "run");
+    if (!(res->status & FFTCONV_STATUS_DONE_MASK))
+        return hw_error(dev, res->status, "run ended without DONE");
+    if ((rc = bus_read32(dev->bus, FFTCONV_SAT_COUNT, &res->sat_count)))
+        return rc;
+    return bus_read32(dev->bus, FFTCONV_CYCLES, &res->cycles);
+}
+
+int fftconv_read_output(fftconv_dev_t *dev, int16_t *y)
+{
+    size_t l = (size_t)1 << dev->cfg.log2l;
+    uint32_t w[CHUNK];
+    for (size_t i = 0; i < l; i += CHUNK) {
+        size_t k = l - i < CHUNK ? l - i : CHUNK;
+        int rc = bus_read_burst(dev->bus, FFTCONV_WIN_Y_BASE + 4u * (uint32_t)i, w, k);
+        if (rc)
+            return rc;
+        for (size_t j = 0; j < k; j++)
+            y[i + j] = (int16_t)(uint16_t)w[j];
+    }
+    return NC_OK;
+}
+
+int fftconv_run(fftconv_dev_t *dev, const int16_t *u, int16_t *y, fftconv_result_t *res)
+{
+    int rc = fftconv_load_input(dev, u);
+    if (!rc)
+        rc = fftconv_start(dev);
+    if (!rc)
+        rc = fftconv_wait(dev, res);
+    if (!rc)
+        rc = fftconv_read_output(dev, y);
+    return rc;
+}

@@ -1,0 +1,71 @@
+/*
+ * fftconv_drv.h - driver of the FFT-convolution accelerator (rtl/fftconv, docs/fftconv_regs.md)
+ * over a bus_t. The same code runs on a Verilated model (vmodel_bus) and on a memory-mapped
+ * device (bus_mmio_open).
+ *
+ * Flow: fftconv_open() checks the device and reads its build (P, LMAX); fftconv_configure()
+ * checks a configuration against the spec and the build before writing anything;
+ * fftconv_load_kernel() computes the kernel spectrum once (FFTW, quantised with the smallest
+ * exponent) and loads it; then any number of fftconv_run() calls: load input, start, bounded
+ * poll, status check, read output, saturation count and cycles.
+ *
+ * Errors: bad arguments give NC_ERR_ARG before any bus access; a refused start or any error
+ * bit in STATUS gives NC_ERR_HW with the decoded bits; a run that does not finish within its
+ * poll budget gives NC_ERR_TIMEOUT. Every wait is a bus_poll with a budget derived from the
+ * cycle count the spec promises for the configuration.
+ */
+#ifndef FFTCONV_DRV_H
+#define FFTCONV_DRV_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "bus.h"
+#include "fftconv_model.h"
+
+typedef struct fftconv_dev {
+    bus_t *bus;
+    unsigned p, log2lmax;     /* the build, from PARAMS                                      */
+    fftconv_cfg_t cfg;        /* the configuration written last                              */
+    bool kernel_loaded;       /* the K window holds the spectrum for cfg's block and F       */
+    uint32_t idle_cycles;     /* device cycles between STATUS polls (0: derived per run)     */
+} fftconv_dev_t;
+
+typedef struct fftconv_result {
+    uint32_t status;          /* STATUS after the run                                        */
+    uint32_t sat_count;       /* SAT_COUNT                                                   */
+    uint32_t cycles;          /* CYCLES: START to DONE                                       */
+} fftconv_result_t;
+
+/* Checks ID and PARAMS, soft-resets the device. */
+int fftconv_open(bus_t *bus, fftconv_dev_t *dev);
+
+/* Validates cfg (fftconv_cfg_check against the build) and writes LOG2L, MODE, LOG2LK,
+ * FREQ_BINS, SKIP_D, OSHIFT. cfg->kexp is ignored (fftconv_load_kernel sets it). A change of
+ * block size or F invalidates the loaded kernel. */
+int fftconv_configure(fftconv_dev_t *dev, const fftconv_cfg_t *cfg);
+
+/* Computes the spectrum of the first Lk taps of k (ntaps >= Lk values, Q1.15) for the
+ * configured block and F, and loads it with its KEXP. */
+int fftconv_load_kernel(fftconv_dev_t *dev, const int16_t *k, size_t ntaps);
+
+/* Loads a ready spectrum: M = 2 Lk words in bit-reversed order, and its exponent. */
+int fftconv_load_spectrum(fftconv_dev_t *dev, const uint32_t *kspec, unsigned kexp);
+
+int fftconv_load_input(fftconv_dev_t *dev, const int16_t *u);
+int fftconv_start(fftconv_dev_t *dev);
+/* Bounded wait for DONE; NC_ERR_HW if an error bit is set, NC_ERR_TIMEOUT if the budget runs out. */
+int fftconv_wait(fftconv_dev_t *dev, fftconv_result_t *res);
+int fftconv_read_output(fftconv_dev_t *dev, int16_t *y);
+
+/* load input, start, wait, read output; res gets status, saturations and cycles. */
+int fftconv_run(fftconv_dev_t *dev, const int16_t *u, int16_t *y, fftconv_result_t *res);
+
+/* Aborts a run and clears STATUS (keeps registers and memories). */
+int fftconv_soft_reset(fftconv_dev_t *dev);
+
+/* STATUS bits as text, e.g. "busy done err_mode". */
+const char *fftconv_status_str(uint32_t status, char *buf, size_t len);
+
+#endif

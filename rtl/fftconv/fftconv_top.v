@@ -1,0 +1,457 @@
+// fftconv_top.v - FFT-convolution accelerator: causal convolution of L samples with a kernel
+// whose spectrum the host loads, plus the skip term D*u. Spec: rtl/fftconv/README.md;
+// registers: fftconv_regs.def (generated into fftconv_regs.vh).
+//
+// Structure: bus decode and registers; memories U (input, two copies for two read ports),
+// K (kernel spectrum, 2P words per row), Y (output), two ping-pong work buffers of two banks
+// each (P words per row, bank = row[0] ^ upper-half, conflict-free for both the DIF and the
+// DIT access patterns); a sequencer issuing one row pair per cycle; P butterfly lanes.
+// Every memory has a synchronous read; a butterfly issued in cycle t writes in cycle t+1,
+// and one drain cycle separates stages.
+`default_nettype none
+
+module fftconv_top #(
+    parameter integer P = 2,          // butterflies per cycle: 1, 2 or 4
+    parameter integer LOG2LMAX = 16   // largest L = 2^LOG2LMAX (8..16)
+) (
+    input  wire        clk,
+    input  wire        rst_n,
+    input  wire        bus_req,
+    input  wire        bus_we,
+    input  wire [23:0] bus_addr,
+    input  wire [31:0] bus_wdata,
+    output wire        bus_ack,
+    output wire [31:0] bus_rdata,
+    output wire        bus_err,
+    output wire        irq
+);
+`include "fftconv_regs.vh"
+
+    localparam integer LOGP = (P == 4) ? 2 : (P == 2) ? 1 : 0;
+    localparam integer RAW = LOG2LMAX - LOGP;        // row address width of every memory
+    localparam integer KAW = LOG2LMAX - LOGP;        // K rows: 2^(LOG2LMAX+1) / (2P)
+    localparam integer IW = LOG2LMAX;                // butterfly index width (i < M/2 <= LMAX)
+    localparam integer LW = (LOGP == 0) ? 1 : LOGP;  // lane index width
+
+    // ------------------------------------------------------------------ bus and registers
+    wire        cmd_valid, cmd_we;
+    wire [23:0] cmd_addr;
+    wire [31:0] cmd_wdata;
+    reg         rsp_valid_q, rsp_err_q, rsp_y_q;
+    reg  [31:0] rsp_reg_q;
+    reg  [LW-1:0] rsp_lane_q;
+    wire [31:0] rsp_rdata;
+
+    nc_bus_slave #(.AW(24)) u_bus (
+        .clk(clk), .rst_n(rst_n),
+        .bus_req(bus_req), .bus_we(bus_we), .bus_addr(bus_addr), .bus_wdata(bus_wdata),
+        .bus_ack(bus_ack), .bus_rdata(bus_rdata), .bus_err(bus_err),
+        .cmd_valid(cmd_valid), .cmd_we(cmd_we), .cmd_addr(cmd_addr), .cmd_wdata(cmd_wdata),
+        .rsp_valid(rsp_valid_q), .rsp_rdata(rsp_rdata), .rsp_err(rsp_err_q)
+    );
+
+    reg [31:0] r_log2l, r_mode, r_log2lk, r_fbins, r_kexp, r_oshift;
+    reg [15:0] r_skip;
+    reg [31:0] sat_count, cycles, bus_errors;
+    reg        busy, done, err_size, err_mode, err_access, err_start;
+
+    wire [31:0] status = {20'd0, err_start, err_access, err_mode, err_size, 6'd0, done, busy};
+    wire [31:0] params = {16'd0, 8'(LOG2LMAX), 8'(P)};
+
+    // Windows: U and K write-only, Y read-only, all refused while busy.
+    localparam [23:0] U_END = FFTCONV_WIN_U_BASE + (24'd4 << LOG2LMAX);
+    localparam [23:0] K_END = FFTCONV_WIN_K_BASE + (24'd8 << LOG2LMAX);
+    localparam [23:0] Y_END = FFTCONV_WIN_Y_BASE + (24'd4 << LOG2LMAX);
+    wire in_u = cmd_addr >= FFTCONV_WIN_U_BASE && cmd_addr < U_END;
+    wire in_k = cmd_addr >= FFTCONV_WIN_K_BASE && cmd_addr < K_END;
+    wire in_y = cmd_addr >= FFTCONV_WIN_Y_BASE && cmd_addr < Y_END;
+    wire [LOG2LMAX:0] widx = cmd_addr[LOG2LMAX+2:2];   // word index within a window
+
+    reg        dec_err;
+    reg [31:0] dec_rdata;
+    always @(*) begin
+        dec_err = 1'b0;
+        dec_rdata = 32'd0;
+        if (cmd_addr[1:0] != 2'b00) dec_err = 1'b1;
+        else if (in_u || in_k) dec_err = !cmd_we || busy;
+        else if (in_y) dec_err = cmd_we || busy;
+        else begin
+            case (cmd_addr)
+                FFTCONV_ID:         begin dec_rdata = FFTCONV_ID_RESET; dec_err = cmd_we; end
+                FFTCONV_PARAMS:     begin dec_rdata = params; dec_err = cmd_we; end
+                FFTCONV_CTRL:       dec_err = !cmd_we;
+                FFTCONV_STATUS:     dec_rdata = status;
+                FFTCONV_LOG2L:      begin dec_rdata = r_log2l; dec_err = cmd_we && busy; end
+                FFTCONV_MODE:       begin dec_rdata = r_mode; dec_err = cmd_we && busy; end
+                FFTCONV_LOG2LK:     begin dec_rdata = r_log2lk; dec_err = cmd_we && busy; end
+                FFTCONV_FREQ_BINS:  begin dec_rdata = r_fbins; dec_err = cmd_we && busy; end
+                FFTCONV_SKIP_D:     begin dec_rdata = {{16{r_skip[15]}}, r_skip}; dec_err = cmd_we && busy; end
+                FFTCONV_KEXP:       begin dec_rdata = r_kexp; dec_err = cmd_we && busy; end
+                FFTCONV_OSHIFT:     begin dec_rdata = r_oshift; dec_err = cmd_we && busy; end
+                FFTCONV_SAT_COUNT:  begin dec_rdata = sat_count; dec_err = cmd_we; end
+                FFTCONV_CYCLES:     begin dec_rdata = cycles; dec_err = cmd_we; end
+                FFTCONV_BUS_ERRORS: begin dec_rdata = bus_errors; dec_err = cmd_we; end
+                default:            dec_err = 1'b1;
+            endcase
+        end
+    end
+    wire acc_ok = cmd_valid && !dec_err;
+    wire wr_ok  = acc_ok && cmd_we;
+
+    // ------------------------------------------------------------------ configuration check
+    wire [31:0] eff_log2lk = r_mode[0] ? r_log2lk : r_log2l;
+    wire size_ok = r_log2l >= 32'd8 && r_log2l <= LOG2LMAX;
+    wire mode_ok = r_mode[31:2] == 30'd0
+                && (!r_mode[0] || (r_log2lk >= 32'd5 && r_log2lk <= r_log2l))
+                && (!r_mode[1] || (r_fbins >= 32'd1 && eff_log2lk <= 32'd16
+                                   && r_fbins <= (32'd1 << eff_log2lk[4:0])))
+                && r_kexp <= 32'd16 && r_oshift <= 32'd8;
+    wire start_cmd = wr_ok && cmd_addr == FFTCONV_CTRL && cmd_wdata[0];
+    wire soft_rst  = wr_ok && cmd_addr == FFTCONV_CTRL && cmd_wdata[1];
+    wire go = start_cmd && !soft_rst && !busy && size_ok && mode_ok;
+
+    // ------------------------------------------------------------------ run configuration
+    reg [4:0]  n;          // log2 M, M = 2 Lk
+    reg [4:0]  lgk;        // log2 Lk
+    reg [16:0] nblk_m1;    // blocks - 1
+    reg [17:0] fb;         // F, 0 = dense
+    reg signed [15:0] dq;
+    reg [4:0]  kexp;
+    reg [3:0]  oshift;
+
+    // ------------------------------------------------------------------ sequencer state
+    reg [16:0] blk;
+    reg [5:0]  g;          // global stage: 0..n-1 forward, n..2n-1 inverse
+    reg [17:0] cnt;
+    reg        drain;
+
+    function automatic [IW-1:0] brev(input [IW-1:0] x);
+        integer k;
+        begin
+            for (k = 0; k < IW; k = k + 1) brev[k] = x[IW-1-k];
+        end
+    endfunction
+
+    // need(s, i): butterfly i of stage s feeds or reads a kept bin (README, "Pruning").
+    function automatic need(input [4:0] s, input [IW-1:0] i, input [17:0] f);
+        reg [IW-1:0] r;
+        begin
+            r = brev(i) >> (5'(IW) - s);
+            need = f == 18'd0 || 32'(r) < 32'(f) || 32'(r) + 32'(f) > (32'd1 << s);
+        end
+    endfunction
+
+    wire        fwd = g < {1'b0, n};
+    wire [4:0]  s_cur = fwd ? g[4:0] : 5'(6'd2 * {1'b0, n} - 6'd1 - g);
+    wire [4:0]  lgh = n - 5'd1 - 5'(LOGP);                  // log2 H, H = cycles of a full stage
+    wire        sparse = fb != 18'd0 && s_cur > 5'(LOGP)
+                      && (18'd2 * fb - 18'd1) < (18'd1 << (s_cur - 5'(LOGP)));
+    wire [4:0]  lgt = n - 5'd1 - s_cur;                      // log2 of cycles per residue
+    wire [17:0] live = 18'd2 * fb - 18'd1;
+    wire [17:0] total = sparse ? (live << lgt) : (18'd1 << lgh);
+    wire [17:0] kres = cnt >> lgt;
+    wire [17:0] ttim = cnt & ((18'd1 << lgt) - 18'd1);
+    wire [4:0]  lgr = s_cur - 5'(LOGP);
+    /* verilator lint_off UNUSEDSIGNAL */ // r0 < 2^IW: its top bits are always zero
+    wire [17:0] r0 = kres < fb ? kres : kres + (18'd1 << lgr) - 18'd2 * fb + 18'd1;
+    /* verilator lint_on UNUSEDSIGNAL */
+    wire [IW-1:0] r0rev = brev(r0[IW-1:0]) >> (5'(IW) - lgr);
+    wire [17:0] c_sp = (ttim << lgr) | {{(18-IW){1'b0}}, r0rev};
+    wire [17:0] c = sparse ? c_sp : cnt;                     // row-pair index of this cycle
+    wire        issue = busy && !drain;
+    wire        last_cnt = cnt == total - 18'd1;
+    wire [17:0] hrows = 18'd1 << lgh;                        // H
+    wire [17:0] blk_rows = 18'(blk) << (lgk - 5'(LOGP));     // block start row in U and Y
+
+    // Read rows: forward reads rows c and c+H, inverse rows 2c and 2c+1.
+    wire [17:0] row_a = fwd ? c : (c << 1);
+    wire [17:0] row_b = fwd ? c + hrows : (c << 1) + 18'd1;
+    wire        bank_a = row_a[0] ^ (row_a >= hrows);
+
+    // ------------------------------------------------------------------ pipeline stage 1
+    reg          p_valid, p_fwd, p_first, p_mulk, p_last, p_bank_a, p_blk0;
+    reg [17:0]   p_c, p_blk_rows;
+    reg          p_wbuf;      // work buffer written (g & 1); the other one is read
+    reg [P-1:0]  p_need, p_mask_a, p_mask_b;
+
+    // Write rows: forward writes rows 2c and 2c+1, inverse rows c and c+H.
+    wire [17:0] w_row_x = p_fwd ? (p_c << 1) : p_c;
+    wire [17:0] w_row_y = p_fwd ? (p_c << 1) + 18'd1 : p_c + hrows;
+    wire        w_bank_x = w_row_x[0] ^ (w_row_x >= hrows);
+
+    // ------------------------------------------------------------------ memories
+    localparam integer DW = 48;
+    wire [DW-1:0] wk_rd [0:1][0:1][0:P-1];   // [buffer][bank][lane]
+    reg  [DW-1:0] wk_wd [0:1][0:P-1];        // [bank][lane]
+    reg  [RAW-1:0] wk_ra [0:1];              // [bank]
+    reg  [RAW-1:0] wk_wa [0:1];
+    wire [15:0] u_rd [0:1][0:P-1];           // [copy][lane]
+    wire [31:0] k_rd [0:2*P-1];
+    wire [15:0] y_rd [0:P-1];
+    reg  [15:0] y_wd [0:P-1];
+    wire [17:0] tw_c [0:P-1];
+    wire [17:0] tw_s [0:P-1];
+    reg  [IW-1:0] tw_idx [0:P-1];
+
+    always @(*) begin
+        wk_ra[0] = RAW'((bank_a ? row_b : row_a) >> 1);
+        wk_ra[1] = RAW'((bank_a ? row_a : row_b) >> 1);
+        wk_wa[0] = RAW'((w_bank_x ? w_row_y : w_row_x) >> 1);
+        wk_wa[1] = RAW'((w_bank_x ? w_row_x : w_row_y) >> 1);
+    end
+
+    wire [RAW-1:0] u_ra0 = RAW'(blk_rows - (18'd1 << (lgk - 5'(LOGP))) + c);  // previous block
+    wire [RAW-1:0] u_ra1 = RAW'(blk_rows + c);
+    wire [RAW-1:0] host_row = RAW'(widx >> LOGP);
+    wire [KAW-1:0] k_host_row = KAW'(widx >> (LOGP + 1));
+    wire [31:0]    host_lane = 32'(widx) & (P - 1);
+    wire [31:0]    k_host_lane = 32'(widx) & (2 * P - 1);
+    wire           wk_we = p_valid && !p_last;
+    wire           y_we = p_valid && p_last;
+
+    genvar q, bf, bk;
+    generate
+        for (q = 0; q < P; q = q + 1) begin : g_lane_mem
+            for (bf = 0; bf < 2; bf = bf + 1) begin : g_buf
+                for (bk = 0; bk < 2; bk = bk + 1) begin : g_bank
+                    fftconv_ram #(.W(DW), .AW(RAW)) u_wk (
+                        .clk(clk), .we(wk_we && p_wbuf == bf[0]), .wa(wk_wa[bk]), .wd(wk_wd[bk][q]),
+                        .ra(wk_ra[bk]), .rd(wk_rd[bf][bk][q]));
+                end
+            end
+            for (bf = 0; bf < 2; bf = bf + 1) begin : g_ucopy
+                fftconv_ram #(.W(16), .AW(RAW)) u_u (
+                    .clk(clk), .we(wr_ok && in_u && host_lane == q),
+                    .wa(host_row), .wd(cmd_wdata[15:0]),
+                    .ra(bf == 0 ? u_ra0 : u_ra1), .rd(u_rd[bf][q]));
+            end
+            fftconv_ram #(.W(16), .AW(RAW)) u_y (
+                .clk(clk), .we(y_we), .wa(RAW'(p_blk_rows + p_c)), .wd(y_wd[q]),
+                .ra(host_row), .rd(y_rd[q]));
+            fftconv_twiddle_rom #(.LOG2LMAX(LOG2LMAX)) u_tw (
+                .clk(clk), .k(tw_idx[q]), .c(tw_c[q]), .s(tw_s[q]));
+        end
+        for (q = 0; q < 2 * P; q = q + 1) begin : g_kmem
+            fftconv_ram #(.W(32), .AW(KAW)) u_k (
+                .clk(clk), .we(wr_ok && in_k && k_host_lane == q),
+                .wa(k_host_row), .wd(cmd_wdata), .ra(KAW'(c)), .rd(k_rd[q]));
+        end
+    endgenerate
+
+    // ------------------------------------------------------------------ lanes
+    reg  [DW-1:0] row_x [0:P-1], row_y [0:P-1];   // data of read rows a and b
+    reg  signed [23:0] la_re [0:P-1], la_im [0:P-1], lb_re [0:P-1], lb_im [0:P-1];
+    wire signed [23:0] o0_re [0:P-1], o0_im [0:P-1], o1_re [0:P-1], o1_im [0:P-1];
+    wire signed [15:0] ly [0:P-1];
+    wire [3:0] lsat [0:P-1];
+    reg  [31:0] la_k [0:P-1], lb_k [0:P-1];
+    reg  [2*P*DW-1:0] rflat;
+    integer j;
+
+    always @(*) begin
+        for (j = 0; j < P; j = j + 1) begin
+            row_x[j] = p_bank_a ? wk_rd[!p_wbuf][1][j] : wk_rd[!p_wbuf][0][j];
+            row_y[j] = p_bank_a ? wk_rd[!p_wbuf][0][j] : wk_rd[!p_wbuf][1][j];
+        end
+        for (j = 0; j < P; j = j + 1) begin
+            rflat[DW*j +: DW] = row_x[j];
+            rflat[DW*(P+j) +: DW] = row_y[j];
+        end
+        for (j = 0; j < P; j = j + 1) begin
+            if (p_first) begin
+                la_re[j] = p_blk0 ? 24'sd0 : {u_rd[0][j], 8'd0};
+                lb_re[j] = {u_rd[1][j], 8'd0};
+                la_im[j] = 24'sd0;
+                lb_im[j] = 24'sd0;
+            end else if (p_fwd) begin
+                la_re[j] = row_x[j][47:24]; la_im[j] = row_x[j][23:0];
+                lb_re[j] = row_y[j][47:24]; lb_im[j] = row_y[j][23:0];
+            end else begin
+                // positions 2i and 2i+1 of lane j are words 2j and 2j+1 of rows (a, b)
+                la_re[j] = p_mask_a[j] ? rflat[DW*(2*j)+24 +: 24] : 24'sd0;
+                la_im[j] = p_mask_a[j] ? rflat[DW*(2*j) +: 24] : 24'sd0;
+                lb_re[j] = p_mask_b[j] ? rflat[DW*(2*j+1)+24 +: 24] : 24'sd0;
+                lb_im[j] = p_mask_b[j] ? rflat[DW*(2*j+1) +: 24] : 24'sd0;
+            end
+            la_k[j] = k_rd[2 * j];
+            lb_k[j] = k_rd[2 * j + 1];
+        end
+    end
+
+    generate
+        for (q = 0; q < P; q = q + 1) begin : g_lane
+            fftconv_lane u_lane (
+                .fwd(p_fwd), .mulk(p_mulk), .last(p_last),
+                .a_re(la_re[q]), .a_im(la_im[q]), .b_re(lb_re[q]), .b_im(lb_im[q]),
+                .ka(la_k[q]), .kb(lb_k[q]), .tw_c(tw_c[q]), .tw_s(tw_s[q]),
+                .kexp(kexp), .oshift(oshift), .d(dq), .u(u_rd[1][q]),
+                .o0_re(o0_re[q]), .o0_im(o0_im[q]), .o1_re(o1_re[q]), .o1_im(o1_im[q]),
+                .y(ly[q]), .nsat(lsat[q]));
+        end
+    endgenerate
+
+    // Write data: forward words 2j, 2j+1 of the row pair (x, y) = (o0, o1) of lane j;
+    // inverse row x = o0 of every lane, row y = o1. Lanes not needed write zeros.
+    reg [DW-1:0] w0 [0:P-1], w1 [0:P-1];
+    reg [DW*2*P-1:0] wflat;
+    reg [7:0] sat_add;
+    always @(*) begin
+        sat_add = 8'd0;
+        for (j = 0; j < P; j = j + 1) begin
+            w0[j] = p_need[j] ? {o0_re[j], o0_im[j]} : {DW{1'b0}};
+            w1[j] = p_need[j] ? {o1_re[j], o1_im[j]} : {DW{1'b0}};
+            y_wd[j] = ly[j];
+            if (p_need[j]) sat_add = sat_add + {4'd0, lsat[j]};
+        end
+        wflat = {DW*2*P{1'b0}};
+        for (j = 0; j < P; j = j + 1) begin
+            wflat[DW*(2*j) +: DW] = w0[j];
+            wflat[DW*(2*j+1) +: DW] = w1[j];
+        end
+        for (j = 0; j < P; j = j + 1) begin
+            if (p_fwd) begin
+                wk_wd[w_bank_x ? 1 : 0][j] = wflat[DW*j +: DW];
+                wk_wd[w_bank_x ? 0 : 1][j] = wflat[DW*(P+j) +: DW];
+            end else begin
+                wk_wd[w_bank_x ? 1 : 0][j] = w0[j];
+                wk_wd[w_bank_x ? 0 : 1][j] = w1[j];
+            end
+        end
+    end
+
+    // ------------------------------------------------------------------ control
+    reg [P-1:0] need_v, mask_a_v, mask_b_v;
+    reg [IW-1:0] li, src;
+    always @(*) begin
+        for (j = 0; j < P; j = j + 1) begin
+            li = IW'(c * P + j);
+            // twiddle exponent e = (i >> s) << s of an M-point transform, scaled to NMAX
+            tw_idx[j] = ((li >> s_cur) << s_cur) << (5'(LOG2LMAX) + 5'd1 - n);
+            need_v[j] = need(s_cur, li, fb);
+            // inverse stage after the first: sources are butterflies (2i+e) mod M/2 of stage s+1
+            src = IW'((li << 1) & ((IW'(1) << (n - 5'd1)) - IW'(1)));
+            mask_a_v[j] = fwd || g == {1'b0, n} || need(s_cur + 5'd1, src, fb);
+            src = IW'(((li << 1) + IW'(1)) & ((IW'(1) << (n - 5'd1)) - IW'(1)));
+            mask_b_v[j] = fwd || g == {1'b0, n} || need(s_cur + 5'd1, src, fb);
+        end
+    end
+
+    wire run_end = drain && g == 6'd2 * {1'b0, n} - 6'd1 && blk == nblk_m1;
+
+    always @(posedge clk) begin
+        if (!rst_n) begin
+            r_log2l <= FFTCONV_LOG2L_RESET; r_mode <= FFTCONV_MODE_RESET;
+            r_log2lk <= FFTCONV_LOG2LK_RESET; r_fbins <= FFTCONV_FREQ_BINS_RESET;
+            r_skip <= FFTCONV_SKIP_D_RESET[15:0]; r_kexp <= FFTCONV_KEXP_RESET;
+            r_oshift <= FFTCONV_OSHIFT_RESET;
+            sat_count <= 32'd0; cycles <= 32'd0; bus_errors <= 32'd0;
+            busy <= 1'b0; done <= 1'b0;
+            err_size <= 1'b0; err_mode <= 1'b0; err_access <= 1'b0; err_start <= 1'b0;
+            n <= 5'd9; lgk <= 5'd8; nblk_m1 <= 17'd0; fb <= 18'd0; dq <= 16'sd0;
+            kexp <= 5'd0; oshift <= 4'd0;
+            blk <= 17'd0; g <= 6'd0; cnt <= 18'd0; drain <= 1'b0;
+            p_valid <= 1'b0;
+            rsp_valid_q <= 1'b0; rsp_err_q <= 1'b0; rsp_y_q <= 1'b0; rsp_reg_q <= 32'd0;
+            rsp_lane_q <= {LW{1'b0}};
+        end else begin
+            // bus response, one cycle after the command
+            rsp_valid_q <= cmd_valid;
+            rsp_err_q <= dec_err;
+            rsp_y_q <= in_y;
+            rsp_reg_q <= dec_rdata;
+            rsp_lane_q <= LW'(host_lane);
+            if (cmd_valid && dec_err) begin
+                bus_errors <= bus_errors + 32'd1;
+                err_access <= 1'b1;
+            end
+            if (wr_ok) begin
+                case (cmd_addr)
+                    FFTCONV_LOG2L:     r_log2l <= cmd_wdata;
+                    FFTCONV_MODE:      r_mode <= cmd_wdata;
+                    FFTCONV_LOG2LK:    r_log2lk <= cmd_wdata;
+                    FFTCONV_FREQ_BINS: r_fbins <= cmd_wdata;
+                    FFTCONV_SKIP_D:    r_skip <= cmd_wdata[15:0];
+                    FFTCONV_KEXP:      r_kexp <= cmd_wdata;
+                    FFTCONV_OSHIFT:    r_oshift <= cmd_wdata;
+                    FFTCONV_STATUS: begin
+                        if (cmd_wdata[1]) done <= 1'b0;
+                        if (cmd_wdata[8]) err_size <= 1'b0;
+                        if (cmd_wdata[9]) err_mode <= 1'b0;
+                        if (cmd_wdata[10]) err_access <= 1'b0;
+                        if (cmd_wdata[11]) err_start <= 1'b0;
+                    end
+                    default: ;
+                endcase
+            end
+            if (start_cmd && !soft_rst) begin
+                if (busy) err_start <= 1'b1;
+                else if (!size_ok) err_size <= 1'b1;
+                else if (!mode_ok) err_mode <= 1'b1;
+            end
+
+            // pipeline stage 1 registers
+            p_valid <= issue;
+            p_fwd <= fwd;
+            p_first <= g == 6'd0;
+            p_mulk <= g == {1'b0, n};
+            p_last <= g == 6'd2 * {1'b0, n} - 6'd1;
+            p_bank_a <= bank_a;
+            p_blk0 <= blk == 17'd0;
+            p_c <= c;
+            p_blk_rows <= blk_rows;
+            p_wbuf <= g[0];
+            p_need <= need_v;
+            p_mask_a <= mask_a_v;
+            p_mask_b <= mask_b_v;
+            if (p_valid && busy) sat_count <= (sat_count + {24'd0, sat_add} < sat_count)
+                                             ? 32'hffffffff : sat_count + {24'd0, sat_add};
+
+            if (busy) begin
+                cycles <= cycles + 32'd1;
+                if (drain) begin
+                    drain <= 1'b0;
+                    if (run_end) begin
+                        busy <= 1'b0;
+                        done <= 1'b1;
+                    end else if (g == 6'd2 * {1'b0, n} - 6'd1) begin
+                        g <= 6'd0;
+                        blk <= blk + 17'd1;
+                    end else begin
+                        g <= g + 6'd1;
+                    end
+                end else if (last_cnt) begin
+                    drain <= 1'b1;
+                    cnt <= 18'd0;
+                end else begin
+                    cnt <= cnt + 18'd1;
+                end
+            end
+            if (go) begin
+                busy <= 1'b1;
+                done <= 1'b0;
+                sat_count <= 32'd0;
+                cycles <= 32'd0;
+                n <= 5'(eff_log2lk) + 5'd1;
+                lgk <= 5'(eff_log2lk);
+                nblk_m1 <= 17'((32'd1 << (r_log2l[4:0] - eff_log2lk[4:0])) - 32'd1);
+                fb <= r_mode[1] ? 18'(r_fbins) : 18'd0;
+                dq <= r_skip;
+                kexp <= r_kexp[4:0];
+                oshift <= r_oshift[3:0];
+                blk <= 17'd0; g <= 6'd0; cnt <= 18'd0; drain <= 1'b0;
+            end
+            if (soft_rst) begin
+                busy <= 1'b0; done <= 1'b0; drain <= 1'b0;
+                err_size <= 1'b0; err_mode <= 1'b0; err_access <= 1'b0; err_start <= 1'b0;
+                sat_count <= 32'd0; cycles <= 32'd0;
+                p_valid <= 1'b0;
+            end
+        end
+    end
+
+    wire [15:0] y_host = y_rd[32'(rsp_lane_q) & (P - 1)];
+    assign rsp_rdata = rsp_y_q ? {{16{y_host[15]}}, y_host} : rsp_reg_q;
+    assign irq = done || err_size || err_mode || err_access || err_start;
+endmodule
+
+`default_nettype wire

@@ -1,0 +1,43 @@
+// fftconv_twiddle_rom.v - the twiddle table W_NMAX^k = c - j s (Q1.17), k < NMAX/2, one
+// synchronous read port. Filled at time zero by the generator of the spec (README,
+// "Twiddles"): c = min(floor(cos(2 pi k' / 131072) * 2^17 + 0.5), 131071) with
+// k' = k * 2^(16 - LOG2LMAX), s likewise with sin. The C model uses the same formula.
+`default_nettype none
+
+module fftconv_twiddle_rom #(
+    parameter integer LOG2LMAX = 16
+) (
+    input  wire                clk,
+    input  wire [LOG2LMAX-1:0] k,
+    output reg  [17:0]         c,
+    output reg  [17:0]         s
+);
+    reg [17:0] tc [0:(1<<LOG2LMAX)-1];
+    reg [17:0] ts [0:(1<<LOG2LMAX)-1];
+
+    function automatic [17:0] q17(input real v);
+        real r;
+        begin
+            r = $floor(v * 131072.0 + 0.5);
+            if (r > 131071.0) r = 131071.0;
+            q17 = 18'($rtoi(r));
+        end
+    endfunction
+
+    integer i;
+    real angle;
+    initial begin
+        for (i = 0; i < (1 << LOG2LMAX); i = i + 1) begin
+            angle = (2.0 * 3.141592653589793 * $itor(i << (16 - LOG2LMAX))) / 131072.0;
+            tc[i] = q17($cos(angle));
+            ts[i] = q17($sin(angle));
+        end
+    end
+
+    always @(posedge clk) begin
+        c <= tc[k];
+        s <= ts[k];
+    end
+endmodule
+
+`default_nettype wire

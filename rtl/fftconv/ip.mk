@@ -1,0 +1,16 @@
+# rtl/fftconv/ip.mk - the FFT-convolution accelerator: one Verilated build per P, LMAX = 65536.
+VMODELS_fftconv += fftconv_p1 fftconv_p2 fftconv_p4
+REGMAPS += fftconv
+fftconv_SRCS := $(sort $(wildcard rtl/fftconv/*.v)) rtl/common/nc_bus_slave.v
+fftconv_p1_TOP := fftconv_top
+fftconv_p1_SRCS := $(fftconv_SRCS)
+fftconv_p1_PARAMS := -GP=1 -GLOG2LMAX=16
+fftconv_p1_DESC := P=1 LMAX=65536
+fftconv_p2_TOP := fftconv_top
+fftconv_p2_SRCS := $(fftconv_SRCS)
+fftconv_p2_PARAMS := -GP=2 -GLOG2LMAX=16
+fftconv_p2_DESC := P=2 LMAX=65536
+fftconv_p4_TOP := fftconv_top
+fftconv_p4_SRCS := $(fftconv_SRCS)
+fftconv_p4_PARAMS := -GP=4 -GLOG2LMAX=16
+fftconv_p4_DESC := P=4 LMAX=65536
