@@ -85,7 +85,7 @@ Test(snn_func, coincidence_pattern_vs_reversed_twin, .timeout = 120)
 
 /* Neurons: 0 = OR (fires for any active input), 1 = AND (needs both in one step: one input
  * alone can never lift v past its threshold, see below), 2 = output: excited by OR,
- * inhibited by AND through 8 synapses with delays 0..7 (a long inhibition; the output's slow
+ * inhibited by AND through 16 synapses with delays 0..15 (a long inhibition; the output's slow
  * current, du = 512, integrates the balance). Inputs spike with probability 0.5 per step when "1", never when "0". */
 static snn_net_t xor_net(void)
 {
@@ -101,8 +101,8 @@ static snn_net_t xor_net(void)
         cr_assert_eq(snn_net_add_syn(&net, a, 0, 60, 0), NC_OK);
         cr_assert_eq(snn_net_add_syn(&net, a, 1, 60, 0), NC_OK);
     }
-    cr_assert_eq(snn_net_add_syn(&net, 2 + 0, 2, 100, 0), NC_OK);
-    for (unsigned d = 0; d < 8; d++)
+    cr_assert_eq(snn_net_add_syn(&net, 2 + 0, 2, 60, 0), NC_OK);
+    for (unsigned d = 0; d < 16; d++)
         cr_assert_eq(snn_net_add_syn(&net, 2 + 1, 2, -128, d), NC_OK);
     return net;
 }
