@@ -176,10 +176,12 @@ static int run_chunked(run_t *x, const snn_event_t *in, size_t n_in, uint32_t st
             snn_event_t *tail = malloc((mine ? mine : 1) * sizeof *tail);
             if (!tail)
                 return nc_err_set(NC_ERR_NOMEM, "no memory");
-            memcpy(tail, x->expect.e + before, mine * sizeof *tail);
+            if (mine)
+                memcpy(tail, x->expect.e + before, mine * sizeof *tail);
             x->expect.n = before;
             rc = run_chunk(x, in, ci, i, t0, t);
-            memcpy(x->expect.e, tail, mine * sizeof *tail);
+            if (mine)
+                memcpy(x->expect.e, tail, mine * sizeof *tail);
             x->expect.n = mine;
             free(tail);
             if (rc)
