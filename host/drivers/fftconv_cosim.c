@@ -1,0 +1,112 @@
+/* fftconv_cosim.c - RTL + model + reference for one convolution (see fftconv_cosim.h). */
+#include "fftconv_cosim.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "fftconv_drv.h"
+#include "fftconv_ref.h"
+#include "nc_error.h"
+#include "nc_util.h"
+#include "vmodel.h"
+
+typedef struct {
+    int16_t *ym;
+    uint32_t *ks;
+    double *ud, *kd, *yd, *yr;
+} scratch_t;
+
+static void scratch_free(scratch_t *s)
+{
+    free(s->ym), free(s->ks), free(s->ud), free(s->kd), free(s->yd), free(s->yr);
+}
+
+static int scratch_alloc(scratch_t *s, size_t l, size_t lk)
+{
+    memset(s, 0, sizeof *s);
+    s->ym = malloc(l * sizeof *s->ym);
+    s->ks = malloc(2 * lk * sizeof *s->ks);
+    s->ud = malloc(l * sizeof *s->ud);
+    s->kd = malloc(lk * sizeof *s->kd);
+    s->yd = malloc(l * sizeof *s->yd);
+    s->yr = malloc(l * sizeof *s->yr);
+    if (s->ym && s->ks && s->ud && s->kd && s->yd && s->yr)
+        return NC_OK;
+    scratch_free(s);
+    return nc_err_set(NC_ERR_NOMEM, "fftconv cosim: no memory for L = %zu", l);
+}
+
+/* The RTL part: open the model, trace if asked, drive one convolution. */
+static int run_rtl(const fftconv_job_t *job, fftconv_cfg_t *cfg, const uint32_t *ks,
+                   fftconv_outcome_t *out)
+{
+    char name[32];
+    snprintf(name, sizeof name, "fftconv_p%u", job->p);
+    vmodel_t *m = vmodel_open_name(name);
+    if (!m)
+        return nc_err_status();
+    int rc = job->waves ? vmodel_trace_open(m, job->waves) : NC_OK;
+    fftconv_dev_t dev;
+    fftconv_result_t res = {0};
+    if (!rc)
+        rc = fftconv_open(vmodel_bus(m), &dev);
+    if (!rc)
+        rc = fftconv_configure(&dev, cfg);
+    if (!rc)
+        rc = fftconv_load_spectrum(&dev, ks, cfg->kexp);
+    if (!rc)
+        rc = fftconv_run(&dev, job->u, out->y, &res);
+    out->sat_rtl = res.sat_count;
+    out->cycles = res.cycles;
+    out->sim_cycles = vmodel_cycles(m);
+    vmodel_close(m);
+    return rc;
+}
+
+int fftconv_cosim_run(const fftconv_job_t *job, fftconv_outcome_t *out)
+{
+    memset(out, 0, sizeof *out);
+    fftconv_cfg_t cfg = job->cfg;
+    int rc = fftconv_cfg_check(&cfg, FFTCONV_LOG2L_MAX_SPEC);
+    if (rc)
+        return rc;
+    size_t l = (size_t)1 << cfg.log2l, lk = (size_t)1 << cfg.log2lk;
+    scratch_t s;
+    if ((rc = scratch_alloc(&s, l, lk)))
+        return rc;
+    out->y = malloc(l * sizeof *out->y);
+    if (!out->y)
+        rc = nc_err_set(NC_ERR_NOMEM, "fftconv cosim: no memory for L = %zu", l);
+    if (!rc)
+        rc = fftconv_kernel_spectrum(job->k, lk, cfg.freq_bins, s.ks, &cfg.kexp);
+    if (!rc)
+        rc = run_rtl(job, &cfg, s.ks, out);
+    if (!rc)
+        rc = fftconv_model_run(&cfg, job->u, s.ks, s.ym, &out->sat_model);
+    if (!rc) {
+        out->kexp = cfg.kexp;
+        for (size_t t = l; t-- > 0;)
+            if (out->y[t] != s.ym[t])
+                out->mismatches++, out->first_mismatch = t;
+        fftconv_q15_to_double(job->u, l, s.ud);
+        fftconv_q15_to_double(job->k, lk, s.kd);
+        fftconv_q15_to_double(out->y, l, s.yr);
+        rc = fftconv_ref_fftw(s.ud, l, s.kd, lk, cfg.freq_bins, cfg.d / 32768.0, s.yd);
+        double gain = ldexp(1.0, (int)cfg.oshift);
+        for (size_t t = 0; t < l; t++)
+            s.yd[t] *= gain;
+        out->sqnr_db = nc_sqnr_db(s.yd, s.yr, l);
+        out->cycles_model = (uint32_t)fftconv_model_cycles(&cfg, job->p);
+        out->bound_ratio = out->cycles / fftconv_cycle_bound(cfg.log2l, job->p);
+    }
+    scratch_free(&s);
+    return rc;
+}
+
+void fftconv_outcome_free(fftconv_outcome_t *out)
+{
+    free(out->y);
+    out->y = NULL;
+}

@@ -1,0 +1,39 @@
+/*
+ * fftconv_cosim.h - one convolution end to end: the Verilated accelerator driven through
+ * fftconv_drv, the bit-exact model on the same words, and the FFTW double reference. Used by
+ * `neurocosim fftconv`, `neurocosim run` and the benchmarks.
+ */
+#ifndef FFTCONV_COSIM_H
+#define FFTCONV_COSIM_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "fftconv_model.h"
+
+typedef struct fftconv_job {
+    unsigned p;              /* 1, 2 or 4: selects the model fftconv_p<P>                    */
+    fftconv_cfg_t cfg;       /* kexp is computed                                              */
+    const int16_t *u;        /* L samples                                                     */
+    const int16_t *k;        /* at least Lk taps                                              */
+    const char *waves;       /* FST file, or NULL                                             */
+} fftconv_job_t;
+
+typedef struct fftconv_outcome {
+    int16_t *y;              /* L samples from the RTL (malloc'ed; fftconv_outcome_free)      */
+    size_t mismatches;       /* samples where RTL and bit-exact model differ                  */
+    size_t first_mismatch;
+    double sqnr_db;          /* RTL output vs the FFTW reference (NAN if the reference is 0)  */
+    uint32_t sat_rtl;
+    uint64_t sat_model;
+    uint32_t cycles;         /* CYCLES register                                              */
+    uint32_t cycles_model;   /* the spec's schedule                                           */
+    double bound_ratio;      /* cycles / (N (log2 N + 1) / P), N = 2L                         */
+    unsigned kexp;
+    uint64_t sim_cycles;     /* every simulated clock cycle, loads and polls included         */
+} fftconv_outcome_t;
+
+int fftconv_cosim_run(const fftconv_job_t *job, fftconv_outcome_t *out);
+void fftconv_outcome_free(fftconv_outcome_t *out);
+
+#endif
