@@ -29,6 +29,7 @@ void snn_net_free(snn_net_t *net)
 {
     free(net->neuron);
     free(net->syn);
+    free(net->syn_line);
     memset(net, 0, sizeof *net);
 }
 
@@ -46,6 +47,12 @@ int snn_net_add_syn(snn_net_t *net, uint32_t src, uint32_t target, int weight, u
         if (!s)
             return nc_err_set(NC_ERR_NOMEM, "no memory for %zu synapses", cap);
         net->syn = s;
+        if (net->path[0]) {
+            uint32_t *l = realloc(net->syn_line, cap * sizeof *l);
+            if (!l)
+                return nc_err_set(NC_ERR_NOMEM, "no memory for %zu synapses", cap);
+            net->syn_line = l;
+        }
         net->cap_syn = cap;
     }
     net->syn[net->n_syn++] = (snn_syn_t){src, target, (int8_t)weight, (uint8_t)delay};
@@ -68,8 +75,18 @@ static int check_neuron(const snn_neuron_params_t *p, uint32_t i)
     return NC_OK;
 }
 
+/* "file:line: " of synapse k when the network came from a file, else "". */
+static const char *syn_where(const snn_net_t *net, size_t k, char *buf, size_t len)
+{
+    buf[0] = '\0';
+    if (net->syn_line)
+        snprintf(buf, len, "%s:%u: ", net->path, net->syn_line[k]);
+    return buf;
+}
+
 int snn_net_check(const snn_net_t *net, uint32_t nmax, uint32_t amax, uint32_t dmax)
 {
+    char w[300];
     if (net->n_neurons > nmax)
         return nc_err_set(NC_ERR_ARG, "network has %u neurons: the core has %u", net->n_neurons, nmax);
     if (net->n_axons > amax)
@@ -84,13 +101,14 @@ int snn_net_check(const snn_net_t *net, uint32_t nmax, uint32_t amax, uint32_t d
     for (size_t k = 0; k < net->n_syn; k++) {
         const snn_syn_t *s = &net->syn[k];
         if (s->src >= net->n_axons + net->n_neurons)
-            return nc_err_set(NC_ERR_ARG, "synapse %zu: source %u: expected < %u (axons + neurons)", k, s->src,
-                              net->n_axons + net->n_neurons);
+            return nc_err_set(NC_ERR_ARG, "%ssynapse %zu: source %u: expected < %u (axons + neurons)",
+                              syn_where(net, k, w, sizeof w), k, s->src, net->n_axons + net->n_neurons);
         if (s->target >= net->n_neurons)
-            return nc_err_set(NC_ERR_ARG, "synapse %zu: target neuron %u: expected < %u", k, s->target,
-                              net->n_neurons);
+            return nc_err_set(NC_ERR_ARG, "%ssynapse %zu: target neuron %u: expected < %u",
+                              syn_where(net, k, w, sizeof w), k, s->target, net->n_neurons);
         if (s->delay >= dmax)
-            return nc_err_set(NC_ERR_ARG, "synapse %zu: delay %u: expected 0..%u (DMAX-1)", k, s->delay, dmax - 1);
+            return nc_err_set(NC_ERR_ARG, "%ssynapse %zu: delay %u: expected 0..%u (DMAX-1 of the core)",
+                              syn_where(net, k, w, sizeof w), k, s->delay, dmax - 1);
     }
     return NC_OK;
 }
@@ -272,6 +290,7 @@ static int parse_body(reader_t *r, snn_net_t *net)
             TRY(tok_int(r, 3, -128, 127, "weight", &w));
             TRY(tok_int(r, 4, 0, 63, "delay", &d));
             TRY(snn_net_add_syn(net, src, (uint32_t)t, (int)w, (unsigned)d));
+            net->syn_line[net->n_syn - 1] = r->line;
         } else {
             return nc_err_set(NC_ERR_PARSE, "%s:%u: unknown keyword '%s' (expected wexp astro neuron syn)", r->path,
                               r->line, k);
@@ -299,6 +318,8 @@ int snn_net_read(const char *path, snn_net_t *net)
         rc = tok_int(&r, 2, 0, 65535, "axons", &a);
     if (rc >= 0)
         rc = snn_net_init(net, (uint32_t)n, (uint32_t)a);
+    if (rc >= 0)
+        snprintf(net->path, sizeof net->path, "%s", path);
     if (rc >= 0)
         rc = parse_body(&r, net);
     fclose(r.f);

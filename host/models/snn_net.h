@@ -55,6 +55,9 @@ typedef struct snn_net {
     snn_astro_params_t astro[SNN_ASTROS];
     snn_syn_t *syn; /* in the order added; order within a source is kept */
     size_t n_syn, cap_syn;
+    /* Set by snn_net_read: the file and the line of each synapse, for error messages. */
+    char path[256];
+    uint32_t *syn_line;
 } snn_net_t;
 
 /* One AER event: an input (step, axon) or an output (step, neuron). */
