@@ -1,0 +1,164 @@
+/*
+ * bench_fftconv.c - figures for the FFT-convolution accelerator (make bench):
+ *   1. cycles per dense convolution / the bound N(log2 N + 1)/P, N = 2L, L = 1K..64K, P = 1, 2, 4
+ *      (measured on the RTL; the run is also checked against the bit-exact model);
+ *   2. partial and frequency-sparse cycles / dense cycles;
+ *   3. co-simulation throughput: simulated cycles per second of a whole driver-level
+ *      convolution (loads, bounded polls, read-back) / a bare Verilator loop stepping the same
+ *      model through the same run, measured in this process;
+ *   4. peak RSS of a co-simulation at L = 65536 (RTL + model + FFTW reference) / 1 GiB.
+ * Not pass/fail on the figures; exits 1 if a run fails or the RTL disagrees with the model.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "fftconv_cosim.h"
+#include "fftconv_drv.h"
+#include "fftconv_ref.h"
+#include "fftconv_regs.h"
+#include "fftconv_signals.h"
+#include "nc_error.h"
+#include "nc_util.h"
+#include "vmodel.h"
+
+static int broken;
+
+/* One co-simulated convolution on noise with a unit-gain kernel. */
+static int cosim(unsigned p, unsigned log2l, unsigned log2lk, uint32_t f, fftconv_outcome_t *o)
+{
+    size_t l = (size_t)1 << log2l;
+    int16_t *u = malloc(l * 2), *k = calloc(l, 2);
+    nc_rng_t r;
+    nc_rng_seed(&r, 7 + log2l);
+    fftconv_make_input(FFTCONV_SIG_NOISE, &r, u, l);
+    fftconv_make_kernel(&r, (size_t)1 << log2lk, 1.0, k);
+    fftconv_job_t job = {p, {log2l, log2lk, f, 0, 0, 0}, u, k, NULL};
+    int rc = fftconv_cosim_run(&job, o);
+    if (rc || o->mismatches) {
+        fprintf(stderr, "BROKEN: P=%u L=%zu Lk=%u F=%u: %s (%zu mismatches)\n", p, l,
+                1u << log2lk, f, rc ? nc_err_msg() : "ok", rc ? 0 : o->mismatches);
+        broken = 1;
+        rc = rc ? rc : NC_ERR_MISMATCH;
+    }
+    free(u), free(k);
+    return rc;
+}
+
+static void bench_bound(void)
+{
+    printf("\n1. dense cycles / bound N(log2 N + 1)/P (N = 2L); target <= 1.10\n");
+    printf("   %-8s %14s %14s %14s\n", "L", "P=1", "P=2", "P=4");
+    const unsigned sizes[] = {10, 12, 14, 16};
+    for (size_t i = 0; i < 4; i++) {
+        printf("   %-8u", 1u << sizes[i]);
+        for (unsigned p = 1; p <= 4; p *= 2) {
+            fftconv_outcome_t o;
+            if (cosim(p, sizes[i], sizes[i], 0, &o) == NC_OK)
+                printf(" %8u %5.3f", o.cycles, o.bound_ratio);
+            else
+                printf(" %14s", "FAILED");
+            fftconv_outcome_free(&o);
+        }
+        printf("\n");
+    }
+}
+
+static void bench_modes(void)
+{
+    printf("\n2. partial and frequency-sparse cycles / dense cycles (P = 2)\n");
+    const unsigned sizes[] = {12, 14};
+    for (size_t i = 0; i < 2; i++) {
+        unsigned lg = sizes[i];
+        fftconv_outcome_t d, o;
+        if (cosim(2, lg, lg, 0, &d))
+            continue;
+        const struct { unsigned lk; uint32_t f; } m[] = {
+            {lg - 4, 0}, {lg - 2, 0}, {lg, 1u << (lg - 6)}, {lg, 1u << (lg - 3)}, {lg - 2, 16}};
+        for (size_t j = 0; j < NC_ARRAY_LEN(m); j++) {
+            if (cosim(2, lg, m[j].lk, m[j].f, &o) == NC_OK)
+                printf("   L=%-6u Lk=%-6u F=%-5u cycles %8u  / dense %8u = %.3f   SQNR %.1f dB\n",
+                       1u << lg, 1u << m[j].lk, m[j].f, o.cycles, d.cycles,
+                       (double)o.cycles / d.cycles, o.sqnr_db);
+            fftconv_outcome_free(&o);
+        }
+        fftconv_outcome_free(&d);
+    }
+}
+
+/* Driver-level: a whole convolution through fftconv_run. Bare: the same model started by two
+ * register writes, then vmodel_step for exactly the cycles of the run. */
+static void bench_throughput(unsigned p, unsigned log2l)
+{
+    size_t l = (size_t)1 << log2l;
+    char name[32];
+    snprintf(name, sizeof name, "fftconv_p%u", p);
+    vmodel_t *m = vmodel_open_name(name);
+    fftconv_dev_t dev;
+    int16_t *u = malloc(l * 2), *k = malloc(l * 2), *y = malloc(l * 2);
+    nc_rng_t r;
+    nc_rng_seed(&r, 99);
+    fftconv_make_input(FFTCONV_SIG_NOISE, &r, u, l);
+    fftconv_make_kernel(&r, l, 1.0, k);
+    fftconv_cfg_t c = {log2l, log2l, 0, 0, 0, 0};
+    fftconv_result_t res;
+    int rc = !m ? NC_ERR_ARG : fftconv_open(vmodel_bus(m), &dev);
+    if (!rc)
+        rc = fftconv_configure(&dev, &c);
+    if (!rc)
+        rc = fftconv_load_kernel(&dev, k, l);
+    double best_drv = 0, best_bare = 0;
+    for (int rep = 0; !rc && rep < 3; rep++) {
+        uint64_t c0 = vmodel_cycles(m);
+        double t0 = nc_now_s();
+        rc = fftconv_run(&dev, u, y, &res);
+        double t1 = nc_now_s();
+        uint64_t drv_cycles = vmodel_cycles(m) - c0;
+        if (!rc)
+            rc = bus_write32(vmodel_bus(m), FFTCONV_CTRL, FFTCONV_CTRL_START_MASK);
+        double t2 = nc_now_s();
+        vmodel_step(m, res.cycles);
+        double t3 = nc_now_s();
+        double drv = drv_cycles / (t1 - t0), bare = res.cycles / (t3 - t2);
+        best_drv = drv > best_drv ? drv : best_drv;
+        best_bare = bare > best_bare ? bare : best_bare;
+        if (rep == 0)
+            printf("   %s L=%zu: driver run %llu cycles (%u computing, the rest loads, polls, "
+                   "read-back)\n", name, l, (unsigned long long)drv_cycles, res.cycles);
+    }
+    if (rc) {
+        fprintf(stderr, "BROKEN: throughput run: %s\n", nc_err_msg());
+        broken = 1;
+    } else {
+        printf("   %s L=%zu: driver-level %.2f Mcycles/s, bare loop %.2f Mcycles/s: ratio %.3f "
+               "(target >= 0.90)\n", name, l, best_drv / 1e6, best_bare / 1e6, best_drv / best_bare);
+    }
+    vmodel_close(m);
+    free(u), free(k), free(y);
+}
+
+static void bench_rss(void)
+{
+    fftconv_outcome_t o;
+    if (cosim(4, 16, 16, 0, &o) == NC_OK)
+        printf("\n4. peak RSS after an L=65536 co-simulation (RTL + model + FFTW): %.1f MiB = "
+               "%.3f of 1 GiB (target < 1)\n   (SQNR %.1f dB, %u cycles)\n",
+               nc_peak_rss_bytes() / 1048576.0, nc_peak_rss_bytes() / 1073741824.0, o.sqnr_db,
+               o.cycles);
+    fftconv_outcome_free(&o);
+}
+
+int main(void)
+{
+    double t0 = nc_now_s();
+    printf("bench_fftconv: FFT-convolution accelerator (RTL via Verilator, checked against the "
+           "bit-exact model)\n");
+    bench_rss(); /* first, so the figure is this run's own peak and not the others' */
+    bench_bound();
+    bench_modes();
+    printf("\n3. co-simulation throughput, best of 3\n");
+    bench_throughput(2, 14);
+    bench_throughput(1, 16);
+    printf("\nbench_fftconv: %.1f s%s\n", nc_now_s() - t0, broken ? ", SOMETHING BROKE" : "");
+    return broken;
+}
