@@ -1,5 +1,6 @@
 /*
- * test_snn_rtl.c - the SNN core (Verilated snn_l2: N=1024, A=256, 2 lanes, DMAX=32) against
+ * test_snn_rtl.c - the SNN core (Verilated snn_l2: N=1024, A=256, 2 lanes, DMAX=32; and
+ * snn_l1: N=256, A=256, 1 lane, DMAX=64) against
  * the bit-exact model: identical output spikes and identical u, v and refractory counter of
  * every neuron after every step, read back over the bus. Also the edges of the arithmetic
  * (u wrap, both v clip limits, a_in clamp, delays 0 and DMAX-1, refractory), FIFO overflow
@@ -21,13 +22,15 @@
 typedef struct rtl {
     vmodel_t *vm;
     snn_dev_t dev;
+    const char *model; /* NULL: MODEL */
 } rtl_t;
 
 static int rtl_open(rtl_t *r, const char *wave, char *msg, size_t len)
 {
-    r->vm = vmodel_open_name(MODEL);
+    const char *name = r->model ? r->model : MODEL;
+    r->vm = vmodel_open_name(name);
     if (!r->vm) {
-        snprintf(msg, len, "open %s: %s", MODEL, nc_err_msg());
+        snprintf(msg, len, "open %s: %s", name, nc_err_msg());
         return NC_ERR_SIM;
     }
     if (wave && vmodel_trace_open(r->vm, wave)) {
@@ -49,6 +52,7 @@ static void rtl_close(rtl_t *r)
 /* ---- random layered networks, state compared after every step ---- */
 
 typedef struct rand_case {
+    const char *model;
     uint64_t seed;
     snn_gen_opts_t g;
     uint32_t steps;
@@ -60,7 +64,7 @@ typedef struct rand_case {
 static int run_random(void *arg, const char *wave, char *msg, size_t len)
 {
     rand_case_t *c = arg;
-    rtl_t r = {0};
+    rtl_t r = {.model = c->model};
     snn_net_t net = {0};
     snn_event_t *in = NULL;
     size_t n_in = 0;
@@ -123,6 +127,16 @@ Test(snn_rtl, random_3layer_state_every_step, .timeout = 240)
     nc_test_run_case("snn_rtl_random_3layer", c.seed, run_random, &c);
     cr_expect_geq(c.updates, nc_test_verify() ? 10000000u : 100000u, "only %llu neuron updates compared",
                   (unsigned long long)c.updates);
+}
+
+Test(snn_rtl, random_one_lane_dmax64_state_every_step, .timeout = 240)
+{
+    /* The same RTL built with 1 lane and DMAX = 64: delays 0..63. */
+    rand_case_t c = {.model = "snn_l1", .seed = nc_test_seed(1003), .g = three_layers(), .steps = 400,
+                     .rate = 0.08, .check_state = true};
+    c.g.layer[0] = 96, c.g.layer[1] = 96, c.g.layer[2] = 64, c.g.dmax = 64;
+    nc_test_run_case("snn_rtl_random_l1", c.seed, run_random, &c);
+    cr_expect_geq(c.updates, 100000u, "only %llu neuron updates compared", (unsigned long long)c.updates);
 }
 
 Test(snn_rtl, chained_256x3_host_away, .timeout = 240)
