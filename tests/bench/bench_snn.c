@@ -1,5 +1,5 @@
 /*
- * bench_snn.c - figures of the SNN core (Verilated snn_l2: 2 lanes), each as a ratio against a
+ * bench_snn.c - figures of the SNN core (Verilated snn_l1: 1 lane, snn_l2: 2 lanes), each as a ratio against a
  * bound or a baseline measured in the same run. Every run is also compared spike for spike
  * with the bit-exact model; a mismatch or an error exits non-zero.
  *   1. cycles per time step against input activity (0.1%, 1%, 10%, 100% of 256 axons spiking
@@ -23,13 +23,13 @@ typedef struct meas {
     uint64_t synops, out;
 } meas_t;
 
-static int measure(const snn_net_t *net, double rate, uint32_t steps, uint64_t seed, meas_t *m)
+static int measure(const char *model, const snn_net_t *net, double rate, uint32_t steps, uint64_t seed, meas_t *m)
 {
     nc_rng_t rng;
     nc_rng_seed(&rng, seed);
     snn_event_t *in = NULL;
     size_t n_in = 0;
-    vmodel_t *vm = vmodel_open_name("snn_l2");
+    vmodel_t *vm = vmodel_open_name(model);
     if (!vm)
         return NC_ERR_SIM;
     snn_dev_t d;
@@ -74,7 +74,7 @@ static int dense_layer(snn_net_t *net)
     return rc;
 }
 
-static int bench_activity(void)
+static int bench_activity(const char *model, unsigned lanes, double *full_cycles)
 {
     snn_net_t net;
     int rc = dense_layer(&net);
@@ -82,13 +82,15 @@ static int bench_activity(void)
     static const uint32_t steps[] = {4000, 1000, 200, 40};
     meas_t m[4];
     for (int k = 0; k < 4 && rc == NC_OK; k++)
-        rc = measure(&net, rate[k], steps[k], 100 + (uint64_t)k, &m[k]);
+        rc = measure(model, &net, rate[k], steps[k], 100 + (uint64_t)k, &m[k]);
     snn_net_free(&net);
     if (rc)
         return rc;
-    double dense = 256.0 * 256.0 / 2; /* every pair, 2 lanes */
-    printf("cycles per time step, N=256 neurons, A=256 axons fully connected (65536 synapses), 2 lanes:\n");
-    printf("  %-9s %14s %16s %22s\n", "activity", "cycles/step", "vs 100%", "vs dense sweep (32768)");
+    double dense = 256.0 * 256.0 / lanes; /* every pair on the same lanes */
+    *full_cycles = m[3].cycles_per_step;
+    printf("cycles per time step on %s, N=256 neurons, A=256 axons fully connected (65536 synapses), %u lane%s:\n",
+           model, lanes, lanes > 1 ? "s" : "");
+    printf("  %-9s %14s %16s %22s\n", "activity", "cycles/step", "vs 100%", "vs dense sweep");
     for (int k = 0; k < 4; k++)
         printf("  %7.1f%% %14.1f %15.1fx %21.1fx\n", 100 * rate[k], m[k].cycles_per_step,
                m[3].cycles_per_step / m[k].cycles_per_step, dense / m[k].cycles_per_step);
@@ -112,7 +114,7 @@ static int bench_three_layers(void)
     enum { STEPS = 2000 };
     meas_t m = {0};
     if (rc == NC_OK)
-        rc = measure(&net, 0.05, STEPS, 44, &m);
+        rc = measure("snn_l2", &net, 0.05, STEPS, 44, &m);
     /* Baseline in the same run: the bit-exact model alone on the same input. */
     snn_event_t *in = NULL;
     size_t n_in = 0;
@@ -152,7 +154,12 @@ static int bench_three_layers(void)
 
 int main(void)
 {
-    int rc = bench_activity();
+    double c1 = 0, c2 = 0;
+    int rc = bench_activity("snn_l1", 1, &c1);
+    if (rc == NC_OK)
+        rc = bench_activity("snn_l2", 2, &c2);
+    if (rc == NC_OK)
+        printf("lanes: 2 lanes take %.2fx fewer cycles than 1 lane at 100%% activity (bound: 2x)\n", c1 / c2);
     if (rc == NC_OK)
         rc = bench_three_layers();
     if (rc) {
