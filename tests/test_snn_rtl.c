@@ -117,7 +117,7 @@ static snn_gen_opts_t three_layers(void)
 
 Test(snn_rtl, random_3layer_state_every_step, .timeout = 240)
 {
-    rand_case_t c = {.seed = nc_test_seed(1001), .g = three_layers(), .steps = 400, .rate = 0.08,
+    rand_case_t c = {.seed = nc_test_seed(1001), .g = three_layers(), .steps = 1000, .rate = 0.08,
                      .check_state = true};
     if (nc_test_verify()) {
         c.g.layer[0] = 512, c.g.layer[1] = 256, c.g.layer[2] = 256; /* 1024 neurons */

@@ -70,6 +70,16 @@ static int check_state(run_t *x, uint32_t step)
     int rc = snn_dev_read_state(x->d, 0, n, x->u, x->v, x->ref);
     if (rc)
         return rc;
+    uint16_t c[SNN_ASTROS];
+    if ((rc = snn_dev_astro(x->d, c)))
+        return rc;
+    for (int j = 0; j < SNN_ASTROS; j++)
+        if (c[j] != x->m.astro_c[j]) {
+            if (!x->r->first_mismatch[0])
+                snprintf(x->r->first_mismatch, sizeof x->r->first_mismatch, "step %u astrocyte %d: c %u (model %u)",
+                         step, j, c[j], x->m.astro_c[j]);
+            x->r->state_mismatches++;
+        }
     for (uint32_t i = 0; i < n; i++) {
         x->r->states_compared++;
         if (x->o->trace)

@@ -1,7 +1,8 @@
 /*
  * snn_cosim.h - runs a network on the SNN core and on the bit-exact model in lockstep and
  * compares them: output AER events of every step (as sorted sets) and, when asked, u, v and
- * the refractory counter of every neuron after every step (read back over the bus).
+ * the refractory counter of every neuron and the state of every astrocyte after every step
+ * (read back over the bus).
  *
  * Without the per-step state check, steps run in chunks with the host away: a chunk is as
  * long as the input FIFO can hold its input events and the output FIFO its output events
@@ -27,7 +28,7 @@ typedef struct snn_cosim_result {
     uint64_t steps, updates;     /* neuron updates = steps x neurons                  */
     uint64_t events_in, events_out;
     uint64_t spike_mismatches;   /* output events present on one side only           */
-    uint64_t state_mismatches;   /* (neuron, step) pairs whose u, v or ref differ     */
+    uint64_t state_mismatches;   /* (neuron, step) with u, v or ref differing, and (astrocyte, step) with c differing */
     uint64_t states_compared;
     uint64_t run_cycles, synops, slots, bus_cycles;
     snn_counters_t counters;
