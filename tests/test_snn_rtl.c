@@ -254,127 +254,181 @@ Test(snn_rtl, edges_wrap_clip_clamp_delay_refractory, .timeout = 120)
 
 /* ---- FIFOs: overflow and late events are counted, sticky, cleared by W1C ---- */
 
-static snn_net_t one_layer(uint32_t n, uint32_t a, bool out)
+/* In the case functions below: a failed condition records the message and ends the case. */
+#define CHECK(cond, ...)                                                                         \
+    do {                                                                                         \
+        if (!(cond)) {                                                                           \
+            snprintf(msg, len, __VA_ARGS__);                                                     \
+            rc = NC_ERR_MISMATCH;                                                                \
+            goto done;                                                                           \
+        }                                                                                        \
+    } while (0)
+#define CALL(x) CHECK((x) == NC_OK, "%s: %s", #x, nc_err_msg())
+
+/* n neurons with a large bias: each fires at every step it is not refractory. */
+static int one_layer(snn_net_t *net, uint32_t n, uint32_t a, bool out)
 {
-    snn_net_t net;
-    cr_assert_eq(snn_net_init(&net, n, a), NC_OK, "%s", nc_err_msg());
-    for (uint32_t i = 0; i < n; i++)
-        net.neuron[i] = (snn_neuron_params_t){.du = 100, .dv = 100, .bias_mant = 4000, .bias_exp = 7, .vth = 1,
-                                              .astro = -1, .out = out};
-    return net;
+    int rc = snn_net_init(net, n, a);
+    for (uint32_t i = 0; i < n && rc == NC_OK; i++)
+        net->neuron[i] = (snn_neuron_params_t){.du = 100, .dv = 100, .bias_mant = 4000, .bias_exp = 7, .vth = 1,
+                                               .refr = 1, .astro = -1, .out = out};
+    return rc;
+}
+
+static int input_overflow_case(void *arg, const char *wave, char *msg, size_t len)
+{
+    (void)arg;
+    rtl_t r = {0};
+    snn_net_t net = {0};
+    snn_counters_t c;
+    const uint32_t extra = 37;
+    int rc = rtl_open(&r, wave, msg, len);
+    if (rc)
+        goto done;
+    CALL(one_layer(&net, 4, 4, false));
+    CALL(snn_dev_load(&r.dev, &net));
+    for (uint32_t i = 0; i < r.dev.fifo_depth + extra; i++)
+        CALL(snn_dev_push(&r.dev, 0, i % 4));
+    CALL(snn_dev_counters(&r.dev, &c));
+    CHECK(c.in_drops == extra, "IN_DROPS %u, expected %u", c.in_drops, extra);
+    CHECK(c.err & SNN_ERR_IN_OVF_MASK, "ERR 0x%x lacks IN_OVF", c.err);
+    CALL(snn_dev_run(&r.dev, 2));
+    CALL(snn_dev_counters(&r.dev, &c));
+    CHECK(c.err & SNN_ERR_IN_OVF_MASK, "IN_OVF not sticky across a run: ERR 0x%x", c.err);
+    CHECK(vmodel_irq(r.vm), "irq low with an error bit set");
+    CALL(snn_dev_clear_errors(&r.dev, SNN_ERR_IN_OVF_MASK));
+    CALL(snn_dev_counters(&r.dev, &c));
+    CHECK((c.err & SNN_ERR_IN_OVF_MASK) == 0, "W1C did not clear IN_OVF: 0x%x", c.err);
+done:
+    snn_net_free(&net);
+    rtl_close(&r);
+    return rc;
 }
 
 Test(snn_rtl, input_fifo_overflow_counted, .timeout = 60)
 {
+    nc_test_run_case("snn_rtl_input_overflow", 0, input_overflow_case, NULL);
+}
+
+/* 64 neurons spike every other step (refractory 1): the model says how many output events
+ * K steps make; the FIFO keeps FIFO_DEPTH of them and counts the rest. */
+static int output_overflow_case(void *arg, const char *wave, char *msg, size_t len)
+{
+    (void)arg;
     rtl_t r = {0};
-    char msg[256];
-    cr_assert_eq(rtl_open(&r, NULL, msg, sizeof msg), NC_OK, "%s", msg);
-    snn_net_t net = one_layer(4, 4, false);
-    cr_assert_eq(snn_dev_load(&r.dev, &net), NC_OK, "%s", nc_err_msg());
-    uint32_t extra = 37;
-    for (uint32_t i = 0; i < r.dev.fifo_depth + extra; i++)
-        cr_assert_eq(snn_dev_push(&r.dev, 0, i % 4), NC_OK, "%s", nc_err_msg());
+    snn_net_t net = {0};
+    snn_model_t m = {0};
     snn_counters_t c;
-    cr_assert_eq(snn_dev_counters(&r.dev, &c), NC_OK);
-    cr_expect_eq(c.in_drops, extra, "IN_DROPS %u, expected %u", c.in_drops, extra);
-    cr_expect(c.err & SNN_ERR_IN_OVF_MASK, "ERR 0x%x lacks IN_OVF", c.err);
-    cr_assert_eq(snn_dev_run(&r.dev, 2), NC_OK, "%s", nc_err_msg());
-    cr_assert_eq(snn_dev_counters(&r.dev, &c), NC_OK);
-    cr_expect(c.err & SNN_ERR_IN_OVF_MASK, "IN_OVF not sticky across a run: ERR 0x%x", c.err);
-    cr_expect(vmodel_irq(r.vm), "irq low with an error bit set");
-    cr_assert_eq(snn_dev_clear_errors(&r.dev, SNN_ERR_IN_OVF_MASK), NC_OK);
-    cr_assert_eq(snn_dev_counters(&r.dev, &c), NC_OK);
-    cr_expect_eq(c.err & SNN_ERR_IN_OVF_MASK, 0, "W1C did not clear IN_OVF: 0x%x", c.err);
+    uint32_t spikes[64], steps = 60;
+    size_t ns, expect = 0;
+    int rc = rtl_open(&r, wave, msg, len);
+    if (rc)
+        goto done;
+    CALL(one_layer(&net, 64, 1, true));
+    CALL(snn_model_init(&m, &net, r.dev.dmax));
+    for (uint32_t t = 0; t < steps; t++) {
+        CALL(snn_model_step(&m, NULL, 0, spikes, &ns));
+        expect += ns;
+    }
+    CHECK(expect > r.dev.fifo_depth, "the case makes only %zu events", expect);
+    CALL(snn_dev_load(&r.dev, &net));
+    CALL(snn_dev_run(&r.dev, steps));
+    CALL(snn_dev_counters(&r.dev, &c));
+    CHECK(c.out_drops == expect - r.dev.fifo_depth, "OUT_DROPS %u, expected %zu", c.out_drops,
+          expect - r.dev.fifo_depth);
+    CHECK(c.err & SNN_ERR_OUT_OVF_MASK, "ERR 0x%x lacks OUT_OVF", c.err);
+done:
+    snn_model_free(&m);
     snn_net_free(&net);
     rtl_close(&r);
+    return rc;
 }
 
 Test(snn_rtl, output_fifo_overflow_counted, .timeout = 60)
 {
-    /* 64 neurons with a large bias spike every other step (refractory 1): the model says how
-     * many output events K steps make; the FIFO keeps FIFO_DEPTH and counts the rest. */
+    nc_test_run_case("snn_rtl_output_overflow", 0, output_overflow_case, NULL);
+}
+
+static int late_case(void *arg, const char *wave, char *msg, size_t len)
+{
+    (void)arg;
     rtl_t r = {0};
-    char msg[256];
-    cr_assert_eq(rtl_open(&r, NULL, msg, sizeof msg), NC_OK, "%s", msg);
-    snn_net_t net = one_layer(64, 1, true);
-    snn_model_t m;
-    cr_assert_eq(snn_model_init(&m, &net, r.dev.dmax), NC_OK);
-    uint32_t spikes[64], steps = 60;
-    size_t ns, expect = 0;
-    for (uint32_t t = 0; t < steps; t++) {
-        cr_assert_eq(snn_model_step(&m, NULL, 0, spikes, &ns), NC_OK);
-        expect += ns;
-    }
-    cr_assert_gt(expect, r.dev.fifo_depth, "the case makes only %zu events", expect);
-    cr_assert_eq(snn_dev_load(&r.dev, &net), NC_OK, "%s", nc_err_msg());
-    cr_assert_eq(snn_dev_run(&r.dev, steps), NC_OK, "%s", nc_err_msg());
+    snn_net_t net = {0};
     snn_counters_t c;
-    cr_assert_eq(snn_dev_counters(&r.dev, &c), NC_OK);
-    cr_expect_eq(c.out_drops, expect - r.dev.fifo_depth, "OUT_DROPS %u, expected %zu", c.out_drops,
-                 expect - r.dev.fifo_depth);
-    cr_expect(c.err & SNN_ERR_OUT_OVF_MASK, "ERR 0x%x lacks OUT_OVF", c.err);
-    snn_model_free(&m);
+    int rc = rtl_open(&r, wave, msg, len);
+    if (rc)
+        goto done;
+    CALL(one_layer(&net, 4, 4, false));
+    CALL(snn_dev_load(&r.dev, &net));
+    CALL(snn_dev_run(&r.dev, 5));
+    CALL(snn_dev_push(&r.dev, 2, 1)); /* step 2 is past */
+    CALL(snn_dev_push(&r.dev, 5, 1)); /* step 5 is now  */
+    CALL(snn_dev_run(&r.dev, 1));
+    CALL(snn_dev_counters(&r.dev, &c));
+    CHECK(c.late_drops == 1, "LATE_DROPS %u, expected 1", c.late_drops);
+    CHECK(c.err & SNN_ERR_LATE_MASK, "ERR 0x%x lacks LATE", c.err);
+    CHECK(c.tstep == 6, "TSTEP %u, expected 6", c.tstep);
+    CHECK(c.synops == 0, "SYNOPS %u: the axons have no synapses", c.synops);
+done:
     snn_net_free(&net);
     rtl_close(&r);
+    return rc;
 }
 
 Test(snn_rtl, late_event_dropped_and_counted, .timeout = 60)
 {
-    rtl_t r = {0};
-    char msg[256];
-    cr_assert_eq(rtl_open(&r, NULL, msg, sizeof msg), NC_OK, "%s", msg);
-    snn_net_t net = one_layer(4, 4, false);
-    cr_assert_eq(snn_dev_load(&r.dev, &net), NC_OK, "%s", nc_err_msg());
-    cr_assert_eq(snn_dev_run(&r.dev, 5), NC_OK, "%s", nc_err_msg());
-    cr_assert_eq(snn_dev_push(&r.dev, 2, 1), NC_OK);  /* step 2 is past */
-    cr_assert_eq(snn_dev_push(&r.dev, 5, 1), NC_OK);  /* step 5 is now  */
-    cr_assert_eq(snn_dev_run(&r.dev, 1), NC_OK, "%s", nc_err_msg());
-    snn_counters_t c;
-    cr_assert_eq(snn_dev_counters(&r.dev, &c), NC_OK);
-    cr_expect_eq(c.late_drops, 1, "LATE_DROPS %u, expected 1", c.late_drops);
-    cr_expect(c.err & SNN_ERR_LATE_MASK, "ERR 0x%x lacks LATE", c.err);
-    cr_expect_eq(c.tstep, 6, "TSTEP %u, expected 6", c.tstep);
-    snn_net_free(&net);
-    rtl_close(&r);
+    nc_test_run_case("snn_rtl_late", 0, late_case, NULL);
 }
 
 /* ---- bad input is refused, by the driver and by the core itself ---- */
 
-Test(snn_rtl, bad_input_rejected, .timeout = 60)
+static int bad_input_case(void *arg, const char *wave, char *msg, size_t len)
 {
+    (void)arg;
     rtl_t r = {0};
-    char msg[256];
-    cr_assert_eq(rtl_open(&r, NULL, msg, sizeof msg), NC_OK, "%s", msg);
-    snn_net_t net = one_layer(4, 4, false);
-    cr_assert_eq(snn_net_add_syn(&net, 0, 1, 5, 3), NC_OK);
-    cr_assert_eq(snn_dev_load(&r.dev, &net), NC_OK, "%s", nc_err_msg());
+    snn_net_t net = {0};
+    uint32_t w;
+    bus_t *b;
+    int rc = rtl_open(&r, wave, msg, len);
+    if (rc)
+        goto done;
+    CALL(one_layer(&net, 4, 4, false));
+    CALL(snn_net_add_syn(&net, 0, 1, 5, 3));
+    CALL(snn_dev_load(&r.dev, &net));
 
     net.syn[0].delay = (uint8_t)r.dev.dmax; /* delay DMAX */
-    cr_expect_eq(snn_dev_load(&r.dev, &net), NC_ERR_ARG);
-    cr_expect(strstr(nc_err_msg(), "delay 32"), "message: %s", nc_err_msg());
+    CHECK(snn_dev_load(&r.dev, &net) == NC_ERR_ARG && strstr(nc_err_msg(), "delay 32"),
+          "delay DMAX: %s", nc_err_msg());
     net.syn[0].delay = 3;
     net.syn[0].target = 4; /* neuron out of range */
-    cr_expect_eq(snn_dev_load(&r.dev, &net), NC_ERR_ARG);
-    cr_expect(strstr(nc_err_msg(), "target neuron 4"), "message: %s", nc_err_msg());
+    CHECK(snn_dev_load(&r.dev, &net) == NC_ERR_ARG && strstr(nc_err_msg(), "target neuron 4"),
+          "target 4 of 4: %s", nc_err_msg());
     net.syn[0].target = 1;
     net.neuron[2].vth = SNN_VTH_MAX + 1;
-    cr_expect_eq(snn_dev_load(&r.dev, &net), NC_ERR_ARG);
-    cr_expect(strstr(nc_err_msg(), "neuron 2: vth"), "message: %s", nc_err_msg());
+    CHECK(snn_dev_load(&r.dev, &net) == NC_ERR_ARG && strstr(nc_err_msg(), "neuron 2: vth"),
+          "vth 2^17: %s", nc_err_msg());
     net.neuron[2].vth = 1;
-    cr_expect_eq(snn_dev_push(&r.dev, 0, 4), NC_ERR_ARG, "axon 4 of 4 accepted");
-    cr_expect(strstr(nc_err_msg(), "axon 4"), "message: %s", nc_err_msg());
+    CHECK(snn_dev_push(&r.dev, 0, 4) == NC_ERR_ARG && strstr(nc_err_msg(), "axon 4"), "axon 4 of 4: %s",
+          nc_err_msg());
 
-    bus_t *b = vmodel_bus(r.vm);
     /* The core refuses what the driver would never send. */
-    cr_expect_eq(bus_write32(b, SNN_IN_FIFO, r.dev.amax), NC_ERR_BUS, "axon AMAX accepted by the core");
-    cr_expect_eq(bus_write32(b, SNN_WIN_SYN_BASE, 1u << 31 | 32u << 24 | 0), NC_ERR_BUS, "delay 32 accepted");
-    cr_expect_eq(bus_write32(b, SNN_WIN_SYN_BASE, 1u << 31 | 1u), NC_ERR_BUS, "target 1 in lane 0 accepted");
-    cr_expect_eq(bus_write32(b, SNN_WIN_SYN_BASE + 4, 1u << 31 | 1u), NC_OK, "target 1 in lane 1 refused");
-    cr_expect_eq(bus_write32(b, SNN_WIN_PTR_BASE, 0xffffu | 2u << 16), NC_ERR_BUS, "pointer past SROWS accepted");
-    cr_expect_eq(bus_write32(b, SNN_WIN_NEURON_BASE + r.dev.nmax * 32u, 0), NC_ERR_BUS, "neuron NMAX accepted");
-    cr_expect_eq(bus_write32(b, SNN_WEXP, 8), NC_ERR_BUS, "WEXP 8 accepted");
-    uint32_t w;
-    cr_expect_eq(bus_read32(b, SNN_OUT_FIFO, &w), NC_ERR_BUS, "pop of an empty output FIFO accepted");
+    b = vmodel_bus(r.vm);
+    CHECK(bus_write32(b, SNN_IN_FIFO, r.dev.amax) == NC_ERR_BUS, "axon AMAX accepted by the core");
+    CHECK(bus_write32(b, SNN_WIN_SYN_BASE, 1u << 31 | 32u << 24 | 0) == NC_ERR_BUS, "delay 32 accepted");
+    CHECK(bus_write32(b, SNN_WIN_SYN_BASE, 1u << 31 | 1u) == NC_ERR_BUS, "target 1 in lane 0 accepted");
+    CHECK(bus_write32(b, SNN_WIN_SYN_BASE + 4, 1u << 31 | 1u) == NC_OK, "target 1 in lane 1 refused");
+    CHECK(bus_write32(b, SNN_WIN_PTR_BASE, 0xffffu | 2u << 16) == NC_ERR_BUS, "pointer past SROWS accepted");
+    CHECK(bus_write32(b, SNN_WIN_NEURON_BASE + r.dev.nmax * 32u, 0) == NC_ERR_BUS, "neuron NMAX accepted");
+    CHECK(bus_write32(b, SNN_WEXP, 8) == NC_ERR_BUS, "WEXP 8 accepted");
+    CHECK(bus_read32(b, SNN_OUT_FIFO, &w) == NC_ERR_BUS, "pop of an empty output FIFO accepted");
+    rc = NC_OK;
+done:
     snn_net_free(&net);
     rtl_close(&r);
+    return rc;
+}
+
+Test(snn_rtl, bad_input_rejected, .timeout = 60)
+{
+    nc_test_run_case("snn_rtl_bad_input", 0, bad_input_case, NULL);
 }
