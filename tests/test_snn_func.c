@@ -103,6 +103,40 @@ Test(snn_func, coincidence_pattern_vs_reversed_twin, .timeout = 120)
     nc_test_run_case("snn_func_coincidence", 0, coincidence_case, NULL);
 }
 
+/* The same detector from its network and spike files (rtl/snn/examples), as the CLI reads them. */
+static int coincidence_files_case(void *arg, const char *wave, char *msg, size_t len)
+{
+    (void)arg;
+    snn_net_t net;
+    snn_event_t *in = NULL;
+    size_t n = 0;
+    snn_cosim_result_t res = {0};
+    int rc = snn_net_read("rtl/snn/examples/coincidence.net", &net);
+    if (rc) {
+        snprintf(msg, len, "%s", nc_err_msg());
+        return rc;
+    }
+    rc = snn_events_read("rtl/snn/examples/coincidence_in.txt", net.n_axons, &in, &n);
+    if (rc)
+        snprintf(msg, len, "%s", nc_err_msg());
+    else
+        rc = run_on_core(&net, in, n, 80, wave, &res, msg, len);
+    if (rc == NC_OK && !(res.n_out == 1 && res.out[0].step == 7 && res.out[0].id == 0)) {
+        snprintf(msg, len, "%zu output events (first: step %u): expected exactly one, neuron 0 at step 7", res.n_out,
+                 res.n_out ? res.out[0].step : 0);
+        rc = NC_ERR_MISMATCH;
+    }
+    snn_cosim_result_free(&res);
+    free(in);
+    snn_net_free(&net);
+    return rc;
+}
+
+Test(snn_func, coincidence_from_files, .timeout = 60)
+{
+    nc_test_run_case("snn_func_coincidence_files", 0, coincidence_files_case, NULL);
+}
+
 /* ---- XOR of two rate-coded inputs ---- */
 
 /* Neurons: 0 = OR (fires for any active input), 1 = AND (needs both in one step: one input
