@@ -226,6 +226,11 @@ static uint64_t stage_cycles(unsigned n, unsigned s, uint32_t f, unsigned log2p)
 
 uint64_t fftconv_model_cycles(const fftconv_cfg_t *c, unsigned p)
 {
+    fftconv_cfg_t chk = *c;
+    chk.kexp = 0;
+    chk.oshift = 0;
+    if (fftconv_cfg_check(&chk, FFTCONV_LOG2L_MAX_SPEC) != NC_OK)
+        return 0; /* no schedule for an illegal configuration */
     unsigned log2p = p == 4 ? 2 : p == 2 ? 1 : 0;
     unsigned n = c->log2lk + 1;
     uint64_t per_block = 0;

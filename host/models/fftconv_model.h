@@ -60,7 +60,7 @@ int fftconv_model_run(const fftconv_cfg_t *c, const int16_t *u, const uint32_t *
                       int16_t *y, uint64_t *sat);
 
 /* Clock cycles from START to DONE that the schedule of rtl/fftconv/README.md takes with
- * p butterflies per cycle. */
+ * p butterflies per cycle; 0 for an illegal configuration. */
 uint64_t fftconv_model_cycles(const fftconv_cfg_t *c, unsigned p);
 
 /* The bound for a dense convolution: N*(log2 N + 1)/P with N = 2L. */

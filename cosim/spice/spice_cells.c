@@ -1,0 +1,308 @@
+/* spice_cells.c - cell testbenches against the timed model (see spice_cells.h). */
+#include "spice_cells.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "nc_error.h"
+#include "spice.h"
+#include "spice_pulse.h"
+#include "spice_wave.h"
+
+/* Stimulus of every testbench: pulses every PER from T0, over TSTOP (10 input pulses). */
+#define T0 40e-12
+#define TSTOP 560e-12
+#define TMAX 0.1e-12  /* REFERENCE: <= 0.2 ps keeps the pulse area within 0.2% of Phi0 */
+#define WALL_S 60.0
+
+const nc_cell_desc_t nc_cells[] = {
+    {"jtl", "cells/tb_jtl.cir", &sfq_t_jtl, 2, "Josephson transmission line stage"},
+    {"dcsfq", "cells/tb_dcsfq.cir", &sfq_t_dcsfq, 3, "DC/SFQ converter (one pulse per rising edge)"},
+    {"spl", "cells/tb_spl.cir", &sfq_t_spl, 3, "splitter (fan-out 2)"},
+    {"mrg", "cells/tb_mrg.cir", &sfq_t_mrg, 5, "merger (fan-in 2)"},
+    {"dff", "cells/tb_dff.cir", &sfq_t_dff, 6, "D flip-flop, destructive readout"},
+};
+const size_t nc_cells_count = sizeof nc_cells / sizeof nc_cells[0];
+
+const nc_cell_desc_t *nc_cell_find(const char *name)
+{
+    for (size_t i = 0; i < nc_cells_count; i++)
+        if (strcmp(nc_cells[i].name, name) == 0)
+            return &nc_cells[i];
+    return NULL;
+}
+
+/* The run's time axis, kept while a check reads its probes. */
+typedef struct run {
+    double *t;
+    size_t n;
+} run_t;
+
+/* Pulses (slips up) of junction phase vector `probe`; *down gets the slips down. */
+static int probe(const run_t *run, const char *vec, sfq_train_t *out, size_t *down)
+{
+    double *ph;
+    size_t n;
+    int rc = nc_spice_vec(vec, &ph, &n);
+    if (rc)
+        return rc;
+    nc_slips_t s;
+    rc = nc_slips_find(run->t, ph, n < run->n ? n : run->n, &s);
+    free(ph);
+    if (rc)
+        return rc;
+    size_t dn = 0;
+    for (size_t i = 0; i < s.n && rc == NC_OK; i++)
+        if (s.dir[i] > 0)
+            rc = sfq_train_push(out, s.t[i]);
+        else
+            dn++;
+    if (down)
+        *down = dn;
+    nc_slips_free(&s);
+    return rc;
+}
+
+/* Delay statistics of out against pred - nominal (pairs by index; equal counts). */
+static void delay_stats(const sfq_train_t *pred, const sfq_train_t *out, double nominal,
+                        nc_cell_result_t *r)
+{
+    double sum = 0, lo = INFINITY, hi = -INFINITY;
+    size_t n = pred->n < out->n ? pred->n : out->n;
+    for (size_t i = 0; i < n; i++) {
+        double d = out->t[i] - (pred->t[i] - nominal);
+        sum += d, lo = fmin(lo, d), hi = fmax(hi, d);
+    }
+    r->delay_s = n ? sum / n : NAN;
+    r->delay_min_s = n ? lo : NAN;
+    r->delay_max_s = n ? hi : NAN;
+}
+
+/* Compares, records the delay and the verdict (delay band = the timing's [lo, hi]). */
+static void judge(const nc_cell_desc_t *c, const sfq_train_t *pred, const sfq_train_t *out,
+                  nc_cell_result_t *r, const char *what)
+{
+    double tol = fmax(c->timing->nominal - c->timing->lo, c->timing->hi - c->timing->nominal);
+    char why[200];
+    if (sfq_train_compare(pred, out, tol, why, sizeof why) != NC_OK) {
+        if (r->ok)
+            snprintf(r->why, sizeof r->why, "%s: %s", what, why);
+        r->ok = false;
+    }
+    if (isnan(r->delay_s))
+        delay_stats(pred, out, c->timing->nominal, r);
+}
+
+static int check_jtl(const nc_cell_desc_t *c, const run_t *run, nc_cell_result_t *r)
+{
+    sfq_train_t in = {0}, out = {0}, pred = {0};
+    int rc = probe(run, "xdrv.p2", &in, NULL);
+    if (!rc)
+        rc = probe(run, "xdut.p2", &out, NULL);
+    if (!rc)
+        rc = sfq_delay(&in, c->timing->nominal, &pred);
+    if (!rc) {
+        r->n_in = in.n, r->n_out = out.n;
+        judge(c, &pred, &out, r, "out");
+    }
+    sfq_train_free(&in), sfq_train_free(&out), sfq_train_free(&pred);
+    return rc;
+}
+
+static int check_dcsfq(const nc_cell_desc_t *c, const run_t *run, nc_cell_result_t *r)
+{
+    sfq_train_t edges = {0}, out = {0}, pred = {0};
+    size_t resets = 0, back = 0;
+    int rc = NC_OK;
+    for (double t = T0; t + 2e-12 < TSTOP && !rc; t += 50e-12) /* rising edges: 5 ps ramps */
+        rc = sfq_train_push(&edges, t);
+    if (!rc)
+        rc = probe(run, "xdut.p3", &out, &back);
+    sfq_train_t dummy = {0};
+    if (!rc)
+        rc = probe(run, "xdut.p1", &dummy, &resets);
+    if (!rc)
+        rc = sfq_delay(&edges, c->timing->nominal, &pred);
+    if (!rc) {
+        /* pulses whose edge came too late to reach the output before TSTOP do not count */
+        while (pred.n > out.n && pred.t[pred.n - 1] > TSTOP - 5e-12)
+            pred.n--;
+        r->n_in = edges.n, r->n_out = out.n;
+        judge(c, &pred, &out, r, "out");
+        size_t falls = 0;
+        for (size_t i = 0; i < edges.n; i++)
+            falls += edges.t[i] + 20e-12 < TSTOP;
+        if (r->ok && (back != 0 || resets + 1 < falls)) {
+            r->ok = false;
+            snprintf(r->why, sizeof r->why, "falling edges: %zu reset slips for %zu edges, %zu "
+                     "antifluxons at the output", resets, falls, back);
+        }
+    }
+    sfq_train_free(&edges), sfq_train_free(&out), sfq_train_free(&pred), sfq_train_free(&dummy);
+    return rc;
+}
+
+static int check_spl(const nc_cell_desc_t *c, const run_t *run, nc_cell_result_t *r)
+{
+    sfq_train_t in = {0}, o1 = {0}, o2 = {0}, p1 = {0}, p2 = {0};
+    int rc = probe(run, "xdrv.p2", &in, NULL);
+    if (!rc)
+        rc = probe(run, "xdut.p2", &o1, NULL);
+    if (!rc)
+        rc = probe(run, "xdut.p3", &o2, NULL);
+    if (!rc)
+        rc = sfq_split(&in, c->timing->nominal, &p1, &p2);
+    if (!rc) {
+        r->n_in = in.n, r->n_out = o1.n + o2.n;
+        judge(c, &p1, &o1, r, "o1");
+        judge(c, &p2, &o2, r, "o2");
+    }
+    sfq_train_free(&in), sfq_train_free(&o1), sfq_train_free(&o2);
+    sfq_train_free(&p1), sfq_train_free(&p2);
+    return rc;
+}
+
+static int check_mrg(const nc_cell_desc_t *c, const run_t *run, nc_cell_result_t *r)
+{
+    sfq_train_t a = {0}, b = {0}, sa = {0}, sb = {0}, out = {0}, pred = {0};
+    int rc = probe(run, "xda.p2", &a, NULL);
+    if (!rc)
+        rc = probe(run, "xdb.p2", &b, NULL);
+    if (!rc)
+        rc = probe(run, "xsa.p3", &sa, NULL); /* what the sources sent */
+    if (!rc)
+        rc = probe(run, "xsb.p3", &sb, NULL);
+    if (!rc)
+        rc = probe(run, "xdut.p5", &out, NULL);
+    if (!rc)
+        rc = sfq_merge(&a, &b, c->timing->nominal, SFQ_MRG_RESOLUTION, &pred);
+    if (!rc) {
+        r->n_in = a.n + b.n, r->n_out = out.n;
+        judge(c, &pred, &out, r, "out");
+        if (r->ok && (a.n != sa.n || b.n != sb.n)) {
+            r->ok = false;
+            snprintf(r->why, sizeof r->why, "pulses ran back up an input: a %zu (sent %zu), "
+                     "b %zu (sent %zu)", a.n, sa.n, b.n, sb.n);
+        }
+    }
+    sfq_train_free(&a), sfq_train_free(&b), sfq_train_free(&sa), sfq_train_free(&sb);
+    sfq_train_free(&out), sfq_train_free(&pred);
+    return rc;
+}
+
+static int check_dff(const nc_cell_desc_t *c, const run_t *run, nc_cell_result_t *r)
+{
+    sfq_train_t d = {0}, clk = {0}, q = {0}, pred = {0};
+    int rc = probe(run, "xdd.p2", &d, NULL);
+    if (!rc)
+        rc = probe(run, "xdc.p2", &clk, NULL);
+    if (!rc)
+        rc = probe(run, "xdut.p4", &q, NULL);
+    if (!rc)
+        rc = sfq_dff(&d, &clk, c->timing->nominal, &pred);
+    if (!rc) {
+        r->n_in = d.n + clk.n, r->n_out = q.n;
+        judge(c, &pred, &q, r, "q");
+    }
+    sfq_train_free(&d), sfq_train_free(&clk), sfq_train_free(&q), sfq_train_free(&pred);
+    return rc;
+}
+
+typedef int (*check_fn)(const nc_cell_desc_t *, const run_t *, nc_cell_result_t *);
+
+static check_fn checker(const char *name)
+{
+    if (!strcmp(name, "jtl"))
+        return check_jtl;
+    if (!strcmp(name, "dcsfq"))
+        return check_dcsfq;
+    if (!strcmp(name, "spl"))
+        return check_spl;
+    if (!strcmp(name, "mrg"))
+        return check_mrg;
+    if (!strcmp(name, "dff"))
+        return check_dff;
+    return NULL;
+}
+
+int nc_cell_run(const nc_cell_desc_t *cell, double bias, const char *wave_path,
+                nc_cell_result_t *r)
+{
+    *r = (nc_cell_result_t){.ok = true, .delay_s = NAN, .delay_min_s = NAN, .delay_max_s = NAN};
+    check_fn check = cell ? checker(cell->name) : NULL;
+    if (!check)
+        return nc_err_set(NC_ERR_ARG, "no cell testbench named '%s'", cell ? cell->name : "?");
+    if (!(bias > 0.1 && bias < 3.0))
+        return nc_err_set(NC_ERR_ARG, "%s: bias scale %g outside (0.1, 3)", cell->testbench, bias);
+    nc_spice_param_t p[] = {{"bias", bias}};
+    nc_spice_tran_t tr = {TMAX, TSTOP, TMAX, WALL_S};
+    int rc = nc_spice_load(cell->testbench, p, 1, &tr);
+    if (!rc)
+        rc = nc_spice_run();
+    if (rc)
+        return rc;
+    r->wall_s = nc_spice_last_wall_s();
+    run_t run = {0};
+    rc = nc_spice_vec("time", &run.t, &run.n);
+    if (!rc)
+        rc = check(cell, &run, r);
+    free(run.t);
+    if (!rc && wave_path)
+        rc = nc_spice_write_fst(wave_path, NULL);
+    return rc;
+}
+
+/* Passes at bias b? (a failed simulation counts as not working, e.g. at extreme biases) */
+static int works(const nc_cell_desc_t *c, double b, bool *ok)
+{
+    nc_cell_result_t r;
+    int rc = nc_cell_run(c, b, NULL, &r);
+    if (rc == NC_ERR_SIM || rc == NC_ERR_TIMEOUT)
+        return *ok = false, NC_OK;
+    *ok = rc == NC_OK && r.ok;
+    return rc;
+}
+
+/* Edge of the working region from `good` towards `dir` (+1/-1). */
+static int edge(const nc_cell_desc_t *c, double good, int dir, double res, double *out)
+{
+    const double step = 0.1, limit = dir > 0 ? 2.0 : 0.2;
+    double bad = good;
+    bool ok = true;
+    while (ok) {
+        bad += dir * step;
+        if ((dir > 0 && bad > limit) || (dir < 0 && bad < limit)) {
+            *out = limit; /* works over the whole scanned range */
+            return NC_OK;
+        }
+        int rc = works(c, bad, &ok);
+        if (rc)
+            return rc;
+        if (ok)
+            good = bad;
+    }
+    while (fabs(bad - good) > res) {
+        double mid = 0.5 * (good + bad);
+        int rc = works(c, mid, &ok);
+        if (rc)
+            return rc;
+        *(ok ? &good : &bad) = mid;
+    }
+    *out = good;
+    return NC_OK;
+}
+
+int nc_cell_margins(const nc_cell_desc_t *cell, double resolution, double *lo, double *hi)
+{
+    bool ok;
+    int rc = works(cell, 1.0, &ok);
+    if (rc)
+        return rc;
+    if (!ok)
+        return nc_err_set(NC_ERR_MISMATCH, "%s: fails at nominal bias 1.0: no margins",
+                          cell->testbench);
+    rc = edge(cell, 1.0, -1, resolution, lo);
+    return rc ? rc : edge(cell, 1.0, +1, resolution, hi);
+}

@@ -1,0 +1,51 @@
+/*
+ * spice_cells.h - runs the cell testbenches of circuits/cells/ in ngspice and checks each
+ * against the timed pulse-transfer model (host/models/sfq_cells.h): the pulses measured at
+ * the cell's inputs (as 2*pi phase slips) go through the model, and the pulses measured at
+ * its outputs must match the prediction in count and, within the cell's documented delay
+ * band, in time.
+ *
+ * Margins: the lowest and highest global bias scale at which the cell still passes, found by
+ * a coarse scan from 1.0 outwards and a bisection to `resolution`.
+ */
+#ifndef NC_SPICE_CELLS_H
+#define NC_SPICE_CELLS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "sfq_cells.h"
+
+typedef struct nc_cell_desc {
+    const char *name;           /* jtl, dcsfq, spl, mrg, dff                        */
+    const char *testbench;      /* relative to circuits/                           */
+    const sfq_timing_t *timing; /* the delay the model uses and its band            */
+    int junctions;              /* junctions in the cell                            */
+    const char *what;
+} nc_cell_desc_t;
+
+extern const nc_cell_desc_t nc_cells[];
+extern const size_t nc_cells_count;
+
+const nc_cell_desc_t *nc_cell_find(const char *name);
+
+typedef struct nc_cell_result {
+    bool ok;              /* logic and timing agree with the model          */
+    size_t n_in, n_out;   /* pulses in (all inputs), out (all outputs)     */
+    double delay_s;       /* mean measured delay of the cell's timed path  */
+    double delay_min_s, delay_max_s;
+    double wall_s;        /* simulation wall time                          */
+    char why[256];        /* what disagreed, when !ok                      */
+} nc_cell_result_t;
+
+/* Simulates the cell's testbench at global bias scale `bias` and checks it. Returns NC_OK
+ * when the simulation ran (r->ok tells whether the cell worked), or a negative status when
+ * the simulation itself failed. `wave_path`: when not NULL, writes the phases and node
+ * voltages of the run as an FST file there. */
+int nc_cell_run(const nc_cell_desc_t *cell, double bias, const char *wave_path,
+                nc_cell_result_t *r);
+
+/* Bias margins of the cell: [*lo, *hi] with the given resolution (e.g. 0.01). */
+int nc_cell_margins(const nc_cell_desc_t *cell, double resolution, double *lo, double *hi);
+
+#endif

@@ -1,0 +1,99 @@
+/* sfq_cells.c - the timed pulse-transfer model of the RSFQ cells (see sfq_cells.h). */
+#include "sfq_cells.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "nc_error.h"
+
+/* Nominal delays: measured once in each cell's testbench at bias 1.0 (from the slip of the
+ * driving JTL's last junction to the slip of the cell's output junction; dcsfq from the start
+ * of the input current's rising edge), rounded to 0.1 ps. Band: +-1 ps (dcsfq +-2 ps, its
+ * delay depends on the input edge's slope), wide enough for the bias range in which the
+ * cells work (the delay grows as the bias drops) and for load differences. */
+const sfq_timing_t sfq_t_jtl = {"jtl", "in->out", 2.2e-12, 1.2e-12, 3.2e-12};
+const sfq_timing_t sfq_t_dcsfq = {"dcsfq", "edge->out", 5.2e-12, 3.2e-12, 7.2e-12};
+const sfq_timing_t sfq_t_spl = {"spl", "in->out", 3.6e-12, 2.6e-12, 4.6e-12};
+const sfq_timing_t sfq_t_mrg = {"mrg", "in->out", 2.5e-12, 1.5e-12, 3.5e-12};
+const sfq_timing_t sfq_t_dff = {"dff", "clk->q", 1.8e-12, 0.8e-12, 2.8e-12};
+
+int sfq_train_push(sfq_train_t *tr, double t)
+{
+    if (tr->n == tr->cap) {
+        size_t cap = tr->cap ? tr->cap * 2 : 32;
+        double *nt = realloc(tr->t, cap * sizeof *nt);
+        if (!nt)
+            return nc_err_set(NC_ERR_NOMEM, "pulse train: out of memory at %zu pulses", tr->n);
+        tr->t = nt;
+        tr->cap = cap;
+    }
+    tr->t[tr->n++] = t;
+    return NC_OK;
+}
+
+void sfq_train_free(sfq_train_t *tr)
+{
+    free(tr->t);
+    *tr = (sfq_train_t){0};
+}
+
+int sfq_delay(const sfq_train_t *in, double delay, sfq_train_t *out)
+{
+    for (size_t i = 0; i < in->n; i++)
+        if (sfq_train_push(out, in->t[i] + delay))
+            return NC_ERR_NOMEM;
+    return NC_OK;
+}
+
+int sfq_split(const sfq_train_t *in, double delay, sfq_train_t *o1, sfq_train_t *o2)
+{
+    int rc = sfq_delay(in, delay, o1);
+    return rc ? rc : sfq_delay(in, delay, o2);
+}
+
+int sfq_merge(const sfq_train_t *a, const sfq_train_t *b, double delay, double resolution,
+              sfq_train_t *out)
+{
+    size_t i = 0, j = 0;
+    double last = -INFINITY;
+    while (i < a->n || j < b->n) {
+        double t = (j >= b->n || (i < a->n && a->t[i] <= b->t[j])) ? a->t[i++] : b->t[j++];
+        if (t - last < resolution)
+            continue; /* arrives while the merge junction is still switching: merged */
+        last = t;
+        if (sfq_train_push(out, t + delay))
+            return NC_ERR_NOMEM;
+    }
+    return NC_OK;
+}
+
+int sfq_dff(const sfq_train_t *d, const sfq_train_t *clk, double clk_q, sfq_train_t *q)
+{
+    size_t i = 0;
+    int state = 0;
+    for (size_t k = 0; k < clk->n; k++) {
+        while (i < d->n && d->t[i] < clk->t[k])
+            state = 1, i++;
+        if (state && sfq_train_push(q, clk->t[k] + clk_q))
+            return NC_ERR_NOMEM;
+        state = 0;
+    }
+    return NC_OK;
+}
+
+int sfq_train_compare(const sfq_train_t *pred, const sfq_train_t *meas, double tol, char *why,
+                      size_t cap)
+{
+    if (pred->n != meas->n) {
+        snprintf(why, cap, "%zu pulses measured, %zu predicted", meas->n, pred->n);
+        return NC_ERR_MISMATCH;
+    }
+    for (size_t i = 0; i < pred->n; i++)
+        if (fabs(meas->t[i] - pred->t[i]) > tol) {
+            snprintf(why, cap, "pulse %zu at %.2f ps, predicted %.2f ps (tolerance %.2f ps)", i,
+                     meas->t[i] * 1e12, pred->t[i] * 1e12, tol * 1e12);
+            return NC_ERR_MISMATCH;
+        }
+    return NC_OK;
+}

@@ -1,0 +1,50 @@
+/*
+ * sfq_cells.h - the cell-level golden model: a timed pulse-transfer model of the RSFQ cells
+ * of circuits/cells/sfq.lib. A pulse train is a sorted list of pulse times (s). Each cell maps
+ * input trains to output trains by its logic and a fixed delay; the nominal delays and the
+ * bands a cell must stay within are documented here (and in circuits/README.md), measured
+ * once at nominal bias with a JTL load and rounded; SPICE is checked against them.
+ *
+ * Logic:
+ *   jtl, dcsfq : every input pulse -> one output pulse after the delay
+ *   spl        : every input pulse -> one pulse on each output
+ *   mrg        : every pulse of a or b -> one output pulse; pulses closer than the merger's
+ *                resolution time leave as one
+ *   dff        : d sets the state (a d while set is lost); clk emits q after the clk->q delay
+ *                if set, and clears the state
+ */
+#ifndef NC_SFQ_CELLS_H
+#define NC_SFQ_CELLS_H
+
+#include <stddef.h>
+
+typedef struct sfq_train {
+    double *t;
+    size_t n, cap;
+} sfq_train_t;
+
+int sfq_train_push(sfq_train_t *tr, double t);
+void sfq_train_free(sfq_train_t *tr);
+
+/* Timing of one cell: nominal delay and the band [lo, hi] it must stay within (s). */
+typedef struct sfq_timing {
+    const char *cell;
+    const char *path;   /* which delay: "in->out", "clk->q", ... */
+    double nominal, lo, hi;
+} sfq_timing_t;
+
+extern const sfq_timing_t sfq_t_jtl, sfq_t_dcsfq, sfq_t_spl, sfq_t_mrg, sfq_t_dff;
+#define SFQ_MRG_RESOLUTION 8e-12 /* pulses closer than this at a merger leave as one */
+
+int sfq_delay(const sfq_train_t *in, double delay, sfq_train_t *out);           /* jtl, dcsfq */
+int sfq_split(const sfq_train_t *in, double delay, sfq_train_t *o1, sfq_train_t *o2);
+int sfq_merge(const sfq_train_t *a, const sfq_train_t *b, double delay, double resolution,
+              sfq_train_t *out);
+int sfq_dff(const sfq_train_t *d, const sfq_train_t *clk, double clk_q, sfq_train_t *q);
+
+/* Compares a measured train with a predicted one: same count, and every pulse within tol
+ * of its prediction. Returns 0 if they agree; otherwise fills why (cap bytes). */
+int sfq_train_compare(const sfq_train_t *pred, const sfq_train_t *meas, double tol, char *why,
+                      size_t cap);
+
+#endif
