@@ -58,6 +58,7 @@ typedef struct rand_case {
     uint32_t steps;
     double rate;
     bool check_state;
+    uint32_t min_steps_per_run; /* 0: no demand */
     uint64_t updates; /* out */
 } rand_case_t;
 
@@ -97,6 +98,11 @@ static int run_random(void *arg, const char *wave, char *msg, size_t len)
     if (rc == NC_OK && c->check_state && res.states_compared != res.updates) {
         snprintf(msg, len, "compared %llu states for %llu updates", (unsigned long long)res.states_compared,
                  (unsigned long long)res.updates);
+        rc = NC_ERR_MISMATCH;
+    }
+    if (rc == NC_OK && c->min_steps_per_run && res.steps < c->min_steps_per_run * res.runs) {
+        snprintf(msg, len, "%llu steps took %llu RUN commands: expected >= %u steps per run without the host",
+                 (unsigned long long)res.steps, (unsigned long long)res.runs, c->min_steps_per_run);
         rc = NC_ERR_MISMATCH;
     }
     c->updates = res.updates;
@@ -142,7 +148,8 @@ Test(snn_rtl, random_one_lane_dmax64_state_every_step, .timeout = 240)
 Test(snn_rtl, chained_256x3_host_away, .timeout = 240)
 {
     /* 256-256-256 feed-forward chain, many steps per RUN: outputs compared per step. */
-    rand_case_t c = {.seed = nc_test_seed(1002), .steps = 300, .rate = 0.05, .check_state = false};
+    rand_case_t c = {.seed = nc_test_seed(1002), .steps = 300, .rate = 0.05, .check_state = false,
+                     .min_steps_per_run = 20};
     c.g = (snn_gen_opts_t){.n_axons = 256, .layer = {256, 256, 256}, .n_layers = 3, .p_ff = 0.06, .p_rec = 0,
                            .w_lo = -40, .w_hi = 100, .dmax = 32, .wexp = 3, .astro = false, .wild = false,
                            .vth_lo = 3000, .vth_hi = 12000};

@@ -167,6 +167,8 @@ int fftconv_start(fftconv_dev_t *dev)
 int fftconv_wait(fftconv_dev_t *dev, fftconv_result_t *res)
 {
     uint64_t expect = fftconv_model_cycles(&dev->cfg, dev->p);
+    if (expect < 4096)
+        expect = 4096; /* an unconfigured device still gets a bounded, non-trivial budget */
     uint32_t idle = dev->idle_cycles ? dev->idle_cycles : (uint32_t)(expect / 16 + 64);
     uint32_t polls = (uint32_t)(2 * expect / idle + 64);
     memset(res, 0, sizeof *res);

@@ -106,6 +106,7 @@ static int run_chunk(run_t *x, const snn_event_t *in, size_t i0, size_t i1, uint
     int rc = snn_dev_run(x->d, t1 - t0);
     if (rc)
         return rc;
+    x->r->runs++;
     x->got.n = 0;
     if (x->got.cap < x->d->fifo_depth) {
         snn_event_t *e = realloc(x->got.e, x->d->fifo_depth * sizeof *e);

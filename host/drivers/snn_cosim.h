@@ -30,7 +30,8 @@ typedef struct snn_cosim_result {
     uint64_t spike_mismatches;   /* output events present on one side only           */
     uint64_t state_mismatches;   /* (neuron, step) with u, v or ref differing, and (astrocyte, step) with c differing */
     uint64_t states_compared;
-    uint64_t run_cycles, synops, slots, bus_cycles;
+    uint64_t run_cycles, synops, slots;
+    uint64_t runs;               /* RUN commands: steps / runs steps ran without the host */
     snn_counters_t counters;
     snn_model_stats_t model;
     char first_mismatch[256];
