@@ -132,3 +132,79 @@ Test(fftconv_rtl, p4_partial, .timeout = 300) { sweep(4, 1, 206); }
 Test(fftconv_rtl, p1_sparse, .timeout = 300) { sweep(1, 2, 207); }
 Test(fftconv_rtl, p2_sparse, .timeout = 300) { sweep(2, 2, 208); }
 Test(fftconv_rtl, p4_sparse, .timeout = 300) { sweep(4, 2, 209); }
+
+/* Corner configurations: the smallest block, partial + sparse together, F = 1 and F = Lk,
+ * extreme D, output gain, kernels whose spectrum needs a large exponent. */
+typedef struct {
+    unsigned p;
+    uint64_t seed;
+} corner_t;
+
+static int corner_case(void *arg, const char *wave, char *msg, size_t len)
+{
+    const corner_t *cs = arg;
+    static const struct { unsigned log2l, log2lk; uint32_t f; int16_t d; unsigned oshift; double gain; } cfgs[] = {
+        {10, 5, 0, 0, 0, 1.0},       {10, 5, 1, 0, 0, 1.0},    {10, 5, 32, -32768, 0, 1.0},
+        {11, 7, 9, 32767, 2, 1.0},   {9, 9, 1, 0, 8, 1.0},     {9, 9, 512, 100, 0, 1.0},
+        {10, 8, 0, 0, 0, 200.0},     {10, 10, 0, -5, 0, 3000.0}, {8, 6, 3, 0, 4, 0.25},
+    };
+    char name[32];
+    snprintf(name, sizeof name, "fftconv_p%u", cs->p);
+    vmodel_t *m = vmodel_open_name(name);
+    if (!m)
+        return snprintf(msg, len, "%s", nc_err_msg()), NC_ERR_ARG;
+    fftconv_dev_t dev;
+    int rc = wave ? vmodel_trace_open(m, wave) : NC_OK;
+    if (!rc && (rc = fftconv_open(vmodel_bus(m), &dev)))
+        snprintf(msg, len, "%s", nc_err_msg());
+    nc_rng_t r;
+    nc_rng_seed(&r, cs->seed);
+    for (size_t i = 0; !rc && i < NC_ARRAY_LEN(cfgs); i++) {
+        fftconv_cfg_t c = {cfgs[i].log2l, cfgs[i].log2lk, cfgs[i].f, cfgs[i].d, 0, cfgs[i].oshift};
+        size_t l = (size_t)1 << c.log2l, lk = (size_t)1 << c.log2lk;
+        int16_t *u = malloc(l * 2), *k = malloc(lk * 2), *yr = malloc(l * 2), *ym = malloc(l * 2);
+        uint32_t *ks = malloc(2 * lk * 4);
+        fftconv_make_kernel(&r, lk, cfgs[i].gain, k);
+        if ((rc = fftconv_configure(&dev, &c)) || (rc = fftconv_load_kernel(&dev, k, lk)) ||
+            (rc = fftconv_kernel_spectrum(k, lk, c.freq_bins, ks, &c.kexp)))
+            snprintf(msg, len, "config %zu: %s", i, nc_err_msg());
+        for (int sig = 0; !rc && sig < FFTCONV_SIG_COUNT; sig++) {
+            fftconv_make_input((enum fftconv_sig)sig, &r, u, l);
+            fftconv_result_t res;
+            uint64_t sat;
+            if ((rc = fftconv_run(&dev, u, yr, &res))) {
+                snprintf(msg, len, "config %zu %s: %s", i, fftconv_sig_name(sig), nc_err_msg());
+                break;
+            }
+            fftconv_model_run(&c, u, ks, ym, &sat);
+            size_t diff = 0, first = 0;
+            for (size_t t = l; t-- > 0;)
+                if (yr[t] != ym[t])
+                    diff++, first = t;
+            if (diff || res.sat_count != sat || res.cycles != fftconv_model_cycles(&c, cs->p)) {
+                snprintf(msg, len, "P=%u config %zu (L=%zu Lk=%zu F=%u D=%d OSHIFT=%u KEXP=%u) %s: "
+                         "%zu samples differ (first y[%zu] RTL %d model %d), SAT %u vs %llu, "
+                         "CYCLES %u vs %llu", cs->p, i, l, lk, c.freq_bins, c.d, c.oshift, c.kexp,
+                         fftconv_sig_name(sig), diff, first, yr[first], ym[first], res.sat_count,
+                         (unsigned long long)sat, res.cycles,
+                         (unsigned long long)fftconv_model_cycles(&c, cs->p));
+                rc = NC_ERR_MISMATCH;
+            }
+        }
+        free(u), free(k), free(yr), free(ym), free(ks);
+    }
+    vmodel_close(m);
+    return rc;
+}
+
+static void corners(unsigned p, uint64_t seed)
+{
+    corner_t c = {p, nc_test_seed(seed)};
+    char name[48];
+    snprintf(name, sizeof name, "fftconv_p%u_corners", p);
+    nc_test_run_case(name, c.seed, corner_case, &c);
+}
+
+Test(fftconv_rtl, p1_corners, .timeout = 300) { corners(1, 211); }
+Test(fftconv_rtl, p2_corners, .timeout = 300) { corners(2, 212); }
+Test(fftconv_rtl, p4_corners, .timeout = 300) { corners(4, 213); }
