@@ -101,8 +101,9 @@ static int run_random(void *arg, const char *wave, char *msg, size_t len)
         rc = NC_ERR_MISMATCH;
     }
     if (rc == NC_OK && c->min_steps_per_run && res.steps < c->min_steps_per_run * res.runs) {
-        snprintf(msg, len, "%llu steps took %llu RUN commands: expected >= %u steps per run without the host",
-                 (unsigned long long)res.steps, (unsigned long long)res.runs, c->min_steps_per_run);
+        snprintf(msg, len, "%llu steps took %llu RUN commands: expected >= %u steps per run without the host "
+                 "(%llu output events, spike rate %.3f)", (unsigned long long)res.steps,
+                 (unsigned long long)res.runs, c->min_steps_per_run, (unsigned long long)res.events_out, rate);
         rc = NC_ERR_MISMATCH;
     }
     c->updates = res.updates;
@@ -151,8 +152,8 @@ Test(snn_rtl, chained_256x3_host_away, .timeout = 240)
     rand_case_t c = {.seed = nc_test_seed(1002), .steps = 300, .rate = 0.05, .check_state = false,
                      .min_steps_per_run = 20};
     c.g = (snn_gen_opts_t){.n_axons = 256, .layer = {256, 256, 256}, .n_layers = 3, .p_ff = 0.06, .p_rec = 0,
-                           .w_lo = -40, .w_hi = 100, .dmax = 32, .wexp = 3, .astro = false, .wild = false,
-                           .vth_lo = 3000, .vth_hi = 12000};
+                           .w_lo = -80, .w_hi = 90, .dmax = 32, .wexp = 3, .astro = false, .wild = false,
+                           .vth_lo = 8000, .vth_hi = 24000, .out_last_only = true};
     nc_test_run_case("snn_rtl_chained_256x3", c.seed, run_random, &c);
 }
 

@@ -39,7 +39,7 @@ static snn_neuron_params_t draw_neuron(const snn_gen_opts_t *o, nc_rng_t *rng, i
     }
     p.vth = (uint32_t)nc_rng_range(rng, o->vth_lo, o->vth_hi);
     p.astro = (int8_t)(o->astro && layer < SNN_ASTROS ? layer : -1);
-    p.out = true;
+    p.out = !o->out_last_only || layer == o->n_layers - 1;
     return p;
 }
 

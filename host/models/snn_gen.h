@@ -28,6 +28,7 @@ typedef struct snn_gen_opts {
     bool astro;        /* give each layer an astrocyte (layers 0..3)                         */
     bool wild;         /* draw du, dv, bias, refractory over their full ranges               */
     uint32_t vth_lo, vth_hi;
+    bool out_last_only; /* only the last layer emits output events (else every neuron does) */
 } snn_gen_opts_t;
 
 int snn_gen_layered(snn_net_t *net, const snn_gen_opts_t *o, nc_rng_t *rng);

@@ -107,8 +107,9 @@ static int bench_three_layers(void)
 {
     nc_rng_t rng;
     nc_rng_seed(&rng, 43);
-    snn_gen_opts_t g = {.n_axons = 256, .layer = {256, 256, 256}, .n_layers = 3, .p_ff = 0.06, .w_lo = -40,
-                        .w_hi = 100, .dmax = 32, .wexp = 3, .vth_lo = 3000, .vth_hi = 12000};
+    snn_gen_opts_t g = {.n_axons = 256, .layer = {256, 256, 256}, .n_layers = 3, .p_ff = 0.06, .w_lo = -80,
+                        .w_hi = 90, .dmax = 32, .wexp = 3, .vth_lo = 8000, .vth_hi = 24000,
+                        .out_last_only = true};
     snn_net_t net;
     int rc = snn_gen_layered(&net, &g, &rng);
     enum { STEPS = 2000 };
