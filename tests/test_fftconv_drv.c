@@ -214,43 +214,77 @@ Test(fftconv_drv, polls_are_bounded, .timeout = 60)
 
 /* Random writes anywhere in the register file and windows, random values, including START and
  * soft reset: every access is answered, and after a soft reset a run is exact again. */
+typedef struct {
+    const char *model;
+    uint64_t seed;
+} storm_t;
+
+static int storm_accesses(vmodel_t *m, nc_rng_t *r, char *msg, size_t len)
+{
+    for (int i = 0; i < 3000; i++) {
+        uint32_t addr;
+        switch (nc_rng_below(r, 4)) {
+        case 0: addr = 4u * nc_rng_below(r, 20); break;
+        case 1: addr = FFTCONV_CTRL; break;
+        case 2: addr = FFTCONV_WIN_U_BASE + 4u * nc_rng_below(r, 0x30000); break;
+        default: addr = nc_rng_below(r, 1u << 24) & ~(uint32_t)(nc_rng_below(r, 2) ? 3 : 0); break;
+        }
+        uint32_t val = (uint32_t)nc_rng_u64(r), v;
+        if (addr == FFTCONV_LOG2L && (val & 31) >= 13)
+            val = 8 + (val & 3); /* keep storm-started runs short */
+        int rc = nc_rng_below(r, 3) ? vmodel_write32(m, addr, val) : vmodel_read32(m, addr, &v);
+        if (rc != NC_OK && rc != NC_ERR_BUS)
+            return snprintf(msg, len, "access %d at 0x%06x: %s", i, addr, nc_err_msg()), rc;
+        if (nc_rng_below(r, 8) == 0)
+            vmodel_step(m, nc_rng_below(r, 2000));
+    }
+    return NC_OK;
+}
+
+static int storm_case(void *arg, const char *wave, char *msg, size_t len)
+{
+    const storm_t *s = arg;
+    vmodel_t *m = vmodel_open_name(s->model);
+    if (!m)
+        return snprintf(msg, len, "%s", nc_err_msg()), NC_ERR_ARG;
+    fftconv_dev_t dev;
+    int rc = wave ? vmodel_trace_open(m, wave) : NC_OK;
+    if (!rc && (rc = fftconv_open(vmodel_bus(m), &dev)))
+        snprintf(msg, len, "%s", nc_err_msg());
+    nc_rng_t r;
+    nc_rng_seed(&r, s->seed);
+    for (int round = 0; !rc && round < 4; round++) {
+        if ((rc = storm_accesses(m, &r, msg, len)))
+            break;
+        uint32_t st = 0;
+        if ((rc = fftconv_soft_reset(&dev)) || (rc = bus_read32(vmodel_bus(m), FFTCONV_STATUS, &st))) {
+            snprintf(msg, len, "round %d: soft reset: %s", round, nc_err_msg());
+            break;
+        }
+        if (st != 0) {
+            snprintf(msg, len, "round %d: STATUS 0x%08x after soft reset", round, st);
+            rc = NC_ERR_HW;
+            break;
+        }
+        size_t diff = checked_run(&dev, 8 + (unsigned)round, s->seed + (unsigned)round);
+        if (diff) {
+            snprintf(msg, len, "round %d: %zu samples differ after the storm", round, diff);
+            rc = NC_ERR_MISMATCH;
+        }
+    }
+    vmodel_close(m);
+    return rc;
+}
+
 Test(fftconv_drv, register_storms_never_deadlock, .timeout = 120)
 {
     uint64_t seed = nc_test_seed(303);
     const char *names[] = {"fftconv_p1", "fftconv_p2", "fftconv_p4"};
     for (size_t n = 0; n < 3; n++) {
-        fftconv_dev_t dev;
-        vmodel_t *m = open_dev(names[n], &dev);
-        nc_rng_t r;
-        nc_rng_seed(&r, seed + n);
-        for (int round = 0; round < 4; round++) {
-            for (int i = 0; i < 3000; i++) {
-                uint32_t addr;
-                switch (nc_rng_below(&r, 4)) {
-                case 0: addr = 4u * nc_rng_below(&r, 20); break;
-                case 1: addr = FFTCONV_CTRL; break;
-                case 2: addr = FFTCONV_WIN_U_BASE + 4u * nc_rng_below(&r, 0x30000); break;
-                default: addr = nc_rng_below(&r, 1u << 24) & ~(uint32_t)(nc_rng_below(&r, 2) ? 3 : 0); break;
-                }
-                uint32_t val = (uint32_t)nc_rng_u64(&r);
-                if (addr == FFTCONV_LOG2L && (val & 31) >= 13)
-                    val = 8 + (val & 3); /* keep storm-started runs short */
-                uint32_t v;
-                int rc = nc_rng_below(&r, 3) ? vmodel_write32(m, addr, val) : vmodel_read32(m, addr, &v);
-                cr_assert(rc == NC_OK || rc == NC_ERR_BUS, "seed %llu %s: access %d at 0x%06x: %s",
-                          (unsigned long long)seed, names[n], i, addr, nc_err_msg());
-                if (nc_rng_below(&r, 8) == 0)
-                    vmodel_step(m, nc_rng_below(&r, 2000));
-            }
-            cr_assert_eq(fftconv_soft_reset(&dev), NC_OK, "%s", nc_err_msg());
-            uint32_t st = status(m);
-            cr_assert_eq(st, 0, "seed %llu %s: STATUS 0x%08x after soft reset", (unsigned long long)seed,
-                         names[n], st);
-            size_t diff = checked_run(&dev, 8 + (unsigned)round, seed + 10 * n + (unsigned)round);
-            cr_assert_eq(diff, 0, "seed %llu %s round %d: %zu samples differ after the storm",
-                         (unsigned long long)seed, names[n], round, diff);
-        }
-        vmodel_close(m);
+        storm_t s = {names[n], seed + 100 * n};
+        char name[48];
+        snprintf(name, sizeof name, "%s_storm", names[n]);
+        nc_test_run_case(name, s.seed, storm_case, &s);
     }
 }
 
