@@ -157,6 +157,54 @@ Test(snn_rtl, chained_256x3_host_away, .timeout = 240)
     nc_test_run_case("snn_rtl_chained_256x3", c.seed, run_random, &c);
 }
 
+/* ---- AER step fields are 16 bits: runs past step 65536 ---- */
+
+static int wrap_case(void *arg, const char *wave, char *msg, size_t len)
+{
+    (void)arg;
+    rtl_t r = {0};
+    snn_net_t net = {0};
+    snn_cosim_result_t res = {0};
+    enum { STEPS = 70000, EVERY = 997 };
+    snn_event_t in[STEPS / EVERY + 1];
+    size_t n = 0;
+    int rc = rtl_open(&r, wave, msg, len);
+    if (rc == NC_OK)
+        rc = snn_net_init(&net, 2, 1);
+    if (rc == NC_OK) {
+        /* neuron 0 fires on each input; neuron 1 fires 31 steps later through a delay */
+        net.neuron[0] = (snn_neuron_params_t){.du = 4095, .dv = 4095, .vth = 10, .astro = -1, .out = true};
+        net.neuron[1] = net.neuron[0];
+        rc = snn_net_add_syn(&net, 0, 0, 100, 0);
+        if (rc == NC_OK)
+            rc = snn_net_add_syn(&net, 1, 1, 100, 30);
+    }
+    if (rc == NC_OK)
+        rc = snn_dev_load(&r.dev, &net);
+    for (uint32_t t = 5; t < STEPS; t += EVERY)
+        in[n++] = (snn_event_t){t, 0};
+    snn_cosim_opts_t o = {0};
+    if (rc == NC_OK)
+        rc = snn_cosim_run(&r.dev, &net, in, n, STEPS, &o, &res);
+    if (rc)
+        snprintf(msg, len, "%s", nc_err_msg());
+    else if (res.spike_mismatches || res.n_out != 2 * n || res.out[res.n_out - 1].step <= 65536) {
+        snprintf(msg, len, "%llu mismatches (%s); %zu output events for %zu inputs, last at step %u",
+                 (unsigned long long)res.spike_mismatches, res.first_mismatch, res.n_out, n,
+                 res.n_out ? res.out[res.n_out - 1].step : 0);
+        rc = NC_ERR_MISMATCH;
+    }
+    snn_cosim_result_free(&res);
+    snn_net_free(&net);
+    rtl_close(&r);
+    return rc;
+}
+
+Test(snn_rtl, aer_steps_past_2_to_16, .timeout = 120)
+{
+    nc_test_run_case("snn_rtl_step_wrap", 0, wrap_case, NULL);
+}
+
 /* ---- the edges of the arithmetic ---- */
 
 static int run_edges(void *arg, const char *wave, char *msg, size_t len)
