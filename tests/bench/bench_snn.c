@@ -61,7 +61,7 @@ static int measure(const char *model, const snn_net_t *net, double rate, uint32_
 
 /* 256 axons -> 256 neurons, every pair connected, small weights: the neurons fire rarely so
  * the cycles measure the synaptic work. */
-static int dense_layer(snn_net_t *net)
+static int dense_layer_p(snn_net_t *net, double p)
 {
     nc_rng_t rng;
     nc_rng_seed(&rng, 42);
@@ -70,7 +70,26 @@ static int dense_layer(snn_net_t *net)
         net->neuron[i] = (snn_neuron_params_t){.du = 512, .dv = 512, .vth = 60000, .refr = 2, .astro = -1, .out = true};
     for (uint32_t a = 0; a < 256 && rc == NC_OK; a++)
         for (uint32_t i = 0; i < 256 && rc == NC_OK; i++)
-            rc = snn_net_add_syn(net, a, i, (int)nc_rng_range(&rng, -20, 40), (unsigned)nc_rng_below(&rng, 32));
+            if (p >= 1 || nc_rng_uniform(&rng) < p)
+                rc = snn_net_add_syn(net, a, i, (int)nc_rng_range(&rng, -20, 40), (unsigned)nc_rng_below(&rng, 32));
+    return rc;
+}
+
+static int dense_layer(snn_net_t *net) { return dense_layer_p(net, 1.0); }
+
+/* Absent synapses cost nothing: the same layer with 10% of the synapses, at 100% activity. */
+static int bench_sparse(double dense_cycles)
+{
+    snn_net_t net;
+    meas_t m;
+    int rc = dense_layer_p(&net, 0.1);
+    if (rc == NC_OK)
+        rc = measure("snn_l2", &net, 1.0, 40, 105, &m);
+    if (rc == NC_OK)
+        printf("absent synapses: 10%% connectivity (%zu synapses) at 100%% activity takes %.1f cycles/step, "
+               "%.2fx fewer than full connectivity (synapse ratio %.2fx)\n",
+               net.n_syn, m.cycles_per_step, dense_cycles / m.cycles_per_step, 65536.0 / (double)net.n_syn);
+    snn_net_free(&net);
     return rc;
 }
 
@@ -161,6 +180,8 @@ int main(void)
         rc = bench_activity("snn_l2", 2, &c2);
     if (rc == NC_OK)
         printf("lanes: 2 lanes take %.2fx fewer cycles than 1 lane at 100%% activity (bound: 2x)\n", c1 / c2);
+    if (rc == NC_OK)
+        rc = bench_sparse(c2);
     if (rc == NC_OK)
         rc = bench_three_layers();
     if (rc) {
