@@ -96,6 +96,7 @@ $(call vm_lib,$(1)): $($(1)_SRCS) $(wildcard $(dir $(firstword $($(1)_SRCS)))ip.
 	$(Q)$(VERILATOR) $(VFLAGS) --prefix V$(1) --top-module $($(1)_TOP) -Mdir $(call vm_dir,$(1)) \
 	    $(call vm_incs,$(1)) $($(1)_PARAMS) $($(1)_SRCS) > $(call vm_dir,$(1)).log 2>&1 || \
 	    { tail -40 $(call vm_dir,$(1)).log; exit 1; }
+	$(Q)touch $$@
 $(call vm_shim,$(1)): $(call vm_lib,$(1)) cosim/verilator/vmodel_impl.hpp
 	$(Q)printf '#include "V%s.h"\n#include "vmodel_impl.hpp"\nNC_VMODEL_DEFINE(%s, V%s, "%s", "%s")\n' \
 	    $(1) $(1) $(1) "$($(1)_TOP)" "$($(1)_DESC)" > $(call vm_dir,$(1))/$(1)_shim.cpp
