@@ -1,0 +1,95 @@
+/* test_spice_cells.c - every RSFQ cell against the timed pulse-transfer model: logic (pulse
+ * counts), delay within the documented band, and a composed circuit whose timing the model
+ * predicts from the single-cell delays alone. */
+#include <criterion/criterion.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "nc_test.h"
+#include "sfq_cells.h"
+#include "spice.h"
+#include "spice_cells.h"
+#include "spice_pulse.h"
+
+static void check_cell(const char *name)
+{
+    const nc_cell_desc_t *c = nc_cell_find(name);
+    cr_assert(c, "no cell %s", name);
+    nc_cell_result_t r;
+    int rc = nc_cell_run(c, 1.0, NULL, &r);
+    cr_assert_eq(rc, NC_OK, "%s: %s", name, nc_err_msg());
+    cr_expect(r.ok, "%s: %s", name, r.why);
+    cr_expect(r.n_out > 0, "%s: no output pulses", name);
+    cr_expect(r.delay_s >= c->timing->lo && r.delay_s <= c->timing->hi,
+              "%s: delay %.2f ps outside its band [%.2f, %.2f] ps", name, r.delay_s * 1e12,
+              c->timing->lo * 1e12, c->timing->hi * 1e12);
+    /* the testbenches drive each cell with identical, well separated pulses: every delay of
+     * the run must be the same within 0.2 ps (more would mean state left from the last one) */
+    cr_expect(r.delay_max_s - r.delay_min_s < 0.2e-12, "%s: delays spread %.2f..%.2f ps", name,
+              r.delay_min_s * 1e12, r.delay_max_s * 1e12);
+}
+
+Test(spice_cells, jtl_passes_every_pulse_in_band, .timeout = 60) { check_cell("jtl"); }
+Test(spice_cells, dcsfq_one_pulse_per_rising_edge, .timeout = 60) { check_cell("dcsfq"); }
+Test(spice_cells, splitter_feeds_both_outputs, .timeout = 60) { check_cell("spl"); }
+Test(spice_cells, merger_passes_both_inputs_no_backflow, .timeout = 60) { check_cell("mrg"); }
+Test(spice_cells, dff_stores_reads_and_escapes, .timeout = 60) { check_cell("dff"); }
+
+/* A cell outside its margins must be reported as failing: the JTL at bias 1.6 puts 112 uA on
+ * 100 uA junctions, which then oscillate by themselves. */
+Test(spice_cells, over_biased_jtl_is_caught, .timeout = 60)
+{
+    nc_cell_result_t r;
+    cr_assert_eq(nc_cell_run(nc_cell_find("jtl"), 1.6, NULL, &r), NC_OK, "%s", nc_err_msg());
+    cr_expect(!r.ok && !r.logic_ok, "an oscillating JTL passed its check");
+}
+
+/* Composition: dcsfq -> jtl -> spl; o1 -> jtl -> dff.d; o2 -> 3 jtl -> dff.clk; q -> jtl.
+ * The model predicts q from the source pulses and the nominal delays of the cells in the path
+ * (the dff reads at clk). Tolerance: +-0.5 ps per cell on the longer path (6 cells): loads in
+ * the chain differ from the single-cell testbenches. */
+Test(spice_cells, chain_timing_matches_model, .timeout = 90)
+{
+    nc_spice_tran_t tr = {0.1e-12, 560e-12, 0.1e-12, 60};
+    cr_assert_eq(nc_spice_load("cells/tb_chain.cir", NULL, 0, &tr), NC_OK, "%s", nc_err_msg());
+    cr_assert_eq(nc_spice_run(), NC_OK, "%s", nc_err_msg());
+    double *t, *ph_src, *ph_q;
+    size_t n, n1, n2;
+    cr_assert_eq(nc_spice_vec("time", &t, &n), NC_OK);
+    cr_assert_eq(nc_spice_vec("xsrc.p3", &ph_src, &n1), NC_OK);
+    cr_assert_eq(nc_spice_vec("xdff.p4", &ph_q, &n2), NC_OK);
+    nc_slips_t s_src, s_q;
+    nc_slips_find(t, ph_src, n, &s_src);
+    nc_slips_find(t, ph_q, n, &s_q);
+    sfq_train_t src = {0}, a = {0}, o1 = {0}, o2 = {0}, d = {0}, clk = {0}, q = {0}, meas = {0};
+    for (size_t i = 0; i < s_src.n; i++)
+        sfq_train_push(&src, s_src.t[i]);
+    for (size_t i = 0; i < s_q.n; i++)
+        sfq_train_push(&meas, s_q.t[i]);
+    sfq_delay(&src, sfq_t_jtl.nominal, &a);                  /* the JTL after the source */
+    sfq_split(&a, sfq_t_spl.nominal, &o1, &o2);
+    sfq_delay(&o1, sfq_t_jtl.nominal, &d);                   /* one JTL on the d path */
+    sfq_delay(&o2, 3 * sfq_t_jtl.nominal, &clk);             /* three on the clk path */
+    sfq_dff(&d, &clk, sfq_t_dff.nominal, &q);
+    char why[256];
+    cr_expect(src.n == 11, "source sent %zu pulses, expected 11", src.n);
+    cr_expect_eq(sfq_train_compare(&q, &meas, 6 * 0.5e-12, why, sizeof why), NC_OK,
+                 "chain q against the model: %s", why);
+    sfq_train_free(&src), sfq_train_free(&a), sfq_train_free(&o1), sfq_train_free(&o2);
+    sfq_train_free(&d), sfq_train_free(&clk), sfq_train_free(&q), sfq_train_free(&meas);
+    nc_slips_free(&s_src), nc_slips_free(&s_q);
+    free(t), free(ph_src), free(ph_q);
+}
+
+/* Margins (make verify): every cell works over at least +-10% of its nominal bias. */
+Test(spice_cells, margins_at_least_10_percent, .timeout = 900)
+{
+    if (!nc_test_verify())
+        cr_skip_test("margin scans run under make verify");
+    for (size_t i = 0; i < nc_cells_count; i++) {
+        double lo, hi;
+        cr_assert_eq(nc_cell_margins(&nc_cells[i], 0.01, &lo, &hi), NC_OK, "%s", nc_err_msg());
+        cr_expect(lo <= 0.9 && hi >= 1.1, "%s margins [%.2f, %.2f]", nc_cells[i].name, lo, hi);
+    }
+}
