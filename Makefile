@@ -274,7 +274,7 @@ waves:  ## open WAVE=file.fst (default: the newest under build/) in GTKWave with
 	$(Q)[ -n "$(WAVE)" ] || { echo "no waveform yet: run a test, or 'neurocosim fftconv ... --waves F'" >&2; exit 1; }
 	$(Q)command -v gtkwave >/dev/null || { echo "gtkwave is missing: sudo apt-get install -y gtkwave" >&2; exit 1; }
 	$(Q)ip=$$(basename "$(WAVE)" | sed 's/[_.-].*//'); sav=$$(ls rtl/$$ip/$$ip.gtkw circuits/$$ip.gtkw 2>/dev/null | head -1); \
-	echo "gtkwave $(WAVE) $$sav"; gtkwave "$(WAVE)" $$sav
+	echo "gtkwave $(WAVE) $$sav"; gtkwave -S cosim/gtkwave_zoom_full.tcl "$(WAVE)" $$sav
 
 clean:  ## remove build/
 	rm -rf build
