@@ -1,0 +1,36 @@
+/*
+ * spice_xor.h - the deep XOR network (circuits/networks/xor.cir) in ngspice, and the SPICE
+ * characterisation runs the rate model (host/models/sfq_rate.h) is fitted from.
+ *
+ * Rate coding: an input is low (one pulse per NC_XOR_PER_LOW) or high (NC_XOR_PER_HIGH).
+ * A run lasts NC_XOR_TSTOP; rates are counted in [NC_XOR_TFROM, NC_XOR_TSTOP) after the
+ * integrators have settled. The output class is 1 when the output rate exceeds
+ * NC_XOR_THRESHOLD.
+ */
+#ifndef NC_SPICE_XOR_H
+#define NC_SPICE_XOR_H
+
+#include <stdint.h>
+
+#include "sfq_rate.h"
+
+#define NC_XOR_PER_LOW 100e-12
+#define NC_XOR_PER_HIGH 25e-12
+#define NC_XOR_TSTOP 3.04e-9
+#define NC_XOR_TFROM 1.04e-9
+#define NC_XOR_THRESHOLD 0.5e9
+#define NC_XOR_JUNCTIONS 62 /* junctions in xor.cir (cells x their junction counts) */
+
+/* Runs the network for inputs a, b (0 = low, 1 = high) with noise seed `seed` and global
+ * bias scale `bias`; fills every measured rate. wave_path: FST output or NULL. */
+int nc_xor_run(int a, int b, uint64_t seed, double bias, const char *wave_path,
+               sfq_xor_rates_t *out, double *wall_s);
+
+/* Fits the rate model from characterisation runs (synapse over `seeds` noise seeds and
+ * several weight biases; neurons over input rates). Takes a few minutes. */
+int nc_xor_fit(int seeds, sfq_xor_model_t *m);
+
+/* Pass probability of one synapse measured in tb_syn over `pulses` input pulses. */
+int nc_syn_measure(double isyn, uint64_t seed, int pulses, double *passes, double *trials);
+
+#endif
