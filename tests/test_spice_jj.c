@@ -86,3 +86,56 @@ Test(spice_jj, switches_at_ic_on_slow_ramp, .timeout = 60)
     cr_expect(s.n > 5, "in the voltage state the phase keeps slipping (%zu slips)", s.n);
     nc_slips_free(&s), free(t), free(ph), free(v);
 }
+
+/* The FST writer: a JTL run's vectors open with the FST reader (the library GTKWave uses):
+ * one real signal per vector, and the end time is the run's stop time (fs). */
+#include "gtkwave/fstapi.h"
+#include "spice_wave.h"
+#include <unistd.h>
+
+Test(spice_jj, waveform_opens_as_fst, .timeout = 60)
+{
+    nc_spice_tran_t tr = {0.1e-12, 200e-12, 0.1e-12, 60.0};
+    cr_assert_eq(nc_spice_load("cells/tb_jtl.cir", NULL, 0, &tr), NC_OK, "%s", nc_err_msg());
+    cr_assert_eq(nc_spice_run(), NC_OK, "%s", nc_err_msg());
+    char path[1024];
+    snprintf(path, sizeof path, "%s/spice_jtl_%d.fst", nc_test_wave_dir(), (int)getpid());
+    const char *names[] = {"xdut.p1", "xdut.p2", "b", NULL};
+    cr_assert_eq(nc_spice_write_fst(path, names), NC_OK, "%s", nc_err_msg());
+    void *rd = fstReaderOpen(path);
+    cr_assert(rd, "FST reader cannot open %s", path);
+    cr_expect_eq(fstReaderGetVarCount(rd), 3, "%llu signals, expected 3",
+                 (unsigned long long)fstReaderGetVarCount(rd));
+    cr_expect_eq(fstReaderGetEndTime(rd), 200000, "end time %llu fs, expected 200000",
+                 (unsigned long long)fstReaderGetEndTime(rd));
+    fstReaderClose(rd);
+    unlink(path);
+    const char *none[] = {"no_such_vector", NULL};
+    cr_expect_neq(nc_spice_write_fst(path, none), NC_OK, "a waveform with no signal passed");
+    unlink(path);
+}
+
+/* Phase-slip detection on synthetic traces with known answers (no SPICE). */
+Test(spice_jj, slip_detector_counts_and_times, .timeout = 10)
+{
+    enum { N = 4001 };
+    static double t[N], ph[N];
+    /* three tanh steps of 2*pi up at 100, 200, 300 ps, one down at 350 ps, plus 0.3 rad ripple */
+    const double at[] = {100e-12, 200e-12, 300e-12};
+    for (int i = 0; i < N; i++) {
+        t[i] = i * 0.1e-12;
+        ph[i] = 0.775 + 0.3 * sin(2 * M_PI * t[i] / 20e-12);
+        for (int k = 0; k < 3; k++)
+            ph[i] += M_PI * (1 + tanh((t[i] - at[k]) / 1e-12));
+        ph[i] -= M_PI * (1 + tanh((t[i] - 350e-12) / 1e-12));
+    }
+    nc_slips_t s;
+    cr_assert_eq(nc_slips_find(t, ph, N, &s), NC_OK);
+    cr_assert_eq(s.n, 4, "%zu slips, expected 4", s.n);
+    cr_expect_eq(s.net, 2);
+    for (int k = 0; k < 3; k++)
+        cr_expect(fabs(s.t[k] - at[k]) < 1e-12, "slip %d at %.2f ps, expected ~%.0f ps", k,
+                  s.t[k] * 1e12, at[k] * 1e12);
+    cr_expect_eq(s.dir[3], -1);
+    nc_slips_free(&s);
+}

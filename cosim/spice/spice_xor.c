@@ -162,14 +162,14 @@ static int fit_synapse(int seeds, sfq_probit_t *syn)
 
 static int fit_neuron1(double ith, sfq_relu_t *h)
 {
-    const double pers[] = {100e-12, 50e-12, 33.3e-12, 25e-12, 20e-12};
-    double rin[5], rout[5];
-    for (size_t i = 0; i < 5; i++) {
+    const double pers[] = {100e-12, 50e-12, 33.3e-12, 25e-12, 20e-12, 16.7e-12, 14.3e-12};
+    double rin[7], rout[7];
+    for (size_t i = 0; i < 7; i++) {
         int rc = neuron1_rate(ith, RH, pers[i], &rin[i], &rout[i]);
         if (rc)
             return rc;
     }
-    return sfq_relu_fit(rin, NULL, rout, 5, h);
+    return sfq_relu_fit(rin, NULL, rout, 7, h);
 }
 
 static int fit_out(sfq_relu_t *o)

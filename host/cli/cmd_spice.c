@@ -50,11 +50,9 @@ static int parse_double(const char *s, double lo, double hi, const char *what, d
 {
     char *end;
     double x = s ? strtod(s, &end) : NAN;
-    if (!s || *end || !(x >= lo && x <= hi)) {
-        fprintf(stderr, "neurocosim spice: %s '%s': expected a number in [%g, %g]\n", what,
-                s ? s : "(missing)", lo, hi);
-        return -1;
-    }
+    if (!s || *end || !(x >= lo && x <= hi))
+        return nc_err_set(NC_ERR_ARG, "%s '%s': expected a number in [%g, %g]", what,
+                          s ? s : "(missing)", lo, hi);
     *v = x;
     return 0;
 }
@@ -62,6 +60,7 @@ static int parse_double(const char *s, double lo, double hi, const char *what, d
 static int parse_opts(int argc, char **argv, opts_t *o)
 {
     *o = (opts_t){NULL, NULL, NULL, 1.0, 1, nc_par_cpus(), 8};
+    nc_err_clear();
     for (int i = 2; i < argc; i++) {
         const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
         int rc = 0;

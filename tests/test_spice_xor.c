@@ -1,0 +1,115 @@
+/* test_spice_xor.c - the stochastic synapse, the neurons and the deep XOR network in SPICE,
+ * against the statistical rate model (host/models/sfq_rate.h) fitted beforehand from separate
+ * characterisation runs (circuits/networks/xor_model.txt, `neurocosim spice fit`). */
+#include <criterion/criterion.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "nc_test.h"
+#include "sfq_rate.h"
+#include "spice.h"
+#include "spice_xor.h"
+
+#define WINDOW (NC_XOR_TSTOP - NC_XOR_TFROM)
+/* Systematic allowance of the rate model, on top of 2 Poisson sigmas of the count: the
+ * neurons are fitted with periodic input trains while in the network they see thinned random
+ * ones, and a neuron's count in a 2 ns window moves by about one pulse with the phase of its
+ * input (0.5 GHz); we allow twice that per layer crossed by the output (2 layers): 2 GHz. */
+#define SYS_OUT 2e9
+#define SYS_HIDDEN 2e9
+
+static void load_model(sfq_xor_model_t *m)
+{
+    char path[1024];
+    const char *dir = nc_spice_circuits_dir();
+    cr_assert(dir, "%s", nc_err_msg());
+    snprintf(path, sizeof path, "%s/networks/xor_model.txt", dir);
+    cr_assert_eq(sfq_xor_model_read(path, m), NC_OK, "%s", nc_err_msg());
+}
+
+static void check_rate(const char *what, double meas, double pred, double sys, uint64_t seed)
+{
+    double half = sfq_rate_interval(pred, WINDOW, sys);
+    cr_expect(fabs(meas - pred) <= half,
+              "%s: SPICE %.2f GHz, model %.2f GHz +- %.2f GHz (seed %llu)", what, meas / 1e9,
+              pred / 1e9, half / 1e9, (unsigned long long)seed);
+}
+
+/* One input combination: the class must be XOR(a, b) and the SPICE rates must fall within the
+ * model's interval. */
+static void xor_case(int a, int b, uint64_t seed)
+{
+    sfq_xor_model_t m;
+    load_model(&m);
+    sfq_xor_rates_t r, p;
+    double wall;
+    cr_assert_eq(nc_xor_run(a, b, seed, 1.0, NULL, &r, &wall), NC_OK, "%s", nc_err_msg());
+    int cls = r.out > NC_XOR_THRESHOLD;
+    cr_expect_eq(cls, a ^ b, "inputs %d%d: output %.2f GHz -> class %d, expected %d (seed %llu; "
+                 "h1 %.1f h2 %.1f GHz)", a, b, r.out / 1e9, cls, a ^ b, (unsigned long long)seed,
+                 r.h1 / 1e9, r.h2 / 1e9);
+    double want_a = 1.0 / (a ? NC_XOR_PER_HIGH : NC_XOR_PER_LOW);
+    cr_expect(fabs(r.a - want_a) <= 1.0 / WINDOW, "input a at %.2f GHz, sent %.2f GHz",
+              r.a / 1e9, want_a / 1e9);
+    sfq_xor_predict(&m, r.a, r.b, &p);
+    check_rate("h1", r.h1, p.h1, SYS_HIDDEN, seed);
+    check_rate("h2", r.h2, p.h2, SYS_HIDDEN, seed);
+    check_rate("out", r.out, p.out, SYS_OUT, seed);
+}
+
+Test(spice_xor, low_low_is_0, .timeout = 240) { xor_case(0, 0, nc_test_seed(21)); }
+Test(spice_xor, low_high_is_1, .timeout = 240) { xor_case(0, 1, nc_test_seed(22)); }
+Test(spice_xor, high_low_is_1, .timeout = 240) { xor_case(1, 0, nc_test_seed(23)); }
+Test(spice_xor, high_high_is_0, .timeout = 240) { xor_case(1, 1, nc_test_seed(24)); }
+
+/* make verify: every combination over several more noise seeds. */
+Test(spice_xor, all_inputs_over_seeds, .timeout = 1500)
+{
+    if (!nc_test_verify())
+        cr_skip_test("the seed sweep runs under make verify");
+    uint64_t base = nc_test_seed(100);
+    for (uint64_t s = 0; s < 4; s++)
+        for (int i = 0; i < 4; i++)
+            xor_case(i >> 1, i & 1, base + 10 * s + (uint64_t)i);
+}
+
+/* The synapse's pass probability follows the fitted probit: at three weight biases, the pass
+ * fraction of 80 pulses (fresh seed) lies within 3 binomial sigmas (+0.05 for the fit) of the
+ * model; and it rises with the bias. */
+Test(spice_xor, synapse_pass_probability_matches_model, .timeout = 120)
+{
+    sfq_xor_model_t m;
+    load_model(&m);
+    const double biases[] = {m.syn.mu - 1.5 * m.syn.sigma, m.syn.mu, m.syn.mu + 1.5 * m.syn.sigma};
+    uint64_t seed = nc_test_seed(31);
+    double last = -1;
+    for (int i = 0; i < 3; i++) {
+        double k, n;
+        cr_assert_eq(nc_syn_measure(biases[i], seed + (uint64_t)i, 80, &k, &n), NC_OK, "%s",
+                     nc_err_msg());
+        cr_assert(n >= 79 && n <= 81, "%.0f pulses reached the synapse, sent 80", n);
+        double p = sfq_probit_p(&m.syn, biases[i]), f = k / n;
+        double tol = 3 * sqrt(p * (1 - p) / n) + 0.05;
+        cr_expect(fabs(f - p) <= tol, "isyn %.2f uA: passed %.0f/%.0f = %.3f, model %.3f +- %.3f "
+                  "(seed %llu)", biases[i] * 1e6, k, n, f, p, tol, (unsigned long long)seed);
+        cr_expect(f > last, "pass fraction %.3f at %.2f uA not above %.3f", f, biases[i] * 1e6,
+                  last);
+        last = f;
+    }
+}
+
+/* Noise makes the synapse a coin: at its 50% bias two seeds give different pass sequences,
+ * and without noise (tnoise = 0) the same bias gives all-or-nothing. */
+Test(spice_xor, synapse_is_stochastic_only_with_noise, .timeout = 120)
+{
+    sfq_xor_model_t m;
+    load_model(&m);
+    double k1, n1, k2, n2;
+    uint64_t seed = nc_test_seed(41);
+    cr_assert_eq(nc_syn_measure(m.syn.mu, seed, 60, &k1, &n1), NC_OK, "%s", nc_err_msg());
+    cr_assert_eq(nc_syn_measure(m.syn.mu, seed + 1, 60, &k2, &n2), NC_OK, "%s", nc_err_msg());
+    cr_expect(k1 > 0.1 * n1 && k1 < 0.9 * n1, "seed %llu: %.0f of %.0f passed at the 50%% bias",
+              (unsigned long long)seed, k1, n1);
+    cr_expect(k2 > 0.1 * n2 && k2 < 0.9 * n2, "%.0f of %.0f passed at the 50%% bias", k2, n2);
+}
