@@ -43,8 +43,17 @@ const char *nc_spice_circuits_dir(void);
 /* Initializes libngspice once per process (idempotent). */
 int nc_spice_init(void);
 
-/* Seed of ngspice's random generator (trnoise), applied to the next loaded circuit. */
+/* Noise of the harness's sources: every `Iname a b external` current source of a netlist is
+ * Johnson noise of a resistor r_ohm at temp_k, white up to 1/(2 dt): a Gaussian of rms
+ * sqrt(4 k T / R / (2 dt)), constant over each dt, reproducible from the seed (ngspice 39's
+ * own trnoise cannot be seeded). Default: no noise (rms 0) until this is called. */
+int nc_spice_noise(double temp_k, double r_ohm, double dt);
+
+/* Seed of the noise sources (takes effect at once, for the next run). */
 int nc_spice_seed(uint64_t seed);
+
+/* The noise sample of source `source` at time t (standard normal; exposed for tests). */
+double nc_spice_noise_sample(uint64_t seed, const char *source, double t, double dt);
 
 /* Loads circuits/<rel_path> with parameter overrides and the transient settings. */
 int nc_spice_load(const char *rel_path, const nc_spice_param_t *params, size_t nparams,

@@ -19,7 +19,11 @@
 #define NC_XOR_TSTOP 3.04e-9
 #define NC_XOR_TFROM 1.04e-9
 #define NC_XOR_THRESHOLD 0.5e9
-#define NC_XOR_JUNCTIONS 62 /* junctions in xor.cir (cells x their junction counts) */
+#define NC_XOR_JUNCTIONS 62
+/* Noise of the synapses' decision pairs: 4.2 K (liquid helium) Johnson noise of the shunt of
+ * a 100 uA, beta_c = 1 junction (sqrt(Phi0/(2 pi Ic^2 C)) with C = 70 fF). */
+#define NC_SYN_TNOISE 4.2
+#define NC_SYN_RSHUNT 6.857 /* junctions in xor.cir (cells x their junction counts) */
 
 /* Runs the network for inputs a, b (0 = low, 1 = high) with noise seed `seed` and global
  * bias scale `bias`; fills every measured rate. wave_path: FST output or NULL. */
