@@ -111,7 +111,7 @@ int nc_par_run(size_t n, int procs, double wall_s, nc_par_fn fn, void *arg, void
         return nc_err_set(NC_ERR_NOMEM, "parallel jobs: out of memory");
     size_t next = 0, done = 0;
     int first = NC_OK;
-    char first_msg[600] = "";
+    char first_msg[700] = "";
     while (done < n) {
         for (int k = 0; k < procs && next < n; k++)
             if (kids[k].pid == 0 && spawn(&kids[k], next, arg, fn, result_size) == NC_OK)
