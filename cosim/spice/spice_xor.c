@@ -141,11 +141,12 @@ static int neuron_rate(double ith, double r1, double r2, double per1, double per
 #define W_EXC 67.5e-6
 #define W_INH 67.5e-6
 #define ITH1 75e-6
-#define ITH2 40e-6
+#define ITH2 65e-6
 #define ITH3 99e-6
-#define RH 1.0
+#define RH1 1.0
+#define RH2 2.0
 #define RO1 0.5
-#define RO2 0.1
+#define RO2 0.06
 
 static int fit_synapse(int seeds, sfq_probit_t *syn)
 {
@@ -162,12 +163,12 @@ static int fit_synapse(int seeds, sfq_probit_t *syn)
     return sfq_probit_fit(x, k, nn, np, syn);
 }
 
-static int fit_neuron1(double ith, sfq_relu_t *h)
+static int fit_neuron1(double ith, double r, sfq_relu_t *h)
 {
     const double pers[] = {100e-12, 50e-12, 33.3e-12, 25e-12, 20e-12, 16.7e-12, 14.3e-12};
     double rin[7], rout[7];
     for (size_t i = 0; i < 7; i++) {
-        int rc = neuron1_rate(ith, RH, pers[i], &rin[i], &rout[i]);
+        int rc = neuron1_rate(ith, r, pers[i], &rin[i], &rout[i]);
         if (rc)
             return rc;
     }
@@ -195,9 +196,9 @@ int nc_xor_fit(int seeds, sfq_xor_model_t *m)
     m->w_exc = W_EXC, m->w_inh = W_INH, m->tau_merge = 0;
     int rc = fit_synapse(seeds, &m->syn);
     if (!rc)
-        rc = fit_neuron1(ITH1, &m->h1);
+        rc = fit_neuron1(ITH1, RH1, &m->h1);
     if (!rc)
-        rc = fit_neuron1(ITH2, &m->h2);
+        rc = fit_neuron1(ITH2, RH2, &m->h2);
     if (!rc)
         rc = fit_out(&m->out);
     return rc;
