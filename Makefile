@@ -68,13 +68,13 @@ deps:
 # A test tests/test_<design>*.c (benchmark tests/bench/bench_<design>*.c) links the core, its
 # design's C files and its design's RTL models. The neurocosim tool links everything.
 #
-# Each rtl/<ip>/ip.mk (and circuits/circuits.mk) may add design-specific targets and rules.
+# Each rtl/<ip>/ip.mk (and circuits/circuits.mk, included at the end) may add targets.
 # Each rtl/<ip>/ip.mk appends to VMODELS_<design> (one Verilated build per configuration) and
 # REGMAPS, and sets <model>_TOP, <model>_SRCS, <model>_PARAMS (verilator -G...), <model>_DESC.
 DESIGNS := core fftconv snn spice
 $(foreach d,$(DESIGNS),$(eval VMODELS_$(d) :=))
 REGMAPS :=
-include $(sort $(wildcard rtl/*/ip.mk)) $(wildcard circuits/circuits.mk)
+include $(sort $(wildcard rtl/*/ip.mk))
 VMODELS := $(foreach d,$(DESIGNS),$(VMODELS_$(d)))
 SRCPAT_fftconv := host/models/fftconv% host/drivers/fftconv% cosim/fftconv%
 SRCPAT_snn := host/models/snn% host/drivers/snn% cosim/snn%
@@ -283,3 +283,6 @@ help:  ## this list
 	@echo "neurocosim make targets:"; \
 	grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/^([a-z-]+):.*## (.*)/  \1\t\2/' | expand -t 14
 	@echo "options: SAN=1 (ASan+UBSan build in build/san), V=1 (verbose), WAVE=file.fst, NC_SEED=n"
+
+# Design-specific targets that use the tool (make cells, sfq-fit, sfq-xor).
+include $(wildcard circuits/circuits.mk)
