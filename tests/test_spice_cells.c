@@ -36,6 +36,52 @@ Test(spice_cells, splitter_feeds_both_outputs, .timeout = 60) { check_cell("spl"
 Test(spice_cells, merger_passes_both_inputs_no_backflow, .timeout = 60) { check_cell("mrg"); }
 Test(spice_cells, dff_stores_reads_and_escapes, .timeout = 60) { check_cell("dff"); }
 
+/* SFQ/DC: 11 pulses toggle the level 11 times: 6 sets (X3) and 5 resets (X4), each path's delay
+ * in its band and the same for every pulse (0.2 ps, as above), and the DC level (loop current
+ * halfway between pulses) is high after every odd pulse and low after every even one, the step
+ * at least half of one stored quantum's current (checked by nc_cell_run). Counted here
+ * independently of the checker: the escape must have taken exactly the 5 reset pulses. */
+Test(spice_cells, sfqdc_toggles_dc_level_per_pulse, .timeout = 60)
+{
+    const nc_cell_desc_t *c = nc_cell_find("sfqdc");
+    cr_assert(c, "no cell sfqdc");
+    nc_cell_result_t r;
+    cr_assert_eq(nc_cell_run(c, 1.0, NULL, &r), NC_OK, "%s", nc_err_msg());
+    cr_expect(r.ok, "sfqdc: %s", r.why);
+    cr_expect_eq(r.n_in, 11, "%zu input pulses, the stimulus sends 11", r.n_in);
+    cr_expect_eq(r.n_out, 11, "%zu level changes for 11 input pulses", r.n_out);
+    cr_expect(r.set_s >= sfq_t_sfqdc.lo && r.set_s <= sfq_t_sfqdc.hi,
+              "set delay %.2f ps outside [%.1f, %.1f]", r.set_s * 1e12, sfq_t_sfqdc.lo * 1e12,
+              sfq_t_sfqdc.hi * 1e12);
+    cr_expect(r.reset_s >= sfq_t_sfqdc_reset.lo && r.reset_s <= sfq_t_sfqdc_reset.hi,
+              "reset delay %.2f ps outside [%.1f, %.1f]", r.reset_s * 1e12,
+              sfq_t_sfqdc_reset.lo * 1e12, sfq_t_sfqdc_reset.hi * 1e12);
+    cr_expect(r.set_spread_s < 0.2e-12 && r.reset_spread_s < 0.2e-12,
+              "delays spread: set %.2f ps, reset %.2f ps", r.set_spread_s * 1e12,
+              r.reset_spread_s * 1e12);
+    cr_expect(r.level_hi - r.level_lo >= NC_SFQDC_MIN_STEP, "DC level %.1f / %.1f uA",
+              r.level_hi * 1e6, r.level_lo * 1e6);
+    /* independent count of the escape junction's slips: one per reset */
+    double *t, *ph;
+    size_t n, n2;
+    cr_assert_eq(nc_spice_vec("time", &t, &n), NC_OK);
+    cr_assert_eq(nc_spice_vec("xdut.p2", &ph, &n2), NC_OK);
+    nc_slips_t s;
+    cr_assert_eq(nc_slips_find(t, ph, n < n2 ? n : n2, &s), NC_OK);
+    cr_expect_eq(s.n, 5, "escape X2 slipped %zu times, expected 5 (one per reset)", s.n);
+    nc_slips_free(&s);
+    free(t), free(ph);
+}
+
+/* Outside its margins the SFQ/DC converter must be caught: at bias 1.25 the full loop's
+ * current plus X4's bias (27 x 1.25 + ~70 uA) leaves no room, every pulse runs through. */
+Test(spice_cells, over_biased_sfqdc_is_caught, .timeout = 60)
+{
+    nc_cell_result_t r;
+    cr_assert_eq(nc_cell_run(nc_cell_find("sfqdc"), 1.25, NULL, &r), NC_OK, "%s", nc_err_msg());
+    cr_expect(!r.ok && !r.logic_ok, "an over-biased SFQ/DC converter passed its check");
+}
+
 /* A cell outside its margins must be reported as failing: the JTL at bias 1.6 puts 112 uA on
  * 100 uA junctions, which then oscillate by themselves. */
 Test(spice_cells, over_biased_jtl_is_caught, .timeout = 60)

@@ -23,6 +23,7 @@ const nc_cell_desc_t nc_cells[] = {
     {"spl", "cells/tb_spl.cir", &sfq_t_spl, 3, "splitter (fan-out 2)"},
     {"mrg", "cells/tb_mrg.cir", &sfq_t_mrg, 5, "merger (fan-in 2)"},
     {"dff", "cells/tb_dff.cir", &sfq_t_dff, 6, "D flip-flop, destructive readout"},
+    {"sfqdc", "cells/tb_sfqdc.cir", &sfq_t_sfqdc, 4, "SFQ/DC converter (each pulse toggles the DC level)"},
 };
 const size_t nc_cells_count = sizeof nc_cells / sizeof nc_cells[0];
 
@@ -212,6 +213,71 @@ static int check_dff(const nc_cell_desc_t *c, const run_t *run, nc_cell_result_t
     return rc;
 }
 
+/* SFQ/DC: the set slips (X3) and reset slips (X4) against the toggle model, and the DC level
+ * (the loop current through Vq) sampled halfway between input pulses: every 'full' sample must
+ * exceed every 'empty' one by at least NC_SFQDC_MIN_STEP (half the current of one stored
+ * quantum, Phi0 / (24 pH + 2 x 3.3 pH junction inductance) = 68 uA). The input's quantum on a
+ * reset must leave through the escape X2, never back up the line (no slips down anywhere). */
+static int check_sfqdc(const nc_cell_desc_t *c, const run_t *run, nc_cell_result_t *r)
+{
+    sfq_train_t in = {0}, set = {0}, reset = {0}, esc = {0}, ps = {0}, pr = {0};
+    size_t d1 = 0, d2 = 0, d3 = 0;
+    double *iq = NULL;
+    size_t niq = 0;
+    int rc = probe(run, "xdrv.p2", &in, NULL);
+    if (!rc)
+        rc = probe(run, "xdut.p3", &set, &d1);
+    if (!rc)
+        rc = probe(run, "xdut.p4", &reset, &d2);
+    if (!rc)
+        rc = probe(run, "xdut.p2", &esc, &d3);
+    if (!rc)
+        rc = nc_spice_vec("v.xdut.vq#branch", &iq, &niq);
+    if (!rc)
+        rc = sfq_toggle(&in, c->timing->nominal, sfq_t_sfqdc_reset.nominal, &ps, &pr);
+    if (!rc) {
+        r->n_in = in.n, r->n_out = set.n + reset.n;
+        /* the reset path has its own delay and band: judged as a cell of that timing */
+        nc_cell_desc_t cr = *c;
+        cr.timing = &sfq_t_sfqdc_reset;
+        judge(&cr, &pr, &reset, r, "reset (X4)");
+        r->reset_s = r->delay_s, r->reset_spread_s = r->delay_max_s - r->delay_min_s;
+        r->delay_s = NAN; /* the cell's delay figures: the set path (its primary timing) */
+        judge(c, &ps, &set, r, "set (X3)");
+        r->set_s = r->delay_s, r->set_spread_s = r->delay_max_s - r->delay_min_s;
+        if (esc.n != pr.n || d1 + d2 + d3) {
+            if (r->ok || r->logic_ok)
+                snprintf(r->why, sizeof r->why, "escape X2 slipped %zu times for %zu resets; %zu "
+                         "slips down", esc.n, pr.n, d1 + d2 + d3);
+            r->ok = r->logic_ok = false;
+        }
+        double full_min = INFINITY, empty_max = -INFINITY;
+        size_t nn = niq < run->n ? niq : run->n;
+        for (size_t k = 0; k < in.n; k++) {
+            double ts = in.t[k] + 25e-12;
+            if (ts > run->t[nn - 1])
+                break;
+            double v = nc_interp(run->t, iq, nn, ts);
+            if (k % 2 == 0)
+                full_min = fmin(full_min, v);
+            else
+                empty_max = fmax(empty_max, v);
+        }
+        r->level_hi = full_min, r->level_lo = empty_max;
+        if (!(full_min - empty_max >= NC_SFQDC_MIN_STEP)) {
+            if (r->ok || r->logic_ok)
+                snprintf(r->why, sizeof r->why, "DC level: lowest 'full' %.1f uA, highest 'empty' "
+                         "%.1f uA (need a step of %.0f uA)", full_min * 1e6, empty_max * 1e6,
+                         NC_SFQDC_MIN_STEP * 1e6);
+            r->ok = r->logic_ok = false;
+        }
+    }
+    free(iq);
+    sfq_train_free(&in), sfq_train_free(&set), sfq_train_free(&reset), sfq_train_free(&esc);
+    sfq_train_free(&ps), sfq_train_free(&pr);
+    return rc;
+}
+
 typedef int (*check_fn)(const nc_cell_desc_t *, const run_t *, nc_cell_result_t *);
 
 /* Pulses the stimulus of each testbench sends into the cell (see the tb_*.cir timing):
@@ -250,13 +316,18 @@ static check_fn checker(const char *name)
         return check_mrg;
     if (!strcmp(name, "dff"))
         return check_dff;
+    if (!strcmp(name, "sfqdc"))
+        return check_sfqdc;
     return NULL;
 }
 
 int nc_cell_run(const nc_cell_desc_t *cell, double bias, const char *wave_path,
                 nc_cell_result_t *r)
 {
-    *r = (nc_cell_result_t){.ok = true, .logic_ok = true, .delay_s = NAN, .delay_min_s = NAN, .delay_max_s = NAN};
+    *r = (nc_cell_result_t){.ok = true, .logic_ok = true, .delay_s = NAN, .delay_min_s = NAN,
+                            .delay_max_s = NAN, .level_hi = NAN, .level_lo = NAN,
+                            .set_s = NAN, .reset_s = NAN, .set_spread_s = NAN,
+                            .reset_spread_s = NAN};
     check_fn check = cell ? checker(cell->name) : NULL;
     if (!check)
         return nc_err_set(NC_ERR_ARG, "no cell testbench named '%s'", cell ? cell->name : "?");

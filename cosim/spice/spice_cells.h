@@ -19,9 +19,10 @@
 #include "sfq_cells.h"
 
 #define NC_CELL_LOGIC_TOL 5e-12
+#define NC_SFQDC_MIN_STEP 34e-6 /* A: half the loop current of one stored quantum (68 uA) */
 
 typedef struct nc_cell_desc {
-    const char *name;           /* jtl, dcsfq, spl, mrg, dff                        */
+    const char *name;           /* jtl, dcsfq, spl, mrg, dff, sfqdc                 */
     const char *testbench;      /* relative to circuits/                           */
     const sfq_timing_t *timing; /* the delay the model uses and its band            */
     int junctions;              /* junctions in the cell                            */
@@ -40,6 +41,9 @@ typedef struct nc_cell_result {
     double delay_s;       /* mean measured delay of the cell's timed path  */
     double delay_min_s, delay_max_s;
     double wall_s;        /* simulation wall time                          */
+    double level_hi, level_lo; /* sfqdc: lowest 'full' and highest 'empty' DC level (A) */
+    double set_spread_s, reset_spread_s; /* sfqdc: max - min delay of each path         */
+    double set_s, reset_s; /* sfqdc: mean delay of the set and of the reset path  */
     char why[256];        /* what disagreed, when !ok                      */
 } nc_cell_result_t;
 

@@ -25,7 +25,7 @@ static void usage(FILE *f)
             "usage: neurocosim spice <command> [options]\n\n"
             "commands:\n"
             "  cells [--cell NAME] [--bias B] [--waves DIR]\n"
-            "        run the cell testbenches (jtl dcsfq spl mrg dff) against the timed model\n"
+            "        run the cell testbenches (jtl dcsfq spl mrg dff sfqdc) against the timed model\n"
             "  margins [--cell NAME] [--jobs N]\n"
             "        bias margins of each cell (lowest/highest global bias scale that works)\n"
             "  xor [--seed N] [--bias B] [--jobs N] [--waves DIR]\n"
@@ -91,7 +91,7 @@ static int parse_opts(int argc, char **argv, opts_t *o)
         }
     }
     if (o->cell && !nc_cell_find(o->cell)) {
-        fprintf(stderr, "neurocosim spice: no cell '%s' (jtl dcsfq spl mrg dff)\n", o->cell);
+        fprintf(stderr, "neurocosim spice: no cell '%s' (jtl dcsfq spl mrg dff sfqdc)\n", o->cell);
         return -1;
     }
     return 0;
@@ -119,6 +119,9 @@ static int cmd_cells(const opts_t *o)
         printf("%-6s %-44s %5zu %6zu %9.2f %4.1f-%-4.1f  %s%s\n", c->name, c->what, r.n_in,
                r.n_out, r.delay_s * 1e12, c->timing->lo * 1e12, c->timing->hi * 1e12,
                r.ok ? "ok" : "FAIL: ", r.ok ? "" : r.why);
+        if (!strcmp(c->name, "sfqdc"))
+            printf("       set %.2f ps, reset %.2f ps; DC level full >= %.1f uA, empty <= %.1f uA\n",
+                   r.set_s * 1e12, r.reset_s * 1e12, r.level_hi * 1e6, r.level_lo * 1e6);
         failed += !r.ok;
     }
     if (o->waves)
@@ -310,16 +313,34 @@ static int cmd_table(const opts_t *o)
                "and the timed model (`host/models/sfq_cells.c`) allow. Margins: lowest and "
                "highest global bias scale at which the cell's logic is still right "
                "(resolution 0.01).\n\n");
+    double sfqdc_hi = NAN, sfqdc_lo = NAN;
+    for (size_t i = 0; i < nc_cells_count; i++)
+        if (!strcmp(nc_cells[i].name, "sfqdc"))
+            sfqdc_hi = res[i].r.level_hi, sfqdc_lo = res[i].r.level_lo;
     fprintf(f, "| cell | what | junctions | path | delay (ps) | band (ps) | margins | check |\n"
                "|---|---|---|---|---|---|---|---|\n");
     for (size_t i = 0; i < nc_cells_count; i++) {
         const nc_cell_desc_t *c = &nc_cells[i];
-        fprintf(f, "| %s | %s | %d | %s | %.2f | %.1f - %.1f | %.2f - %.2f (%+.0f%% / %+.0f%%) "
-                   "| %s |\n", c->name, c->what, c->junctions, c->timing->path,
-                res[i].r.delay_s * 1e12, c->timing->lo * 1e12, c->timing->hi * 1e12, res[i].lo,
-                res[i].hi, (res[i].lo - 1) * 100, (res[i].hi - 1) * 100,
-                res[i].r.ok ? "ok" : "FAIL");
+        char path[64], delay[64], band[64];
+        snprintf(path, sizeof path, "%s", c->timing->path);
+        snprintf(delay, sizeof delay, "%.2f", res[i].r.delay_s * 1e12);
+        snprintf(band, sizeof band, "%.1f - %.1f", c->timing->lo * 1e12, c->timing->hi * 1e12);
+        if (!strcmp(c->name, "sfqdc")) { /* two timed paths: set and reset */
+            snprintf(path, sizeof path, "%s / %s", c->timing->path, sfq_t_sfqdc_reset.path);
+            snprintf(delay, sizeof delay, "%.2f / %.2f", res[i].r.set_s * 1e12,
+                     res[i].r.reset_s * 1e12);
+            snprintf(band, sizeof band, "%.1f - %.1f / %.1f - %.1f", c->timing->lo * 1e12,
+                     c->timing->hi * 1e12, sfq_t_sfqdc_reset.lo * 1e12,
+                     sfq_t_sfqdc_reset.hi * 1e12);
+        }
+        fprintf(f, "| %s | %s | %d | %s | %s | %s | %.2f - %.2f (%+.0f%% / %+.0f%%) | %s |\n",
+                c->name, c->what, c->junctions, path, delay, band, res[i].lo, res[i].hi,
+                (res[i].lo - 1) * 100, (res[i].hi - 1) * 100, res[i].r.ok ? "ok" : "FAIL");
     }
+    fprintf(f, "\nsfqdc: the DC output is the storing loop's current (%.0f uA with a quantum "
+               "stored, %.0f uA without, at bias 1.0); set = the storing junction switches, reset "
+               "= the output junction switches and the input's quantum escapes.\n",
+            sfqdc_hi * 1e6, sfqdc_lo * 1e6);
     fprintf(f, "\nThe stochastic synapse and the neurons are characterised by their rates, not "
                "by a delay: see `docs/sfq_xor.md` and `circuits/networks/xor_model.txt`.\n");
     fclose(f);
@@ -399,6 +420,13 @@ static void rows_cells(nc_report_t *rep)
         int rc = nc_cell_run(&nc_cells[i], 1.0, NULL, &r);
         if (rc)
             snprintf(note, sizeof note, "%s", nc_err_msg());
+        else if (!strcmp(nc_cells[i].name, "sfqdc"))
+            snprintf(note, sizeof note, "vs toggle model: %zu level changes, set %.2f ps (band "
+                     "%.1f-%.1f), reset %.2f ps (band %.1f-%.1f), DC level %.0f/%.0f uA%s%s",
+                     r.n_out, r.set_s * 1e12, nc_cells[i].timing->lo * 1e12,
+                     nc_cells[i].timing->hi * 1e12, r.reset_s * 1e12, sfq_t_sfqdc_reset.lo * 1e12,
+                     sfq_t_sfqdc_reset.hi * 1e12, r.level_hi * 1e6, r.level_lo * 1e6,
+                     r.ok ? "" : "; ", r.ok ? "" : r.why);
         else
             snprintf(note, sizeof note, "vs timed model: %zu pulses, delay %.2f ps (band %.1f-%.1f)%s%s",
                      r.n_out, r.delay_s * 1e12, nc_cells[i].timing->lo * 1e12,

@@ -17,6 +17,11 @@ const sfq_timing_t sfq_t_dcsfq = {"dcsfq", "edge->out", 5.2e-12, 3.2e-12, 7.2e-1
 const sfq_timing_t sfq_t_spl = {"spl", "in->out", 3.6e-12, 2.6e-12, 4.6e-12};
 const sfq_timing_t sfq_t_mrg = {"mrg", "in->out", 2.5e-12, 1.5e-12, 3.5e-12};
 const sfq_timing_t sfq_t_dff = {"dff", "clk->q", 1.8e-12, 0.8e-12, 2.8e-12};
+/* sfqdc: from the driving junction's slip to the slip that changes the level: the storing
+ * junction X3 on a set, the output junction X4 on a reset (slower: X4 switches only after the
+ * pulse's current has crossed the 23 pH storing inductance). */
+const sfq_timing_t sfq_t_sfqdc = {"sfqdc", "in->set", 2.1e-12, 1.1e-12, 3.1e-12};
+const sfq_timing_t sfq_t_sfqdc_reset = {"sfqdc", "in->reset", 4.7e-12, 3.7e-12, 5.7e-12};
 
 int sfq_train_push(sfq_train_t *tr, double t)
 {
@@ -79,6 +84,15 @@ int sfq_dff(const sfq_train_t *d, const sfq_train_t *clk, double clk_q, sfq_trai
             return NC_ERR_NOMEM;
         state = 0;
     }
+    return NC_OK;
+}
+
+int sfq_toggle(const sfq_train_t *in, double set_delay, double reset_delay, sfq_train_t *set,
+               sfq_train_t *reset)
+{
+    for (size_t i = 0; i < in->n; i++)
+        if (sfq_train_push(i % 2 ? reset : set, in->t[i] + (i % 2 ? reset_delay : set_delay)))
+            return NC_ERR_NOMEM;
     return NC_OK;
 }
 

@@ -12,6 +12,9 @@
  *                resolution time leave as one
  *   dff        : d sets the state (a d while set is lost); clk emits q after the clk->q delay
  *                if set, and clears the state
+ *   sfqdc      : SFQ/DC converter, a toggle: every input pulse flips the DC output level;
+ *                odd pulses set it (the storing junction switches, in->set delay), even
+ *                pulses reset it (the output junction switches, in->reset delay)
  */
 #ifndef NC_SFQ_CELLS_H
 #define NC_SFQ_CELLS_H
@@ -33,7 +36,8 @@ typedef struct sfq_timing {
     double nominal, lo, hi;
 } sfq_timing_t;
 
-extern const sfq_timing_t sfq_t_jtl, sfq_t_dcsfq, sfq_t_spl, sfq_t_mrg, sfq_t_dff;
+extern const sfq_timing_t sfq_t_jtl, sfq_t_dcsfq, sfq_t_spl, sfq_t_mrg, sfq_t_dff, sfq_t_sfqdc,
+    sfq_t_sfqdc_reset;
 #define SFQ_MRG_RESOLUTION 8e-12 /* pulses closer than this at a merger leave as one */
 
 int sfq_delay(const sfq_train_t *in, double delay, sfq_train_t *out);           /* jtl, dcsfq */
@@ -41,6 +45,11 @@ int sfq_split(const sfq_train_t *in, double delay, sfq_train_t *o1, sfq_train_t 
 int sfq_merge(const sfq_train_t *a, const sfq_train_t *b, double delay, double resolution,
               sfq_train_t *out);
 int sfq_dff(const sfq_train_t *d, const sfq_train_t *clk, double clk_q, sfq_train_t *q);
+/* SFQ/DC: the level changes of the output; set gets the rising ones (pulses 1, 3, 5, ...)
+ * set_delay after their input pulse, reset the falling ones (2, 4, ...) reset_delay after.
+ * The level after input pulse k (0-based) is (k + 1) % 2. */
+int sfq_toggle(const sfq_train_t *in, double set_delay, double reset_delay, sfq_train_t *set,
+               sfq_train_t *reset);
 
 /* Compares a measured train with a predicted one: same count, and every pulse within tol
  * of its prediction. Returns 0 if they agree; otherwise fills why (cap bytes). */
