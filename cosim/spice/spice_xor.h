@@ -11,6 +11,7 @@
 #define NC_SPICE_XOR_H
 
 #include <stdint.h>
+#include <stdio.h>
 
 #include "sfq_rate.h"
 
@@ -30,9 +31,20 @@
 int nc_xor_run(int a, int b, uint64_t seed, double bias, const char *wave_path,
                sfq_xor_rates_t *out, double *wall_s);
 
-/* Fits the rate model from characterisation runs (synapse over `seeds` noise seeds and
- * several weight biases; neurons over input rates). Takes a few minutes. */
-int nc_xor_fit(int seeds, sfq_xor_model_t *m);
+/* As nc_xor_run, with any input periods (s). */
+int nc_xor_run_per(double pera, double perb, uint64_t seed, double bias, const char *wave_path,
+                   sfq_xor_rates_t *out, double *wall_s);
+
+/* Fits the rate model from characterisation runs: the synapse probit over `seeds` noise seeds
+ * and 5 weight biases (tb_syn), then the neuron stages (nc_xor_fit_stages, 2 seeds). Takes a
+ * few minutes (parallel child processes). */
+int nc_xor_fit(int seeds, sfq_xor_model_t *m, FILE *log);
+
+/* Fits h1, h2 and out (m->syn, w_exc, w_inh, tau_merge already set) from network runs over
+ * input rates {10, 25, 40} GHz for A and B, `net_seeds` seeds each (seeds no test uses); each
+ * run's rates are printed to `log` when not NULL: h1 and h2 against the model's merged synapse rate p * (ra + rb), out against
+ * the model's h1 and h2 (see sfq_rate.h). */
+int nc_xor_fit_stages(int net_seeds, sfq_xor_model_t *m, FILE *log);
 
 /* Pass probability of one synapse measured in tb_syn over `pulses` input pulses. */
 int nc_syn_measure(double isyn, uint64_t seed, int pulses, double *passes, double *trials);

@@ -101,6 +101,7 @@ static double sse_for(const double *exc, const double *inh, const double *r, siz
 int sfq_relu_fit(const double *exc, const double *inh, const double *rout, size_t n,
                  sfq_relu_t *out)
 {
+    out->rms = NAN;
     double emax = 0;
     size_t firing = 0;
     for (size_t i = 0; i < n; i++)
@@ -118,7 +119,22 @@ int sfq_relu_fit(const double *exc, const double *inh, const double *rout, size_
                 best = sse, out->theta = theta, out->w = w, out->g = g;
         }
     }
+    size_t k = inh ? 3 : 2; /* fitted parameters */
+    out->rms = n > k ? sqrt(best / (double)(n - k)) : NAN;
     return NC_OK;
+}
+
+double sfq_xor_interval(const sfq_relu_t *stage, double pred, double window_s)
+{
+    double counts = fmax(pred * window_s, 1.0);
+    return 1.96 * sqrt(stage->rms * stage->rms + counts / (window_s * window_s));
+}
+
+int sfq_xor_class(const sfq_xor_model_t *m, double ra, double rb, double threshold)
+{
+    sfq_xor_rates_t p;
+    sfq_xor_predict(m, ra, rb, &p);
+    return p.out > threshold;
 }
 
 double sfq_rate_interval(double r, double window_s, double sys)
@@ -133,7 +149,8 @@ static const struct {
 } keys[] = {
 #define K(f) {#f, offsetof(sfq_xor_model_t, f)}
     K(syn.mu), K(syn.sigma), K(w_exc), K(w_inh), K(tau_merge), K(h1.g), K(h1.theta), K(h1.w),
-    K(h2.g), K(h2.theta), K(h2.w), K(out.g), K(out.theta), K(out.w),
+    K(h1.rms), K(h2.g), K(h2.theta), K(h2.w), K(h2.rms), K(out.g), K(out.theta), K(out.w),
+    K(out.rms),
 #undef K
 };
 

@@ -9,9 +9,17 @@
  *             approximation of the thinned trains)
  *   neuron    r_out = g * max(0, r_in - theta)                  (h1, h2: single input)
  *   output    r_out = g * max(0, r_exc - w * r_inh - theta)    (excitatory h1, inhibitory h2)
- * The neuron parameters are fitted from SPICE characterisation runs of the neuron testbenches.
- * The model is deterministic; SPICE output rates scatter around it by the counting statistics
- * of the pulses in the measurement window (see sfq_rate_interval()).
+ * The synapse probit is fitted from the synapse testbench (tb_syn) over noise seeds. The neuron
+ * stages are fitted with the input they really receive in the network: from runs of the whole
+ * network (xor.cir) over a 3 x 3 grid of input rates (10, 25, 40 GHz) with noise seeds of their
+ * own, each stage against the model's own chained prediction of its input (h1, h2 against
+ * p * (ra + rb); out against the predicted h1, h2). A hidden neuron driven by two merged,
+ * randomly thinned trains fires quite differently from one driven by a periodic train of the
+ * same rate (h2 with both inputs high: 3-10 GHz against the ~0 a periodic-drive fit predicts),
+ * so a periodic characterisation cannot be composed.
+ * The model is deterministic; each stage's fit residual (RMS, against the chained prediction,
+ * over the fit runs' 2 ns windows) contains the synapse coin, the counting noise of the
+ * window and the lack of fit: sfq_xor_interval() is the 95% prediction interval from it.
  */
 #ifndef NC_SFQ_RATE_H
 #define NC_SFQ_RATE_H
@@ -24,6 +32,7 @@ typedef struct sfq_probit {
 
 typedef struct sfq_relu {
     double g, theta, w; /* slope, threshold (1/s), inhibitory weight (output neuron only) */
+    double rms;         /* residual RMS of the fit (1/s), degrees of freedom n - parameters */
 } sfq_relu_t;
 
 typedef struct sfq_xor_model {
@@ -58,6 +67,16 @@ int sfq_relu_fit(const double *exc, const double *inh, const double *rout, size_
  * `window_s` seconds falls around the model rate `r` with about 95% confidence: two Poisson
  * standard deviations, plus the model's systematic allowance `sys` (1/s). */
 double sfq_rate_interval(double r, double window_s, double sys);
+
+/* 95% prediction interval (half-width, 1/s) of one stage's SPICE rate around the chained model
+ * prediction `pred`: 1.96 x sqrt(rms^2 + Poisson variance of the count at `pred` in the
+ * window (at least one count)). The residual RMS pools all fit runs, most of which have a
+ * silent or steady stage, so it understates the counting scatter where the stage fires
+ * sparsely; the Poisson term restores it there. stage: &m->h1, &m->h2 or &m->out. */
+double sfq_xor_interval(const sfq_relu_t *stage, double pred, double window_s);
+
+/* The class the model predicts for input rates ra, rb: out > threshold. */
+int sfq_xor_class(const sfq_xor_model_t *m, double ra, double rb, double threshold);
 
 /* Reads / writes the fitted model as "key value" lines ('#' comments); errors name file:line. */
 int sfq_xor_model_read(const char *path, sfq_xor_model_t *m);
