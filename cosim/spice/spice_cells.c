@@ -405,3 +405,9 @@ int nc_cell_margins(const nc_cell_desc_t *cell, double resolution, double *lo, d
     rc = edge(cell, 1.0, -1, resolution, lo);
     return rc ? rc : edge(cell, 1.0, +1, resolution, hi);
 }
+
+int nc_cell_margin_job(size_t i, void *arg, void *result)
+{
+    nc_margin_t *m = result;
+    return nc_cell_margins(&nc_cells[i], *(const double *)arg, &m->lo, &m->hi);
+}

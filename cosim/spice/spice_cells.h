@@ -57,4 +57,11 @@ int nc_cell_run(const nc_cell_desc_t *cell, double bias, const char *wave_path,
 /* Bias margins of the cell: [*lo, *hi] with the given resolution (e.g. 0.01). */
 int nc_cell_margins(const nc_cell_desc_t *cell, double resolution, double *lo, double *hi);
 
+/* The margins of nc_cells[i] as an nc_par_run job (spice_par.h): arg points to the resolution
+ * (double), result to an nc_margin_t. */
+typedef struct nc_margin {
+    double lo, hi;
+} nc_margin_t;
+int nc_cell_margin_job(size_t i, void *arg, void *result);
+
 #endif

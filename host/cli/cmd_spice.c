@@ -138,23 +138,14 @@ static int cmd_cells(const opts_t *o)
 }
 
 /* ---- margins (one process per cell) ---- */
-typedef struct margin_res {
-    double lo, hi;
-} margin_res_t;
-
-static int margin_job(size_t i, void *arg, void *res)
-{
-    (void)arg;
-    margin_res_t *m = res;
-    return nc_cell_margins(&nc_cells[i], 0.01, &m->lo, &m->hi);
-}
-
 static int cmd_margins(const opts_t *o)
 {
-    margin_res_t res[16];
+    nc_margin_t res[16];
     int st[16];
     double t0 = nc_now_s();
-    int rc = nc_par_run(nc_cells_count, (int)o->jobs, 900, margin_job, NULL, res, sizeof res[0], st);
+    double resolution = 0.01;
+    int rc = nc_par_run(nc_cells_count, (int)o->jobs, 900, nc_cell_margin_job, &resolution, res,
+                        sizeof res[0], st);
     printf("%-6s %8s %8s\n", "cell", "low", "high");
     for (size_t i = 0; i < nc_cells_count; i++)
         if (!o->cell || !strcmp(o->cell, nc_cells[i].name)) {

@@ -70,17 +70,6 @@ static int xor_job(size_t i, void *arg, void *res)
     return nc_xor_run((int)(i >> 1), (int)(i & 1), 7, 1.0, NULL, &x->r, &x->wall);
 }
 
-typedef struct margin_res {
-    double lo, hi;
-} margin_res_t;
-
-static int margin_job(size_t i, void *arg, void *res)
-{
-    (void)arg;
-    margin_res_t *m = res;
-    return nc_cell_margins(&nc_cells[i], 0.02, &m->lo, &m->hi);
-}
-
 typedef struct syn_res {
     double k, n;
 } syn_res_t;
@@ -93,16 +82,16 @@ static int syn_job(size_t i, void *arg, void *res)
 }
 
 /* Runs n jobs with 1 process and with `cpus`; prints both times and the speedup. */
-static int sweep(const char *what, size_t n, nc_par_fn fn, size_t size, int cpus)
+static int sweep(const char *what, size_t n, nc_par_fn fn, void *arg, size_t size, int cpus)
 {
     void *res = calloc(n, size);
     int *st = calloc(n, sizeof *st);
     double t0 = nc_now_s();
-    int rc = nc_par_run(n, 1, 900, fn, NULL, res, size, st);
+    int rc = nc_par_run(n, 1, 900, fn, arg, res, size, st);
     double serial = nc_now_s() - t0;
     t0 = nc_now_s();
     if (!rc)
-        rc = nc_par_run(n, cpus, 900, fn, NULL, res, size, st);
+        rc = nc_par_run(n, cpus, 900, fn, arg, res, size, st);
     double par = nc_now_s() - t0;
     if (!rc)
         printf("%-34s %3zu jobs: serial %6.1f s, %d processes %6.1f s, speedup %.2fx of %d "
@@ -133,10 +122,11 @@ int main(void)
     printf("XOR network (%d junctions): %.2f s per simulated ns, %.3f s per junction-ns "
            "(%.2fx the JTL's per-junction cost)\n", NC_XOR_JUNCTIONS, per_ns,
            per_ns / NC_XOR_JUNCTIONS, per_ns / NC_XOR_JUNCTIONS / (j.wall / j.sim_ns / 35));
-    if (sweep("bias-margin sweep (5 cells)", nc_cells_count, margin_job, sizeof(margin_res_t),
-              cpus))
+    double resolution = 0.02;
+    if (sweep("bias-margin sweep (every cell)", nc_cells_count, nc_cell_margin_job, &resolution,
+              sizeof(nc_margin_t), cpus))
         return die("margin sweep");
-    if (sweep("noise-seed sweep (synapse)", 8, syn_job, sizeof(syn_res_t), cpus))
+    if (sweep("noise-seed sweep (synapse)", 8, syn_job, NULL, sizeof(syn_res_t), cpus))
         return die("seed sweep");
     if (j.pulses_in != j.pulses_out || j.pulses_in == 0)
         return fprintf(stderr, "bench_spice: the JTL lost pulses\n"), 1;
