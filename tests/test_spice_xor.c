@@ -47,7 +47,7 @@ static void xor_case(int a, int b, uint64_t seed)
     load_model(&m);
     sfq_xor_rates_t r, p;
     double wall;
-    cr_assert_eq(nc_xor_run(a, b, seed, 1.0, NULL, &r, &wall), NC_OK, "%s", nc_err_msg());
+    cr_assert_eq(nc_xor_run(a, b, seed, NC_BIAS_NOMINAL, NULL, &r, &wall), NC_OK, "%s", nc_err_msg());
     int cls = r.out > NC_XOR_THRESHOLD;
     cr_expect_eq(cls, a ^ b, "inputs %d%d: output %.2f GHz -> class %d, expected %d (seed %llu; "
                  "h1 %.1f h2 %.1f GHz)", a, b, r.out / 1e9, cls, a ^ b, (unsigned long long)seed,

@@ -11,19 +11,32 @@
 #include "spice_pulse.h"
 #include "spice_wave.h"
 
-/* Stimulus of every testbench: pulses every PER from T0, over TSTOP (10 input pulses). */
+/* Stimulus of the logic cells' testbenches: pulses every 50 ps from T0, over TSTOP. */
 #define T0 40e-12
 #define TSTOP 560e-12
 #define TMAX 0.1e-12  /* REFERENCE: <= 0.2 ps keeps the pulse area within 0.2% of Phi0 */
 #define WALL_S 60.0
 
+/* stimulus: pulses into the cell (see each tb_*.cir): every 50 ps from 40 ps to 540 ps (11);
+ * mrg: a every 100 ps (6) + b 50 ps later (5); dff: d every 100 ps (6) + clk every 50 ps from
+ * 65 ps (10); syn: 11 into each of its two instances; neuron1: 6 slow + 24 fast; neuron:
+ * 48 fluxons + 6 antifluxons. More means a junction is oscillating (bias above its Ic), fewer
+ * that a pulse was lost upstream. */
 const nc_cell_desc_t nc_cells[] = {
-    {"jtl", "cells/tb_jtl.cir", &sfq_t_jtl, 2, "Josephson transmission line stage"},
-    {"dcsfq", "cells/tb_dcsfq.cir", &sfq_t_dcsfq, 3, "DC/SFQ converter (one pulse per rising edge)"},
-    {"spl", "cells/tb_spl.cir", &sfq_t_spl, 3, "splitter (fan-out 2)"},
-    {"mrg", "cells/tb_mrg.cir", &sfq_t_mrg, 5, "merger (fan-in 2)"},
-    {"dff", "cells/tb_dff.cir", &sfq_t_dff, 6, "D flip-flop, destructive readout"},
-    {"sfqdc", "cells/tb_sfqdc.cir", &sfq_t_sfqdc, 4, "SFQ/DC converter (each pulse toggles the DC level)"},
+    {"jtl", "cells/tb_jtl.cir", &sfq_t_jtl, 2, "Josephson transmission line stage", 11, TSTOP},
+    {"dcsfq", "cells/tb_dcsfq.cir", &sfq_t_dcsfq, 3, "DC/SFQ converter (one pulse per rising edge)",
+     11, TSTOP},
+    {"spl", "cells/tb_spl.cir", &sfq_t_spl, 3, "splitter (fan-out 2)", 11, TSTOP},
+    {"mrg", "cells/tb_mrg.cir", &sfq_t_mrg, 5, "merger (fan-in 2)", 11, TSTOP},
+    {"dff", "cells/tb_dff.cir", &sfq_t_dff, 6, "D flip-flop, destructive readout", 16, TSTOP},
+    {"sfqdc", "cells/tb_sfqdc.cir", &sfq_t_sfqdc, 4,
+     "SFQ/DC converter (each pulse toggles the DC level)", 11, TSTOP},
+    {"syn", "cells/tb_syn2.cir", &sfq_t_syn, 3,
+     "stochastic synapse (noise off: logic at both ends)", 22, TSTOP},
+    {"neuron1", "cells/tb_neuron1.cir", NULL, 3,
+     "neuron, one input (integrate, leak, fire)", 30, 1600e-12},
+    {"neuron", "cells/tb_neuron.cir", NULL, 5,
+     "neuron, excitatory + inhibitory input", 54, 1600e-12},
 };
 const size_t nc_cells_count = sizeof nc_cells / sizeof nc_cells[0];
 
@@ -278,24 +291,111 @@ static int check_sfqdc(const nc_cell_desc_t *c, const run_t *run, nc_cell_result
     return rc;
 }
 
-typedef int (*check_fn)(const nc_cell_desc_t *, const run_t *, nc_cell_result_t *);
-
-/* Pulses the stimulus of each testbench sends into the cell (see the tb_*.cir timing):
- * every 50 ps from 40 ps to 540 ps (11); mrg: a every 100 ps (6) + b 50 ps later (5);
- * dff: d every 100 ps (6) + clk every 50 ps from 65 ps (10). More means a junction is
- * oscillating (bias above its Ic), fewer that a pulse was lost upstream. */
-static size_t stimulus_pulses(const char *name)
+/* Marks the result failed with the first reason given. */
+static void fail(nc_cell_result_t *r, const char *why)
 {
-    if (!strcmp(name, "mrg"))
-        return 11;
-    if (!strcmp(name, "dff"))
-        return 16;
-    return 11;
+    if (r->ok || r->logic_ok)
+        snprintf(r->why, sizeof r->why, "%s", why);
+    r->ok = r->logic_ok = false;
 }
+
+/* Synapse (tb_syn2.cir, noise off): 'on' passes every pulse (X3, timed), its escape X2 never
+ * slips; 'off' absorbs every pulse in X2, X3 never slips; the load carries on's pulses. */
+static int check_syn(const nc_cell_desc_t *c, const run_t *run, nc_cell_result_t *r)
+{
+    sfq_train_t in1 = {0}, in2 = {0}, pass1 = {0}, esc1 = {0}, pass2 = {0}, esc2 = {0};
+    sfq_train_t load = {0}, pred = {0};
+    size_t down = 0, d;
+    int rc = probe(run, "xdon.p2", &in1, &d);
+    down += rc ? 0 : d;
+    if (!rc)
+        rc = probe(run, "xdoff.p2", &in2, &d), down += d;
+    if (!rc)
+        rc = probe(run, "xon.p3", &pass1, &d), down += d;
+    if (!rc)
+        rc = probe(run, "xon.p2", &esc1, &d), down += d;
+    if (!rc)
+        rc = probe(run, "xoff.p3", &pass2, &d), down += d;
+    if (!rc)
+        rc = probe(run, "xoff.p2", &esc2, &d), down += d;
+    if (!rc)
+        rc = probe(run, "xjon.p2", &load, &d), down += d;
+    if (!rc)
+        rc = sfq_delay(&in1, c->timing->nominal, &pred);
+    if (!rc) {
+        r->n_in = in1.n + in2.n, r->n_out = pass1.n + pass2.n;
+        judge(c, &pred, &pass1, r, "weight high");
+        char why[200];
+        snprintf(why, sizeof why, "weight high: %zu passed, %zu absorbed of %zu; weight low: %zu "
+                 "passed, %zu absorbed of %zu; %zu reached the load; %zu slips down",
+                 pass1.n, esc1.n, in1.n, pass2.n, esc2.n, in2.n, load.n, down);
+        if (esc1.n || pass2.n || esc2.n != in2.n || load.n != pass1.n || down)
+            fail(r, why);
+    }
+    sfq_train_free(&in1), sfq_train_free(&in2), sfq_train_free(&pass1), sfq_train_free(&esc1);
+    sfq_train_free(&pass2), sfq_train_free(&esc2), sfq_train_free(&load), sfq_train_free(&pred);
+    return rc;
+}
+
+/* Slips up of a train in [t0, t1). */
+static size_t count_in(const sfq_train_t *tr, double t0, double t1)
+{
+    size_t k = 0;
+    for (size_t i = 0; i < tr->n; i++)
+        k += tr->t[i] >= t0 && tr->t[i] < t1;
+    return k;
+}
+
+/* Neurons: firings (X3) per phase, the output buffer (X4) passes each, nothing runs backwards.
+ * Phase windows start 200 ps after a phase's stimulus changes (two integrator time constants
+ * of h1, L/R = 100 ps) and end where the next change starts.
+ *  neuron1 (tb_neuron1.cir): 10 GHz from 40 ps, 40 GHz from 640 to 1215 ps: silent in
+ *          [240, 640), fires in [640, 1240) (from the first fast pulse on), silent in [1415, end);
+ *  neuron  (tb_neuron.cir): excitation from 40 ps, inhibition joins at 647 ps, both stop
+ *          by 1215 ps: fires in [40, 647), silent in [847, 1215) and in [1415, end). */
+static int check_neuron(const nc_cell_desc_t *c, const run_t *run, nc_cell_result_t *r)
+{
+    bool one = !strcmp(c->name, "neuron1");
+    sfq_train_t exc = {0}, inh = {0}, fire = {0}, out = {0};
+    size_t down = 0, inh_n = 0, d;
+    int rc = probe(run, one ? "xd.p2" : "xd1.p2", &exc, &d);
+    down += rc ? 0 : d;
+    if (!rc && !one)
+        rc = probe(run, "xd2.p2", &inh, &inh_n), down += inh.n; /* antifluxons: slips down */
+    if (!rc)
+        rc = probe(run, "xdut.p3", &fire, &d), down += d;
+    if (!rc)
+        rc = probe(run, "xdut.p4", &out, &d), down += d;
+    if (!rc) {
+        double end = c->tstop;
+        const double w[3][2] = {{one ? 240e-12 : 40e-12, one ? 640e-12 : 647e-12},
+                                {one ? 640e-12 : 847e-12, one ? 1240e-12 : 1215e-12},
+                                {1415e-12, end}};
+        for (int k = 0; k < 3; k++)
+            r->fires[k] = count_in(&fire, w[k][0], w[k][1]);
+        r->n_in = exc.n + inh_n, r->n_out = out.n;
+        size_t want[3] = {0, 1, 0}; /* which phase must fire */
+        if (!one)
+            want[0] = 1, want[1] = 0;
+        bool phases = true;
+        for (int k = 0; k < 3; k++)
+            phases &= want[k] ? r->fires[k] >= 2 : r->fires[k] == 0;
+        char why[200];
+        snprintf(why, sizeof why, "fired %zu / %zu / %zu times in the three phases (must: %s); "
+                 "%zu firings, %zu left the buffer; %zu slips down", r->fires[0], r->fires[1],
+                 r->fires[2], one ? "0 / >= 2 / 0" : ">= 2 / 0 / 0", fire.n, out.n, down);
+        if (!phases || out.n != fire.n || fire.n > exc.n || down)
+            fail(r, why);
+    }
+    sfq_train_free(&exc), sfq_train_free(&inh), sfq_train_free(&fire), sfq_train_free(&out);
+    return rc;
+}
+
+typedef int (*check_fn)(const nc_cell_desc_t *, const run_t *, nc_cell_result_t *);
 
 static void check_stimulus(const nc_cell_desc_t *c, nc_cell_result_t *r)
 {
-    size_t want = stimulus_pulses(c->name);
+    size_t want = c->stimulus;
     if (r->n_in == want)
         return;
     if (r->ok || r->logic_ok)
@@ -318,6 +418,10 @@ static check_fn checker(const char *name)
         return check_dff;
     if (!strcmp(name, "sfqdc"))
         return check_sfqdc;
+    if (!strcmp(name, "syn"))
+        return check_syn;
+    if (!strcmp(name, "neuron1") || !strcmp(name, "neuron"))
+        return check_neuron;
     return NULL;
 }
 
@@ -334,8 +438,10 @@ int nc_cell_run(const nc_cell_desc_t *cell, double bias, const char *wave_path,
     if (!(bias > 0.1 && bias < 3.0))
         return nc_err_set(NC_ERR_ARG, "%s: bias scale %g outside (0.1, 3)", cell->testbench, bias);
     nc_spice_param_t p[] = {{"bias", bias}};
-    nc_spice_tran_t tr = {TMAX, TSTOP, TMAX, WALL_S};
-    int rc = nc_spice_load(cell->testbench, p, 1, &tr);
+    nc_spice_tran_t tr = {TMAX, cell->tstop, TMAX, WALL_S};
+    int rc = nc_spice_noise(0, 1, TMAX); /* the cells' logic: noise off (syn's sources) */
+    if (!rc)
+        rc = nc_spice_load(cell->testbench, p, 1, &tr);
     if (!rc)
         rc = nc_spice_run();
     if (rc)

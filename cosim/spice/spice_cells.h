@@ -5,6 +5,12 @@
  * its outputs must match the prediction in count and, within the cell's documented delay
  * band, in time.
  *
+ * The stochastic synapse is checked for its logic with the noise off: a synapse with a high
+ * weight passes every pulse (with the in->pass delay), one with a low weight absorbs every
+ * pulse in its escape junction. The neurons are threshold elements: a testbench drives each
+ * through phases (sub-threshold, supra-threshold, silent; for the two-input neuron excitation
+ * alone, then with inhibition) and the check is whether it fires only where it should.
+ *
  * Margins: the lowest and highest global bias scale at which the cell still works (its logic
  * is right and every pulse within NC_CELL_LOGIC_TOL of the model's time: the delay may leave
  * its nominal band as the bias moves, but no pulse may be lost, doubled or late by a whole
@@ -22,11 +28,14 @@
 #define NC_SFQDC_MIN_STEP 34e-6 /* A: half the loop current of one stored quantum (68 uA) */
 
 typedef struct nc_cell_desc {
-    const char *name;           /* jtl, dcsfq, spl, mrg, dff, sfqdc                 */
+    const char *name;           /* jtl, dcsfq, spl, mrg, dff, sfqdc, syn, neuron1, neuron */
     const char *testbench;      /* relative to circuits/                           */
-    const sfq_timing_t *timing; /* the delay the model uses and its band            */
+    const sfq_timing_t *timing; /* the delay the model uses and its band; NULL for the
+                                   neurons (threshold elements: checked by phases)  */
     int junctions;              /* junctions in the cell                            */
     const char *what;
+    size_t stimulus;            /* pulses the testbench's sources send into the cell */
+    double tstop;               /* length of the testbench run (s)                  */
 } nc_cell_desc_t;
 
 extern const nc_cell_desc_t nc_cells[];
@@ -44,6 +53,9 @@ typedef struct nc_cell_result {
     double level_hi, level_lo; /* sfqdc: lowest 'full' and highest 'empty' DC level (A) */
     double set_spread_s, reset_spread_s; /* sfqdc: max - min delay of each path         */
     double set_s, reset_s; /* sfqdc: mean delay of the set and of the reset path  */
+    size_t fires[3];      /* neurons: firings in the testbench's three phases (see the
+                             tb_neuron*.cir headers: below / above threshold / after;
+                             neuron: excited / excited + inhibited / after)       */
     char why[256];        /* what disagreed, when !ok                      */
 } nc_cell_result_t;
 

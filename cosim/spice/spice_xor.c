@@ -51,20 +51,21 @@ static int simulate(const char *netlist, const nc_spice_param_t *p, size_t np, d
     return rc;
 }
 
-int nc_xor_run(int a, int b, uint64_t seed, double bias, const char *wave_path,
+int nc_xor_run(int a, int b, uint64_t seed, nc_bias_t bias, const char *wave_path,
                sfq_xor_rates_t *o, double *wall_s)
 {
     return nc_xor_run_per(a ? NC_XOR_PER_HIGH : NC_XOR_PER_LOW,
                           b ? NC_XOR_PER_HIGH : NC_XOR_PER_LOW, seed, bias, wave_path, o, wall_s);
 }
 
-int nc_xor_run_per(double pera, double perb, uint64_t seed, double bias, const char *wave_path,
-                   sfq_xor_rates_t *o, double *wall_s)
+int nc_xor_run_per(double pera, double perb, uint64_t seed, nc_bias_t bias,
+                   const char *wave_path, sfq_xor_rates_t *o, double *wall_s)
 {
-    nc_spice_param_t p[] = {{"pera", pera}, {"perb", perb}, {"bias", bias}};
+    nc_spice_param_t p[] = {{"pera", pera}, {"perb", perb}, {"bias", bias.supply},
+                            {"wbias", bias.weights}};
     double *t = NULL;
     size_t n = 0;
-    int rc = simulate("networks/xor.cir", p, 3, NC_XOR_TSTOP, seed, &t, &n);
+    int rc = simulate("networks/xor.cir", p, 4, NC_XOR_TSTOP, seed, &t, &n);
     const double t0 = NC_XOR_TFROM, t1 = NC_XOR_TSTOP;
     if (!rc)
         rc = rate_of("xja.p2", t, n, t0, t1, &o->a);
@@ -153,7 +154,7 @@ static int fit_run(size_t i, void *arg, void *res)
     const fit_job_t *j = arg;
     const size_t *k = j->idx[i % j->npoints];
     return nc_xor_run_per(1.0 / fit_rates[k[0]], 1.0 / fit_rates[k[1]],
-                          FIT_SEED + (uint64_t)i, 1.0, NULL, res, NULL);
+                          FIT_SEED + (uint64_t)i, NC_BIAS_NOMINAL, NULL, res, NULL);
 }
 
 int nc_xor_fit_stages(int net_seeds, sfq_xor_model_t *m, FILE *log)

@@ -26,14 +26,21 @@
 #define NC_SYN_TNOISE 4.2
 #define NC_SYN_RSHUNT 6.857 /* junctions in xor.cir (cells x their junction counts) */
 
-/* Runs the network for inputs a, b (0 = low, 1 = high) with noise seed `seed` and global
- * bias scale `bias`; fills every measured rate. wave_path: FST output or NULL. */
-int nc_xor_run(int a, int b, uint64_t seed, double bias, const char *wave_path,
+/* Bias scales of a run: `supply` scales every cell's bias ('bias' in the netlists), `weights`
+ * the weight biases (synapse isyn, neuron ith: 'wbias'). One common bias line: both equal. */
+typedef struct nc_bias {
+    double supply, weights;
+} nc_bias_t;
+#define NC_BIAS_NOMINAL ((nc_bias_t){1.0, 1.0})
+
+/* Runs the network for inputs a, b (0 = low, 1 = high) with noise seed `seed` at bias scales
+ * `bias`; fills every measured rate. wave_path: FST output or NULL. */
+int nc_xor_run(int a, int b, uint64_t seed, nc_bias_t bias, const char *wave_path,
                sfq_xor_rates_t *out, double *wall_s);
 
 /* As nc_xor_run, with any input periods (s). */
-int nc_xor_run_per(double pera, double perb, uint64_t seed, double bias, const char *wave_path,
-                   sfq_xor_rates_t *out, double *wall_s);
+int nc_xor_run_per(double pera, double perb, uint64_t seed, nc_bias_t bias,
+                   const char *wave_path, sfq_xor_rates_t *out, double *wall_s);
 
 /* Fits the rate model from characterisation runs: the synapse probit over `seeds` noise seeds
  * and 5 weight biases (tb_syn), then the neuron stages (nc_xor_fit_stages, 2 seeds). Takes a

@@ -28,29 +28,67 @@ static void usage(FILE *f)
             "usage: neurocosim spice <command> [options]\n\n"
             "commands:\n"
             "  cells [--cell NAME] [--bias B] [--waves DIR]\n"
-            "        run the cell testbenches (jtl dcsfq spl mrg dff sfqdc) against the timed model\n"
+            "        run the cell testbenches (jtl dcsfq spl mrg dff sfqdc syn neuron1 neuron)\n"
             "  margins [--cell NAME] [--jobs N]\n"
             "        bias margins of each cell (lowest/highest global bias scale that works)\n"
-            "  xor [--seed N] [--bias B] [--jobs N] [--waves DIR] [--margins]\n"
+            "  xor [--seed N] [--bias B] [--scale all|supply|weights] [--jobs N] [--waves DIR]\n"
+            "      [--margins]\n"
             "        the deep XOR network for all four inputs: rates, classes, margin;\n"
-            "        --margins: lowest and highest global bias scale at which all four\n"
-            "        inputs classify right (scan in steps of 0.05, bisection to 0.01)\n"
+            "        --margins: lowest and highest bias scale at which all four inputs\n"
+            "        classify right (scan in steps of 0.05, bisection to 0.01);\n"
+            "        --scale: what --bias and --margins scale: every bias (all, default: one\n"
+            "        common bias line), only the cells' supply biases with the weights held\n"
+            "        (weights on lines of their own), or only the weight biases\n"
             "  fit [--seeds N] [--out FILE]\n"
             "        fit the rate model from SPICE characterisation runs (default: circuits/%s)\n"
             "  table [--out FILE] [--jobs N]\n"
-            "        regenerate the cell table (docs/sfq_cells.md) from simulations\n\n"
+            "        regenerate the cell table (docs/sfq_cells.md) from simulations\n"
+            "  sim NETLIST [--param NAME=VALUE]... [--probe NODE]... [--tstop T] [--from T]\n"
+            "      [--seed N] [--temp K] [--waves FILE]\n"
+            "        run any netlist under circuits/ (e.g. cells/tb_syn.cir) and count the 2*pi\n"
+            "        slips of each probed phase node (e.g. xdut.p3) in [--from, --tstop];\n"
+            "        --temp: Johnson noise of the 'external' sources (default 0: none)\n\n"
             "netlists are read from $NC_CIRCUITS, ./circuits or circuits/ above the binary.\n"
             "exit status: 0 ok, 1 a check failed, 2 bad usage or a simulation error.\n",
             XOR_MODEL);
 }
 
 /* ---- option parsing ---- */
+#define MAX_SIM_ARGS 32
 typedef struct opts {
     const char *cell, *waves, *out;
     double bias;
     int64_t seed, jobs, seeds;
     int margins;
+    const char *scale; /* all, supply, weights */
+    /* sim */
+    const char *netlist;
+    nc_spice_param_t param[MAX_SIM_ARGS];
+    char param_name[MAX_SIM_ARGS][64];
+    const char *probe[MAX_SIM_ARGS];
+    size_t nparam, nprobe;
+    double tstop, tfrom, temp;
 } opts_t;
+
+/* NAME=VALUE of --param (VALUE a plain number in SI units, e.g. 65e-6). */
+static int parse_param(const char *s, opts_t *o)
+{
+    const char *eq = s ? strchr(s, '=') : NULL;
+    if (!eq || eq == s || (size_t)(eq - s) >= sizeof o->param_name[0])
+        return nc_err_set(NC_ERR_ARG, "--param '%s': expected NAME=VALUE", s ? s : "(missing)");
+    if (o->nparam == MAX_SIM_ARGS)
+        return nc_err_set(NC_ERR_ARG, "--param: at most %d", MAX_SIM_ARGS);
+    char *end;
+    double v = strtod(eq + 1, &end);
+    if (end == eq + 1 || *end || !isfinite(v))
+        return nc_err_set(NC_ERR_ARG, "--param '%s': value '%s' is not a number (SI units, "
+                          "e.g. 65e-6)", s, eq + 1);
+    memcpy(o->param_name[o->nparam], s, (size_t)(eq - s));
+    o->param_name[o->nparam][eq - s] = 0;
+    o->param[o->nparam] = (nc_spice_param_t){o->param_name[o->nparam], v};
+    o->nparam++;
+    return 0;
+}
 
 static int parse_double(const char *s, double lo, double hi, const char *what, double *v)
 {
@@ -65,9 +103,19 @@ static int parse_double(const char *s, double lo, double hi, const char *what, d
 
 static int parse_opts(int argc, char **argv, opts_t *o)
 {
-    *o = (opts_t){NULL, NULL, NULL, 1.0, 1, nc_par_cpus(), 8, 0};
+    memset(o, 0, sizeof *o);
+    o->bias = 1.0, o->scale = "all", o->seed = 1, o->jobs = nc_par_cpus(), o->seeds = 8, o->tstop = 1e-9;
     nc_err_clear();
-    for (int i = 2; i < argc; i++) {
+    int first = 2;
+    if (!strcmp(argv[1], "sim")) {
+        if (argc < 3 || argv[2][0] == '-') {
+            fprintf(stderr, "neurocosim spice sim: expected a netlist under circuits/ (e.g. "
+                            "cells/tb_syn.cir)\n");
+            return -1;
+        }
+        o->netlist = argv[2], first = 3;
+    }
+    for (int i = first; i < argc; i++) {
         const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
         int rc = 0;
         if (!strcmp(a, "--cell"))
@@ -84,8 +132,26 @@ static int parse_opts(int argc, char **argv, opts_t *o)
             rc = nc_parse_int(v ? v : "", 1, 64, "--jobs", &o->jobs), i++;
         else if (!strcmp(a, "--margins"))
             o->margins = 1;
+        else if (!strcmp(a, "--scale")) {
+            o->scale = v, i++;
+            if (!v || (strcmp(v, "all") && strcmp(v, "supply") && strcmp(v, "weights"))) {
+                fprintf(stderr, "neurocosim spice: --scale '%s': expected all, supply or "
+                        "weights\n", v ? v : "(missing)");
+                return -1;
+            }
+        }
         else if (!strcmp(a, "--seeds"))
             rc = nc_parse_int(v ? v : "", 1, 16, "--seeds", &o->seeds), i++;
+        else if (!strcmp(a, "--param"))
+            rc = parse_param(v, o), i++;
+        else if (!strcmp(a, "--probe") && o->nprobe < MAX_SIM_ARGS)
+            o->probe[o->nprobe++] = v, i++, rc = v ? 0 : -1;
+        else if (!strcmp(a, "--tstop"))
+            rc = parse_double(v, 1e-12, 1e-6, "--tstop (s)", &o->tstop), i++;
+        else if (!strcmp(a, "--from"))
+            rc = parse_double(v, 0, 1e-6, "--from (s)", &o->tfrom), i++;
+        else if (!strcmp(a, "--temp"))
+            rc = parse_double(v, 0, 300, "--temp (K)", &o->temp), i++;
         else {
             fprintf(stderr, "neurocosim spice: unknown option '%s' (see --help)\n", a);
             return -1;
@@ -99,17 +165,40 @@ static int parse_opts(int argc, char **argv, opts_t *o)
         }
     }
     if (o->cell && !nc_cell_find(o->cell)) {
-        fprintf(stderr, "neurocosim spice: no cell '%s' (jtl dcsfq spl mrg dff sfqdc)\n", o->cell);
+        fprintf(stderr, "neurocosim spice: no cell '%s' (jtl dcsfq spl mrg dff sfqdc syn neuron1 "
+                        "neuron)\n", o->cell);
         return -1;
     }
     return 0;
 }
 
 /* ---- cells ---- */
+
+/* The path, delay and band columns of a cell's result ("-" for the neurons, which have no
+ * timed path; sfqdc shows its set and reset paths). */
+static void cell_columns(const nc_cell_desc_t *c, const nc_cell_result_t *r, char path[64],
+                         char delay[64], char band[64])
+{
+    const sfq_timing_t *t = c->timing;
+    if (!t) {
+        snprintf(path, 64, "-");
+        snprintf(delay, 64, "-");
+        snprintf(band, 64, "-");
+    } else if (!strcmp(c->name, "sfqdc")) {
+        snprintf(path, 64, "%s / %s", t->path, sfq_t_sfqdc_reset.path);
+        snprintf(delay, 64, "%.2f / %.2f", r->set_s * 1e12, r->reset_s * 1e12);
+        snprintf(band, 64, "%.1f - %.1f / %.1f - %.1f", t->lo * 1e12, t->hi * 1e12,
+                 sfq_t_sfqdc_reset.lo * 1e12, sfq_t_sfqdc_reset.hi * 1e12);
+    } else {
+        snprintf(path, 64, "%s", t->path);
+        snprintf(delay, 64, "%.2f", r->delay_s * 1e12);
+        snprintf(band, 64, "%.1f - %.1f", t->lo * 1e12, t->hi * 1e12);
+    }
+}
 static int cmd_cells(const opts_t *o)
 {
     int failed = 0;
-    printf("%-6s %-44s %5s %6s %9s %9s  %s\n", "cell", "what", "in", "out", "delay ps",
+    printf("%-7s %-52s %5s %6s %13s %21s  %s\n", "cell", "what", "in", "out", "delay ps",
            "band ps", "result");
     for (size_t i = 0; i < nc_cells_count; i++) {
         const nc_cell_desc_t *c = &nc_cells[i];
@@ -124,12 +213,16 @@ static int cmd_cells(const opts_t *o)
             fprintf(stderr, "neurocosim spice cells: %s\n", nc_err_msg());
             return 2;
         }
-        printf("%-6s %-44s %5zu %6zu %9.2f %4.1f-%-4.1f  %s%s\n", c->name, c->what, r.n_in,
-               r.n_out, r.delay_s * 1e12, c->timing->lo * 1e12, c->timing->hi * 1e12,
-               r.ok ? "ok" : "FAIL: ", r.ok ? "" : r.why);
+        char path[64], delay[64], band[64];
+        cell_columns(c, &r, path, delay, band);
+        printf("%-7s %-52.52s %5zu %6zu %13s %21s  %s%s\n", c->name, c->what, r.n_in, r.n_out,
+               delay, band, r.ok ? "ok" : "FAIL: ", r.ok ? "" : r.why);
         if (!strcmp(c->name, "sfqdc"))
-            printf("       set %.2f ps, reset %.2f ps; DC level full >= %.1f uA, empty <= %.1f uA\n",
-                   r.set_s * 1e12, r.reset_s * 1e12, r.level_hi * 1e6, r.level_lo * 1e6);
+            printf("        DC level full >= %.1f uA, empty <= %.1f uA\n", r.level_hi * 1e6,
+                   r.level_lo * 1e6);
+        if (!c->timing)
+            printf("        fired %zu / %zu / %zu times in the testbench's three phases\n",
+                   r.fires[0], r.fires[1], r.fires[2]);
         failed += !r.ok;
     }
     if (o->waves)
@@ -144,16 +237,26 @@ static int cmd_margins(const opts_t *o)
     int st[16];
     double t0 = nc_now_s();
     double resolution = 0.01;
+    if (o->cell) { /* one cell: in this process */
+        nc_margin_t m;
+        int rc = nc_cell_margins(nc_cell_find(o->cell), resolution, &m.lo, &m.hi);
+        if (rc) {
+            fprintf(stderr, "neurocosim spice margins: %s\n", nc_err_msg());
+            return 2;
+        }
+        printf("%-7s %8s %8s\n%-7s %8.2f %8.2f\n(%.1f s)\n", "cell", "low", "high", o->cell, m.lo,
+               m.hi, nc_now_s() - t0);
+        return 0;
+    }
     int rc = nc_par_run(nc_cells_count, (int)o->jobs, 900, nc_cell_margin_job, &resolution, res,
                         sizeof res[0], st);
-    printf("%-6s %8s %8s\n", "cell", "low", "high");
-    for (size_t i = 0; i < nc_cells_count; i++)
-        if (!o->cell || !strcmp(o->cell, nc_cells[i].name)) {
-            if (st[i] == NC_OK)
-                printf("%-6s %8.2f %8.2f\n", nc_cells[i].name, res[i].lo, res[i].hi);
-            else
-                printf("%-6s   failed\n", nc_cells[i].name);
-        }
+    printf("%-7s %8s %8s\n", "cell", "low", "high");
+    for (size_t i = 0; i < nc_cells_count; i++) {
+        if (st[i] == NC_OK)
+            printf("%-7s %8.2f %8.2f\n", nc_cells[i].name, res[i].lo, res[i].hi);
+        else
+            printf("%-7s   failed\n", nc_cells[i].name);
+    }
     printf("(%zu cells in %.1f s with %d processes)\n", nc_cells_count, nc_now_s() - t0,
            (int)o->jobs);
     if (rc)
@@ -164,9 +267,19 @@ static int cmd_margins(const opts_t *o)
 /* ---- xor ---- */
 typedef struct xor_job {
     uint64_t seed;
-    double bias;
+    nc_bias_t bias;
     const char *waves;
 } xor_job_t;
+
+/* The bias scales of scale mode `scale` (all, supply, weights) at scale s. */
+static nc_bias_t bias_of(const char *scale, double s)
+{
+    if (!strcmp(scale, "supply"))
+        return (nc_bias_t){s, 1.0};
+    if (!strcmp(scale, "weights"))
+        return (nc_bias_t){1.0, s};
+    return (nc_bias_t){s, s};
+}
 
 typedef struct xor_res {
     sfq_xor_rates_t r;
@@ -185,7 +298,8 @@ static int xor_one(size_t i, void *arg, void *res)
 }
 
 /* Runs the four input combinations in parallel; fills res[4]. */
-static int xor_table(uint64_t seed, double bias, int jobs, const char *waves, xor_res_t res[4])
+static int xor_table(uint64_t seed, nc_bias_t bias, int jobs, const char *waves,
+                     xor_res_t res[4])
 {
     xor_job_t j = {seed, bias, waves};
     int st[4];
@@ -210,10 +324,10 @@ static double xor_margin(const xor_res_t res[4], int *correct)
 
 /* Does the network classify all four inputs right at global bias `bias`? A simulation that
  * fails (e.g. no convergence at an extreme bias) counts as not working. */
-static int xor_works(double bias, uint64_t seed, int jobs, bool *ok)
+static int xor_works(const char *scale, double bias, uint64_t seed, int jobs, bool *ok)
 {
     xor_res_t res[4];
-    int rc = xor_table(seed, bias, jobs, NULL, res);
+    int rc = xor_table(seed, bias_of(scale, bias), jobs, NULL, res);
     if (rc == NC_ERR_SIM || rc == NC_ERR_TIMEOUT)
         return *ok = false, NC_OK;
     if (rc)
@@ -230,7 +344,7 @@ static int xor_works(double bias, uint64_t seed, int jobs, bool *ok)
 }
 
 /* Edge of the working bias range from 1.0 towards dir: steps of 0.05, then bisection to 0.01. */
-static int xor_edge(int dir, uint64_t seed, int jobs, double *edge)
+static int xor_edge(const char *scale, int dir, uint64_t seed, int jobs, double *edge)
 {
     double good = 1.0, bad = 1.0;
     bool ok = true;
@@ -238,7 +352,7 @@ static int xor_edge(int dir, uint64_t seed, int jobs, double *edge)
         bad += dir * 0.05;
         if (bad < 0.5 || bad > 1.5)
             return *edge = good, NC_OK; /* works over the whole scanned range */
-        int rc = xor_works(bad, seed, jobs, &ok);
+        int rc = xor_works(scale, bad, seed, jobs, &ok);
         if (rc)
             return rc;
         if (ok)
@@ -246,7 +360,7 @@ static int xor_edge(int dir, uint64_t seed, int jobs, double *edge)
     }
     while (fabs(bad - good) > 0.01 + 1e-9) {
         double mid = 0.5 * (good + bad);
-        int rc = xor_works(mid, seed, jobs, &ok);
+        int rc = xor_works(scale, mid, seed, jobs, &ok);
         if (rc)
             return rc;
         *(ok ? &good : &bad) = mid;
@@ -259,16 +373,19 @@ static int cmd_xor_margins(const opts_t *o)
 {
     double t0 = nc_now_s(), lo, hi;
     bool ok;
-    printf("deep XOR network bias margins, seed %lld\n", (long long)o->seed);
-    int rc = xor_works(1.0, (uint64_t)o->seed, (int)o->jobs, &ok);
+    printf("deep XOR network bias margins, seed %lld, scaling %s\n", (long long)o->seed,
+           !strcmp(o->scale, "all") ? "every bias"
+           : !strcmp(o->scale, "supply") ? "the supply biases (weights held)"
+                                          : "the weight biases (supply held)");
+    int rc = xor_works(o->scale, 1.0, (uint64_t)o->seed, (int)o->jobs, &ok);
     if (!rc && !ok) {
         printf("  fails at nominal bias 1.0: no margins\n");
         return 1;
     }
     if (!rc)
-        rc = xor_edge(-1, (uint64_t)o->seed, (int)o->jobs, &lo);
+        rc = xor_edge(o->scale, -1, (uint64_t)o->seed, (int)o->jobs, &lo);
     if (!rc)
-        rc = xor_edge(+1, (uint64_t)o->seed, (int)o->jobs, &hi);
+        rc = xor_edge(o->scale, +1, (uint64_t)o->seed, (int)o->jobs, &hi);
     if (rc) {
         fprintf(stderr, "neurocosim spice xor --margins: %s\n", nc_err_msg());
         return 2;
@@ -284,7 +401,8 @@ static int cmd_xor(const opts_t *o)
         return cmd_xor_margins(o);
     xor_res_t res[4];
     double t0 = nc_now_s();
-    int rc = xor_table((uint64_t)o->seed, o->bias, (int)o->jobs, o->waves, res);
+    int rc = xor_table((uint64_t)o->seed, bias_of(o->scale, o->bias), (int)o->jobs, o->waves,
+                       res);
     if (rc) {
         fprintf(stderr, "neurocosim spice xor: %s\n", nc_err_msg());
         return 2;
@@ -294,8 +412,9 @@ static int cmd_xor(const opts_t *o)
     const char *dir = nc_spice_circuits_dir();
     snprintf(mpath, sizeof mpath, "%s/%s", dir ? dir : "circuits", XOR_MODEL);
     int have_model = sfq_xor_model_read(mpath, &m) == NC_OK;
-    printf("deep XOR network (%d junctions), seed %lld, bias %.2f; rates in GHz over %.1f ns\n",
-           NC_XOR_JUNCTIONS, (long long)o->seed, o->bias, (NC_XOR_TSTOP - NC_XOR_TFROM) * 1e9);
+    printf("deep XOR network (%d junctions), seed %lld, bias %.2f (%s); rates in GHz over %.1f "
+           "ns\n", NC_XOR_JUNCTIONS, (long long)o->seed, o->bias, o->scale,
+           (NC_XOR_TSTOP - NC_XOR_TFROM) * 1e9);
     printf("  a b | rate_a rate_b |  h1 (OR)  h2 (AND) |  out  model+-95%% | class want\n");
     for (int i = 0; i < 4; i++) {
         const sfq_xor_rates_t *r = &res[i].r;
@@ -347,6 +466,65 @@ static int cmd_fit(const opts_t *o)
     return 0;
 }
 
+/* ---- sim: any netlist, slips of the probed phase nodes ---- */
+static int cmd_sim(const opts_t *o)
+{
+    if (!(o->tfrom < o->tstop)) {
+        fprintf(stderr, "neurocosim spice sim: --from %g s must be below --tstop %g s\n", o->tfrom,
+                o->tstop);
+        return 2;
+    }
+    nc_spice_tran_t tr = {0.1e-12, o->tstop, 0.1e-12, 600.0};
+    double *t = NULL;
+    size_t n = 0;
+    int rc = nc_spice_noise(o->temp, NC_SYN_RSHUNT, 0.1e-12);
+    if (!rc)
+        rc = nc_spice_seed((uint64_t)o->seed);
+    if (!rc)
+        rc = nc_spice_load(o->netlist, o->param, o->nparam, &tr);
+    if (!rc)
+        rc = nc_spice_run();
+    if (!rc)
+        rc = nc_spice_vec("time", &t, &n);
+    printf("%s: %zu points, %.1f s wall; slips in [%.0f, %.0f] ps\n", o->netlist, n,
+           nc_spice_last_wall_s(), o->tfrom * 1e12, o->tstop * 1e12);
+    for (size_t i = 0; i < o->nprobe && !rc; i++) {
+        double *ph = NULL;
+        size_t m = 0;
+        nc_slips_t s = {0};
+        rc = nc_spice_vec(o->probe[i], &ph, &m);
+        if (!rc)
+            rc = nc_slips_find(t, ph, m < n ? m : n, &s);
+        if (!rc) {
+            size_t up = 0, down = 0;
+            for (size_t k = 0; k < s.n; k++)
+                if (s.t[k] >= o->tfrom) {
+                    up += s.dir[k] > 0;
+                    down += s.dir[k] < 0;
+                }
+            printf("  %-12s up %4zu down %4zu  net rate %7.2f GHz  first %s", o->probe[i], up,
+                   down, ((double)up - (double)down) / (o->tstop - o->tfrom) / 1e9,
+                   s.n ? "" : "-");
+            for (size_t k = 0, shown = 0; k < s.n && shown < 6; k++)
+                if (s.t[k] >= o->tfrom)
+                    printf("%s%.1f", shown++ ? " " : "", s.t[k] * 1e12 * s.dir[k]);
+            printf("%s\n", s.n ? " ps" : "");
+        }
+        free(ph);
+        nc_slips_free(&s);
+    }
+    free(t);
+    if (!rc && o->waves)
+        rc = nc_spice_write_fst(o->waves, NULL);
+    if (rc) {
+        fprintf(stderr, "neurocosim spice sim: %s\n", nc_err_msg());
+        return 2;
+    }
+    if (o->waves)
+        printf("waveform: %s (open with gtkwave)\n", o->waves);
+    return 0;
+}
+
 /* ---- table (docs/sfq_cells.md) ---- */
 typedef struct table_res {
     nc_cell_result_t r;
@@ -394,17 +572,7 @@ static int cmd_table(const opts_t *o)
     for (size_t i = 0; i < nc_cells_count; i++) {
         const nc_cell_desc_t *c = &nc_cells[i];
         char path[64], delay[64], band[64];
-        snprintf(path, sizeof path, "%s", c->timing->path);
-        snprintf(delay, sizeof delay, "%.2f", res[i].r.delay_s * 1e12);
-        snprintf(band, sizeof band, "%.1f - %.1f", c->timing->lo * 1e12, c->timing->hi * 1e12);
-        if (!strcmp(c->name, "sfqdc")) { /* two timed paths: set and reset */
-            snprintf(path, sizeof path, "%s / %s", c->timing->path, sfq_t_sfqdc_reset.path);
-            snprintf(delay, sizeof delay, "%.2f / %.2f", res[i].r.set_s * 1e12,
-                     res[i].r.reset_s * 1e12);
-            snprintf(band, sizeof band, "%.1f - %.1f / %.1f - %.1f", c->timing->lo * 1e12,
-                     c->timing->hi * 1e12, sfq_t_sfqdc_reset.lo * 1e12,
-                     sfq_t_sfqdc_reset.hi * 1e12);
-        }
+        cell_columns(c, &res[i].r, path, delay, band);
         fprintf(f, "| %s | %s | %d | %s | %s | %s | %.2f - %.2f (%+.0f%% / %+.0f%%) | %s |\n",
                 c->name, c->what, c->junctions, path, delay, band, res[i].lo, res[i].hi,
                 (res[i].lo - 1) * 100, (res[i].hi - 1) * 100, res[i].r.ok ? "ok" : "FAIL");
@@ -413,8 +581,23 @@ static int cmd_table(const opts_t *o)
                "stored, %.0f uA without, at bias 1.0); set = the storing junction switches, reset "
                "= the output junction switches and the input's quantum escapes.\n",
             sfqdc_hi * 1e6, sfqdc_lo * 1e6);
-    fprintf(f, "\nThe stochastic synapse and the neurons are characterised by their rates, not "
-               "by a delay: see `docs/sfq_xor.md` and `circuits/networks/xor_model.txt`.\n");
+    for (size_t i = 0; i < nc_cells_count; i++) {
+        const nc_cell_desc_t *c = &nc_cells[i];
+        if (!strcmp(c->name, "neuron1"))
+            fprintf(f, "\nneuron1 (h1's values): fired %zu / %zu / %zu times while its input ran at 10 "
+                       "GHz / 40 GHz / stopped (`circuits/cells/tb_neuron1.cir`).\n",
+                    res[i].r.fires[0], res[i].r.fires[1], res[i].r.fires[2]);
+        if (!strcmp(c->name, "neuron"))
+            fprintf(f, "\nneuron (the output neuron's values): fired %zu / %zu / %zu times while "
+                       "excited at 40 GHz / excited and inhibited at 10 GHz / without input "
+                       "(`circuits/cells/tb_neuron.cir`).\n",
+                    res[i].r.fires[0], res[i].r.fires[1], res[i].r.fires[2]);
+    }
+    fprintf(f, "\nsyn: the logic at the two ends of the weight range, noise off; margins of the "
+               "synapse here mean that both ends still hold (the decision point stays between "
+               "54 and 77 uA). Its stochastic behaviour (pass probability against the weight "
+               "bias) and the neurons' rates are in the rate model: `docs/sfq_xor.md` and "
+               "`circuits/networks/xor_model.txt`.\n");
     fclose(f);
     printf("wrote %s (%zu cells, %.1f s with %d processes)\n", path, nc_cells_count,
            nc_now_s() - t0, (int)o->jobs);
@@ -445,6 +628,8 @@ int cmd_spice(int argc, char **argv)
         return cmd_fit(&o);
     if (!strcmp(c, "table"))
         return cmd_table(&o);
+    if (!strcmp(c, "sim"))
+        return cmd_sim(&o);
     fprintf(stderr, "neurocosim spice: unknown command '%s'\n\n", c);
     usage(stderr);
     return 2;
@@ -492,6 +677,12 @@ static void rows_cells(nc_report_t *rep)
         int rc = nc_cell_run(&nc_cells[i], 1.0, NULL, &r);
         if (rc)
             snprintf(note, sizeof note, "%s", nc_err_msg());
+        else if (!nc_cells[i].timing)
+            snprintf(note, sizeof note, "fired %zu / %zu / %zu in the testbench's phases (%s)%s%s",
+                     r.fires[0], r.fires[1], r.fires[2],
+                     strcmp(nc_cells[i].name, "neuron1") ? "excited / + inhibited / off"
+                                                         : "10 GHz / 40 GHz / off",
+                     r.ok ? "" : "; ", r.ok ? "" : r.why);
         else if (!strcmp(nc_cells[i].name, "sfqdc"))
             snprintf(note, sizeof note, "vs toggle model: %zu level changes, set %.2f ps (band "
                      "%.1f-%.1f), reset %.2f ps (band %.1f-%.1f), DC level %.0f/%.0f uA%s%s",
@@ -510,7 +701,7 @@ static void rows_cells(nc_report_t *rep)
 static void rows_xor(nc_report_t *rep)
 {
     xor_res_t res[4];
-    int rc = xor_table(1, 1.0, nc_par_cpus(), NULL, res);
+    int rc = xor_table(1, NC_BIAS_NOMINAL, nc_par_cpus(), NULL, res);
     if (rc) {
         nc_report_row(rep, "spice", "xor network", 0, 4, NAN, 0, false, nc_err_msg());
         return;

@@ -22,6 +22,8 @@ const sfq_timing_t sfq_t_dff = {"dff", "clk->q", 1.8e-12, 0.8e-12, 2.8e-12};
  * pulse's current has crossed the 23 pH storing inductance). */
 const sfq_timing_t sfq_t_sfqdc = {"sfqdc", "in->set", 2.1e-12, 1.1e-12, 3.1e-12};
 const sfq_timing_t sfq_t_sfqdc_reset = {"sfqdc", "in->reset", 4.7e-12, 3.7e-12, 5.7e-12};
+/* syn: from the driving junction's slip to the decision junction X3's (weight high). */
+const sfq_timing_t sfq_t_syn = {"syn", "in->pass", 2.8e-12, 1.8e-12, 3.8e-12};
 
 int sfq_train_push(sfq_train_t *tr, double t)
 {

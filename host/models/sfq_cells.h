@@ -15,6 +15,9 @@
  *   sfqdc      : SFQ/DC converter, a toggle: every input pulse flips the DC output level;
  *                odd pulses set it (the storing junction switches, in->set delay), even
  *                pulses reset it (the output junction switches, in->reset delay)
+ *   syn        : stochastic synapse at its deterministic ends (no noise): a high weight
+ *                passes every pulse after the in->pass delay (sfq_delay), a low weight
+ *                none; between them it is a coin (the rate model's probit, sfq_rate.h)
  */
 #ifndef NC_SFQ_CELLS_H
 #define NC_SFQ_CELLS_H
@@ -37,7 +40,7 @@ typedef struct sfq_timing {
 } sfq_timing_t;
 
 extern const sfq_timing_t sfq_t_jtl, sfq_t_dcsfq, sfq_t_spl, sfq_t_mrg, sfq_t_dff, sfq_t_sfqdc,
-    sfq_t_sfqdc_reset;
+    sfq_t_sfqdc_reset, sfq_t_syn;
 #define SFQ_MRG_RESOLUTION 8e-12 /* pulses closer than this at a merger leave as one */
 
 int sfq_delay(const sfq_train_t *in, double delay, sfq_train_t *out);           /* jtl, dcsfq */

@@ -67,7 +67,7 @@ static int xor_job(size_t i, void *arg, void *res)
 {
     (void)arg;
     xor_bres_t *x = res;
-    return nc_xor_run((int)(i >> 1), (int)(i & 1), 7, 1.0, NULL, &x->r, &x->wall);
+    return nc_xor_run((int)(i >> 1), (int)(i & 1), 7, NC_BIAS_NOMINAL, NULL, &x->r, &x->wall);
 }
 
 typedef struct syn_res {
