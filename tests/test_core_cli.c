@@ -158,3 +158,21 @@ Test(core_cli, snn_bad_network_names_file_and_line, .timeout = 30)
     unlink(in);
     unlink(badin);
 }
+
+/* `neurocosim spice sim`: any netlist, slips counted per probe; bad parameters, values and
+ * probes named. The JTL testbench's source sends 11 pulses in 560 ps (tb_jtl.cir). */
+Test(core_cli, spice_sim_counts_slips_and_names_bad_input, .timeout = 60)
+{
+    cr_assert_eq(nc("spice sim cells/tb_jtl.cir --tstop 560e-12 --probe xdut.p2"), 0, "%s", out);
+    cr_assert(strstr(out, "xdut.p2      up   11 down    0"), "%s", out);
+    cr_assert_eq(nc("spice sim cells/tb_jtl.cir --param nosuch=1"), 2);
+    cr_assert(strstr(out, "tb_jtl.cir") && strstr(out, "'nosuch'"), "%s", out);
+    cr_assert_eq(nc("spice sim cells/tb_jtl.cir --param bias=abc"), 2);
+    cr_assert(strstr(out, "'abc' is not a number"), "%s", out);
+    cr_assert_eq(nc("spice sim cells/tb_jtl.cir --tstop 100e-12 --probe nosuch"), 2);
+    cr_assert(strstr(out, "no real vector named 'nosuch'"), "%s", out);
+    cr_assert_eq(nc("spice sim"), 2);
+    cr_assert(strstr(out, "expected a netlist"), "%s", out);
+    cr_assert_eq(nc("spice xor --scale sideways"), 2);
+    cr_assert(strstr(out, "expected all, supply or weights"), "%s", out);
+}

@@ -486,8 +486,9 @@ static int cmd_sim(const opts_t *o)
         rc = nc_spice_run();
     if (!rc)
         rc = nc_spice_vec("time", &t, &n);
-    printf("%s: %zu points, %.1f s wall; slips in [%.0f, %.0f] ps\n", o->netlist, n,
-           nc_spice_last_wall_s(), o->tfrom * 1e12, o->tstop * 1e12);
+    if (!rc)
+        printf("%s: %zu points, %.1f s wall; slips in [%.0f, %.0f] ps\n", o->netlist, n,
+               nc_spice_last_wall_s(), o->tfrom * 1e12, o->tstop * 1e12);
     for (size_t i = 0; i < o->nprobe && !rc; i++) {
         double *ph = NULL;
         size_t m = 0;
