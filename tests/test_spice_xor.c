@@ -15,7 +15,7 @@
 #define WINDOW (NC_XOR_TSTOP - NC_XOR_TFROM)
 /* Agreement of SPICE and the rate model: each stage's rate must fall within the model's 95%
  * prediction interval, sfq_xor_interval(): 1.96 x sqrt(fit residual RMS^2 + Poisson variance
- * of the count in the 2 ns window at the predicted rate). The residual is that of the
+ * of the count in the 4 ns window at the predicted rate). The residual is that of the
  * in-network fit against the model's own chained prediction (it holds the synapse coin and
  * the lack of fit); the Poisson term is the counting error of this run's window. With 4
  * inputs x 3 stages checked, about one check in 8 test runs may miss by chance; the seeds are
@@ -118,7 +118,7 @@ Test(spice_xor, relu_fit_residual_rms, .timeout = 10)
               "about %.3f", f.rms / 1e9, want / 1e9);
     /* interval: 1.96 sqrt(rms^2 + count / W^2); at a predicted 0 the count floor is one */
     double w = WINDOW, want0 = 1.96 * sqrt(f.rms * f.rms + 1 / (w * w));
-    double want8 = 1.96 * sqrt(f.rms * f.rms + 8 / (w * w)); /* 4 GHz over 2 ns: 8 counts */
+    double want8 = 1.96 * sqrt(f.rms * f.rms + 8 / (w * w)); /* 8 counts in the window */
     cr_expect(fabs(sfq_xor_interval(&f, 0, w) - want0) < 1e6, "interval at 0");
     cr_expect(fabs(sfq_xor_interval(&f, 8 / w, w) - want8) < 1e6, "interval at 8 counts");
 }

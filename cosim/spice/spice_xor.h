@@ -17,9 +17,9 @@
 
 #define NC_XOR_PER_LOW 100e-12
 #define NC_XOR_PER_HIGH 25e-12
-#define NC_XOR_TSTOP 3.04e-9
+#define NC_XOR_TSTOP 5.04e-9
 #define NC_XOR_TFROM 1.04e-9
-#define NC_XOR_THRESHOLD 0.75e9 /* between 1 and 2 pulses in the 2 ns window */
+#define NC_XOR_THRESHOLD 0.75e9 /* 3 pulses in the 4 ns window: class 1 needs 4 or more */
 #define NC_XOR_JUNCTIONS 62
 /* Noise of the synapses' decision pairs: 4.2 K (liquid helium) Johnson noise of the shunt of
  * a 100 uA, beta_c = 1 junction (sqrt(Phi0/(2 pi Ic^2 C)) with C = 70 fF). */

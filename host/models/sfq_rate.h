@@ -18,7 +18,7 @@
  * same rate (h2 with both inputs high: 3-10 GHz against the ~0 a periodic-drive fit predicts),
  * so a periodic characterisation cannot be composed.
  * The model is deterministic; each stage's fit residual (RMS, against the chained prediction,
- * over the fit runs' 2 ns windows) contains the synapse coin, the counting noise of the
+ * over the fit runs' 4 ns windows) contains the synapse coin, the counting noise of the
  * window and the lack of fit: sfq_xor_interval() is the 95% prediction interval from it.
  */
 #ifndef NC_SFQ_RATE_H
