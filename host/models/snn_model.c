@@ -23,44 +23,60 @@ static int64_t floor_shift(int64_t x, unsigned s)
     return x >= 0 ? x / d : -((-x + d - 1) / d);
 }
 
-static int alloc_common(const snn_net_t *net, uint32_t dmax, uint32_t **first, uint32_t **order)
+/* The state both models share in layout: the synapse index, u and v (val_size bytes each),
+ * refractory counters and the delay ring (ring_size bytes per slot and neuron). On failure
+ * nothing stays allocated. */
+typedef struct state_mem {
+    uint32_t *first, *order;
+    void *u, *v, *ring;
+    uint8_t *ref;
+} state_mem_t;
+
+static void free_state(state_mem_t *s)
 {
+    free(s->first), free(s->order), free(s->u), free(s->v), free(s->ring), free(s->ref);
+    memset(s, 0, sizeof *s);
+}
+
+static int alloc_state(const snn_net_t *net, uint32_t dmax, size_t val_size, size_t ring_size,
+                       const char *what, state_mem_t *s)
+{
+    memset(s, 0, sizeof *s);
     if (dmax == 0 || dmax > 64)
-        return nc_err_set(NC_ERR_ARG, "snn model: dmax %u: expected 1..64", dmax);
+        return nc_err_set(NC_ERR_ARG, "%s: dmax %u: expected 1..64", what, dmax);
     int rc = snn_net_check(net, 65535, 65535, dmax);
+    if (!rc)
+        rc = snn_net_csr(net, &s->first, &s->order);
     if (rc)
         return rc;
-    return snn_net_csr(net, first, order);
+    uint32_t n = net->n_neurons;
+    s->u = calloc(n, val_size);
+    s->v = calloc(n, val_size);
+    s->ref = calloc(n, 1);
+    s->ring = calloc((size_t)dmax * n, ring_size);
+    if (!s->u || !s->v || !s->ref || !s->ring) {
+        free_state(s);
+        return nc_err_set(NC_ERR_NOMEM, "%s: no memory for %u neurons", what, n);
+    }
+    return NC_OK;
 }
 
 int snn_model_init(snn_model_t *m, const snn_net_t *net, uint32_t dmax)
 {
     memset(m, 0, sizeof *m);
-    int rc = alloc_common(net, dmax, &m->first, &m->order);
+    state_mem_t s;
+    int rc = alloc_state(net, dmax, sizeof *m->u, sizeof *m->ring, "snn model", &s);
     if (rc)
         return rc;
-    uint32_t n = net->n_neurons;
-    m->net = net;
-    m->dmax = dmax;
-    m->u = calloc(n, sizeof *m->u);
-    m->v = calloc(n, sizeof *m->v);
-    m->ref = calloc(n, sizeof *m->ref);
-    m->ring = calloc((size_t)dmax * n, sizeof *m->ring);
-    if (!m->u || !m->v || !m->ref || !m->ring) {
-        snn_model_free(m);
-        return nc_err_set(NC_ERR_NOMEM, "snn model: no memory for %u neurons", n);
-    }
+    *m = (snn_model_t){.net = net, .dmax = dmax, .first = s.first, .order = s.order, .u = s.u,
+                       .v = s.v, .ref = s.ref, .ring = s.ring};
     return NC_OK;
 }
 
 void snn_model_free(snn_model_t *m)
 {
-    free(m->first);
-    free(m->order);
-    free(m->u);
-    free(m->v);
-    free(m->ref);
-    free(m->ring);
+    state_mem_t s = {m->first, m->order, m->u, m->v, m->ring, m->ref};
+    free_state(&s);
     memset(m, 0, sizeof *m);
 }
 
@@ -180,31 +196,19 @@ int snn_model_step(snn_model_t *m, const uint32_t *axons, size_t n_in, uint32_t 
 int snn_fmodel_init(snn_fmodel_t *m, const snn_net_t *net, uint32_t dmax)
 {
     memset(m, 0, sizeof *m);
-    int rc = alloc_common(net, dmax, &m->first, &m->order);
+    state_mem_t s;
+    int rc = alloc_state(net, dmax, sizeof *m->u, sizeof *m->ring, "snn float model", &s);
     if (rc)
         return rc;
-    uint32_t n = net->n_neurons;
-    m->net = net;
-    m->dmax = dmax;
-    m->u = calloc(n, sizeof *m->u);
-    m->v = calloc(n, sizeof *m->v);
-    m->ref = calloc(n, sizeof *m->ref);
-    m->ring = calloc((size_t)dmax * n, sizeof *m->ring);
-    if (!m->u || !m->v || !m->ref || !m->ring) {
-        snn_fmodel_free(m);
-        return nc_err_set(NC_ERR_NOMEM, "snn float model: no memory for %u neurons", n);
-    }
+    *m = (snn_fmodel_t){.net = net, .dmax = dmax, .first = s.first, .order = s.order, .u = s.u,
+                        .v = s.v, .ref = s.ref, .ring = s.ring};
     return NC_OK;
 }
 
 void snn_fmodel_free(snn_fmodel_t *m)
 {
-    free(m->first);
-    free(m->order);
-    free(m->u);
-    free(m->v);
-    free(m->ref);
-    free(m->ring);
+    state_mem_t s = {m->first, m->order, m->u, m->v, m->ring, m->ref};
+    free_state(&s);
     memset(m, 0, sizeof *m);
 }
 
