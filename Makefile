@@ -273,8 +273,9 @@ WAVE ?= $(shell ls -t build/*/waves/*.fst 2>/dev/null | head -1)
 waves:  ## open WAVE=file.fst (default: the newest under build/) in GTKWave with its saved layout
 	$(Q)[ -n "$(WAVE)" ] || { echo "no waveform yet: run a test, or 'neurocosim fftconv ... --waves F'" >&2; exit 1; }
 	$(Q)command -v gtkwave >/dev/null || { echo "gtkwave is missing: sudo apt-get install -y gtkwave" >&2; exit 1; }
-	$(Q)ip=$$(basename "$(WAVE)" | sed 's/[_.-].*//'); sav=$$(ls rtl/$$ip/$$ip.gtkw circuits/$$ip.gtkw 2>/dev/null | head -1); \
-	echo "gtkwave $(WAVE) $$sav"; gtkwave -S cosim/gtkwave_zoom_full.tcl "$(WAVE)" $$sav
+	$(Q)ip=$$(basename "$(WAVE)" | sed 's/[_.-].*//'); sav=$$(ls rtl/$$ip/$$ip.gtkw 2>/dev/null | head -1); \
+	tcl=cosim/gtkwave_zoom_full.tcl; [ "$$ip" = sfq ] && tcl=cosim/spice/sfq_waves.tcl; \
+	echo "gtkwave -S $$tcl $(WAVE) $$sav"; gtkwave -S $$tcl "$(WAVE)" $$sav
 
 clean:  ## remove build/
 	rm -rf build

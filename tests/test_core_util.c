@@ -98,3 +98,27 @@ Test(core_util, rng_is_reproducible_and_uniform, .timeout = 10)
         cr_assert(x >= -3 && x <= 3);
     }
 }
+
+/* nc_mkdir_p: nested directories, an existing one, and a file in the way (named). */
+Test(core_util, mkdir_p_creates_parents_and_names_a_file_in_the_way, .timeout = 10)
+{
+    char base[64], deep[128], file[128], under[160];
+    snprintf(base, sizeof base, "/tmp/nc_mkdir_%d", (int)getpid());
+    snprintf(deep, sizeof deep, "%s/a/b/c", base);
+    cr_assert_eq(nc_mkdir_p(deep), NC_OK, "%s", nc_err_msg());
+    cr_assert_eq(access(deep, W_OK), 0, "%s was not created", deep);
+    cr_assert_eq(nc_mkdir_p(deep), NC_OK, "an existing directory: %s", nc_err_msg());
+    snprintf(file, sizeof file, "%s/f", base);
+    FILE *f = fopen(file, "w");
+    cr_assert(f);
+    fclose(f);
+    snprintf(under, sizeof under, "%s/x", file);
+    cr_assert_neq(nc_mkdir_p(under), NC_OK, "a path through a file succeeded");
+    cr_assert(strstr(nc_err_msg(), "not a directory"), "%s", nc_err_msg());
+    cr_assert_neq(nc_mkdir_p(""), NC_OK);
+    unlink(file);
+    rmdir(deep);
+    snprintf(deep, sizeof deep, "%s/a/b", base), rmdir(deep);
+    snprintf(deep, sizeof deep, "%s/a", base), rmdir(deep);
+    rmdir(base);
+}

@@ -198,6 +198,10 @@ static void cell_columns(const nc_cell_desc_t *c, const nc_cell_result_t *r, cha
 static int cmd_cells(const opts_t *o)
 {
     int failed = 0;
+    if (o->waves && nc_mkdir_p(o->waves)) {
+        fprintf(stderr, "neurocosim spice cells: --waves: %s\n", nc_err_msg());
+        return 2;
+    }
     printf("%-7s %-52s %5s %6s %13s %21s  %s\n", "cell", "what", "in", "out", "delay ps",
            "band ps", "result");
     for (size_t i = 0; i < nc_cells_count; i++) {
@@ -401,6 +405,10 @@ static int cmd_xor(const opts_t *o)
         return cmd_xor_margins(o);
     xor_res_t res[4];
     double t0 = nc_now_s();
+    if (o->waves && nc_mkdir_p(o->waves)) {
+        fprintf(stderr, "neurocosim spice xor: --waves: %s\n", nc_err_msg());
+        return 2;
+    }
     int rc = xor_table((uint64_t)o->seed, bias_of(o->scale, o->bias), (int)o->jobs, o->waves,
                        res);
     if (rc) {

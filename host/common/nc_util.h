@@ -46,6 +46,9 @@ double nc_now_s(void); /* monotonic seconds */
 /* Peak resident set size of this process in bytes (from getrusage). */
 uint64_t nc_peak_rss_bytes(void);
 
+/* Creates directory `dir` and any missing parents (mkdir -p); an existing directory is fine. */
+int nc_mkdir_p(const char *dir);
+
 #define NC_ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
 
 #endif
