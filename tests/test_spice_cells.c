@@ -111,15 +111,10 @@ Test(spice_cells, sfqdc_toggles_dc_level_per_pulse, .timeout = 60)
     cr_expect(r.level_hi - r.level_lo >= NC_SFQDC_MIN_STEP, "DC level %.1f / %.1f uA",
               r.level_hi * 1e6, r.level_lo * 1e6);
     /* independent count of the escape junction's slips: one per reset */
-    double *t, *ph;
-    size_t n, n2;
-    cr_assert_eq(nc_spice_vec("time", &t, &n), NC_OK);
-    cr_assert_eq(nc_spice_vec("xdut.p2", &ph, &n2), NC_OK);
     nc_slips_t s;
-    cr_assert_eq(nc_slips_find(t, ph, n < n2 ? n : n2, &s), NC_OK);
+    cr_assert_eq(nc_spice_slips("xdut.p2", &s), NC_OK, "%s", nc_err_msg());
     cr_expect_eq(s.n, 5, "escape X2 slipped %zu times, expected 5 (one per reset)", s.n);
     nc_slips_free(&s);
-    free(t), free(ph);
 }
 
 /* Outside its margins the SFQ/DC converter must be caught: at bias 1.25 the full loop's
@@ -149,14 +144,9 @@ Test(spice_cells, chain_timing_matches_model, .timeout = 90)
     nc_spice_tran_t tr = {0.1e-12, 560e-12, 0.1e-12, 60};
     cr_assert_eq(nc_spice_load("cells/tb_chain.cir", NULL, 0, &tr), NC_OK, "%s", nc_err_msg());
     cr_assert_eq(nc_spice_run(), NC_OK, "%s", nc_err_msg());
-    double *t, *ph_src, *ph_q;
-    size_t n, n1, n2;
-    cr_assert_eq(nc_spice_vec("time", &t, &n), NC_OK);
-    cr_assert_eq(nc_spice_vec("xsrc.p3", &ph_src, &n1), NC_OK);
-    cr_assert_eq(nc_spice_vec("xdff.p4", &ph_q, &n2), NC_OK);
     nc_slips_t s_src, s_q;
-    nc_slips_find(t, ph_src, n, &s_src);
-    nc_slips_find(t, ph_q, n, &s_q);
+    cr_assert_eq(nc_spice_slips("xsrc.p3", &s_src), NC_OK, "%s", nc_err_msg());
+    cr_assert_eq(nc_spice_slips("xdff.p4", &s_q), NC_OK, "%s", nc_err_msg());
     sfq_train_t src = {0}, a = {0}, o1 = {0}, o2 = {0}, d = {0}, clk = {0}, q = {0}, meas = {0};
     for (size_t i = 0; i < s_src.n; i++)
         sfq_train_push(&src, s_src.t[i]);
@@ -174,7 +164,6 @@ Test(spice_cells, chain_timing_matches_model, .timeout = 90)
     sfq_train_free(&src), sfq_train_free(&a), sfq_train_free(&o1), sfq_train_free(&o2);
     sfq_train_free(&d), sfq_train_free(&clk), sfq_train_free(&q), sfq_train_free(&meas);
     nc_slips_free(&s_src), nc_slips_free(&s_q);
-    free(t), free(ph_src), free(ph_q);
 }
 
 /* Margins (make verify): every logic cell works over at least +-10% of its nominal bias; the

@@ -184,22 +184,16 @@ Test(spice_xor, synapse_is_a_seeded_coin, .timeout = 120)
     nc_spice_param_t p[] = {{"isyn", m.syn.mu}, {"per", 25e-12}};
     cr_assert_eq(nc_spice_load("cells/tb_syn.cir", p, 2, &tr), NC_OK, "%s", nc_err_msg());
     cr_assert_eq(nc_spice_run(), NC_OK, "%s", nc_err_msg());
-    double *t, *ph;
-    size_t n, m2;
-    cr_assert_eq(nc_spice_vec("time", &t, &n), NC_OK);
-    cr_assert_eq(nc_spice_vec("xdut.p3", &ph, &m2), NC_OK);
     nc_slips_t s;
-    cr_assert_eq(nc_slips_find(t, ph, n, &s), NC_OK);
+    cr_assert_eq(nc_spice_slips("xdut.p3", &s), NC_OK, "%s", nc_err_msg());
     size_t quiet1 = s.n;
-    nc_slips_free(&s), free(t), free(ph);
+    nc_slips_free(&s);
     /* noiseless, the seed must not matter: the same count with another seed */
     cr_assert_eq(nc_spice_seed(seed + 7), NC_OK);
     cr_assert_eq(nc_spice_load("cells/tb_syn.cir", p, 2, &tr), NC_OK, "%s", nc_err_msg());
     cr_assert_eq(nc_spice_run(), NC_OK, "%s", nc_err_msg());
-    cr_assert_eq(nc_spice_vec("time", &t, &n), NC_OK);
-    cr_assert_eq(nc_spice_vec("xdut.p3", &ph, &m2), NC_OK);
-    cr_assert_eq(nc_slips_find(t, ph, n, &s), NC_OK);
+    cr_assert_eq(nc_spice_slips("xdut.p3", &s), NC_OK, "%s", nc_err_msg());
     cr_expect_eq(s.n, quiet1, "noiseless synapse: %zu passes, then %zu with another seed", quiet1,
                  s.n);
-    nc_slips_free(&s), free(t), free(ph);
+    nc_slips_free(&s);
 }

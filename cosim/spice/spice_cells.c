@@ -48,23 +48,11 @@ const nc_cell_desc_t *nc_cell_find(const char *name)
     return NULL;
 }
 
-/* The run's time axis, kept while a check reads its probes. */
-typedef struct run {
-    double *t;
-    size_t n;
-} run_t;
-
 /* Pulses (slips up) of junction phase vector `probe`; *down gets the slips down. */
-static int probe(const run_t *run, const char *vec, sfq_train_t *out, size_t *down)
+static int probe(const char *vec, sfq_train_t *out, size_t *down)
 {
-    double *ph;
-    size_t n;
-    int rc = nc_spice_vec(vec, &ph, &n);
-    if (rc)
-        return rc;
     nc_slips_t s;
-    rc = nc_slips_find(run->t, ph, n < run->n ? n : run->n, &s);
-    free(ph);
+    int rc = nc_spice_slips(vec, &s);
     if (rc)
         return rc;
     size_t dn = 0;
@@ -111,12 +99,12 @@ static void judge(const nc_cell_desc_t *c, const sfq_train_t *pred, const sfq_tr
         delay_stats(pred, out, c->timing->nominal, r);
 }
 
-static int check_jtl(const nc_cell_desc_t *c, const run_t *run, nc_cell_result_t *r)
+static int check_jtl(const nc_cell_desc_t *c, nc_cell_result_t *r)
 {
     sfq_train_t in = {0}, out = {0}, pred = {0};
-    int rc = probe(run, "xdrv.p2", &in, NULL);
+    int rc = probe("xdrv.p2", &in, NULL);
     if (!rc)
-        rc = probe(run, "xdut.p2", &out, NULL);
+        rc = probe("xdut.p2", &out, NULL);
     if (!rc)
         rc = sfq_delay(&in, c->timing->nominal, &pred);
     if (!rc) {
@@ -127,7 +115,7 @@ static int check_jtl(const nc_cell_desc_t *c, const run_t *run, nc_cell_result_t
     return rc;
 }
 
-static int check_dcsfq(const nc_cell_desc_t *c, const run_t *run, nc_cell_result_t *r)
+static int check_dcsfq(const nc_cell_desc_t *c, nc_cell_result_t *r)
 {
     sfq_train_t edges = {0}, out = {0}, pred = {0};
     size_t resets = 0, back = 0;
@@ -135,10 +123,10 @@ static int check_dcsfq(const nc_cell_desc_t *c, const run_t *run, nc_cell_result
     for (double t = T0; t + 2e-12 < TSTOP && !rc; t += 50e-12) /* rising edges: 5 ps ramps */
         rc = sfq_train_push(&edges, t);
     if (!rc)
-        rc = probe(run, "xdut.p3", &out, &back);
+        rc = probe("xdut.p3", &out, &back);
     sfq_train_t dummy = {0};
     if (!rc)
-        rc = probe(run, "xdut.p1", &dummy, &resets);
+        rc = probe("xdut.p1", &dummy, &resets);
     if (!rc)
         rc = sfq_delay(&edges, c->timing->nominal, &pred);
     if (!rc) {
@@ -160,14 +148,14 @@ static int check_dcsfq(const nc_cell_desc_t *c, const run_t *run, nc_cell_result
     return rc;
 }
 
-static int check_spl(const nc_cell_desc_t *c, const run_t *run, nc_cell_result_t *r)
+static int check_spl(const nc_cell_desc_t *c, nc_cell_result_t *r)
 {
     sfq_train_t in = {0}, o1 = {0}, o2 = {0}, p1 = {0}, p2 = {0};
-    int rc = probe(run, "xdrv.p2", &in, NULL);
+    int rc = probe("xdrv.p2", &in, NULL);
     if (!rc)
-        rc = probe(run, "xdut.p2", &o1, NULL);
+        rc = probe("xdut.p2", &o1, NULL);
     if (!rc)
-        rc = probe(run, "xdut.p3", &o2, NULL);
+        rc = probe("xdut.p3", &o2, NULL);
     if (!rc)
         rc = sfq_split(&in, c->timing->nominal, &p1, &p2);
     if (!rc) {
@@ -180,18 +168,18 @@ static int check_spl(const nc_cell_desc_t *c, const run_t *run, nc_cell_result_t
     return rc;
 }
 
-static int check_mrg(const nc_cell_desc_t *c, const run_t *run, nc_cell_result_t *r)
+static int check_mrg(const nc_cell_desc_t *c, nc_cell_result_t *r)
 {
     sfq_train_t a = {0}, b = {0}, sa = {0}, sb = {0}, out = {0}, pred = {0};
-    int rc = probe(run, "xda.p2", &a, NULL);
+    int rc = probe("xda.p2", &a, NULL);
     if (!rc)
-        rc = probe(run, "xdb.p2", &b, NULL);
+        rc = probe("xdb.p2", &b, NULL);
     if (!rc)
-        rc = probe(run, "xsa.p3", &sa, NULL); /* what the sources sent */
+        rc = probe("xsa.p3", &sa, NULL); /* what the sources sent */
     if (!rc)
-        rc = probe(run, "xsb.p3", &sb, NULL);
+        rc = probe("xsb.p3", &sb, NULL);
     if (!rc)
-        rc = probe(run, "xdut.p5", &out, NULL);
+        rc = probe("xdut.p5", &out, NULL);
     if (!rc)
         rc = sfq_merge(&a, &b, c->timing->nominal, SFQ_MRG_RESOLUTION, &pred);
     if (!rc) {
@@ -208,14 +196,14 @@ static int check_mrg(const nc_cell_desc_t *c, const run_t *run, nc_cell_result_t
     return rc;
 }
 
-static int check_dff(const nc_cell_desc_t *c, const run_t *run, nc_cell_result_t *r)
+static int check_dff(const nc_cell_desc_t *c, nc_cell_result_t *r)
 {
     sfq_train_t d = {0}, clk = {0}, q = {0}, pred = {0};
-    int rc = probe(run, "xdd.p2", &d, NULL);
+    int rc = probe("xdd.p2", &d, NULL);
     if (!rc)
-        rc = probe(run, "xdc.p2", &clk, NULL);
+        rc = probe("xdc.p2", &clk, NULL);
     if (!rc)
-        rc = probe(run, "xdut.p4", &q, NULL);
+        rc = probe("xdut.p4", &q, NULL);
     if (!rc)
         rc = sfq_dff(&d, &clk, c->timing->nominal, &pred);
     if (!rc) {
@@ -231,21 +219,23 @@ static int check_dff(const nc_cell_desc_t *c, const run_t *run, nc_cell_result_t
  * exceed every 'empty' one by at least NC_SFQDC_MIN_STEP (half the current of one stored
  * quantum, Phi0 / (24 pH + 2 x 3.3 pH junction inductance) = 68 uA). The input's quantum on a
  * reset must leave through the escape X2, never back up the line (no slips down anywhere). */
-static int check_sfqdc(const nc_cell_desc_t *c, const run_t *run, nc_cell_result_t *r)
+static int check_sfqdc(const nc_cell_desc_t *c, nc_cell_result_t *r)
 {
     sfq_train_t in = {0}, set = {0}, reset = {0}, esc = {0}, ps = {0}, pr = {0};
     size_t d1 = 0, d2 = 0, d3 = 0;
-    double *iq = NULL;
-    size_t niq = 0;
-    int rc = probe(run, "xdrv.p2", &in, NULL);
+    double *iq = NULL, *t = NULL;
+    size_t niq = 0, nt = 0;
+    int rc = probe("xdrv.p2", &in, NULL);
     if (!rc)
-        rc = probe(run, "xdut.p3", &set, &d1);
+        rc = probe("xdut.p3", &set, &d1);
     if (!rc)
-        rc = probe(run, "xdut.p4", &reset, &d2);
+        rc = probe("xdut.p4", &reset, &d2);
     if (!rc)
-        rc = probe(run, "xdut.p2", &esc, &d3);
+        rc = probe("xdut.p2", &esc, &d3);
     if (!rc)
         rc = nc_spice_vec("v.xdut.vq#branch", &iq, &niq);
+    if (!rc)
+        rc = nc_spice_vec("time", &t, &nt);
     if (!rc)
         rc = sfq_toggle(&in, c->timing->nominal, sfq_t_sfqdc_reset.nominal, &ps, &pr);
     if (!rc) {
@@ -265,12 +255,12 @@ static int check_sfqdc(const nc_cell_desc_t *c, const run_t *run, nc_cell_result
             r->ok = r->logic_ok = false;
         }
         double full_min = INFINITY, empty_max = -INFINITY;
-        size_t nn = niq < run->n ? niq : run->n;
+        size_t nn = niq < nt ? niq : nt;
         for (size_t k = 0; k < in.n; k++) {
             double ts = in.t[k] + 25e-12;
-            if (ts > run->t[nn - 1])
+            if (ts > t[nn - 1])
                 break;
-            double v = nc_interp(run->t, iq, nn, ts);
+            double v = nc_interp(t, iq, nn, ts);
             if (k % 2 == 0)
                 full_min = fmin(full_min, v);
             else
@@ -285,7 +275,7 @@ static int check_sfqdc(const nc_cell_desc_t *c, const run_t *run, nc_cell_result
             r->ok = r->logic_ok = false;
         }
     }
-    free(iq);
+    free(iq), free(t);
     sfq_train_free(&in), sfq_train_free(&set), sfq_train_free(&reset), sfq_train_free(&esc);
     sfq_train_free(&ps), sfq_train_free(&pr);
     return rc;
@@ -301,25 +291,25 @@ static void fail(nc_cell_result_t *r, const char *why)
 
 /* Synapse (tb_syn2.cir, noise off): 'on' passes every pulse (X3, timed), its escape X2 never
  * slips; 'off' absorbs every pulse in X2, X3 never slips; the load carries on's pulses. */
-static int check_syn(const nc_cell_desc_t *c, const run_t *run, nc_cell_result_t *r)
+static int check_syn(const nc_cell_desc_t *c, nc_cell_result_t *r)
 {
     sfq_train_t in1 = {0}, in2 = {0}, pass1 = {0}, esc1 = {0}, pass2 = {0}, esc2 = {0};
     sfq_train_t load = {0}, pred = {0};
     size_t down = 0, d;
-    int rc = probe(run, "xdon.p2", &in1, &d);
+    int rc = probe("xdon.p2", &in1, &d);
     down += rc ? 0 : d;
     if (!rc)
-        rc = probe(run, "xdoff.p2", &in2, &d), down += d;
+        rc = probe("xdoff.p2", &in2, &d), down += d;
     if (!rc)
-        rc = probe(run, "xon.p3", &pass1, &d), down += d;
+        rc = probe("xon.p3", &pass1, &d), down += d;
     if (!rc)
-        rc = probe(run, "xon.p2", &esc1, &d), down += d;
+        rc = probe("xon.p2", &esc1, &d), down += d;
     if (!rc)
-        rc = probe(run, "xoff.p3", &pass2, &d), down += d;
+        rc = probe("xoff.p3", &pass2, &d), down += d;
     if (!rc)
-        rc = probe(run, "xoff.p2", &esc2, &d), down += d;
+        rc = probe("xoff.p2", &esc2, &d), down += d;
     if (!rc)
-        rc = probe(run, "xjon.p2", &load, &d), down += d;
+        rc = probe("xjon.p2", &load, &d), down += d;
     if (!rc)
         rc = sfq_delay(&in1, c->timing->nominal, &pred);
     if (!rc) {
@@ -353,19 +343,19 @@ static size_t count_in(const sfq_train_t *tr, double t0, double t1)
  *          [240, 640), fires in [640, 1240) (from the first fast pulse on), silent in [1415, end);
  *  neuron  (tb_neuron.cir): excitation from 40 ps, inhibition joins at 647 ps, both stop
  *          by 1215 ps: fires in [40, 647), silent in [847, 1215) and in [1415, end). */
-static int check_neuron(const nc_cell_desc_t *c, const run_t *run, nc_cell_result_t *r)
+static int check_neuron(const nc_cell_desc_t *c, nc_cell_result_t *r)
 {
     bool one = !strcmp(c->name, "neuron1");
     sfq_train_t exc = {0}, inh = {0}, fire = {0}, out = {0};
     size_t down = 0, inh_n = 0, d;
-    int rc = probe(run, one ? "xd.p2" : "xd1.p2", &exc, &d);
+    int rc = probe(one ? "xd.p2" : "xd1.p2", &exc, &d);
     down += rc ? 0 : d;
     if (!rc && !one)
-        rc = probe(run, "xd2.p2", &inh, &inh_n), down += inh.n; /* antifluxons: slips down */
+        rc = probe("xd2.p2", &inh, &inh_n), down += inh.n; /* antifluxons: slips down */
     if (!rc)
-        rc = probe(run, "xdut.p3", &fire, &d), down += d;
+        rc = probe("xdut.p3", &fire, &d), down += d;
     if (!rc)
-        rc = probe(run, "xdut.p4", &out, &d), down += d;
+        rc = probe("xdut.p4", &out, &d), down += d;
     if (!rc) {
         double end = c->tstop;
         const double w[3][2] = {{one ? 240e-12 : 40e-12, one ? 640e-12 : 647e-12},
@@ -391,7 +381,7 @@ static int check_neuron(const nc_cell_desc_t *c, const run_t *run, nc_cell_resul
     return rc;
 }
 
-typedef int (*check_fn)(const nc_cell_desc_t *, const run_t *, nc_cell_result_t *);
+typedef int (*check_fn)(const nc_cell_desc_t *, nc_cell_result_t *);
 
 static void check_stimulus(const nc_cell_desc_t *c, nc_cell_result_t *r)
 {
@@ -447,13 +437,9 @@ int nc_cell_run(const nc_cell_desc_t *cell, double bias, const char *wave_path,
     if (rc)
         return rc;
     r->wall_s = nc_spice_last_wall_s();
-    run_t run = {0};
-    rc = nc_spice_vec("time", &run.t, &run.n);
-    if (!rc)
-        rc = check(cell, &run, r);
+    rc = check(cell, r);
     if (!rc)
         check_stimulus(cell, r);
-    free(run.t);
     if (!rc && wave_path)
         rc = nc_spice_write_fst(wave_path, NULL);
     return rc;

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 
 #include "nc_error.h"
+#include "spice.h"
 
 static int push_slip(nc_slips_t *s, size_t *cap, double t, int dir)
 {
@@ -120,4 +121,18 @@ double nc_interp(const double *t, const double *y, size_t n, double x)
     }
     double dt = t[hi] - t[lo];
     return dt > 0 ? y[lo] + (y[hi] - y[lo]) * (x - t[lo]) / dt : y[lo];
+}
+
+int nc_spice_slips(const char *vec, nc_slips_t *out)
+{
+    double *t = NULL, *ph = NULL;
+    size_t n = 0, m = 0;
+    *out = (nc_slips_t){0};
+    int rc = nc_spice_vec("time", &t, &n);
+    if (!rc)
+        rc = nc_spice_vec(vec, &ph, &m);
+    if (!rc)
+        rc = nc_slips_find(t, ph, m < n ? m : n, out);
+    free(t), free(ph);
+    return rc;
 }

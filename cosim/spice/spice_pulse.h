@@ -27,6 +27,10 @@ typedef struct nc_slips {
 int nc_slips_find(const double *t, const double *phase, size_t n, nc_slips_t *out);
 void nc_slips_free(nc_slips_t *s);
 
+/* The slips of phase vector `vec` (e.g. "xdut.p3") of the last ngspice run (spice.h), on
+ * its time axis. Errors name the vector. Free with nc_slips_free(). */
+int nc_spice_slips(const char *vec, nc_slips_t *out);
+
 /* Number of slips up with t0 <= time < t1. */
 size_t nc_slips_count(const nc_slips_t *s, double t0, double t1);
 

@@ -14,16 +14,10 @@
 #define TMAX 0.1e-12
 
 /* Net slip rate (up - down, absolute) of a phase vector in [t0, t1). */
-static int rate_of(const char *vec, const double *t, size_t n, double t0, double t1, double *r)
+static int rate_of(const char *vec, double t0, double t1, double *r)
 {
-    double *ph;
-    size_t m;
-    int rc = nc_spice_vec(vec, &ph, &m);
-    if (rc)
-        return rc;
     nc_slips_t s;
-    rc = nc_slips_find(t, ph, m < n ? m : n, &s);
-    free(ph);
+    int rc = nc_spice_slips(vec, &s);
     if (rc)
         return rc;
     long net = 0;
@@ -34,9 +28,9 @@ static int rate_of(const char *vec, const double *t, size_t n, double t0, double
     return NC_OK;
 }
 
-/* Loads, seeds and runs a netlist; returns the time axis. */
+/* Loads, seeds and runs a netlist. */
 static int simulate(const char *netlist, const nc_spice_param_t *p, size_t np, double tstop,
-                    uint64_t seed, double **t, size_t *n)
+                    uint64_t seed)
 {
     nc_spice_tran_t tr = {TMAX, tstop, TMAX, 600.0};
     int rc = nc_spice_noise(NC_SYN_TNOISE, NC_SYN_RSHUNT, TMAX);
@@ -44,11 +38,7 @@ static int simulate(const char *netlist, const nc_spice_param_t *p, size_t np, d
         rc = nc_spice_seed(seed);
     if (!rc)
         rc = nc_spice_load(netlist, p, np, &tr);
-    if (!rc)
-        rc = nc_spice_run();
-    if (!rc)
-        rc = nc_spice_vec("time", t, n);
-    return rc;
+    return rc ? rc : nc_spice_run();
 }
 
 int nc_xor_run(int a, int b, uint64_t seed, nc_bias_t bias, const char *wave_path,
@@ -63,25 +53,22 @@ int nc_xor_run_per(double pera, double perb, uint64_t seed, nc_bias_t bias,
 {
     nc_spice_param_t p[] = {{"pera", pera}, {"perb", perb}, {"bias", bias.supply},
                             {"wbias", bias.weights}};
-    double *t = NULL;
-    size_t n = 0;
-    int rc = simulate("networks/xor.cir", p, 4, NC_XOR_TSTOP, seed, &t, &n);
+    int rc = simulate("networks/xor.cir", p, 4, NC_XOR_TSTOP, seed);
     const double t0 = NC_XOR_TFROM, t1 = NC_XOR_TSTOP;
     if (!rc)
-        rc = rate_of("xja.p2", t, n, t0, t1, &o->a);
+        rc = rate_of("xja.p2", t0, t1, &o->a);
     if (!rc)
-        rc = rate_of("xjb.p2", t, n, t0, t1, &o->b);
+        rc = rate_of("xjb.p2", t0, t1, &o->b);
     if (!rc)
-        rc = rate_of("xm1.p5", t, n, t0, t1, &o->m1);
+        rc = rate_of("xm1.p5", t0, t1, &o->m1);
     if (!rc)
-        rc = rate_of("xm2.p5", t, n, t0, t1, &o->m2);
+        rc = rate_of("xm2.p5", t0, t1, &o->m2);
     if (!rc)
-        rc = rate_of("xh1.p3", t, n, t0, t1, &o->h1);
+        rc = rate_of("xh1.p3", t0, t1, &o->h1);
     if (!rc)
-        rc = rate_of("xh2.p3", t, n, t0, t1, &o->h2);
+        rc = rate_of("xh2.p3", t0, t1, &o->h2);
     if (!rc)
-        rc = rate_of("xjo.p2", t, n, t0, t1, &o->out);
-    free(t);
+        rc = rate_of("xjo.p2", t0, t1, &o->out);
     if (wall_s)
         *wall_s = nc_spice_last_wall_s();
     if (!rc && wave_path)
@@ -93,14 +80,12 @@ int nc_syn_measure(double isyn, uint64_t seed, int pulses, double *passes, doubl
 {
     const double per = NC_XOR_PER_HIGH, t0 = 40e-12;
     nc_spice_param_t p[] = {{"isyn", isyn}, {"per", per}};
-    double tstop = t0 + pulses * per, *t = NULL, rin, rpass;
-    size_t n = 0;
-    int rc = simulate("cells/tb_syn.cir", p, 2, tstop, seed, &t, &n);
+    double tstop = t0 + pulses * per, rin, rpass;
+    int rc = simulate("cells/tb_syn.cir", p, 2, tstop, seed);
     if (!rc)
-        rc = rate_of("xdrv.p2", t, n, 0, tstop, &rin);
+        rc = rate_of("xdrv.p2", 0, tstop, &rin);
     if (!rc)
-        rc = rate_of("xdut.p3", t, n, 0, tstop, &rpass);
-    free(t);
+        rc = rate_of("xdut.p3", 0, tstop, &rpass);
     if (!rc) {
         *trials = round(rin * tstop), *passes = round(rpass * tstop);
         if (*passes > *trials)

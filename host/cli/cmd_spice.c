@@ -498,12 +498,8 @@ static int cmd_sim(const opts_t *o)
         printf("%s: %zu points, %.1f s wall; slips in [%.0f, %.0f] ps\n", o->netlist, n,
                nc_spice_last_wall_s(), o->tfrom * 1e12, o->tstop * 1e12);
     for (size_t i = 0; i < o->nprobe && !rc; i++) {
-        double *ph = NULL;
-        size_t m = 0;
         nc_slips_t s = {0};
-        rc = nc_spice_vec(o->probe[i], &ph, &m);
-        if (!rc)
-            rc = nc_slips_find(t, ph, m < n ? m : n, &s);
+        rc = nc_spice_slips(o->probe[i], &s);
         if (!rc) {
             size_t up = 0, down = 0;
             for (size_t k = 0; k < s.n; k++)
@@ -519,7 +515,6 @@ static int cmd_sim(const opts_t *o)
                     printf("%s%.1f", shown++ ? " " : "", s.t[k] * 1e12 * s.dir[k]);
             printf("%s\n", s.n ? " ps" : "");
         }
-        free(ph);
         nc_slips_free(&s);
     }
     free(t);
