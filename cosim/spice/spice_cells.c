@@ -51,6 +51,8 @@ const nc_cell_desc_t *nc_cell_find(const char *name)
 /* Pulses (slips up) of junction phase vector `probe`; *down gets the slips down. */
 static int probe(const char *vec, sfq_train_t *out, size_t *down)
 {
+    if (down)
+        *down = 0;
     nc_slips_t s;
     int rc = nc_spice_slips(vec, &s);
     if (rc)
@@ -295,9 +297,9 @@ static int check_syn(const nc_cell_desc_t *c, nc_cell_result_t *r)
 {
     sfq_train_t in1 = {0}, in2 = {0}, pass1 = {0}, esc1 = {0}, pass2 = {0}, esc2 = {0};
     sfq_train_t load = {0}, pred = {0};
-    size_t down = 0, d;
+    size_t down = 0, d = 0;
     int rc = probe("xdon.p2", &in1, &d);
-    down += rc ? 0 : d;
+    down += d;
     if (!rc)
         rc = probe("xdoff.p2", &in2, &d), down += d;
     if (!rc)
@@ -347,9 +349,9 @@ static int check_neuron(const nc_cell_desc_t *c, nc_cell_result_t *r)
 {
     bool one = !strcmp(c->name, "neuron1");
     sfq_train_t exc = {0}, inh = {0}, fire = {0}, out = {0};
-    size_t down = 0, inh_n = 0, d;
+    size_t down = 0, inh_n = 0, d = 0;
     int rc = probe(one ? "xd.p2" : "xd1.p2", &exc, &d);
-    down += rc ? 0 : d;
+    down += d;
     if (!rc && !one)
         rc = probe("xd2.p2", &inh, &inh_n), down += inh.n; /* antifluxons: slips down */
     if (!rc)

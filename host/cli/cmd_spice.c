@@ -104,7 +104,8 @@ static int parse_double(const char *s, double lo, double hi, const char *what, d
 static int parse_opts(int argc, char **argv, opts_t *o)
 {
     memset(o, 0, sizeof *o);
-    o->bias = 1.0, o->scale = "all", o->seed = 1, o->jobs = nc_par_cpus(), o->seeds = 8, o->tstop = 1e-9;
+    o->bias = 1.0, o->scale = "all", o->seed = 1, o->jobs = nc_par_cpus(), o->seeds = 8;
+    o->tstop = 1e-9;
     nc_err_clear();
     int first = 2;
     if (!strcmp(argv[1], "sim")) {
@@ -144,8 +145,13 @@ static int parse_opts(int argc, char **argv, opts_t *o)
             rc = nc_parse_int(v ? v : "", 1, 16, "--seeds", &o->seeds), i++;
         else if (!strcmp(a, "--param"))
             rc = parse_param(v, o), i++;
-        else if (!strcmp(a, "--probe") && o->nprobe < MAX_SIM_ARGS)
-            o->probe[o->nprobe++] = v, i++, rc = v ? 0 : -1;
+        else if (!strcmp(a, "--probe")) {
+            if (o->nprobe == MAX_SIM_ARGS)
+                rc = nc_err_set(NC_ERR_ARG, "--probe: at most %d", MAX_SIM_ARGS);
+            else
+                o->probe[o->nprobe++] = v, rc = v ? 0 : -1;
+            i++;
+        }
         else if (!strcmp(a, "--tstop"))
             rc = parse_double(v, 1e-12, 1e-6, "--tstop (s)", &o->tstop), i++;
         else if (!strcmp(a, "--from"))
