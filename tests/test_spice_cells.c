@@ -53,6 +53,10 @@ static void check_neuron_phases(const char *name, const size_t must_fire[3])
         cr_expect(must_fire[k] ? r.fires[k] >= 2 : r.fires[k] == 0,
                   "%s: phase %d fired %zu times (%s)", name, k + 1, r.fires[k],
                   must_fire[k] ? "must fire" : "must stay silent");
+    /* every firing follows an input pulse within the fast input's period (25 ps): a neuron
+     * integrates and fires on an input, it does not fire by itself */
+    cr_expect(r.delay_min_s > 0 && r.delay_max_s < 25e-12, "%s: input->fire latency %.1f-%.1f ps, "
+              "expected within (0, 25) ps", name, r.delay_min_s * 1e12, r.delay_max_s * 1e12);
 }
 
 /* h1's values: 10 GHz is below its threshold (leak), 40 GHz above; silent after. */

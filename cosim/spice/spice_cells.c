@@ -366,6 +366,19 @@ static int check_neuron(const nc_cell_desc_t *c, nc_cell_result_t *r)
         for (int k = 0; k < 3; k++)
             r->fires[k] = count_in(&fire, w[k][0], w[k][1]);
         r->n_in = exc.n + inh_n, r->n_out = out.n;
+        /* latency: from the last excitatory input pulse before each firing to the firing */
+        double sum = 0, lo = INFINITY, hi = -INFINITY;
+        size_t nd = 0;
+        for (size_t i = 0, j = 0; i < fire.n; i++) {
+            while (j < exc.n && exc.t[j] < fire.t[i])
+                j++;
+            if (j == 0)
+                continue;
+            double dl = fire.t[i] - exc.t[j - 1];
+            sum += dl, lo = fmin(lo, dl), hi = fmax(hi, dl), nd++;
+        }
+        r->delay_s = nd ? sum / (double)nd : NAN;
+        r->delay_min_s = nd ? lo : NAN, r->delay_max_s = nd ? hi : NAN;
         size_t want[3] = {0, 1, 0}; /* which phase must fire */
         if (!one)
             want[0] = 1, want[1] = 0;

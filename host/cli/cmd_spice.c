@@ -186,9 +186,10 @@ static void cell_columns(const nc_cell_desc_t *c, const nc_cell_result_t *r, cha
                          char delay[64], char band[64])
 {
     const sfq_timing_t *t = c->timing;
-    if (!t) {
-        snprintf(path, 64, "-");
-        snprintf(delay, 64, "-");
+    if (!t) { /* neurons: latency from the last input pulse before a firing, no band */
+        snprintf(path, 64, "last in->fire");
+        snprintf(delay, 64, "%.1f (%.1f-%.1f)", r->delay_s * 1e12, r->delay_min_s * 1e12,
+                 r->delay_max_s * 1e12);
         snprintf(band, 64, "-");
     } else if (!strcmp(c->name, "sfqdc")) {
         snprintf(path, 64, "%s / %s", t->path, sfq_t_sfqdc_reset.path);
@@ -603,6 +604,10 @@ static int cmd_table(const opts_t *o)
                        "(`circuits/cells/tb_neuron.cir`).\n",
                     res[i].r.fires[0], res[i].r.fires[1], res[i].r.fires[2]);
     }
+    fprintf(f, "\nNeurons' delay: mean latency from the last input pulse before each firing to "
+               "the firing (minimum-maximum in parentheses); a threshold element has no fixed "
+               "delay, so no band: the tests ask that every firing follows an input within the "
+               "fast input's 25 ps period.\n");
     fprintf(f, "\nsyn: the logic at the two ends of the weight range, noise off; margins of the "
                "synapse here mean that both ends still hold (the decision point stays between "
                "54 and 77 uA). Its stochastic behaviour (pass probability against the weight "
@@ -688,11 +693,11 @@ static void rows_cells(nc_report_t *rep)
         if (rc)
             snprintf(note, sizeof note, "%s", nc_err_msg());
         else if (!nc_cells[i].timing)
-            snprintf(note, sizeof note, "fired %zu / %zu / %zu in the testbench's phases (%s)%s%s",
-                     r.fires[0], r.fires[1], r.fires[2],
+            snprintf(note, sizeof note, "fired %zu / %zu / %zu in the testbench's phases (%s); "
+                     "input->fire %.1f ps%s%s", r.fires[0], r.fires[1], r.fires[2],
                      strcmp(nc_cells[i].name, "neuron1") ? "excited / + inhibited / off"
                                                          : "10 GHz / 40 GHz / off",
-                     r.ok ? "" : "; ", r.ok ? "" : r.why);
+                     r.delay_s * 1e12, r.ok ? "" : "; ", r.ok ? "" : r.why);
         else if (!strcmp(nc_cells[i].name, "sfqdc"))
             snprintf(note, sizeof note, "vs toggle model: %zu level changes, set %.2f ps (band "
                      "%.1f-%.1f), reset %.2f ps (band %.1f-%.1f), DC level %.0f/%.0f uA%s%s",
