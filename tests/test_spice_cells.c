@@ -71,23 +71,22 @@ Test(spice_cells, neuron_excited_fires_inhibited_stops, .timeout = 60)
     check_neuron_phases("neuron", (const size_t[3]){1, 0, 0});
 }
 
-/* Outside its margins the synapse must be caught: at bias 1.15 the supply biases push the
- * decision point below the low weight (54 uA x 1.15), which then passes pulses. */
-Test(spice_cells, over_biased_synapse_is_caught, .timeout = 60)
+/* A cell run outside its margins must fail its check (logic and timing both). */
+static void expect_caught(const char *name, double bias)
 {
     nc_cell_result_t r;
-    cr_assert_eq(nc_cell_run(nc_cell_find("syn"), 1.15, NULL, &r), NC_OK, "%s", nc_err_msg());
-    cr_expect(!r.ok && !r.logic_ok, "an over-biased synapse passed its check");
+    cr_assert_eq(nc_cell_run(nc_cell_find(name), bias, NULL, &r), NC_OK, "%s", nc_err_msg());
+    cr_expect(!r.ok && !r.logic_ok, "%s at bias %.2f passed its check (%zu pulses in, %zu out; "
+              "fired %zu / %zu / %zu)", name, bias, r.n_in, r.n_out, r.fires[0], r.fires[1],
+              r.fires[2]);
 }
 
-/* ... and an under-biased neuron: at bias 0.6 h1's threshold bias is too low to fire at all. */
-Test(spice_cells, under_biased_neuron1_is_caught, .timeout = 60)
-{
-    nc_cell_result_t r;
-    cr_assert_eq(nc_cell_run(nc_cell_find("neuron1"), 0.6, NULL, &r), NC_OK, "%s", nc_err_msg());
-    cr_expect(!r.ok && !r.logic_ok, "an under-biased neuron passed its check (fired %zu / %zu / "
-              "%zu)", r.fires[0], r.fires[1], r.fires[2]);
-}
+/* The synapse at bias 1.15: the supply biases push the decision point below the low weight
+ * (54 uA x 1.15), which then passes pulses. */
+Test(spice_cells, over_biased_synapse_is_caught, .timeout = 60) { expect_caught("syn", 1.15); }
+
+/* h1's neuron at bias 0.6: its threshold bias is too low to fire at all. */
+Test(spice_cells, under_biased_neuron1_is_caught, .timeout = 60) { expect_caught("neuron1", 0.6); }
 
 /* SFQ/DC: 11 pulses toggle the level 11 times: 6 sets (X3) and 5 resets (X4), each path's delay
  * in its band and the same for every pulse (0.2 ps, as above), and the DC level (loop current
@@ -121,23 +120,12 @@ Test(spice_cells, sfqdc_toggles_dc_level_per_pulse, .timeout = 60)
     nc_slips_free(&s);
 }
 
-/* Outside its margins the SFQ/DC converter must be caught: at bias 1.25 the full loop's
- * current plus X4's bias (27 x 1.25 + ~70 uA) leaves no room, every pulse runs through. */
-Test(spice_cells, over_biased_sfqdc_is_caught, .timeout = 60)
-{
-    nc_cell_result_t r;
-    cr_assert_eq(nc_cell_run(nc_cell_find("sfqdc"), 1.25, NULL, &r), NC_OK, "%s", nc_err_msg());
-    cr_expect(!r.ok && !r.logic_ok, "an over-biased SFQ/DC converter passed its check");
-}
+/* The SFQ/DC converter at bias 1.25: the full loop's current plus X4's bias (27 x 1.25 +
+ * ~70 uA) leaves no room, every pulse runs through. */
+Test(spice_cells, over_biased_sfqdc_is_caught, .timeout = 60) { expect_caught("sfqdc", 1.25); }
 
-/* A cell outside its margins must be reported as failing: the JTL at bias 1.6 puts 112 uA on
- * 100 uA junctions, which then oscillate by themselves. */
-Test(spice_cells, over_biased_jtl_is_caught, .timeout = 60)
-{
-    nc_cell_result_t r;
-    cr_assert_eq(nc_cell_run(nc_cell_find("jtl"), 1.6, NULL, &r), NC_OK, "%s", nc_err_msg());
-    cr_expect(!r.ok && !r.logic_ok, "an oscillating JTL passed its check");
-}
+/* The JTL at bias 1.6 puts 112 uA on 100 uA junctions, which then oscillate by themselves. */
+Test(spice_cells, over_biased_jtl_is_caught, .timeout = 60) { expect_caught("jtl", 1.6); }
 
 /* Composition: dcsfq -> jtl -> spl; o1 -> jtl -> dff.d; o2 -> 3 jtl -> dff.clk; q -> jtl.
  * The model predicts q from the source pulses and the nominal delays of the cells in the path
