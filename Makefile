@@ -33,30 +33,36 @@ LDLIBS = -lfftw3 -lngspice -lz -latomic -pthread -lm
 LDFLAGS := $(SANFLAGS)
 
 # ---------------------------------------------------------------------------------------------
-# Debian packages. Installed here when running as root, otherwise named in one error line.
+# Debian packages. Installed when make runs as root, otherwise named in one error line. This
+# happens while the Makefile is read, before any rule is planned: rules whose prerequisites
+# live in these packages (the Verilator runtime under /usr/share/verilator) then see them on
+# the very first run. Goals that need no package (help, clean) skip the check.
 DEB_PKGS := build-essential pkg-config verilator libsystemc-dev ngspice libngspice0-dev \
             libcriterion-dev libfftw3-dev zlib1g-dev
+NODEPS_GOALS := help clean
+define deps_install_sh
+missing=""; \
+for p in $(1); do \
+  dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q '^install ok installed' || missing="$$missing $$p"; \
+done; \
+[ -z "$$missing" ] && exit 0; \
+if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+  echo "neurocosim: installing missing Debian packages:$$missing" >&2; \
+  export DEBIAN_FRONTEND=noninteractive; \
+  { apt-get update -qq && apt-get install -y -qq --no-install-recommends$$missing; } >/tmp/neurocosim-apt.$$$$.log 2>&1 \
+    && { rm -f /tmp/neurocosim-apt.$$$$.log; exit 0; }; \
+  tail -5 /tmp/neurocosim-apt.$$$$.log >&2; echo "neurocosim: apt-get install$$missing failed" >&2; exit 1; \
+fi; \
+echo "neurocosim: missing Debian packages:$$missing -- install them with: sudo apt-get install -y$$missing" >&2; \
+exit 1
+endef
+# deps_ensure(packages): install or fail, while the Makefile is read.
+deps_ensure = $(if $(filter 0,$(shell if command -v dpkg-query >/dev/null; then ( $(call deps_install_sh,$(1)) ) >&2; echo $$?; else echo 0; fi)),,$(error neurocosim: required Debian packages are missing (see the line above)))
+ifneq ($(filter-out $(NODEPS_GOALS),$(or $(MAKECMDGOALS),all)),)
+$(call deps_ensure,$(DEB_PKGS))
+endif
 .PHONY: deps
 deps:
-	$(Q)missing=""; \
-	if command -v dpkg-query >/dev/null; then \
-	  for p in $(DEB_PKGS); do \
-	    dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q '^install ok installed' || missing="$$missing $$p"; \
-	  done; \
-	else \
-	  for c in $(VERILATOR) ngspice pkg-config; do command -v $$c >/dev/null || missing="$$missing $$c"; done; \
-	fi; \
-	if [ -n "$$missing" ]; then \
-	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
-	    echo "neurocosim: installing missing Debian packages:$$missing"; \
-	    export DEBIAN_FRONTEND=noninteractive; \
-	    apt-get update -qq && apt-get install -y -qq --no-install-recommends$$missing >/dev/null || \
-	      { echo "neurocosim: apt-get install$$missing failed" >&2; exit 1; }; \
-	  else \
-	    echo "neurocosim: missing Debian packages:$$missing -- install them with: sudo apt-get install -y$$missing" >&2; \
-	    exit 1; \
-	  fi; \
-	fi
 
 # ---------------------------------------------------------------------------------------------
 # Designs. The project is cut into units that build and link on their own, so one design's

@@ -122,3 +122,74 @@ Test(core_util, mkdir_p_creates_parents_and_names_a_file_in_the_way, .timeout = 
     snprintf(deep, sizeof deep, "%s/a", base), rmdir(deep);
     rmdir(base);
 }
+
+/* Text formats are decimal: leading zeros (octal to strtol) and 0x are refused, the int64
+ * range is exact at both ends. */
+Test(core_util, decimal_integers_are_strict, .timeout = 10)
+{
+    int64_t x = 7;
+    cr_assert_eq(nc_dec_int("0", &x), 0);
+    cr_assert_eq(x, 0);
+    cr_assert_eq(nc_dec_int("-120", &x), 0);
+    cr_assert_eq(x, -120);
+    cr_assert_eq(nc_dec_int("9223372036854775807", &x), 0);
+    cr_assert_eq(x, INT64_MAX);
+    cr_assert_eq(nc_dec_int("-9223372036854775808", &x), 0);
+    cr_assert_eq(x, INT64_MIN);
+    cr_assert_eq(nc_dec_int("9223372036854775808", &x), -2);
+    const char *bad[] = {"010", "0x64", "", "-", "+5", " 5", "5 ", "1e3", "-0x1", "00", "12a"};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
+        cr_assert_eq(nc_dec_int(bad[i], &x), -1, "'%s' was accepted", bad[i]);
+    int64_t *v;
+    size_t n;
+    const char *p = write_tmp("1\n010\n");
+    cr_assert_eq(nc_read_ints(p, -10, 10, &v, &n), NC_ERR_PARSE, "010 accepted in a file");
+    cr_assert(strstr(nc_err_msg(), ":2:") && strstr(nc_err_msg(), "010"), "%s", nc_err_msg());
+    unlink(p);
+    cr_assert_eq(nc_parse_int("0x64", 0, 1000, "--steps", &x), NC_ERR_ARG);
+    cr_assert_eq(nc_parse_int("", 0, 1000, "--steps", &x), NC_ERR_ARG, "an empty value");
+}
+
+/* Atomic output: until commit the old file is untouched; an abort (as a kill would) leaves it
+ * as it was and no temporary behind; the size bound fails with the file and the hint named. */
+Test(core_util, outputs_are_atomic_and_bounded, .timeout = 10)
+{
+    char dir[64], path[96], buf[128];
+    snprintf(dir, sizeof dir, "/tmp/nc_out_%d", (int)getpid());
+    cr_assert_eq(nc_mkdir_p(dir), NC_OK);
+    snprintf(path, sizeof path, "%s/out.txt", dir);
+    cr_assert_eq(nc_write_file(path, "old\n", 4), NC_OK, "%s", nc_err_msg());
+    nc_out_t o;
+    cr_assert_eq(nc_out_open(&o, path, 0, NULL), NC_OK, "%s", nc_err_msg());
+    cr_assert_eq(nc_out_printf(&o, "new %d\n", 1), NC_OK);
+    FILE *f = fopen(path, "r");
+    cr_assert(f && fgets(buf, sizeof buf, f) && !strcmp(buf, "old\n"), "changed before commit");
+    fclose(f);
+    nc_out_abort(&o);
+    f = fopen(path, "r");
+    cr_assert(f && fgets(buf, sizeof buf, f) && !strcmp(buf, "old\n"), "changed by an abort");
+    fclose(f);
+    cr_assert_eq(nc_out_open(&o, path, 8, "raise it with --max-x"), NC_OK);
+    cr_assert_eq(nc_out_printf(&o, "1234"), NC_OK);
+    cr_assert_neq(nc_out_printf(&o, "56789"), NC_OK, "the bound was not enforced");
+    cr_assert(strstr(nc_err_msg(), path) && strstr(nc_err_msg(), "8 bytes") &&
+              strstr(nc_err_msg(), "--max-x"), "%s", nc_err_msg());
+    cr_assert_neq(nc_out_commit(&o), NC_OK, "a failed output was committed");
+    f = fopen(path, "r");
+    cr_assert(f && fgets(buf, sizeof buf, f) && !strcmp(buf, "old\n"));
+    fclose(f);
+    cr_assert_eq(nc_out_open(&o, path, 0, NULL), NC_OK);
+    cr_assert_eq(nc_out_printf(&o, "new\n"), NC_OK);
+    cr_assert_eq(nc_out_commit(&o), NC_OK, "%s", nc_err_msg());
+    f = fopen(path, "r");
+    cr_assert(f && fgets(buf, sizeof buf, f) && !strcmp(buf, "new\n"));
+    fclose(f);
+    char cmd[160]; /* nothing but out.txt is left in the directory */
+    snprintf(cmd, sizeof cmd, "test $(ls -A %s | wc -l) = 1", dir);
+    cr_assert_eq(system(cmd), 0, "a temporary file was left in %s", dir);
+    snprintf(buf, sizeof buf, "%s/no/such/dir/x", dir);
+    cr_assert_neq(nc_out_check(buf), NC_OK);
+    cr_assert(strstr(nc_err_msg(), "cannot create"), "%s", nc_err_msg());
+    unlink(path);
+    rmdir(dir);
+}

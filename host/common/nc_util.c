@@ -10,8 +10,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <fcntl.h>
+#include <stdarg.h>
 #include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 static uint64_t splitmix64(uint64_t *x)
 {
@@ -89,16 +92,36 @@ uint64_t nc_seed_from_env(uint64_t fallback)
     return (uint64_t)v;
 }
 
+int nc_dec_int(const char *tok, int64_t *out)
+{
+    const char *p = tok;
+    int neg = *p == '-';
+    if (neg)
+        p++;
+    if (!isdigit((unsigned char)*p) || (p[0] == '0' && p[1] != '\0'))
+        return -1;
+    uint64_t v = 0, lim = neg ? (uint64_t)INT64_MAX + 1 : (uint64_t)INT64_MAX;
+    for (; *p; p++) {
+        if (!isdigit((unsigned char)*p))
+            return -1;
+        unsigned d = (unsigned)(*p - '0');
+        if (v > (lim - d) / 10)
+            return -2;
+        v = v * 10 + d;
+    }
+    *out = neg ? (int64_t)(0 - v) : (int64_t)v;
+    return 0;
+}
+
 int nc_parse_int(const char *s, int64_t lo, int64_t hi, const char *what, int64_t *out)
 {
-    char *end;
-    errno = 0;
-    long long v = strtoll(s, &end, 10);
-    if (!*s || *end || errno)
+    int64_t v = 0;
+    int r = nc_dec_int(s, &v);
+    if (r == -1)
         return nc_err_set(NC_ERR_ARG, "%s: '%s' is not a decimal integer", what, s);
-    if (v < lo || v > hi)
-        return nc_err_set(NC_ERR_ARG, "%s: %lld is out of range, expected %" PRId64 "..%" PRId64,
-                          what, v, lo, hi);
+    if (r == -2 || v < lo || v > hi)
+        return nc_err_set(NC_ERR_ARG, "%s: %s is out of range, expected %" PRId64 "..%" PRId64,
+                          what, s, lo, hi);
     *out = v;
     return NC_OK;
 }
@@ -132,16 +155,15 @@ int nc_read_ints(const char *path, int64_t lo, int64_t hi, int64_t **out, size_t
             *--e = '\0';
         if (!*p)
             continue;
-        char *end;
-        errno = 0;
-        long long x = strtoll(p, &end, 10);
-        if (*end || errno == ERANGE) {
+        int64_t x = 0;
+        int dr = nc_dec_int(p, &x);
+        if (dr == -1) {
             rc = nc_err_set(NC_ERR_PARSE, "%s:%ld: '%s' is not a decimal integer", path, lineno, p);
             break;
         }
-        if (x < lo || x > hi) {
-            rc = nc_err_set(NC_ERR_PARSE, "%s:%ld: value %lld out of range, expected %" PRId64
-                            "..%" PRId64, path, lineno, x, lo, hi);
+        if (dr == -2 || x < lo || x > hi) {
+            rc = nc_err_set(NC_ERR_PARSE, "%s:%ld: value %s out of range, expected %" PRId64
+                            "..%" PRId64, path, lineno, p, lo, hi);
             break;
         }
         if (n == cap) {
@@ -170,14 +192,194 @@ int nc_read_ints(const char *path, int64_t lo, int64_t hi, int64_t **out, size_t
 
 int nc_write_ints(const char *path, const int64_t *v, size_t count)
 {
-    FILE *f = fopen(path, "w");
-    if (!f)
+    nc_out_t o;
+    int rc = nc_out_open(&o, path, 0, NULL);
+    for (size_t i = 0; rc == NC_OK && i < count; i++)
+        rc = nc_out_printf(&o, "%" PRId64 "\n", v[i]);
+    if (rc != NC_OK) {
+        nc_out_abort(&o);
+        return rc;
+    }
+    return nc_out_commit(&o);
+}
+
+/* ---- Atomic output ---- */
+int nc_out_open(nc_out_t *o, const char *path, uint64_t max_bytes, const char *limit_hint)
+{
+    *o = (nc_out_t){.max_bytes = max_bytes, .limit_hint = limit_hint};
+    size_t n = strlen(path);
+    if (n == 0)
+        return nc_err_set(NC_ERR_ARG, "output file: empty path");
+    o->path = strdup(path);
+    o->tmp = malloc(n + 16);
+    if (!o->path || !o->tmp) {
+        nc_out_abort(o);
+        return nc_err_set(NC_ERR_NOMEM, "%s: out of memory", path);
+    }
+    snprintf(o->tmp, n + 16, "%s.tmp.XXXXXX", path);
+    int fd = mkstemp(o->tmp);
+    if (fd < 0) {
+        int e = errno;
+        free(o->tmp);
+        o->tmp = NULL;
+        nc_out_abort(o);
+        return nc_err_set(NC_ERR_IO, "%s: cannot create: %s", path, strerror(e));
+    }
+    /* mkstemp makes the file 0600; outputs are ordinary files (0666 less the umask). */
+    mode_t um = umask(0);
+    umask(um);
+    fchmod(fd, 0666 & ~um);
+    o->f = fdopen(fd, "w");
+    if (!o->f) {
+        close(fd);
+        nc_out_abort(o);
         return nc_err_set(NC_ERR_IO, "%s: cannot create: %s", path, strerror(errno));
-    for (size_t i = 0; i < count; i++)
-        fprintf(f, "%" PRId64 "\n", v[i]);
-    if (fclose(f) != 0)
-        return nc_err_set(NC_ERR_IO, "%s: write error: %s", path, strerror(errno));
+    }
     return NC_OK;
+}
+
+static int out_account(nc_out_t *o, uint64_t n)
+{
+    if (o->failed)
+        return NC_ERR_IO;
+    if (o->max_bytes && o->written + n > o->max_bytes) {
+        o->failed = 1;
+        return nc_err_set(NC_ERR_ARG, "%s: output would exceed its bound of %" PRIu64 " bytes%s%s",
+                          o->path, o->max_bytes, o->limit_hint ? "; " : "",
+                          o->limit_hint ? o->limit_hint : "");
+    }
+    o->written += n;
+    return NC_OK;
+}
+
+int nc_out_printf(nc_out_t *o, const char *fmt, ...)
+{
+    char small[512];
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(small, sizeof small, fmt, ap);
+    va_end(ap);
+    if (n < 0)
+        return nc_err_set(NC_ERR_ARG, "%s: bad format", o->path);
+    if ((size_t)n < sizeof small)
+        return nc_out_write(o, small, (size_t)n);
+    char *big = malloc((size_t)n + 1);
+    if (!big)
+        return nc_err_set(NC_ERR_NOMEM, "%s: out of memory", o->path);
+    va_start(ap, fmt);
+    vsnprintf(big, (size_t)n + 1, fmt, ap);
+    va_end(ap);
+    int rc = nc_out_write(o, big, (size_t)n);
+    free(big);
+    return rc;
+}
+
+int nc_out_write(nc_out_t *o, const void *data, size_t n)
+{
+    int rc = out_account(o, n);
+    if (rc != NC_OK)
+        return rc;
+    if (n && fwrite(data, 1, n, o->f) != n) {
+        o->failed = 1;
+        return nc_err_set(NC_ERR_IO, "%s: write error: %s", o->path, strerror(errno));
+    }
+    return NC_OK;
+}
+
+int nc_out_commit(nc_out_t *o)
+{
+    int rc = NC_OK;
+    if (!o->f || o->failed)
+        rc = nc_err_status() ? nc_err_status() : NC_ERR_IO;
+    else if (fflush(o->f) != 0 || fsync(fileno(o->f)) != 0)
+        rc = nc_err_set(NC_ERR_IO, "%s: write error: %s", o->path, strerror(errno));
+    if (o->f && fclose(o->f) != 0 && rc == NC_OK)
+        rc = nc_err_set(NC_ERR_IO, "%s: write error: %s", o->path, strerror(errno));
+    o->f = NULL;
+    if (rc == NC_OK && rename(o->tmp, o->path) != 0)
+        rc = nc_err_set(NC_ERR_IO, "%s: cannot replace: %s", o->path, strerror(errno));
+    nc_out_abort(o);
+    return rc;
+}
+
+void nc_out_abort(nc_out_t *o)
+{
+    if (o->f)
+        fclose(o->f);
+    if (o->tmp)
+        unlink(o->tmp); /* after a successful rename this finds nothing */
+    free(o->tmp);
+    free(o->path);
+    o->f = NULL;
+    o->tmp = o->path = NULL;
+}
+
+int nc_write_file(const char *path, const void *data, size_t n)
+{
+    nc_out_t o;
+    int rc = nc_out_open(&o, path, 0, NULL);
+    if (rc == NC_OK)
+        rc = nc_out_write(&o, data, n);
+    if (rc != NC_OK) {
+        nc_out_abort(&o);
+        return rc;
+    }
+    return nc_out_commit(&o);
+}
+
+int nc_out_check(const char *path)
+{
+    nc_out_t o;
+    int rc = nc_out_open(&o, path, 0, NULL);
+    nc_out_abort(&o);
+    return rc;
+}
+
+/* ---- Progress ---- */
+static int progress_forced = -1; /* -1: decide from NC_PROGRESS and the terminal */
+static double progress_t0, progress_last;
+static int progress_drawn;
+
+void nc_progress_enable(int on) { progress_forced = on ? 1 : 0; }
+
+int nc_progress_on(void)
+{
+    if (progress_forced >= 0)
+        return progress_forced;
+    const char *e = getenv("NC_PROGRESS");
+    if (e && *e)
+        return strcmp(e, "0") != 0;
+    return isatty(STDERR_FILENO);
+}
+
+void nc_progress(const char *what, double done, double total)
+{
+    if (!nc_progress_on())
+        return;
+    double now = nc_now_s();
+    if (!progress_drawn && progress_t0 == 0)
+        progress_t0 = now;
+    if (progress_drawn && now - progress_last < 0.25 && done < total)
+        return;
+    progress_last = now;
+    double el = now - progress_t0;
+    char eta[32] = "";
+    if (done > 0 && total > done)
+        snprintf(eta, sizeof eta, ", ETA %.0f s", el * (total - done) / done);
+    fprintf(stderr, "\r%s: %.0f/%.0f (%.0f%%) %.0f s%s\033[K", what, done, total,
+            total > 0 ? 100.0 * done / total : 0.0, el, eta);
+    fflush(stderr);
+    progress_drawn = 1;
+}
+
+void nc_progress_end(void)
+{
+    if (progress_drawn) {
+        fputc('\n', stderr);
+        fflush(stderr);
+    }
+    progress_drawn = 0;
+    progress_t0 = 0;
 }
 
 double nc_sqnr_db(const double *ref, const double *test, size_t n)

@@ -7,6 +7,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 /* ---- Random numbers: xoshiro256**, seeded through splitmix64. Same seed, same stream. ---- */
 typedef struct nc_rng {
@@ -29,6 +30,12 @@ uint64_t nc_seed_from_env(uint64_t fallback);
 int nc_read_ints(const char *path, int64_t lo, int64_t hi, int64_t **out, size_t *count);
 int nc_write_ints(const char *path, const int64_t *v, size_t count);
 
+/* Strict decimal integer token: an optional '-', then "0" or digits without a leading zero
+ * (so "010" and "0x64" are refused: the text formats are decimal, never octal or hex).
+ * Returns 0 and sets *out; -1 when the token is not such an integer; -2 when it does not fit
+ * in int64_t. The whole token must be the number. */
+int nc_dec_int(const char *tok, int64_t *out);
+
 /* Parses a whole string as a decimal integer in [lo, hi] (for command-line options).
  * `what` names the option in the error message. */
 int nc_parse_int(const char *s, int64_t lo, int64_t hi, const char *what, int64_t *out);
@@ -48,6 +55,42 @@ uint64_t nc_peak_rss_bytes(void);
 
 /* Creates directory `dir` and any missing parents (mkdir -p); an existing directory is fine. */
 int nc_mkdir_p(const char *dir);
+
+/* ---- Output files, written atomically: the data goes to a temporary file in the same
+ * directory, which nc_out_commit() renames over `path`, so a kill or a full disk never leaves a
+ * half-written file where a good one was. nc_out_open() fails at once (before any long run)
+ * when the file cannot be created there. `max_bytes` bounds what may be written (0: no
+ * bound); writing past it fails with a message naming the file, the bound and `limit_hint`
+ * (for example "raise it with --max-output-mb"). ---- */
+typedef struct nc_out {
+    FILE *f;
+    char *path, *tmp;
+    uint64_t written, max_bytes;
+    const char *limit_hint;
+    int failed; /* an error was recorded by nc_out_printf/nc_out_write */
+} nc_out_t;
+
+int nc_out_open(nc_out_t *o, const char *path, uint64_t max_bytes, const char *limit_hint);
+int nc_out_printf(nc_out_t *o, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+int nc_out_write(nc_out_t *o, const void *data, size_t n);
+/* Flushes, syncs and renames into place; on any failure removes the temporary file. */
+int nc_out_commit(nc_out_t *o);
+/* Removes the temporary file, leaves `path` as it was (safe on a zeroed or closed nc_out_t). */
+void nc_out_abort(nc_out_t *o);
+/* Atomically replaces `path` with `n` bytes of `data`. */
+int nc_write_file(const char *path, const void *data, size_t n);
+/* Can `path` be created or replaced (its directory exists and is writable)? For checking an
+ * output option before a long run that writes it at the end. */
+int nc_out_check(const char *path);
+
+/* ---- Progress on stderr for runs longer than a few seconds. Shown when stderr is a
+ * terminal, or when asked (NC_PROGRESS=1 or nc_progress_enable(1)); NC_PROGRESS=0 silences
+ * it. One line, rewritten at most 4 times a second, with done/total, elapsed time and ETA.
+ * nc_progress_end() finishes the line. ---- */
+void nc_progress_enable(int on);
+int nc_progress_on(void);
+void nc_progress(const char *what, double done, double total);
+void nc_progress_end(void);
 
 #define NC_ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
 
