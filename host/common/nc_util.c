@@ -335,6 +335,35 @@ int nc_out_check(const char *path)
     return rc;
 }
 
+/* ---- Waveforms ---- */
+int nc_waves_check(const char *path)
+{
+    if (!path || !*path)
+        return nc_err_set(NC_ERR_ARG, "--waves: empty file name");
+    const char *slash = strrchr(path, '/');
+    char dir[4096];
+    if (!slash)
+        snprintf(dir, sizeof dir, ".");
+    else if (slash == path)
+        snprintf(dir, sizeof dir, "/");
+    else
+        snprintf(dir, sizeof dir, "%.*s", (int)(slash - path), path);
+    struct stat st;
+    if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode))
+        return nc_err_set(NC_ERR_ARG, "--waves %s: directory %s does not exist (create it first)",
+                          path, dir);
+    if (access(dir, W_OK) != 0)
+        return nc_err_set(NC_ERR_ARG, "--waves %s: directory %s is not writable", path, dir);
+    if (slash && !slash[1])
+        return nc_err_set(NC_ERR_ARG, "--waves %s: expected a file name, not a directory", path);
+    return NC_OK;
+}
+
+void nc_waves_print(FILE *f, const char *path)
+{
+    fprintf(f, "  waveform: %s\n  open it with: make waves WAVE=%s\n", path, path);
+}
+
 /* ---- Progress ---- */
 static int progress_forced = -1; /* -1: decide from NC_PROGRESS and the terminal */
 static double progress_t0, progress_last;

@@ -83,6 +83,15 @@ int nc_write_file(const char *path, const void *data, size_t n);
  * output option before a long run that writes it at the end. */
 int nc_out_check(const char *path);
 
+/* ---- Waveforms ---- */
+/* Checks a --waves FILE option before a run: its directory must exist and be writable
+ * (NC_ERR_ARG naming the option and the directory otherwise: a usage error). */
+int nc_waves_check(const char *path);
+/* Prints, to `f`, where a waveform was written and the exact command that opens it:
+ *   waveform: PATH
+ *   open it with: make waves WAVE=PATH  */
+void nc_waves_print(FILE *f, const char *path);
+
 /* ---- Progress on stderr for runs longer than a few seconds. Shown when stderr is a
  * terminal, or when asked (NC_PROGRESS=1 or nc_progress_enable(1)); NC_PROGRESS=0 silences
  * it. One line, rewritten at most 4 times a second, with done/total, elapsed time and ETA.
