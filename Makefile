@@ -37,7 +37,7 @@ LDFLAGS := $(SANFLAGS)
 # happens while the Makefile is read, before any rule is planned: rules whose prerequisites
 # live in these packages (the Verilator runtime under /usr/share/verilator) then see them on
 # the very first run. Goals that need no package (help, clean) skip the check.
-DEB_PKGS := build-essential pkg-config verilator libsystemc-dev ngspice libngspice0-dev \
+DEB_PKGS := build-essential pkg-config verilator libsystemc-dev ngspice libngspice0-dev gtkwave \
             libcriterion-dev libfftw3-dev zlib1g-dev
 NODEPS_GOALS := help clean
 define deps_install_sh
@@ -276,12 +276,12 @@ lint: | deps  ## verilator --lint-only -Wall on every RTL configuration
 	    $(call vm_incs,$(m)) $($(m)_PARAMS) $($(m)_SRCS) || exit 1;) echo "  LINT $(words $(VMODELS)) RTL configurations clean (verilator -Wall)"
 
 WAVE ?= $(shell ls -t build/*/waves/*.fst 2>/dev/null | head -1)
-waves:  ## open WAVE=file.fst (default: the newest under build/) in GTKWave with its saved layout
+ifneq ($(filter waves,$(MAKECMDGOALS)),)
+$(call deps_ensure,gtkwave)
+endif
+waves:  ## open WAVE=file.fst (default: the newest under build/) in GTKWave, layout chosen by its content
 	$(Q)[ -n "$(WAVE)" ] || { echo "no waveform yet: run a test, or 'neurocosim fftconv ... --waves F'" >&2; exit 1; }
-	$(Q)command -v gtkwave >/dev/null || { echo "gtkwave is missing: sudo apt-get install -y gtkwave" >&2; exit 1; }
-	$(Q)ip=$$(basename "$(WAVE)" | sed 's/[_.-].*//'); sav=$$(ls rtl/$$ip/$$ip.gtkw 2>/dev/null | head -1); \
-	tcl=cosim/gtkwave_zoom_full.tcl; [ "$$ip" = sfq ] && tcl=cosim/spice/sfq_waves.tcl; \
-	echo "gtkwave -S $$tcl $(WAVE) $$sav"; gtkwave -S $$tcl "$(WAVE)" $$sav
+	$(Q)cosim/waves.sh "$(WAVE)"
 
 clean:  ## remove build/
 	rm -rf build
