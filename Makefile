@@ -25,12 +25,12 @@ comma := ,
 SANFLAGS := $(if $(SAN),-fsanitize=address$(comma)undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined)
 WARN := -Wall -Wextra -Werror
 OPT := $(if $(SAN),-O1,-O2) -g
-INCS := -Ihost/common -Ihost/drivers -Ihost/models -Ihost/cli -Icosim -Icosim/spice -Itests -I$(B)/gen
+INCS := -Ihost/common -Ihost/drivers -Ihost/models -Ihost/cli -Icosim -Icosim/spice -Icosim/systemc -Itests -I$(B)/gen
 CFLAGS := -std=c11 -D_DEFAULT_SOURCE $(OPT) $(WARN) $(SANFLAGS) $(INCS) -isystem $(VERILATOR_INC) -MMD -MP
 CXXFLAGS := -std=c++17 $(OPT) $(WARN) $(SANFLAGS) $(INCS) -isystem $(VERILATOR_INC) \
             -isystem $(VERILATOR_INC)/vltstd -DVM_TRACE=1 -DVM_TRACE_FST=1 -DVM_COVERAGE=0 -DVM_SC=0 -MMD -MP
-LDLIBS = -lfftw3 -lngspice -lz -latomic -pthread -lm
-LDFLAGS := $(SANFLAGS)
+LDLIBS = -lfftw3 -lngspice -lsystemc -lz -latomic -pthread -lm
+LDFLAGS := $(SANFLAGS) -Wl,-u,sc_main
 
 # ---------------------------------------------------------------------------------------------
 # Debian packages. Installed when make runs as root, otherwise named in one error line. This
@@ -183,12 +183,12 @@ check-regs: $(foreach r,$(REGMAPS),$(call regmap_tool,$(r)))
 # ---------------------------------------------------------------------------------------------
 # C and C++ objects, one static library per design.
 ALL_SRCS := $(filter-out host/common/regmap_gen.c,$(wildcard host/common/*.c host/drivers/*.c \
-              host/models/*.c cosim/*.c cosim/spice/*.c))
+              host/models/*.c cosim/*.c cosim/spice/*.c)) cosim/systemc/nc_platform.cpp cosim/systemc/nc_sc_main.cpp
 $(foreach d,$(filter-out core,$(DESIGNS)),$(eval SRCS_$(d) := $(filter $(SRCPAT_$(d)),$(ALL_SRCS))))
 SRCS_core := $(filter-out $(foreach d,$(filter-out core,$(DESIGNS)),$(SRCS_$(d))),$(ALL_SRCS))
 lib = $(B)/lib/libnc_$(1).a
 define lib_rules
-$(call lib,$(1)): $(patsubst %.c,$(B)/obj/%.o,$(SRCS_$(1)))
+$(call lib,$(1)): $(patsubst %.cpp,$(B)/obj/%.o,$(patsubst %.c,$(B)/obj/%.o,$(SRCS_$(1))))
 	@mkdir -p $$(@D)
 	$(Q)rm -f $$@ && ar rcs $$@ $$^ $(if $(SRCS_$(1)),,$(B)/obj/empty.o)
 endef
@@ -209,8 +209,9 @@ $(B)/obj/%.o: %.cpp | deps
 	$(Q)$(CXX) $(CXXFLAGS) -Icosim/verilator -c -o $@ $<
 
 # Link line of a binary of design d (objects first, then design lib, core lib, models).
+# $(3): libraries that must come before the others (-lcriterion: its main, not libsystemc's).
 link = $(CXX) $(LDFLAGS) -o $@ $(filter %.o,$^) $(call lib,$(2)) $(call lib,core) \
-       $(filter %.a,$(1)) $(LDLIBS)
+       $(filter %.a,$(1)) $(3) $(LDLIBS)
 
 # The command-line tool: every design.
 CLI_SRCS := $(wildcard host/cli/*.c)
@@ -230,7 +231,7 @@ define test_rules
 $(B)/tests/$(1): $(B)/obj/tests/$(1).o $(TEST_SUPPORT) $(call lib,$(2)) $(call lib,core) $(call vm_objs,$(2))
 	@mkdir -p $$(@D)
 	@echo "  LINK $$@"
-	$(Q)$$(call link,$(call vm_objs,$(2)),$(2)) -lcriterion
+	$(Q)$$(call link,$(call vm_objs,$(2)),$(2),-lcriterion)
 endef
 $(foreach t,$(TEST_SRCS:tests/%.c=%),$(eval $(call test_rules,$(t),$(or $(call design_of,$(t),test),core))))
 

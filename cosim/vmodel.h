@@ -64,6 +64,9 @@ bus_t *vmodel_bus(vmodel_t *m);
 /* Level of the irq output after the last cycle. */
 bool vmodel_irq(const vmodel_t *m);
 
+/* Advances clock cycles until irq is high, at most max_cycles; returns irq. */
+bool vmodel_wait_irq(vmodel_t *m, uint64_t max_cycles);
+
 /* Clock cycles since vmodel_open (reset cycles included). */
 uint64_t vmodel_cycles(const vmodel_t *m);
 

@@ -48,7 +48,8 @@ const vmodel_class_t *vmodel_find(const char *name)
 static int b_read(void *ctx, uint32_t addr, uint32_t *val) { return vmodel_read32((vmodel *)ctx, addr, val); }
 static int b_write(void *ctx, uint32_t addr, uint32_t val) { return vmodel_write32((vmodel *)ctx, addr, val); }
 static void b_idle(void *ctx, uint32_t cycles) { vmodel_step((vmodel *)ctx, cycles ? cycles : 1); }
-static const struct bus_ops vmodel_bus_ops = {b_read, b_write, b_idle, nullptr, nullptr, nullptr};
+static int b_wait_irq(void *ctx, uint32_t max_cycles) { return vmodel_wait_irq((vmodel *)ctx, max_cycles) ? 1 : 0; }
+static const struct bus_ops vmodel_bus_ops = {b_read, b_write, b_idle, nullptr, nullptr, nullptr, b_wait_irq};
 
 vmodel_t *vmodel_open(const vmodel_class_t *cls)
 {
@@ -107,6 +108,12 @@ int vmodel_write32(vmodel_t *m, uint32_t addr, uint32_t val)
 void vmodel_set_bus_timeout(vmodel_t *m, uint32_t cycles) { m->bus_timeout = cycles ? cycles : 1; }
 bus_t *vmodel_bus(vmodel_t *m) { return &m->bus; }
 bool vmodel_irq(const vmodel_t *m) { return m->impl->irq(); }
+
+bool vmodel_wait_irq(vmodel_t *m, uint64_t max_cycles)
+{
+    for (uint64_t i = 0; i < max_cycles && !m->impl->irq(); i++) m->impl->tick();
+    return m->impl->irq();
+}
 uint64_t vmodel_cycles(const vmodel_t *m) { return m->impl->cycles(); }
 
 int vmodel_trace_open(vmodel_t *m, const char *path)

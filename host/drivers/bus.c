@@ -79,6 +79,19 @@ int bus_poll(bus_t *b, uint32_t addr, uint32_t mask, uint32_t want, uint32_t max
                       b->name, what, addr, v, max_polls, mask, want);
 }
 
+int bus_has_irq(const bus_t *b) { return b->ops->wait_irq != NULL; }
+
+int bus_wait_irq(bus_t *b, uint32_t max_cycles, const char *what)
+{
+    if (!b->ops->wait_irq)
+        return nc_err_set(NC_ERR_ARG, "%s: %s: this bus has no interrupt line (poll instead)",
+                          b->name, what);
+    if (b->ops->wait_irq(b->ctx, max_cycles))
+        return NC_OK;
+    return nc_err_set(NC_ERR_TIMEOUT, "%s: %s: no interrupt within %u cycles", b->name, what,
+                      max_cycles);
+}
+
 void bus_close(bus_t *b)
 {
     if (b && b->ops->close)

@@ -28,6 +28,9 @@ struct bus_ops {
     int (*write_burst)(void *ctx, uint32_t addr, const uint32_t *src, size_t n);
     int (*read_burst)(void *ctx, uint32_t addr, uint32_t *dst, size_t n);
     void (*close)(void *ctx); /* releases ctx; NULL if the owner releases it */
+    /* Optional: let time pass until the device's interrupt line is high, at most max_cycles
+     * clock cycles; 1 if it is high, 0 if the bound ran out (NULL: no interrupt line). */
+    int (*wait_irq)(void *ctx, uint32_t max_cycles);
 };
 
 struct bus {
@@ -51,6 +54,14 @@ void bus_idle(bus_t *b, uint32_t cycles);
  */
 int bus_poll(bus_t *b, uint32_t addr, uint32_t mask, uint32_t want, uint32_t max_polls,
              uint32_t idle_cycles, const char *what, uint32_t *last);
+
+/*
+ * Waits for the device's interrupt line, at most max_cycles clock cycles. Returns NC_OK when
+ * it is high, NC_ERR_TIMEOUT (naming `what`) when the bound ran out, NC_ERR_ARG when this
+ * backend has no interrupt line (callers then poll with bus_poll).
+ */
+int bus_wait_irq(bus_t *b, uint32_t max_cycles, const char *what);
+int bus_has_irq(const bus_t *b);
 
 /* Checks an access before a backend performs it (alignment, range). */
 int bus_check(const bus_t *b, uint32_t addr, size_t nwords);
