@@ -321,7 +321,7 @@ Test(core_cli, run_takes_design_names, .timeout = 120)
     cr_assert_eq(nc_at(NULL, NULL, "run --bogus"), 2);
     /* One design: its rows only, one passed. Progress is off when stderr is no terminal. */
     cr_assert_eq(nc_at(NULL, NULL, "run fftconv"), 0, "%s%s", sout, serr);
-    cr_assert(strstr(sout, "fftconv  L=4096 partial") && !strstr(sout, "snn ") &&
+    cr_assert(strstr(sout, "fftconv  L=4096 partial LK=300 (Lk=512) P=2") && !strstr(sout, "snn ") &&
               strstr(sout, "validation: 1 passed, 0 failed"), "%s", sout);
     cr_assert(!strstr(serr, "neurocosim run: starting"), "progress without a terminal:\n%s", serr);
     /* NC_PROGRESS=1 (as on a terminal): one progress line per design on stderr. */
