@@ -7,6 +7,7 @@
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "fftconv_model.h"
 #include "fftconv_ref.h"
@@ -260,4 +261,75 @@ Test(fftconv_model, saturation_is_counted, .timeout = 30)
     cr_assert_eq(b.y[l - 1], 32767, "y[L-1] = %d, expected the clipped +32767", b.y[l - 1]);
     c.log2lk = 9;
     cr_assert_eq(fftconv_model_run(&c, b.u, b.kspec, b.y, &sat), NC_ERR_ARG);
+}
+
+/* A partial kernel of any length runs in the smallest supported power-of-two block that holds
+ * it (32 at least, L at most). Expected blocks worked out by hand. */
+Test(fftconv_model, partial_block_rounds_up_to_a_supported_size, .timeout = 10)
+{
+    static const struct { uint64_t taps; unsigned log2l, log2lk; } cases[] = {
+        {1, 12, 5},    {3, 12, 5},     {31, 12, 5},    {32, 12, 5},    {33, 12, 6},
+        {300, 12, 9},  {512, 12, 9},   {513, 12, 10},  {1000, 12, 10}, {4095, 12, 12},
+        {4096, 12, 12}, {1, 8, 5},     {255, 8, 8},    {256, 8, 8},    {65535, 16, 16},
+        {65536, 16, 16},
+    };
+    for (size_t i = 0; i < NC_ARRAY_LEN(cases); i++) {
+        unsigned b = 99;
+        cr_assert_eq(fftconv_partial_block(cases[i].taps, cases[i].log2l, &b), NC_OK,
+                     "taps %llu L=2^%u: %s", (unsigned long long)cases[i].taps, cases[i].log2l,
+                     nc_err_msg());
+        cr_assert_eq(b, cases[i].log2lk, "taps %llu L=2^%u: block 2^%u, expected 2^%u",
+                     (unsigned long long)cases[i].taps, cases[i].log2l, b, cases[i].log2lk);
+    }
+    unsigned b = 99;
+    cr_assert_eq(fftconv_partial_block(0, 12, &b), NC_ERR_ARG);
+    cr_assert(strstr(nc_err_msg(), "1..L (4096)"), "%s", nc_err_msg());
+    cr_assert_eq(fftconv_partial_block(4097, 12, &b), NC_ERR_ARG);
+    cr_assert(strstr(nc_err_msg(), "4097") && strstr(nc_err_msg(), "1..L (4096)"), "%s",
+              nc_err_msg());
+    cr_assert_eq(b, 99u, "a refused length must not set the block");
+}
+
+/* Partial kernels of any length 1..L (not only powers of two): the bit-exact model, run in the
+ * block fftconv_partial_block() picks with the taps past LK zero, against the direct
+ * convolution with exactly LK taps (same SQNR bound as the other partial tests); the FFTW
+ * reference on the same zero-padded block equals the direct sum. */
+Test(fftconv_model, partial_any_length_matches_direct_convolution, .timeout = 60)
+{
+    uint64_t seed = nc_test_seed(107);
+    nc_rng_t r;
+    nc_rng_seed(&r, seed);
+    const size_t l = 4096;
+    const size_t lks[] = {1, 3, 300, 1000, l - 1, l};
+    for (size_t i = 0; i < NC_ARRAY_LEN(lks); i++) {
+        size_t lk = lks[i];
+        unsigned log2lk = 0;
+        cr_assert_eq(fftconv_partial_block(lk, 12, &log2lk), NC_OK, "%s", nc_err_msg());
+        size_t blk = (size_t)1 << log2lk;
+        cr_assert(blk >= lk && blk >= 32 && blk <= l, "LK=%zu: block %zu", lk, blk);
+        bufs_t b = bufs_new(l, blk); /* calloc: taps lk..blk-1 stay zero */
+        fftconv_make_input(FFTCONV_SIG_NOISE, &r, b.u, l);
+        cr_assert_eq(fftconv_make_kernel(&r, lk, 1.0, b.k), NC_OK);
+        fftconv_cfg_t c = {12, log2lk, 0, 9830, 0, 0};
+        cr_assert_eq(fftconv_kernel_spectrum(b.k, blk, 0, b.kspec, &c.kexp), NC_OK, "%s",
+                     nc_err_msg());
+        cr_assert_eq(fftconv_model_run(&c, b.u, b.kspec, b.y, NULL), NC_OK, "%s", nc_err_msg());
+        fftconv_q15_to_double(b.u, l, b.ud);
+        fftconv_q15_to_double(b.k, blk, b.kd);
+        fftconv_q15_to_double(b.y, l, b.ym);
+        double *yf = malloc(l * sizeof *yf);
+        cr_assert(yf);
+        fftconv_ref_direct(b.ud, l, b.kd, lk, 9830 / 32768.0, b.yd); /* exactly lk taps */
+        cr_assert_eq(fftconv_ref_fftw(b.ud, l, b.kd, blk, 0, 9830 / 32768.0, yf), NC_OK);
+        double e = nc_rel_err_max(b.yd, yf, l);
+        double q = nc_sqnr_db(b.yd, b.ym, l);
+        printf("fftconv model vs direct: L=%zu partial LK=%zu (block %zu) D=0.3  %.1f dB\n", l,
+               lk, blk, q);
+        cr_assert(e < 1e-12, "seed %llu LK=%zu: FFTW reference vs direct rel err %g",
+                  (unsigned long long)seed, lk, e);
+        cr_assert(q >= 70.0, "seed %llu: partial LK=%zu (block %zu): %.1f dB < 70 dB",
+                  (unsigned long long)seed, lk, blk, q);
+        free(yf);
+        bufs_free(&b);
+    }
 }

@@ -8,6 +8,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "designs.h"
 #include "fftconv_cosim.h"
@@ -18,31 +20,47 @@
 static void usage(FILE *f)
 {
     fprintf(f,
-        "usage: neurocosim fftconv --input U --kernel K --output Y [--skip D] [--length L]\n"
-        "                          [--butterflies P] [--partial LK] [--freq-sparse F]\n"
-        "                          [--oshift S] [--waves FILE] [--seed S]\n"
+        "usage: neurocosim fftconv [--input U] [--kernel K] [--output Y] [--length L]\n"
+        "                          [--skip D] [--butterflies P] [--partial LK]\n"
+        "                          [--freq-sparse F] [--oshift S] [--waves FILE] [--seed S]\n"
         "Runs y[t] = sum_{j<=t} k[j] u[t-j] + D u[t] on the Verilated accelerator (rtl/fftconv),\n"
         "compares it sample by sample with the bit-exact model and reports the SQNR against a\n"
-        "double-precision FFTW reference. Number formats: rtl/fftconv/README.md.\n"
+        "double-precision FFTW reference. With no option at all it convolves a generated input\n"
+        "of L = 1024 samples with a generated kernel and writes nothing. Number formats:\n"
+        "rtl/fftconv/README.md.\n"
         "  --input U         text file, one integer per line: u[t] in Q1.15 (-32768..32767);\n"
         "                    L lines, L a power of two in 256..65536. Without --input, a white\n"
-        "                    -6 dBFS input of --length L is generated from --seed.\n"
-        "  --kernel K        text file, 1..L integers: taps k[j] in Q1.15 (missing taps are 0).\n"
-        "                    Without --kernel, a random decaying unit-gain kernel from --seed.\n"
-        "  --output Y        writes y[t] (Q1.15, times 2^S with --oshift), one per line\n"
+        "                    -6 dBFS input of --length L (default 1024) is generated from --seed.\n"
+        "  --kernel K        text file, 1..L integers: taps k[j] in Q1.15 (missing taps are 0);\n"
+        "                    with --partial LK, 1..LK integers. Without --kernel, a random\n"
+        "                    decaying unit-gain kernel of L (or LK) taps from --seed.\n"
+        "  --output Y        writes y[t] (Q1.15, times 2^S with --oshift), one per line, replacing\n"
+        "                    Y atomically after the run; checked before the run (its folder must\n"
+        "                    exist and be writable, Y must not be a folder or a device). Without\n"
+        "                    --output nothing is written.\n"
+        "  --length L        sequence length, a power of two in 256..65536; must equal the\n"
+        "                    input's line count (default: that count, or 1024 without --input)\n"
         "  --skip D          skip weight D in Q1.15 (-32768..32767, default 0)\n"
-        "  --length L        sequence length; must equal the input's line count (default: it)\n"
         "  --butterflies P   1, 2 or 4 butterflies per cycle (default 2)\n"
-        "  --partial LK      only the first LK taps are used (power of two, 32..L): blocks of LK\n"
-        "  --freq-sparse F   only kernel-spectrum bins |f| < F are kept (1..LK, or 1..L)\n"
+        "  --partial LK      only the first LK taps are used, any LK in 1..L (a 300-tap kernel\n"
+        "                    is fine): taps LK.. are zero (a --kernel file longer than LK is\n"
+        "                    refused). The accelerator runs overlap-save blocks of Lk samples,\n"
+        "                    Lk = the smallest power of two >= LK and >= 32 (LK = L: dense).\n"
+        "  --freq-sparse F   only kernel-spectrum bins |f| < F of the 2Lk-point spectrum are\n"
+        "                    kept: 1..Lk (Lk = L without --partial)\n"
         "  --oshift S        output gain 2^S before rounding to 16 bits (0..8, default 0)\n"
-        "  --waves FILE      FST waveform of the run (open with: make waves WAVE=FILE)\n"
-        "  --seed S          seed for generated input or kernel (default 1)\n"
+        "  --waves FILE      FST waveform of the run; its folder must exist (checked before the\n"
+        "                    run); the path and the command that opens it are printed after it\n"
+        "  --seed S          seed for generated input or kernel (0..2^63-1, default 1)\n"
         "Prints the kernel exponent, the output scaling, cycles (and the ratio to the bound\n"
         "N(log2 N + 1)/P, N = 2L), saturations, mismatches against the model and the SQNR.\n"
+        "Runs with L = 65536 show their progress on stderr when it is a terminal (NC_PROGRESS=1\n"
+        "forces it, NC_PROGRESS=0 silences it).\n"
         "Exit status: 0 when the RTL matched the model, 1 on a mismatch or device error,\n"
-        "2 on bad arguments or input files.\n");
+        "2 on bad arguments or input files (checked before the run).\n");
 }
+
+#define DEFAULT_LENGTH 1024
 
 typedef struct {
     const char *input, *kernel, *output, *waves;
@@ -81,12 +99,12 @@ static int parse_args(int argc, char **argv, args_t *a)
         case 'd': rc = nc_parse_int(optarg, -32768, 32767, "--skip", &a->skip); break;
         case 'l': rc = nc_parse_int(optarg, 256, 65536, "--length", &a->length); break;
         case 'p': rc = nc_parse_int(optarg, 1, 4, "--butterflies", &a->p); break;
-        case 'c': rc = nc_parse_int(optarg, 32, 65536, "--partial", &a->partial); break;
+        case 'c': rc = nc_parse_int(optarg, 1, 65536, "--partial", &a->partial); break;
         case 'f': rc = nc_parse_int(optarg, 1, 65536, "--freq-sparse", &a->sparse); break;
         case 'x': rc = nc_parse_int(optarg, 0, 8, "--oshift", &a->oshift); break;
         case 's': rc = nc_parse_int(optarg, 0, INT64_MAX, "--seed", &a->seed); break;
         case 'h': usage(stdout); exit(0);
-        default: return nc_err_set(NC_ERR_ARG, "unknown option (see --help)");
+        default: return nc_err_set(NC_ERR_ARG, "unknown option or missing value (see --help)");
         }
     }
     if (rc)
@@ -95,14 +113,38 @@ static int parse_args(int argc, char **argv, args_t *a)
         return nc_err_set(NC_ERR_ARG, "unexpected argument '%s'", argv[optind]);
     if (a->p == 3)
         return nc_err_set(NC_ERR_ARG, "--butterflies 3: expected 1, 2 or 4");
-    if (!a->output)
-        return nc_err_set(NC_ERR_ARG, "--output Y is required");
+    if (a->input && !*a->input)
+        return nc_err_set(NC_ERR_ARG, "--input: empty file name");
+    if (a->kernel && !*a->kernel)
+        return nc_err_set(NC_ERR_ARG, "--kernel: empty file name");
     if (!a->input && !a->length)
-        return nc_err_set(NC_ERR_ARG, "--input U (or --length L for a generated input) is required");
+        a->length = DEFAULT_LENGTH;
     return NC_OK;
 }
 
-/* Reads or generates u and k; fixes L. */
+/* The outputs are checked before anything runs: a run never ends in "cannot write". */
+static int check_outputs(const args_t *a)
+{
+    if (a->output) {
+        struct stat st;
+        if (!*a->output)
+            return nc_err_set(NC_ERR_ARG, "--output: empty file name");
+        if (stat(a->output, &st) == 0 && !S_ISREG(st.st_mode))
+            return nc_err_set(NC_ERR_ARG, "--output %s: not a regular file (a folder or a device); "
+                              "expected a file to create or replace (omit --output to write "
+                              "nothing)", a->output);
+        if (nc_out_check(a->output)) {
+            char why[512];
+            snprintf(why, sizeof why, "%s", nc_err_msg());
+            return nc_err_set(NC_ERR_ARG, "--output %s", why);
+        }
+    }
+    if (a->waves && nc_waves_check(a->waves))
+        return NC_ERR_ARG;
+    return NC_OK;
+}
+
+/* Reads or generates u and k; fixes L. Taps past the kernel (file or --partial LK) are 0. */
 static int load_inputs(const args_t *a, int16_t **u, int16_t **k, unsigned *log2l)
 {
     nc_rng_t r;
@@ -124,23 +166,34 @@ static int load_inputs(const args_t *a, int16_t **u, int16_t **k, unsigned *log2
     int rc = log2_exact((int64_t)n, what, log2l);
     if (!rc && (n < 256 || n > 65536))
         rc = nc_err_set(NC_ERR_ARG, "%s: L = %zu, expected 256..65536", a->input ? a->input : "--length", n);
-    *u = calloc(n ? n : 1, sizeof **u);
-    *k = calloc(n ? n : 1, sizeof **k);
-    if (!rc && (!*u || !*k))
+    if (!rc && a->partial && (size_t)a->partial > n)
+        rc = nc_err_set(NC_ERR_ARG, "--partial %lld: expected 1..L (%zu taps)", (long long)a->partial, n);
+    if (rc) {
+        free(v);
+        return rc;
+    }
+    *u = calloc(n, sizeof **u);
+    *k = calloc(n, sizeof **k);
+    if (!*u || !*k)
         rc = nc_err_set(NC_ERR_NOMEM, "no memory for L = %zu", n);
     for (size_t i = 0; !rc && i < n; i++)
         (*u)[i] = v ? (int16_t)v[i] : 0;
     if (!rc && !a->input)
         fftconv_make_input(FFTCONV_SIG_NOISE, &r, *u, n);
     free(v);
-    if (rc)
-        return rc;
-    if (!a->kernel)
-        return fftconv_make_kernel(&r, a->partial ? (size_t)a->partial : n, 1.0, *k);
+    v = NULL;
+    size_t taps = a->partial ? (size_t)a->partial : n;
+    if (rc || !a->kernel)
+        return rc ? rc : fftconv_make_kernel(&r, taps, 1.0, *k);
     size_t nk = 0;
     if ((rc = nc_read_ints(a->kernel, -32768, 32767, &v, &nk)))
         return rc;
-    if (nk == 0 || nk > n)
+    if (nk == 0)
+        rc = nc_err_set(NC_ERR_PARSE, "%s: no taps, expected 1..%zu", a->kernel, taps);
+    else if (nk > taps && a->partial)
+        rc = nc_err_set(NC_ERR_PARSE, "%s: %zu taps, but --partial %zu uses only the first %zu: "
+                        "expected 1..%zu taps", a->kernel, nk, taps, taps, taps);
+    else if (nk > taps)
         rc = nc_err_set(NC_ERR_PARSE, "%s: %zu taps, expected 1..L (%zu)", a->kernel, nk, n);
     for (size_t i = 0; !rc && i < nk; i++)
         (*k)[i] = (int16_t)v[i];
@@ -148,19 +201,32 @@ static int load_inputs(const args_t *a, int16_t **u, int16_t **k, unsigned *log2
     return rc;
 }
 
-static void print_outcome(const fftconv_job_t *j, const fftconv_outcome_t *o)
+static void print_outcome(const fftconv_job_t *j, size_t taps, const fftconv_outcome_t *o)
 {
-    printf("fftconv P=%u L=%u Lk=%u F=%u D=%d\n", j->p, 1u << j->cfg.log2l, 1u << j->cfg.log2lk,
-           j->cfg.freq_bins, j->cfg.d);
+    unsigned l = 1u << j->cfg.log2l, lk = 1u << j->cfg.log2lk;
+    printf("fftconv P=%u L=%u Lk=%u F=%u D=%d\n", j->p, l, lk, j->cfg.freq_bins, j->cfg.d);
+    if (taps < l)
+        printf("  partial kernel: the first %zu tap%s, in overlap-save blocks of Lk = %u%s\n", taps,
+               taps == 1 ? "" : "s", lk, taps < lk ? " (the rest of the block is zero)" : "");
     printf("  kernel spectrum exponent KEXP = %u (K = word * 2^(KEXP-15))\n", o->kexp);
     printf("  output scaling: Q1.15 words of y * 2^%u (OSHIFT = %u)\n", j->cfg.oshift, j->cfg.oshift);
     printf("  cycles %u (schedule %u), %.3f of the bound N(log2 N+1)/P\n", o->cycles,
            o->cycles_model, o->bound_ratio);
     printf("  saturations %u (model %llu)\n", o->sat_rtl, (unsigned long long)o->sat_model);
-    printf("  RTL vs bit-exact model: %zu of %u samples differ\n", o->mismatches, 1u << j->cfg.log2l);
+    printf("  RTL vs bit-exact model: %zu of %u samples differ\n", o->mismatches, l);
     printf("  SQNR vs FFTW double reference: %.2f dB\n", o->sqnr_db);
-    if (j->waves)
-        printf("  waveform: %s\n", j->waves);
+}
+
+static int write_output(const char *path, const int16_t *y, size_t l)
+{
+    int64_t *yv = malloc(l * sizeof *yv);
+    if (!yv)
+        return nc_err_set(NC_ERR_NOMEM, "%s: out of memory", path);
+    for (size_t t = 0; t < l; t++)
+        yv[t] = y[t];
+    int rc = nc_write_ints(path, yv, l);
+    free(yv);
+    return rc;
 }
 
 int cmd_fftconv(int argc, char **argv)
@@ -170,13 +236,18 @@ int cmd_fftconv(int argc, char **argv)
     unsigned log2l = 0;
     int rc = parse_args(argc, argv, &a);
     if (!rc)
+        rc = check_outputs(&a);
+    if (!rc)
         rc = load_inputs(&a, &u, &k, &log2l);
     fftconv_job_t job = {(unsigned)a.p, {log2l, log2l, (uint32_t)a.sparse, (int16_t)a.skip, 0,
                          (unsigned)a.oshift}, u, k, a.waves};
-    if (!rc && a.partial && (rc = log2_exact(a.partial, "--partial", &job.cfg.log2lk)) == NC_OK &&
-        job.cfg.log2lk > log2l)
-        rc = nc_err_set(NC_ERR_ARG, "--partial %lld: expected at most L = %u", (long long)a.partial,
+    size_t taps = a.partial ? (size_t)a.partial : (size_t)1 << log2l;
+    if (!rc && a.partial && fftconv_partial_block((uint64_t)a.partial, log2l, &job.cfg.log2lk))
+        rc = nc_err_set(NC_ERR_ARG, "--partial %lld: expected 1..L (%u)", (long long)a.partial,
                         1u << log2l);
+    if (!rc && a.sparse > (1 << job.cfg.log2lk))
+        rc = nc_err_set(NC_ERR_ARG, "--freq-sparse %lld: expected 1..Lk (%u)%s", (long long)a.sparse,
+                        1u << job.cfg.log2lk, a.partial ? ", the block of --partial" : "");
     if (!rc)
         rc = fftconv_cfg_check(&job.cfg, FFTCONV_LOG2L_MAX_SPEC);
     if (rc) {
@@ -191,21 +262,21 @@ int cmd_fftconv(int argc, char **argv)
         fprintf(stderr, "neurocosim fftconv: %s\n", nc_err_msg());
         status = 1;
     } else {
-        print_outcome(&job, &o);
-        int64_t *yv = malloc(((size_t)1 << log2l) * sizeof *yv);
-        for (size_t t = 0; yv && t < ((size_t)1 << log2l); t++)
-            yv[t] = o.y[t];
-        if (!yv || nc_write_ints(a.output, yv, (size_t)1 << log2l)) {
-            fprintf(stderr, "neurocosim fftconv: %s\n", yv ? nc_err_msg() : "out of memory");
+        print_outcome(&job, taps, &o);
+        if (a.output && write_output(a.output, o.y, (size_t)1 << log2l)) {
+            fprintf(stderr, "neurocosim fftconv: %s\n", nc_err_msg());
             status = 2;
+        } else if (a.output) {
+            printf("  output: %s (%u samples)\n", a.output, 1u << log2l);
         }
-        free(yv);
         if (o.mismatches) {
             fprintf(stderr, "neurocosim fftconv: RTL and model differ (first at y[%zu])\n",
                     o.first_mismatch);
             status = 1;
         }
     }
+    if (a.waves && (rc == NC_OK || access(a.waves, F_OK) == 0))
+        nc_waves_print(stdout, a.waves);
     fftconv_outcome_free(&o);
     free(u), free(k);
     return status;
@@ -215,7 +286,8 @@ int cmd_fftconv(int argc, char **argv)
 
 typedef struct {
     const char *name;
-    unsigned p, log2l, log2lk;
+    unsigned p, log2l;
+    uint32_t taps; /* kernel taps LK (L: dense); the block is fftconv_partial_block(LK) */
     uint32_t f;
     double min_sqnr;
 } vcase_t;
@@ -224,11 +296,12 @@ int validate_fftconv(nc_report_t *r)
 {
     /* F = 512 of M = 8192 bins keeps 1/8 of the power: 9 dB less signal above the same noise */
     static const vcase_t cases[] = {
-        {"L=4096 dense P=2", 2, 12, 12, 0, 70.0},
-        {"L=4096 partial Lk=256 P=2", 2, 12, 8, 0, 70.0},
-        {"L=4096 freq-sparse F=512 P=2", 2, 12, 12, 512, 61.0},
-        {"L=1024 dense P=1", 1, 10, 10, 0, 70.0},
-        {"L=16384 dense P=4", 4, 14, 14, 0, 70.0},
+        {"L=4096 dense P=2", 2, 12, 4096, 0, 70.0},
+        {"L=4096 partial Lk=256 P=2", 2, 12, 256, 0, 70.0},
+        {"L=4096 freq-sparse F=512 P=2", 2, 12, 4096, 512, 61.0},
+        {"L=1024 dense P=1", 1, 10, 1024, 0, 70.0},
+        {"L=16384 dense P=4", 4, 14, 16384, 0, 70.0},
+        {"L=4096 partial LK=300 (Lk=512) P=2", 2, 12, 300, 0, 70.0},
     };
     int failures = 0;
     for (size_t i = 0; i < NC_ARRAY_LEN(cases); i++) {
@@ -237,12 +310,14 @@ int validate_fftconv(nc_report_t *r)
         int16_t *u = malloc(l * 2), *k = calloc(l, 2);
         nc_rng_t rng;
         nc_rng_seed(&rng, 1000 + i);
-        fftconv_job_t job = {c->p, {c->log2l, c->log2lk, c->f, 0, 0, 0}, u, k, NULL};
+        fftconv_job_t job = {c->p, {c->log2l, c->log2l, c->f, 0, 0, 0}, u, k, NULL};
         fftconv_outcome_t o = {0};
         int rc = (!u || !k) ? nc_err_set(NC_ERR_NOMEM, "no memory") : NC_OK;
+        if (!rc)
+            rc = fftconv_partial_block(c->taps, c->log2l, &job.cfg.log2lk);
         if (!rc) {
             fftconv_make_input(FFTCONV_SIG_NOISE, &rng, u, l);
-            rc = fftconv_make_kernel(&rng, (size_t)1 << c->log2lk, 1.0, k);
+            rc = fftconv_make_kernel(&rng, c->taps, 1.0, k);
         }
         if (!rc)
             rc = fftconv_cosim_run(&job, &o);

@@ -1,7 +1,10 @@
 /* main.c - the neurocosim command-line tool: dispatch to one design's subcommand, or `run`
  * every design's validation (each in its own process: libngspice allows one instance per
- * process, and a crash in one design must not hide the others' results). */
+ * process, and a crash in one design must not hide the others' results). Every command parses
+ * its options with getopt_long and answers --help (usage on stdout, exit 0). */
 #define _POSIX_C_SOURCE 200809L
+#include <getopt.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,6 +13,7 @@
 
 #include "designs.h"
 #include "nc_util.h"
+#include "nc_version.h"
 #include "vmodel.h"
 
 struct design {
@@ -25,31 +29,114 @@ static const struct design designs[] = {
     {"spice", cmd_spice, validate_spice, "SFQ cells and the deep XOR network (ngspice)"},
 };
 
+#define N_DESIGNS NC_ARRAY_LEN(designs)
+
+static const struct option help_only[] = {{"help", no_argument, 0, 'h'}, {0, 0, 0, 0}};
+
 static void usage(FILE *f)
 {
-    fprintf(f, "usage: neurocosim <command> [options]\n\ncommands:\n");
-    fprintf(f, "  run                 co-simulate every design on its defaults; print the "
-               "validation report\n");
-    for (size_t i = 0; i < NC_ARRAY_LEN(designs); i++)
+    fprintf(f, "usage: neurocosim [--help] [--version] <command> [options]\n\ncommands:\n");
+    fprintf(f, "  run [DESIGN...]     co-simulate every design (or the named ones) on its defaults;\n"
+               "                      print the validation report (neurocosim run --help)\n");
+    for (size_t i = 0; i < N_DESIGNS; i++)
         fprintf(f, "  %-19s %s (neurocosim %s --help)\n", designs[i].name, designs[i].what,
                 designs[i].name);
     fprintf(f, "  models              list the RTL configurations built into this binary\n");
+    fprintf(f, "  help [COMMAND]      this text, or the usage of COMMAND\n");
+    fprintf(f, "\noptions:\n  -h, --help          this text\n"
+               "  -V, --version       print the version and exit\n");
     fprintf(f, "\nexit status: 0 on success, 1 on a failed check, 2 on bad usage or input.\n");
+}
+
+static void print_version(void)
+{
+    if (NC_GIT_DESCRIBE[0])
+        printf("neurocosim %s (git %s)\n", NC_VERSION, NC_GIT_DESCRIBE);
+    else
+        printf("neurocosim %s\n", NC_VERSION);
+}
+
+static void design_list(FILE *f)
+{
+    for (size_t i = 0; i < N_DESIGNS; i++)
+        fprintf(f, "%s%s", i ? ", " : "", designs[i].name);
+}
+
+static void run_usage(FILE *f)
+{
+    fprintf(f, "usage: neurocosim run [--help] [DESIGN...]\n"
+               "Co-simulates every design (or only the named ones, in this order: ");
+    design_list(f);
+    fprintf(f, ")\non its defaults, each in its own process, compares each with its golden model "
+               "and prints\none report row per checked configuration, then a summary line.\n"
+               "A progress line per design goes to stderr when it is a terminal (NC_PROGRESS=1\n"
+               "forces it, NC_PROGRESS=0 silences it).\n"
+               "  -h, --help          this text\n"
+               "exit status: 0 when every row passed, 1 when a check failed or a design crashed,\n"
+               "2 on an unknown design or option.\n");
+}
+
+static void models_usage(FILE *f)
+{
+    fprintf(f, "usage: neurocosim models [--help]\n"
+               "Lists the RTL configurations (Verilated models) built into this binary: name, top\n"
+               "module and parameters.\n"
+               "  -h, --help          this text\n"
+               "exit status: 0, or 2 on an unknown option or argument.\n");
+}
+
+/* Parses a command that takes only --help; returns -1 to go on, else the exit status. */
+static int parse_help_only(int argc, char **argv, const char *cmd, void (*use)(FILE *))
+{
+    optind = 1;
+    int c;
+    while ((c = getopt_long(argc, argv, "h", help_only, NULL)) != -1) {
+        if (c == 'h') {
+            use(stdout);
+            return 0;
+        }
+        fprintf(stderr, "neurocosim %s: unknown option (see neurocosim %s --help)\n", cmd, cmd);
+        return 2;
+    }
+    return -1;
 }
 
 static int run_all(int argc, char **argv)
 {
-    const char *only = argc > 1 ? argv[1] : NULL;
+    int st0 = parse_help_only(argc, argv, "run", run_usage);
+    if (st0 >= 0)
+        return st0;
+    bool want[N_DESIGNS];
+    size_t nwant = 0;
+    memset(want, argc > optind ? 0 : 1, sizeof want);
+    for (int a = optind; a < argc; a++) {
+        size_t i = 0;
+        while (i < N_DESIGNS && strcmp(argv[a], designs[i].name) != 0)
+            i++;
+        if (i == N_DESIGNS) {
+            fprintf(stderr, "neurocosim run: unknown design '%s'; expected one of: ", argv[a]);
+            design_list(stderr);
+            fprintf(stderr, "\n");
+            return 2;
+        }
+        want[i] = true;
+    }
+    for (size_t i = 0; i < N_DESIGNS; i++)
+        nwant += want[i];
     printf("neurocosim validation report: every design co-simulated on its defaults and "
            "compared with its golden model\n\n");
     nc_report_header();
     int failed = 0, ran = 0;
     double t0 = nc_now_s();
-    for (size_t i = 0; i < NC_ARRAY_LEN(designs); i++) {
-        if (only && strcmp(only, designs[i].name) != 0)
+    for (size_t i = 0; i < N_DESIGNS; i++) {
+        if (!want[i])
             continue;
-        ran++;
         fflush(stdout);
+        char what[64];
+        snprintf(what, sizeof what, "neurocosim run: starting %s; designs done", designs[i].name);
+        nc_progress(what, ran, (double)nwant);
+        nc_progress_end();
+        ran++;
         pid_t pid = fork();
         if (pid == 0) {
             nc_report_t r = {0, 0};
@@ -68,33 +155,86 @@ static int run_all(int argc, char **argv)
                 printf("%-8s crashed with signal %d\n", designs[i].name, WTERMSIG(st));
         }
     }
-    if (!ran) {
-        fprintf(stderr, "neurocosim run: no design named '%s'\n", only);
-        return 2;
-    }
     printf("\nvalidation: %d passed, %d failed (%.1f s)\n", ran - failed, failed,
            nc_now_s() - t0);
     return failed ? 1 : 0;
 }
 
-int main(int argc, char **argv)
+static int list_models(int argc, char **argv)
 {
-    if (argc < 2 || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") ||
-        !strcmp(argv[1], "help")) {
-        usage(argc < 2 ? stderr : stdout);
-        return argc < 2 ? 2 : 0;
+    int st = parse_help_only(argc, argv, "models", models_usage);
+    if (st >= 0)
+        return st;
+    if (optind < argc) {
+        fprintf(stderr, "neurocosim models: unexpected argument '%s' (see neurocosim models "
+                        "--help)\n", argv[optind]);
+        return 2;
     }
-    if (!strcmp(argv[1], "run"))
-        return run_all(argc - 1, argv + 1);
-    if (!strcmp(argv[1], "models")) {
-        for (const vmodel_class_t *const *c = vmodel_classes; *c; c++)
-            printf("%-14s top %-16s %s\n", (*c)->name, (*c)->top, (*c)->params);
+    for (const vmodel_class_t *const *c = vmodel_classes; *c; c++)
+        printf("%-14s top %-16s %s\n", (*c)->name, (*c)->top, (*c)->params);
+    return 0;
+}
+
+static int dispatch(int argc, char **argv);
+
+/* `neurocosim help [COMMAND]`: the usage of the tool or of one command. */
+static int help_cmd(int argc, char **argv)
+{
+    if (argc < 2) {
+        usage(stdout);
         return 0;
     }
-    for (size_t i = 0; i < NC_ARRAY_LEN(designs); i++)
-        if (!strcmp(argv[1], designs[i].name))
-            return designs[i].cmd(argc - 1, argv + 1);
-    fprintf(stderr, "neurocosim: unknown command '%s'\n\n", argv[1]);
+    if (argc > 2 || !strcmp(argv[1], "help")) {
+        fprintf(stderr, "neurocosim help: expected at most one command name, e.g. neurocosim "
+                        "help run\n");
+        return 2;
+    }
+    char *sub[] = {argv[1], "--help", NULL};
+    return dispatch(2, sub);
+}
+
+/* argv[0] is the command's name. */
+static int dispatch(int argc, char **argv)
+{
+    if (!strcmp(argv[0], "run"))
+        return run_all(argc, argv);
+    if (!strcmp(argv[0], "models"))
+        return list_models(argc, argv);
+    if (!strcmp(argv[0], "help"))
+        return help_cmd(argc, argv);
+    for (size_t i = 0; i < N_DESIGNS; i++)
+        if (!strcmp(argv[0], designs[i].name))
+            return designs[i].cmd(argc, argv);
+    fprintf(stderr, "neurocosim: unknown command '%s'\n\n", argv[0]);
     usage(stderr);
     return 2;
+}
+
+int main(int argc, char **argv)
+{
+    static const struct option opts[] = {
+        {"help", no_argument, 0, 'h'}, {"version", no_argument, 0, 'V'}, {0, 0, 0, 0}};
+    /* The tool's own options stand before the command; everything from the command on belongs
+     * to it, so getopt only sees the leading options. */
+    int lead = 1;
+    while (lead < argc && argv[lead][0] == '-' && argv[lead][1]) {
+        if (!strcmp(argv[lead++], "--"))
+            break;
+    }
+    optind = 1;
+    int c;
+    while ((c = getopt_long(lead, argv, "hV", opts, NULL)) != -1) {
+        switch (c) {
+        case 'h': usage(stdout); return 0;
+        case 'V': print_version(); return 0;
+        default:
+            fprintf(stderr, "neurocosim: see neurocosim --help\n");
+            return 2;
+        }
+    }
+    if (optind >= argc) {
+        usage(stderr);
+        return 2;
+    }
+    return dispatch(argc - optind, argv + optind);
 }

@@ -8,6 +8,7 @@
 
 #include "fftconv_drv.h"
 #include "fftconv_ref.h"
+#include "fftconv_regs.h"
 #include "nc_error.h"
 #include "nc_util.h"
 #include "vmodel.h"
@@ -38,6 +39,27 @@ static int scratch_alloc(scratch_t *s, size_t l, size_t lk)
     return nc_err_set(NC_ERR_NOMEM, "fftconv cosim: no memory for L = %zu", l);
 }
 
+/* Long runs show progress on stderr (nc_progress: on a terminal, or NC_PROGRESS=1): the model
+ * advances in slices of 1/64 of the promised cycles, STATUS read between slices, for at most
+ * twice the promised cycles; the driver's own bounded wait then sees the end. */
+static void wait_with_progress(vmodel_t *m, const fftconv_cfg_t *cfg, unsigned p)
+{
+    uint64_t expect = fftconv_model_cycles(cfg, p), t0 = vmodel_cycles(m);
+    uint64_t slice = expect / 64 + 1;
+    char what[64];
+    snprintf(what, sizeof what, "fftconv L=%u P=%u: accelerator cycles", 1u << cfg->log2l, p);
+    for (unsigned i = 0; i < 128; i++) {
+        uint32_t st = 0;
+        if (bus_read32(vmodel_bus(m), FFTCONV_STATUS, &st) || !(st & FFTCONV_STATUS_BUSY_MASK))
+            break;
+        uint64_t done = vmodel_cycles(m) - t0;
+        nc_progress(what, (double)(done < expect ? done : expect), (double)expect);
+        vmodel_step(m, slice);
+    }
+    nc_progress(what, (double)expect, (double)expect);
+    nc_progress_end();
+}
+
 /* The RTL part: open the model, trace if asked, drive one convolution. */
 static int run_rtl(const fftconv_job_t *job, fftconv_cfg_t *cfg, const uint32_t *ks,
                    fftconv_outcome_t *out)
@@ -56,8 +78,21 @@ static int run_rtl(const fftconv_job_t *job, fftconv_cfg_t *cfg, const uint32_t 
         rc = fftconv_configure(&dev, cfg);
     if (!rc)
         rc = fftconv_load_spectrum(&dev, ks, cfg->kexp);
-    if (!rc)
-        rc = fftconv_run(&dev, job->u, out->y, &res);
+    if (cfg->log2l < FFTCONV_PROGRESS_LOG2L || !nc_progress_on()) {
+        if (!rc)
+            rc = fftconv_run(&dev, job->u, out->y, &res);
+    } else {
+        if (!rc)
+            rc = fftconv_load_input(&dev, job->u);
+        if (!rc)
+            rc = fftconv_start(&dev);
+        if (!rc)
+            wait_with_progress(m, cfg, job->p);
+        if (!rc)
+            rc = fftconv_wait(&dev, &res);
+        if (!rc)
+            rc = fftconv_read_output(&dev, out->y);
+    }
     out->sat_rtl = res.sat_count;
     out->cycles = res.cycles;
     out->sim_cycles = vmodel_cycles(m);

@@ -33,6 +33,10 @@ typedef struct fftconv_outcome {
     uint64_t sim_cycles;     /* every simulated clock cycle, loads and polls included         */
 } fftconv_outcome_t;
 
+/* Runs of L >= 2^FFTCONV_PROGRESS_LOG2L show the accelerator's progress on stderr (nc_progress:
+ * on a terminal, or with NC_PROGRESS=1). */
+#define FFTCONV_PROGRESS_LOG2L 16
+
 int fftconv_cosim_run(const fftconv_job_t *job, fftconv_outcome_t *out);
 void fftconv_outcome_free(fftconv_outcome_t *out);
 

@@ -46,8 +46,10 @@ int fftconv_open(bus_t *bus, fftconv_dev_t *dev);
  * block size or F invalidates the loaded kernel. */
 int fftconv_configure(fftconv_dev_t *dev, const fftconv_cfg_t *cfg);
 
-/* Computes the spectrum of the first Lk taps of k (ntaps >= Lk values, Q1.15) for the
- * configured block and F, and loads it with its KEXP. */
+/* Computes the spectrum of the first Lk taps of k (ntaps values, Q1.15) for the configured
+ * block and F, and loads it with its KEXP. ntaps < Lk: taps ntaps..Lk-1 are zero (a partial
+ * kernel of any length 1..L runs in the block fftconv_partial_block() gives); ntaps > Lk: the
+ * taps past Lk are not used. ntaps = 0 is NC_ERR_ARG. */
 int fftconv_load_kernel(fftconv_dev_t *dev, const int16_t *k, size_t ntaps);
 
 /* Loads a ready spectrum: M = 2 Lk words in bit-reversed order, and its exponent. */

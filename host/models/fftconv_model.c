@@ -41,6 +41,18 @@ int fftconv_cfg_check(const fftconv_cfg_t *c, unsigned log2lmax)
     return NC_OK;
 }
 
+int fftconv_partial_block(uint64_t taps, unsigned log2l, unsigned *log2lk)
+{
+    if (log2l > 62 || taps < 1 || taps > ((uint64_t)1 << log2l))
+        return nc_err_set(NC_ERR_ARG, "fftconv: partial kernel of %llu taps, expected 1..L (%llu)",
+                          (unsigned long long)taps, log2l > 62 ? 0ull : 1ull << log2l);
+    unsigned b = FFTCONV_LOG2LK_MIN;
+    while (b < log2l && ((uint64_t)1 << b) < taps)
+        b++;
+    *log2lk = b < log2l ? b : log2l;
+    return NC_OK;
+}
+
 void fftconv_twiddle(uint32_t k, int32_t *c, int32_t *s)
 {
     const double scale = 131072.0;

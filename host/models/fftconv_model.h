@@ -43,6 +43,12 @@ typedef struct fftconv_cfg {
  * naming the field, its value and the legal range. */
 int fftconv_cfg_check(const fftconv_cfg_t *c, unsigned log2lmax);
 
+/* The block a partial convolution of `taps` taps runs in: the smallest power of two Lk >= taps
+ * that the hardware supports (Lk >= 2^FFTCONV_LOG2LK_MIN = 32), so that y uses exactly the
+ * first `taps` taps when taps taps..Lk-1 of the kernel are zero. taps = L gives Lk = L (dense).
+ * NC_ERR_ARG, naming the value and the range 1..L, when taps is outside 1..L = 2^log2l. */
+int fftconv_partial_block(uint64_t taps, unsigned log2l, unsigned *log2lk);
+
 /* Block size M = 2*Lk of the transforms. */
 static inline uint32_t fftconv_m(const fftconv_cfg_t *c) { return 2u << c->log2lk; }
 
