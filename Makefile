@@ -88,7 +88,7 @@ SRCPAT_spice := cosim/spice/% host/models/sfq% host/drivers/sfq%
 
 VFLAGS := --cc --build -j $(NPROC) -O3 --x-assign fast --x-initial fast --trace-fst \
           --timescale 1ns/1ns -Wno-fatal -MAKEFLAGS "OPT_FAST=-O2 OPT_SLOW=-O1 OPT_GLOBAL=-O1" \
-          $(if $(SAN),-CFLAGS "$(SANFLAGS)" -LDFLAGS "$(SANFLAGS)")
+          $(if $(SAN),-CFLAGS "$(SANFLAGS) -fno-sanitize=alignment" -LDFLAGS "$(SANFLAGS)")
 
 vm_dir = $(B)/vm/$(1)
 vm_lib = $(B)/vm/$(1)/V$(1)__ALL.a
@@ -207,6 +207,10 @@ $(B)/obj/gen/%.o: $(B)/gen/%.c
 $(B)/obj/%.o: %.cpp | deps
 	@mkdir -p $(@D)
 	$(Q)$(CXX) $(CXXFLAGS) -Icosim/verilator -c -o $@ $<
+
+# The version: host/cli/nc_version.h, with the git description of this checkout.
+$(B)/obj/host/cli/main.o: CFLAGS += -DNC_GIT_DESCRIBE='"$(shell git describe --always --dirty 2>/dev/null)"'
+$(B)/obj/host/cli/main.o: $(if $(wildcard .git),$(wildcard .git/HEAD .git/index))
 
 # Link line of a binary of design d (objects first, then design lib, core lib, models).
 # $(3): libraries that must come before the others (-lcriterion: its main, not libsystemc's).

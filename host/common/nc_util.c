@@ -393,7 +393,7 @@ void nc_progress(const char *what, double done, double total)
     progress_last = now;
     double el = now - progress_t0;
     char eta[32] = "";
-    if (done > 0 && total > done)
+    if (done > 0 && total > done && el >= 1.0)
         snprintf(eta, sizeof eta, ", ETA %.0f s", el * (total - done) / done);
     fprintf(stderr, "\r%s: %.0f/%.0f (%.0f%%) %.0f s%s\033[K", what, done, total,
             total > 0 ? 100.0 * done / total : 0.0, el, eta);
