@@ -1,18 +1,24 @@
 # Loaded by `make waves` for SPICE waveforms (sfq_*.fst, written by neurocosim spice ... --waves):
-# shows the junction phases that tell the story as analog traces (GTKWave opens an FST with
-# no signals shown), then the whole run. Phases step by 2*pi per SFQ pulse.
-#  - cell testbenches: every junction of the device under test (xdut_p*), and its drivers'
-#    output junctions (x*d*_p2);
-#  - the XOR network: inputs a, b, hidden neurons h1, h2, output (xja_p2 xjb_p2 xh1_p3
-#    xh2_p3 xjo_p2).
+# shows the signals as analog traces (GTKWave opens an FST with no signals shown), then the
+# whole run. Phases step by 2*pi per SFQ pulse.
+# The order and the selection come from FILE.signals beside FILE.fst (written with the FST by
+# cosim/spice/spice_wave.c: the probes labelled by role, in signal-flow order, e.g. in_a syn_a
+# h1 out). Without it (an older file), every signal of scope "spice" is shown, at most 64.
 set want {}
-set xor {spice.xja_p2 spice.xjb_p2 spice.xh1_p3 spice.xh2_p3 spice.xjo_p2}
-set n [gtkwave::getNumFacs]
-for {set i 0} {$i < $n} {incr i} {
-    set f [gtkwave::getFacName $i]
-    if {[lsearch -exact $xor $f] >= 0 || [regexp {^spice\.xdut_p[0-9]+$} $f] ||
-        [regexp {^spice\.xd[a-z0-9]*_p2$} $f]} {
-        lappend want $f
+set dump [gtkwave::getDumpFileName]
+set side "[file rootname $dump].signals"
+if {[file readable $side]} {
+    set f [open $side r]
+    foreach line [split [read $f] "\n"] {
+        set line [string trim $line]
+        if {$line ne ""} { lappend want $line }
+    }
+    close $f
+} else {
+    set n [gtkwave::getNumFacs]
+    for {set i 0} {$i < $n && [llength $want] < 64} {incr i} {
+        set f [gtkwave::getFacName $i]
+        if {[string match "spice.*" $f]} { lappend want $f }
     }
 }
 foreach f $want {

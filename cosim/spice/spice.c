@@ -3,7 +3,6 @@
 #include "spice.h"
 
 #include <ctype.h>
-#include <libgen.h>
 #include <limits.h>
 #include <math.h>
 #include <stdatomic.h>
@@ -19,10 +18,9 @@
 
 #include "nc_error.h"
 #include "nc_util.h"
+#include "spice_deck.h"
 
 #define LOG_CAP 65536
-#define MAX_LINES 100000
-#define MAX_INCLUDE_DEPTH 8
 
 static struct {
     bool inited;
@@ -254,7 +252,7 @@ int nc_spice_noise(double temp_k, double r_ohm, double dt)
     return NC_OK;
 }
 
-/* ---- deck assembly ---- */
+/* ---- deck assembly: the validated cards (spice_deck.h), the harness's analysis, .end ---- */
 
 static void free_deck(void)
 {
@@ -265,113 +263,28 @@ static void free_deck(void)
     g.nlines = 0;
 }
 
-static int push_line(const char *s)
+/* Takes the cards of `deck` (emptied) and adds the title, the options, the transient card
+ * and .end. */
+static int build_deck(nc_spice_deck_t *deck, const nc_spice_tran_t *tran)
 {
-    if (g.nlines + 2 >= MAX_LINES)
-        return nc_err_set(NC_ERR_PARSE, "%s: more than %d lines (expected a cell-sized netlist)",
-                          g.netlist, MAX_LINES);
-    if (!g.lines && !(g.lines = calloc(MAX_LINES, sizeof *g.lines)))
+    free_deck();
+    size_t n = deck->n + 5;
+    if (!(g.lines = calloc(n, sizeof *g.lines)))
         return nc_err_set(NC_ERR_NOMEM, "%s: out of memory", g.netlist);
-    if (!(g.lines[g.nlines] = strdup(s)))
-        return nc_err_set(NC_ERR_NOMEM, "%s: out of memory", g.netlist);
-    g.nlines++;
-    return NC_OK;
-}
-
-static bool starts_with_ci(const char *s, const char *prefix)
-{
-    return strncasecmp(s, prefix, strlen(prefix)) == 0;
-}
-
-/* `.param NAME=VALUE` (one assignment) -> index of the override for NAME, else -1. */
-static int param_override(const char *line, const nc_spice_param_t *params, size_t n, bool *used)
-{
-    if (!starts_with_ci(line, ".param"))
-        return -1;
-    const char *p = line + 6;
-    while (isspace((unsigned char)*p))
-        p++;
-    size_t len = strcspn(p, " \t=");
-    for (size_t i = 0; i < n; i++)
-        if (strlen(params[i].name) == len && strncasecmp(p, params[i].name, len) == 0) {
-            used[i] = true;
-            return (int)i;
-        }
-    return -1;
-}
-
-static int read_file_lines(const char *path, int depth, const char *from, int from_line,
-                           const nc_spice_param_t *params, size_t n, bool *used);
-
-static int include_line(const char *line, const char *path, int lineno, int depth,
-                        const nc_spice_param_t *params, size_t n, bool *used)
-{
-    const char *p = line + 8;
-    while (isspace((unsigned char)*p) || *p == '"' || *p == '\'')
-        p++;
-    char name[PATH_MAX];
-    snprintf(name, sizeof name, "%s", p);
-    name[strcspn(name, "\"' \t\r\n")] = '\0';
-    char dirbuf[PATH_MAX], inc[PATH_MAX * 2];
-    snprintf(dirbuf, sizeof dirbuf, "%s", path);
-    snprintf(inc, sizeof inc, "%s/%s", dirname(dirbuf), name);
-    return read_file_lines(inc, depth + 1, path, lineno, params, n, used);
-}
-
-static int read_file_lines(const char *path, int depth, const char *from, int from_line,
-                           const nc_spice_param_t *params, size_t n, bool *used)
-{
-    if (depth > MAX_INCLUDE_DEPTH)
-        return nc_err_set(NC_ERR_PARSE, "%s:%d: .include nested deeper than %d (a cycle?)",
-                          from, from_line, MAX_INCLUDE_DEPTH);
-    FILE *f = fopen(path, "r");
-    if (!f) {
-        if (from)
-            return nc_err_set(NC_ERR_IO, "%s:%d: included file %s cannot be opened (missing "
-                                         "model library?)", from, from_line, path);
-        return nc_err_set(NC_ERR_IO, "netlist %s cannot be opened (expected a file under the "
-                                     "circuits directory)", path);
-    }
-    char line[4096];
-    int lineno = 0, rc = NC_OK;
-    while (rc == NC_OK && fgets(line, sizeof line, f)) {
-        lineno++;
-        line[strcspn(line, "\r\n")] = '\0';
-        if (starts_with_ci(line, ".include")) {
-            rc = include_line(line, path, lineno, depth, params, n, used);
-        } else if (starts_with_ci(line, ".end") && !starts_with_ci(line, ".ends")) {
-            break; /* the harness appends its own analysis and .end */
-        } else if (starts_with_ci(line, ".tran") || starts_with_ci(line, ".control")) {
-            rc = nc_err_set(NC_ERR_PARSE, "%s:%d: '%.40s': netlists under circuits/ must not "
-                            "carry analyses or control blocks (the harness adds .tran)",
-                            path, lineno, line);
-        } else {
-            int k = param_override(line, params, n, used);
-            if (k >= 0) {
-                char repl[256];
-                snprintf(repl, sizeof repl, ".param %s=%.12g", params[k].name, params[k].value);
-                rc = push_line(repl);
-            } else {
-                rc = push_line(line);
-            }
-        }
-    }
-    fclose(f);
-    return rc;
-}
-
-static int finish_deck(const nc_spice_tran_t *tran)
-{
     char card[256];
     snprintf(card, sizeof card, ".tran %.6g %.6g 0 %.6g uic", tran->tstep, tran->tstop,
              tran->tmax);
-    int rc = push_line(".options method=trap reltol=1e-4");
-    if (!rc)
-        rc = push_line(card);
-    if (!rc)
-        rc = push_line(".end");
+    int rc = (g.lines[g.nlines++] = strdup("* neurocosim deck")) ? NC_OK : NC_ERR_NOMEM;
+    for (size_t i = 0; i < deck->n; i++)
+        g.lines[g.nlines++] = deck->card[i], deck->card[i] = NULL;
+    deck->n = 0;
+    nc_spice_deck_free(deck);
+    const char *tail[] = {".options method=trap reltol=1e-4", card, ".end"};
+    for (size_t i = 0; i < NC_ARRAY_LEN(tail); i++)
+        if (!(g.lines[g.nlines++] = strdup(tail[i])))
+            rc = NC_ERR_NOMEM;
     g.lines[g.nlines] = NULL;
-    return rc;
+    return rc ? nc_err_set(rc, "%s: out of memory", g.netlist) : NC_OK;
 }
 
 static int check_tran(const char *name, const nc_spice_tran_t *t)
@@ -417,24 +330,13 @@ int nc_spice_load(const char *rel_path, const nc_spice_param_t *params, size_t n
     const char *dir = nc_spice_circuits_dir();
     if (!dir)
         return NC_ERR_IO;
-    char path[PATH_MAX * 2];
-    snprintf(path, sizeof path, "%s/%s", dir, rel_path);
-    bool used[64] = {false};
-    if (nparams > NC_ARRAY_LEN(used))
-        return nc_err_set(NC_ERR_ARG, "%s: %zu parameter overrides (at most 64)", g.netlist,
-                          nparams);
-    free_deck();
-    push_line("* neurocosim deck");
-    rc = read_file_lines(path, 0, NULL, 0, params, nparams, used);
-    for (size_t i = 0; rc == NC_OK && i < nparams; i++)
-        if (!used[i])
-            rc = nc_err_set(NC_ERR_PARSE, "%s: parameter '%s' (= %g) is not defined by a "
-                            "'.param %s=...' line of the netlist", g.netlist, params[i].name,
-                            params[i].value, params[i].name);
+    nc_spice_deck_t deck = {0};
+    rc = nc_spice_read_deck(dir, rel_path, params, nparams, &deck);
     if (rc == NC_OK)
-        rc = finish_deck(tran);
+        rc = build_deck(&deck, tran);
     if (rc == NC_OK)
         rc = submit_deck();
+    nc_spice_deck_free(&deck);
     g.tran = *tran;
     return rc;
 }
@@ -445,18 +347,16 @@ int nc_spice_load_text(const char *name, const char *text, const nc_spice_tran_t
     int rc = check_tran(g.netlist, tran);
     if (rc || (rc = nc_spice_init()))
         return rc;
-    free_deck();
-    push_line("* neurocosim deck");
-    char *copy = strdup(text ? text : "");
-    for (char *save = NULL, *l = strtok_r(copy, "\n", &save); l && rc == NC_OK;
-         l = strtok_r(NULL, "\n", &save))
-        if (!(starts_with_ci(l, ".end") && !starts_with_ci(l, ".ends")))
-            rc = push_line(l);
-    free(copy);
+    const char *dir = nc_spice_circuits_dir(); /* for its includes; none is fine */
+    nc_err_clear();
+    nc_spice_deck_t deck = {0};
+    rc = nc_spice_read_deck_text(dir, g.netlist, text ? text : "", text ? strlen(text) : 0,
+                                 NULL, 0, &deck);
     if (rc == NC_OK)
-        rc = finish_deck(tran);
+        rc = build_deck(&deck, tran);
     if (rc == NC_OK)
         rc = submit_deck();
+    nc_spice_deck_free(&deck);
     g.tran = *tran;
     return rc;
 }

@@ -4,11 +4,13 @@
  * Contract:
  *  - One ngspice instance per process (a libngspice limit). nc_spice_load() may be called
  *    again to replace the circuit; parallel simulations need separate processes (fork).
- *  - nc_spice_load() reads a netlist under the circuits directory (nc_spice_circuits_dir()),
- *    inlines its `.include` files (paths relative to the including file), overrides
- *    `.param NAME=VALUE` lines named in `params` (a name absent from the netlist is an error),
- *    and appends the transient card. Every run starts from zero phases (`uic`): sources in
- *    circuits/ ramp their biases up from zero.
+ *  - nc_spice_load() reads a netlist under the circuits directory (nc_spice_circuits_dir())
+ *    through the validating reader of spice_deck.h (netlists are untrusted: an allow-list of
+ *    cards, includes inlined by the harness and kept inside the circuits directory, bounded
+ *    lines, files and deck; circuits/README.md), overrides the top-level `.param` assignments
+ *    named in `params` (only that assignment; a name no top-level .param assigns is an error),
+ *    and appends the transient card. ngspice never opens a file itself. Every run starts from
+ *    zero phases (`uic`): sources in circuits/ ramp their biases up from zero.
  *  - nc_spice_run() runs the transient in ngspice's background thread and waits at most
  *    `wall_s` seconds; on time-out it halts the run and fails with NC_ERR_TIMEOUT.
  *  - Failures return a negative nc_status with nc_err_set() naming the netlist and the cause:
@@ -59,7 +61,8 @@ double nc_spice_noise_sample(uint64_t seed, const char *source, double t, double
 int nc_spice_load(const char *rel_path, const nc_spice_param_t *params, size_t nparams,
                   const nc_spice_tran_t *tran);
 
-/* Loads a netlist given as text (for tests of malformed input); `name` names it in errors. */
+/* Loads a netlist given as text (for tests of malformed input); `name` names it in errors.
+ * The same reader and rules; its includes are resolved in the circuits directory. */
 int nc_spice_load_text(const char *name, const char *text, const nc_spice_tran_t *tran);
 
 /* Runs the loaded transient with its wall-clock bound. */

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "nc_error.h"
+#include "nc_util.h"
 #include "spice.h"
 #include "spice_pulse.h"
 #include "spice_wave.h"
@@ -39,6 +40,61 @@ const nc_cell_desc_t nc_cells[] = {
      "neuron, excitatory + inhibitory input", 54, 1600e-12},
 };
 const size_t nc_cells_count = sizeof nc_cells / sizeof nc_cells[0];
+
+/* Waveform signals of each testbench, labelled by role in signal-flow order (the sources'
+ * or drivers' output junctions, every junction of the cell under test, the load). */
+#define P(v, l) {v, l}
+static const nc_wave_probe_t w_jtl[] = {P("xdrv.p2", "in"), P("xdut.p1", "dut_j1"),
+                                        P("xdut.p2", "dut_j2_out"), P("xld.p2", "load")};
+static const nc_wave_probe_t w_dcsfq[] = {P("xdut.p1", "dut_j1_reset"), P("xdut.p2", "dut_j2"),
+                                          P("xdut.p3", "dut_j3_out"), P("xld.p2", "load")};
+static const nc_wave_probe_t w_spl[] = {P("xdrv.p2", "in"), P("xdut.p1", "dut_j1"),
+                                        P("xdut.p2", "dut_o1"), P("xdut.p3", "dut_o2"),
+                                        P("xl1.p2", "load_1"), P("xl2.p2", "load_2")};
+static const nc_wave_probe_t w_mrg[] = {P("xda.p2", "in_a"), P("xdb.p2", "in_b"),
+                                        P("xdut.p1", "dut_j1_a"), P("xdut.p2", "dut_j2_b"),
+                                        P("xdut.p3", "dut_esc_a"), P("xdut.p4", "dut_esc_b"),
+                                        P("xdut.p5", "dut_merge_out"), P("xld.p2", "load")};
+static const nc_wave_probe_t w_dff[] = {P("xdd.p2", "in_d"), P("xdc.p2", "in_clk"),
+                                        P("xdut.p1", "dut_d"), P("xdut.p2", "dut_d_esc"),
+                                        P("xdut.p3", "dut_store"), P("xdut.p5", "dut_clk"),
+                                        P("xdut.p6", "dut_clk_esc"), P("xdut.p4", "dut_q"),
+                                        P("xld.p2", "load")};
+static const nc_wave_probe_t w_sfqdc[] = {P("xdrv.p2", "in"), P("xdut.p1", "dut_j1"),
+                                          P("xdut.p2", "dut_esc"), P("xdut.p3", "dut_set"),
+                                          P("xdut.p4", "dut_reset"),
+                                          P("i(v.xdut.vq)", "dut_level")};
+static const nc_wave_probe_t w_syn[] = {P("xdon.p2", "in_on"), P("xon.p1", "on_j1"),
+                                        P("xon.p2", "on_esc"), P("xon.p3", "on_pass"),
+                                        P("xjon.p2", "on_load"), P("xdoff.p2", "in_off"),
+                                        P("xoff.p1", "off_j1"), P("xoff.p2", "off_esc"),
+                                        P("xoff.p3", "off_pass"), P("xjoff.p2", "off_load")};
+static const nc_wave_probe_t w_neuron1[] = {P("xd.p2", "in"), P("xdut.p1", "dut_in"),
+                                            P("xdut.p3", "dut_fire"), P("xdut.p4", "dut_out"),
+                                            P("xld.p2", "load")};
+static const nc_wave_probe_t w_neuron[] = {P("xd1.p2", "in_exc"), P("xd2.p2", "in_inh"),
+                                           P("xdut.p1", "dut_exc"), P("xdut.p2", "dut_inh"),
+                                           P("xdut.p3", "dut_fire"), P("xdut.p4", "dut_out"),
+                                           P("xld.p2", "load")};
+#undef P
+
+const nc_wave_probe_t *nc_cell_probes(const nc_cell_desc_t *cell, size_t *n)
+{
+    static const struct {
+        const char *name;
+        const nc_wave_probe_t *p;
+        size_t n;
+    } t[] = {
+#define W(c) {#c, w_##c, NC_ARRAY_LEN(w_##c)}
+        W(jtl), W(dcsfq), W(spl), W(mrg), W(dff), W(sfqdc), W(syn), W(neuron1), W(neuron),
+#undef W
+    };
+    for (size_t i = 0; cell && i < NC_ARRAY_LEN(t); i++)
+        if (!strcmp(t[i].name, cell->name))
+            return *n = t[i].n, t[i].p;
+    *n = 0;
+    return NULL;
+}
 
 const nc_cell_desc_t *nc_cell_find(const char *name)
 {
@@ -455,8 +511,11 @@ int nc_cell_run(const nc_cell_desc_t *cell, double bias, const char *wave_path,
     rc = check(cell, r);
     if (!rc)
         check_stimulus(cell, r);
-    if (!rc && wave_path)
-        rc = nc_spice_write_fst(wave_path, NULL);
+    if (!rc && wave_path) {
+        size_t np;
+        const nc_wave_probe_t *p = nc_cell_probes(cell, &np);
+        rc = nc_spice_wave_write(wave_path, p, np, NULL);
+    }
     return rc;
 }
 

@@ -23,6 +23,7 @@
 #include <stddef.h>
 
 #include "sfq_cells.h"
+#include "spice_wave.h"
 
 #define NC_CELL_LOGIC_TOL 5e-12
 #define NC_SFQDC_MIN_STEP 34e-6 /* A: half the loop current of one stored quantum (68 uA) */
@@ -61,10 +62,13 @@ typedef struct nc_cell_result {
 
 /* Simulates the cell's testbench at global bias scale `bias` and checks it. Returns NC_OK
  * when the simulation ran (r->ok tells whether the cell worked), or a negative status when
- * the simulation itself failed. `wave_path`: when not NULL, writes the phases and node
- * voltages of the run as an FST file there. */
+ * the simulation itself failed. `wave_path`: when not NULL, writes the testbench's probes
+ * (nc_cell_probes) as an FST file there. */
 int nc_cell_run(const nc_cell_desc_t *cell, double bias, const char *wave_path,
                 nc_cell_result_t *r);
+
+/* The waveform signals of the cell's testbench, labelled by role in signal-flow order. */
+const nc_wave_probe_t *nc_cell_probes(const nc_cell_desc_t *cell, size_t *n);
 
 /* Bias margins of the cell: [*lo, *hi] with the given resolution (e.g. 0.01). */
 int nc_cell_margins(const nc_cell_desc_t *cell, double resolution, double *lo, double *hi);

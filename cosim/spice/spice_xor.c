@@ -41,6 +41,17 @@ static int simulate(const char *netlist, const nc_spice_param_t *p, size_t np, d
     return rc ? rc : nc_spice_run();
 }
 
+/* The waveform's signals in signal-flow order (circuits/networks/xor.cir): the inputs' JTLs,
+ * the synapses' decision junctions (a pulse passed), the mergers, the hidden neurons' firing
+ * junctions, the output JTL. */
+const nc_wave_probe_t nc_xor_probes[] = {
+    {"xja.p2", "in_a"},    {"xjb.p2", "in_b"},    {"xjan.p2", "in_na"},  {"xjbn.p2", "in_nb"},
+    {"xya1.p3", "syn_a"},  {"xyb1.p3", "syn_b"},  {"xya2.p3", "syn_na"}, {"xyb2.p3", "syn_nb"},
+    {"xm1.p5", "mrg_1"},   {"xm2.p5", "mrg_2"},   {"xh1.p3", "h1"},      {"xh2.p3", "h2"},
+    {"xo.p3", "out_fire"}, {"xjo.p2", "out"},
+};
+const size_t nc_xor_nprobes = sizeof nc_xor_probes / sizeof nc_xor_probes[0];
+
 int nc_xor_run(int a, int b, uint64_t seed, nc_bias_t bias, const char *wave_path,
                sfq_xor_rates_t *o, double *wall_s)
 {
@@ -72,7 +83,7 @@ int nc_xor_run_per(double pera, double perb, uint64_t seed, nc_bias_t bias,
     if (wall_s)
         *wall_s = nc_spice_last_wall_s();
     if (!rc && wave_path)
-        rc = nc_spice_write_fst(wave_path, NULL);
+        rc = nc_spice_wave_write(wave_path, nc_xor_probes, nc_xor_nprobes, NULL);
     return rc;
 }
 

@@ -14,6 +14,7 @@
 #include <stdio.h>
 
 #include "sfq_rate.h"
+#include "spice_wave.h"
 
 #define NC_XOR_PER_LOW 100e-12
 #define NC_XOR_PER_HIGH 25e-12
@@ -33,8 +34,14 @@ typedef struct nc_bias {
 } nc_bias_t;
 #define NC_BIAS_NOMINAL ((nc_bias_t){1.0, 1.0})
 
+/* The signals of the network's waveform, labelled by role in signal-flow order: in_a in_b
+ * in_na in_nb (inputs, fluxons and antifluxons), syn_a syn_b syn_na syn_nb (synapses: a pulse
+ * passed), mrg_1 mrg_2, h1 h2 (hidden neurons firing), out_fire, out. */
+extern const nc_wave_probe_t nc_xor_probes[];
+extern const size_t nc_xor_nprobes;
+
 /* Runs the network for inputs a, b (0 = low, 1 = high) with noise seed `seed` at bias scales
- * `bias`; fills every measured rate. wave_path: FST output or NULL. */
+ * `bias`; fills every measured rate. wave_path: FST of the probes above, or NULL. */
 int nc_xor_run(int a, int b, uint64_t seed, nc_bias_t bias, const char *wave_path,
                sfq_xor_rates_t *out, double *wall_s);
 
