@@ -107,9 +107,7 @@ static int check_outputs(const snn_args_t *a)
         rc = nc_out_check(a->trace);
     if (rc == NC_OK && a->waves)
         rc = nc_waves_check(a->waves);
-    if (rc == NC_ERR_IO)
-        rc = nc_err_set(NC_ERR_ARG, "%s", nc_err_msg()); /* an output that cannot be written: bad usage */
-    return rc;
+    return rc; /* any failure here exits 2: bad usage */
 }
 
 static uint64_t digits_sum(uint64_t n) /* sum of the decimal digit counts of 0..n-1 */
