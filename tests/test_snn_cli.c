@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -337,4 +338,27 @@ Test(snn_cli, help_lists_every_option, .timeout = 30)
     for (size_t i = 0; i < NC_ARRAY_LEN(opt); i++)
         cr_expect(strstr(out, opt[i]), "--help lacks '%s':\n%s", opt[i], out);
     cr_assert_eq(nc("snn --frobnicate"), 2);
+}
+
+/* Outputs are replaced atomically by renaming a temporary file, but never a device or a FIFO:
+ * `--output /dev/null` must not replace /dev/null. Checked on a FIFO with a reader. */
+Test(snn_cli, output_to_a_fifo_is_written_in_place, .timeout = 60)
+{
+    mkdir_test("fifo");
+    const char *net = file_with("pn.net", per_neuron_net);
+    const char *in = file_with("in.txt", "0 0\n");
+    char fifo[256], cmd[700];
+    snprintf(fifo, sizeof fifo, "%s/spikes.fifo", dir);
+    cr_assert_eq(mkfifo(fifo, 0600), 0);
+    snprintf(cmd, sizeof cmd, "timeout 30 cat %s > %s/got.txt &", fifo, dir);
+    cr_assert_eq(system(cmd), 0);
+    cr_assert_eq(nc("snn --network %s --input %s --steps 7 --output %s", net, in, fifo), 0, "%s", out);
+    struct stat st;
+    cr_assert_eq(stat(fifo, &st), 0);
+    cr_expect(S_ISFIFO(st.st_mode), "%s is no longer a FIFO", fifo);
+    snprintf(cmd, sizeof cmd, "%s/got.txt", dir);
+    for (int i = 0; i < 100 && !(slurp(cmd) && strlen(slurp(cmd)) >= 12); i++)
+        usleep(50000); /* bounded wait for cat to write what it read */
+    cr_expect_str_eq(slurp(cmd), "0 3\n3 3\n6 3\n");
+    rm_test();
 }

@@ -11,6 +11,8 @@
 //   C  each spike: an output AER event (if enabled), a count for its astrocyte, and a walk of
 //      the neuron's synapse rows into ring slots (t + 1 + delay) mod DMAX;
 //   D  astrocytes leak and integrate their spike counts; t advances.
+// For waveforms, four probes (registers PROBE0..3) copy u, v and the spike of chosen neurons
+// into named signals probe0_u .. probe3_spike as phase B writes them (SPEC.md, "Waveforms").
 `default_nettype none
 
 module snn_top #(
