@@ -41,9 +41,11 @@ static void usage(FILE *f)
             "  --max-output-mb M  bound of each output file (--output, --trace) in MiB, default %d;\n"
             "                   a --trace that cannot fit (steps x neurons lines) is refused before the run\n"
             "  --waves FILE     FST waveform of the run's time steps (recorded after the network is\n"
-            "                   loaded); its folder must exist; open it with make waves WAVE=FILE\n"
-            "Outputs are written atomically (a failed run leaves no partial file) and checked before the\n"
-            "run. Progress goes to stderr on a terminal (or with NC_PROGRESS=1).\n"
+            "                   loaded); its folder must exist; open it with make waves WAVE=FILE: the\n"
+            "                   layout shows u, v and spikes of neurons 0..3 (probe0_u ...: PROBE0..3)\n"
+            "Outputs are written atomically (a failed run leaves no partial file; a device or FIFO such\n"
+            "as /dev/null is written in place) and checked before the run. Progress goes to stderr on a\n"
+            "terminal (or with NC_PROGRESS=1).\n"
             "Exit status: 0 when the core matched the model, 1 on a mismatch, 2 on bad usage or input.\n",
             SNN_MODEL_NAME, SNN_MAX_OUTPUT_MB_DEFAULT);
 }
