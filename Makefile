@@ -89,6 +89,8 @@ SRCPAT_spice := cosim/spice/% host/models/sfq% host/drivers/sfq%
 VFLAGS := --cc --build -j $(NPROC) -O3 --x-assign fast --x-initial fast --trace-fst \
           --timescale 1ns/1ns -Wno-fatal -MAKEFLAGS "OPT_FAST=-O2 OPT_SLOW=-O1 OPT_GLOBAL=-O1" \
           $(if $(SAN),-CFLAGS "$(SANFLAGS) -fno-sanitize=alignment" -LDFLAGS "$(SANFLAGS)")
+# (-fno-sanitize=alignment: Verilator's inlined trace code compares 64-bit signals through
+# deliberately unaligned loads, which UBSan would stop on in any --waves run of a SAN build.)
 
 vm_dir = $(B)/vm/$(1)
 vm_lib = $(B)/vm/$(1)/V$(1)__ALL.a

@@ -116,7 +116,7 @@ static int coincidence_files_case(void *arg, const char *wave, char *msg, size_t
         snprintf(msg, len, "%s", nc_err_msg());
         return rc;
     }
-    rc = snn_events_read("rtl/snn/examples/coincidence_in.txt", net.n_axons, &in, &n);
+    rc = snn_events_read("rtl/snn/examples/coincidence_in.txt", net.n_axons, 80, NULL, &in, &n);
     if (rc)
         snprintf(msg, len, "%s", nc_err_msg());
     else

@@ -162,17 +162,17 @@ Test(snn_model, malformed_spike_files, .timeout = 10)
     snn_event_t *ev;
     size_t n;
     char *p = write_tmp("0 1\n1 3\n");
-    cr_expect_eq(snn_events_read(p, 4, &ev, &n), NC_OK, "%s", nc_err_msg());
+    cr_expect_eq(snn_events_read(p, 4, 100, NULL, &ev, &n), NC_OK, "%s", nc_err_msg());
     cr_expect_eq(n, 2);
     free(ev);
     p = write_tmp("0 1\n1 4\n");
-    cr_expect_eq(snn_events_read(p, 4, &ev, &n), NC_ERR_PARSE);
+    cr_expect_eq(snn_events_read(p, 4, 100, NULL, &ev, &n), NC_ERR_PARSE);
     cr_expect(strstr(nc_err_msg(), ":2:") && strstr(nc_err_msg(), "id '4'"), "%s", nc_err_msg());
     p = write_tmp("3 1\n1 2\n");
-    cr_expect_eq(snn_events_read(p, 4, &ev, &n), NC_ERR_PARSE);
+    cr_expect_eq(snn_events_read(p, 4, 100, NULL, &ev, &n), NC_ERR_PARSE);
     cr_expect(strstr(nc_err_msg(), ":2:") && strstr(nc_err_msg(), "sorted"), "%s", nc_err_msg());
     p = write_tmp("3 1 7\n");
-    cr_expect_eq(snn_events_read(p, 4, &ev, &n), NC_ERR_PARSE);
+    cr_expect_eq(snn_events_read(p, 4, 100, NULL, &ev, &n), NC_ERR_PARSE);
     cr_expect(strstr(nc_err_msg(), ":1:"), "%s", nc_err_msg());
     unlink(p);
 }
@@ -201,4 +201,169 @@ Test(snn_model, network_file_round_trip, .timeout = 10)
                   "synapse %zu differs", k);
     snn_net_free(&a);
     snn_net_free(&b);
+}
+
+/* ---- "neuron FIRST COUNT key value ..." keeps the keys not given, per neuron ---- */
+
+/* Four neurons with distinct parameters, then one line that sets vth of all four. Shared
+ * (as text) with test_snn_rtl.c and test_snn_cli.c. */
+static const char *per_neuron_net = "snn 4 1\n"
+                                    "wexp 0\n"
+                                    "neuron 0 1 du 4095 dv 4095 bias 10 0 vth 50000 refr 0 astro -1 out 1\n"
+                                    "neuron 1 1 du 0 dv 2048 bias 20 1 vth 50000 refr 3 astro 2 out 0\n"
+                                    "neuron 2 1 du 2047 dv 0 bias -5 2 vth 50000 refr 1 astro -1 out 1\n"
+                                    "neuron 3 1 du 100 dv 4095 bias 1000 3 vth 50000 refr 2 astro -1 out 1\n"
+                                    "neuron 0 4 vth 100\n"
+                                    "syn a0 0 1 0\nsyn a0 1 1 0\nsyn a0 2 1 0\nsyn a0 3 1 0\n";
+
+Test(snn_model, neuron_range_keeps_other_keys_per_neuron, .timeout = 10)
+{
+    char *path = write_tmp(per_neuron_net);
+    snn_net_t net;
+    cr_assert_eq(snn_net_read(path, &net), NC_OK, "%s", nc_err_msg());
+    unlink(path);
+    /* Written by hand from the text above: only vth changed, to 100, on every neuron. */
+    const struct { unsigned du, dv; int bm; unsigned be, vth, refr; int astro; bool out; } want[4] = {
+        {4095, 4095, 10, 0, 100, 0, -1, true},
+        {0, 2048, 20, 1, 100, 3, 2, false},
+        {2047, 0, -5, 2, 100, 1, -1, true},
+        {100, 4095, 1000, 3, 100, 2, -1, true},
+    };
+    for (int i = 0; i < 4; i++) {
+        const snn_neuron_params_t *p = &net.neuron[i];
+        cr_expect(p->du == want[i].du && p->dv == want[i].dv && p->bias_mant == want[i].bm &&
+                      p->bias_exp == want[i].be && p->vth == want[i].vth && p->refr == want[i].refr &&
+                      p->astro == want[i].astro && p->out == want[i].out,
+                  "neuron %d: du %u dv %u bias %d %u vth %u refr %u astro %d out %d; expected du %u dv %u bias %d %u "
+                  "vth %u refr %u astro %d out %d",
+                  i, p->du, p->dv, p->bias_mant, p->bias_exp, p->vth, p->refr, p->astro, p->out, want[i].du,
+                  want[i].dv, want[i].bm, want[i].be, want[i].vth, want[i].refr, want[i].astro, want[i].out);
+    }
+    snn_net_free(&net);
+    /* A range that sets two keys over neurons with their own values: the rest stays each own. */
+    path = write_tmp("snn 3 0\nneuron 0 1 du 7 refr 1\nneuron 1 1 du 8 refr 2\nneuron 2 1 du 9 refr 3 out 1\n"
+                     "neuron 0 3 refr 5 out 0\n");
+    cr_assert_eq(snn_net_read(path, &net), NC_OK, "%s", nc_err_msg());
+    unlink(path);
+    cr_expect(net.neuron[0].du == 7 && net.neuron[1].du == 8 && net.neuron[2].du == 9, "du %u %u %u: expected 7 8 9",
+              net.neuron[0].du, net.neuron[1].du, net.neuron[2].du);
+    cr_expect(net.neuron[0].refr == 5 && net.neuron[1].refr == 5 && net.neuron[2].refr == 5 && !net.neuron[2].out);
+    snn_net_free(&net);
+}
+
+/* ---- the text formats are decimal ---- */
+
+Test(snn_model, octal_and_hex_integers_refused, .timeout = 10)
+{
+    expect_net_error("snn 4 2\nneuron 0 1 vth 010\n", "2", "vth '010'");
+    expect_net_error("snn 4 2\nneuron 0 1 du 0x64\n", "2", "du '0x64'");
+    expect_net_error("snn 010 2\n", "1", "neurons '010'");
+    expect_net_error("snn 4 2\nsyn a01 0 5 1\n", "2", "source axon");
+    expect_net_error("snn 4 2\nsyn a0 0 0x10 1\n", "2", "weight '0x10'");
+    expect_net_error("snn 4 2\nwexp 07\n", "2", "wexp '07'");
+    snn_event_t *ev = NULL;
+    size_t n;
+    char *p = write_tmp("0 1\n010 1\n");
+    cr_expect_eq(snn_events_read(p, 4, 100, NULL, &ev, &n), NC_ERR_PARSE);
+    cr_expect(strstr(nc_err_msg(), ":2:") && strstr(nc_err_msg(), "'010'"), "%s", nc_err_msg());
+    p = write_tmp("0 0x1\n");
+    cr_expect_eq(snn_events_read(p, 4, 100, NULL, &ev, &n), NC_ERR_PARSE);
+    cr_expect(strstr(nc_err_msg(), ":1:") && strstr(nc_err_msg(), "'0x1'"), "%s", nc_err_msg());
+    /* 0 and negative decimal values are still what they are */
+    p = write_tmp("snn 4 2\nneuron 0 1 bias -10 0 vth 0\nsyn a0 0 -7 0\n");
+    snn_net_t net;
+    cr_expect_eq(snn_net_read(p, &net), NC_OK, "%s", nc_err_msg());
+    if (net.neuron) {
+        cr_expect(net.neuron[0].bias_mant == -10 && net.syn[0].weight == -7);
+        snn_net_free(&net);
+    }
+    unlink(p);
+}
+
+/* ---- spike files: events at or past the step limit are refused, never dropped ---- */
+
+Test(snn_model, events_past_the_step_limit_refused, .timeout = 10)
+{
+    snn_event_t *ev = NULL;
+    size_t n;
+    char *p = write_tmp("0 1\n399 2\n# comment\n400 3\n");
+    cr_expect_eq(snn_events_read(p, 4, 400, "--steps 400", &ev, &n), NC_ERR_PARSE);
+    char want[160];
+    snprintf(want, sizeof want, "%s:4: event at step 400 is at or past --steps 400 (steps run 0..399)", p);
+    cr_expect(strstr(nc_err_msg(), want), "'%s' lacks '%s'", nc_err_msg(), want);
+    cr_expect_eq(snn_events_read(p, 4, 401, NULL, &ev, &n), NC_OK, "%s", nc_err_msg());
+    cr_expect_eq(n, 3);
+    free(ev);
+    /* A step far past any cap (and past int64) is refused the same way, naming the line. */
+    p = write_tmp("5 0\n1000000000000 1\n");
+    cr_expect_eq(snn_events_read(p, 4, 100000000, "the cap", &ev, &n), NC_ERR_PARSE);
+    cr_expect(strstr(nc_err_msg(), ":2: event at step 1000000000000 is at or past the cap"), "%s", nc_err_msg());
+    p = write_tmp("99999999999999999999999 1\n");
+    cr_expect_eq(snn_events_read(p, 4, 100000000, NULL, &ev, &n), NC_ERR_PARSE);
+    cr_expect(strstr(nc_err_msg(), ":1: event at step 99999999999999999999999 is at or past the step limit"), "%s",
+              nc_err_msg());
+    p = write_tmp("-1 1\n");
+    cr_expect_eq(snn_events_read(p, 4, 100, NULL, &ev, &n), NC_ERR_PARSE);
+    cr_expect(strstr(nc_err_msg(), ":1: step '-1'"), "%s", nc_err_msg());
+    unlink(p);
+}
+
+/* ---- files are replaced atomically: a reader of the old file keeps the old content ---- */
+
+Test(snn_model, outputs_replace_files_atomically, .timeout = 10)
+{
+    char path[64];
+    snprintf(path, sizeof path, "/tmp/snn_atomic_%d.txt", (int)getpid());
+    snn_event_t ev[2] = {{1, 2}, {3, 4}};
+    cr_assert_eq(snn_events_write(path, ev, 2), NC_OK, "%s", nc_err_msg());
+    FILE *old = fopen(path, "r"); /* holds the first file */
+    cr_assert_not_null(old);
+    snn_event_t ev2[1] = {{7, 8}};
+    cr_assert_eq(snn_events_write(path, ev2, 1), NC_OK, "%s", nc_err_msg());
+    char buf[64] = "";
+    size_t k = fread(buf, 1, sizeof buf - 1, old);
+    buf[k] = '\0';
+    fclose(old);
+    cr_expect_str_eq(buf, "1 2\n3 4\n", "the old file was overwritten in place: '%s'", buf);
+    FILE *f = fopen(path, "r");
+    k = fread(buf, 1, sizeof buf - 1, f);
+    buf[k] = '\0';
+    fclose(f);
+    cr_expect_str_eq(buf, "7 8\n");
+    /* the same for network files */
+    snn_net_t net;
+    cr_assert_eq(snn_net_init(&net, 2, 1), NC_OK);
+    old = fopen(path, "r");
+    cr_assert_eq(snn_net_write(path, &net), NC_OK, "%s", nc_err_msg());
+    k = fread(buf, 1, sizeof buf - 1, old);
+    buf[k] = '\0';
+    fclose(old);
+    cr_expect_str_eq(buf, "7 8\n");
+    snn_net_free(&net);
+    /* no directory: an error naming the file, and nothing written */
+    cr_expect_neq(snn_events_write("/nonexistent/dir/out.txt", ev, 2), NC_OK);
+    cr_expect(strstr(nc_err_msg(), "/nonexistent/dir/out.txt"), "%s", nc_err_msg());
+    unlink(path);
+}
+
+/* ---- the Poisson stream drawn step by step is the stream drawn at once ---- */
+
+Test(snn_model, poisson_step_by_step_same_stream, .timeout = 10)
+{
+    nc_rng_t a, b;
+    nc_rng_seed(&a, 42);
+    nc_rng_seed(&b, 42);
+    snn_event_t *ev;
+    size_t n;
+    cr_assert_eq(snn_gen_poisson(40, 300, 0.1, &a, &ev, &n), NC_OK);
+    cr_assert_gt(n, 600u);
+    size_t k = 0;
+    uint32_t ax[40];
+    for (uint32_t t = 0; t < 300; t++) {
+        size_t m = snn_gen_poisson_step(40, 0.1, &b, ax);
+        for (size_t i = 0; i < m; i++, k++)
+            cr_assert(k < n && ev[k].step == t && ev[k].id == ax[i], "event %zu differs", k);
+    }
+    cr_expect_eq(k, n);
+    free(ev);
 }

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "nc_test.h"
 #include "snn_cosim.h"
@@ -487,4 +488,139 @@ done:
 Test(snn_rtl, bad_input_rejected, .timeout = 60)
 {
     nc_test_run_case("snn_rtl_bad_input", 0, bad_input_case, NULL);
+}
+
+/* ---- a network file's per-neuron values, as the core holds them after loading ---- */
+
+static int per_neuron_case(void *arg, const char *wave, char *msg, size_t len)
+{
+    (void)arg;
+    rtl_t r = {0};
+    snn_net_t net = {0};
+    char path[64];
+    snprintf(path, sizeof path, "/tmp/snn_rtl_pn_%d.net", (int)getpid());
+    FILE *f = fopen(path, "w");
+    int rc = f ? NC_OK : NC_ERR_IO;
+    if (rc) {
+        snprintf(msg, len, "cannot write %s", path);
+        return rc;
+    }
+    /* distinct values per neuron, then one line that sets vth of all four */
+    fputs("snn 4 1\n"
+          "neuron 0 1 du 4095 dv 4095 bias 10 0 vth 50000 refr 0 astro -1 out 1\n"
+          "neuron 1 1 du 0 dv 2048 bias 20 1 vth 50000 refr 3 astro 2 out 0\n"
+          "neuron 2 1 du 2047 dv 0 bias -5 2 vth 50000 refr 1 astro -1 out 1\n"
+          "neuron 3 1 du 100 dv 4095 bias 1000 3 vth 50000 refr 2 astro -1 out 1\n"
+          "neuron 0 4 vth 100\n",
+          f);
+    fclose(f);
+    rc = rtl_open(&r, wave, msg, len);
+    if (rc)
+        goto done;
+    CALL(snn_net_read(path, &net));
+    CALL(snn_dev_load(&r.dev, &net));
+    /* By hand from SPEC.md: P0 = du | dv<<12 | refr<<24 | astro<<28 | astro_en<<30 | out_en<<31,
+     * P1 = bias_mant[12:0] | bias_exp<<13, VTH = 100 for all. */
+    const uint32_t want[4][3] = {
+        {0x80ffffffu, 0x000au, 100},  /* du 0xfff, dv 0xfff, out                          */
+        {0x63800000u, 0x2014u, 100},  /* dv 0x800, refr 3, astro 2 enabled; 20 | 1<<13    */
+        {0x810007ffu, 0x5ffbu, 100},  /* du 0x7ff, refr 1, out; -5 = 0x1ffb | 2<<13       */
+        {0x82fff064u, 0x63e8u, 100},  /* du 0x64, dv 0xfff, refr 2, out; 0x3e8 | 3<<13    */
+    };
+    for (uint32_t n = 0; n < 4; n++)
+        for (uint32_t w = 0; w < 3; w++) {
+            uint32_t got;
+            CALL(bus_read32(vmodel_bus(r.vm), SNN_WIN_NEURON_BASE + (n * SNN_NEURON_WORDS + w) * 4u, &got));
+            CHECK(got == want[n][w], "neuron %u word %u reads 0x%08x, expected 0x%08x", n, w, got, want[n][w]);
+        }
+done:
+    unlink(path);
+    snn_net_free(&net);
+    rtl_close(&r);
+    return rc;
+}
+
+Test(snn_rtl, network_file_values_per_neuron_in_core, .timeout = 60)
+{
+    nc_test_run_case("snn_rtl_per_neuron", 0, per_neuron_case, NULL);
+}
+
+/* ---- probes: u, v and spike of four chosen neurons equal the model's after every step ---- */
+
+static int probes_case(void *arg, const char *wave, char *msg, size_t len)
+{
+    uint64_t seed = *(uint64_t *)arg;
+    rtl_t r = {0};
+    snn_net_t net = {0};
+    snn_model_t m = {0};
+    snn_event_t *in = NULL, ev[64];
+    size_t n_in = 0;
+    nc_rng_t rng;
+    nc_rng_seed(&rng, seed);
+    snn_gen_opts_t g = {.n_axons = 32, .layer = {64, 40}, .n_layers = 2, .p_ff = 0.2, .p_rec = 0.05, .w_lo = -60,
+                        .w_hi = 100, .dmax = 32, .wexp = 3, .wild = true, .vth_lo = 2000, .vth_hi = 20000};
+    const uint32_t probe[4] = {0, 7, 64, 103}; /* both lanes, both layers, the last neuron */
+    const uint32_t steps = 300;
+    uint32_t axons[32], spikes[104];
+    uint64_t probe_spikes = 0;
+    int rc = rtl_open(&r, wave, msg, len);
+    if (rc)
+        goto done;
+    /* reset values: probe k watches neuron k; a neuron the core lacks is refused */
+    for (uint32_t k = 0; k < 4; k++) {
+        uint32_t sel;
+        CALL(bus_read32(vmodel_bus(r.vm), SNN_PROBE0 + 4 * k, &sel));
+        CHECK(sel == k, "PROBE%u resets to %u, expected %u", k, sel, k);
+    }
+    CHECK(bus_write32(vmodel_bus(r.vm), SNN_PROBE0, r.dev.nmax) == NC_ERR_BUS, "PROBE0 = NMAX accepted");
+    CALL(snn_gen_layered(&net, &g, &rng));
+    CALL(snn_gen_poisson(g.n_axons, steps, 0.1, &rng, &in, &n_in));
+    CALL(snn_dev_load(&r.dev, &net));
+    for (unsigned k = 0; k < 4; k++)
+        CALL(snn_dev_set_probe(&r.dev, k, probe[k]));
+    CALL(snn_model_init(&m, &net, r.dev.dmax));
+    size_t i = 0;
+    for (uint32_t t = 0; t < steps; t++) {
+        size_t na = 0, ns, nout;
+        for (; i < n_in && in[i].step == t; i++) {
+            axons[na++] = in[i].id;
+            CALL(snn_dev_push(&r.dev, t, in[i].id));
+        }
+        CALL(snn_model_step(&m, axons, na, spikes, &ns));
+        CALL(snn_dev_run(&r.dev, 1));
+        CALL(snn_dev_drain(&r.dev, t, ev, NC_ARRAY_LEN(ev), &nout));
+        for (unsigned k = 0; k < 4; k++) {
+            int32_t u, v;
+            int spk, want_spk = 0;
+            for (size_t s = 0; s < ns; s++)
+                want_spk |= spikes[s] == probe[k];
+            probe_spikes += (uint64_t)want_spk;
+            CALL(snn_dev_probe(&r.dev, k, &u, &v, &spk));
+            CHECK(u == m.u[probe[k]] && v == m.v[probe[k]] && spk == want_spk,
+                  "step %u probe %u (neuron %u): u %d v %d spike %d; model u %d v %d spike %d", t, k, probe[k], u, v,
+                  spk, m.u[probe[k]], m.v[probe[k]], want_spk);
+        }
+    }
+    CHECK(probe_spikes >= 4, "the probed neurons spiked %llu times: expected some activity",
+          (unsigned long long)probe_spikes);
+    /* CLEAR zeroes the probed state with every neuron's */
+    CALL(snn_dev_clear(&r.dev));
+    for (unsigned k = 0; k < 4; k++) {
+        int32_t u, v;
+        int spk;
+        CALL(snn_dev_probe(&r.dev, k, &u, &v, &spk));
+        CHECK(u == 0 && v == 0 && spk == 0, "probe %u after CLEAR: u %d v %d spike %d", k, u, v, spk);
+    }
+done:
+    snn_model_free(&m);
+    free(in);
+    snn_net_free(&net);
+    rtl_close(&r);
+    return rc;
+}
+
+Test(snn_rtl, probes_equal_model_every_step, .timeout = 120)
+{
+    uint64_t seed = nc_test_seed(1101);
+    nc_test_run_case("snn_rtl_probes", seed, probes_case, &seed);
 }

@@ -17,28 +17,43 @@
 #include "vmodel.h"
 
 #define SNN_MODEL_NAME "snn_l2"
+#define SNN_STEPS_CAP 100000000
+#define SNN_MAX_OUTPUT_MB_DEFAULT 256
 
 static void usage(FILE *f)
 {
     fprintf(f,
-            "usage: neurocosim snn --network NET --output SPIKES [--input SPIKES | --rate R] [--steps K]\n"
-            "                      [--trace FILE] [--waves FILE.fst] [--seed S]\n"
-            "  --network NET    network text file (rtl/snn/SPEC.md, 'Network text format')\n"
-            "  --input SPIKES   input events, one 'STEP AXON' per line, steps non-decreasing\n"
-            "  --rate R         no input file: every axon spikes with probability R per step (Poisson)\n"
+            "usage: neurocosim snn --network NET --output SPIKES [--input SPIKES | --rate R] [--seed S]\n"
+            "                      [--steps K] [--trace FILE] [--waves FILE.fst] [--max-output-mb M]\n"
+            "Runs a network on the co-simulated SNN core (%s) with the bit-exact model in lockstep\n"
+            "and writes the core's output spikes.\n"
+            "  --network NET    network text file (rtl/snn/SPEC.md, 'Network text format'; decimal integers)\n"
+            "  --input SPIKES   input events, one 'STEP AXON' per line (decimal), steps non-decreasing;\n"
+            "                   an event at or past --steps K (steps run 0..K-1), or at or past step 10^8\n"
+            "                   without --steps, is refused with file:line (exit 2), never dropped\n"
+            "  --rate R         no input file: every axon spikes with probability R per step (Poisson,\n"
+            "                   generated step by step as the run goes); default without --input: 0.05\n"
             "  --seed S         seed of the Poisson input (default 1)\n"
-            "  --output SPIKES  the core's output events, 'STEP NEURON' per line\n"
-            "  --steps K        time steps to run (default: last input step + 1, or 100)\n"
+            "  --output SPIKES  the core's output events, 'STEP NEURON' per line, sorted\n"
+            "  --steps K        time steps to run, 1..10^8 (default: last input step + 1, or 100)\n"
             "  --trace FILE     'STEP NEURON U V' of every neuron after every step, read from the core\n"
             "                   (this also compares u, v, refractory of every neuron with the model)\n"
-            "  --waves FILE     FST waveform of the whole run (open with make waves WAVE=FILE)\n"
-            "Exit status: 0 when the core matched the model, 1 on a mismatch, 2 on bad input.\n");
+            "  --max-output-mb M  bound of each output file (--output, --trace) in MiB, default %d;\n"
+            "                   a --trace that cannot fit (steps x neurons lines) is refused before the run\n"
+            "  --waves FILE     FST waveform of the run's time steps (recorded after the network is\n"
+            "                   loaded); its folder must exist; open it with make waves WAVE=FILE: the\n"
+            "                   layout shows u, v and spikes of neurons 0..3 (probe0_u ...: PROBE0..3)\n"
+            "Outputs are written atomically (a failed run leaves no partial file; a device or FIFO such\n"
+            "as /dev/null is written in place) and checked before the run. Progress goes to stderr on a\n"
+            "terminal (or with NC_PROGRESS=1).\n"
+            "Exit status: 0 when the core matched the model, 1 on a mismatch, 2 on bad usage or input.\n",
+            SNN_MODEL_NAME, SNN_MAX_OUTPUT_MB_DEFAULT);
 }
 
 typedef struct snn_args {
     const char *network, *input, *output, *trace, *waves;
     double rate;
-    int64_t steps, seed;
+    int64_t steps, seed, max_output_mb;
 } snn_args_t;
 
 static int parse_args(int argc, char **argv, snn_args_t *a)
@@ -48,11 +63,12 @@ static int parse_args(int argc, char **argv, snn_args_t *a)
         {"output", required_argument, 0, 'o'},  {"steps", required_argument, 0, 'k'},
         {"trace", required_argument, 0, 't'},   {"waves", required_argument, 0, 'w'},
         {"seed", required_argument, 0, 's'},    {"rate", required_argument, 0, 'r'},
+        {"max-output-mb", required_argument, 0, 'm'},
         {"help", no_argument, 0, 'h'},          {0, 0, 0, 0}};
-    *a = (snn_args_t){.rate = -1, .steps = -1, .seed = 1};
+    *a = (snn_args_t){.rate = -1, .steps = -1, .seed = 1, .max_output_mb = SNN_MAX_OUTPUT_MB_DEFAULT};
     optind = 1;
     int c;
-    while ((c = getopt_long(argc, argv, "n:i:o:k:t:w:s:r:h", opts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "n:i:o:k:t:w:s:r:m:h", opts, NULL)) != -1) {
         int rc = NC_OK;
         switch (c) {
         case 'n': a->network = optarg; break;
@@ -60,8 +76,9 @@ static int parse_args(int argc, char **argv, snn_args_t *a)
         case 'o': a->output = optarg; break;
         case 't': a->trace = optarg; break;
         case 'w': a->waves = optarg; break;
-        case 'k': rc = nc_parse_int(optarg, 1, 100000000, "--steps", &a->steps); break;
+        case 'k': rc = nc_parse_int(optarg, 1, SNN_STEPS_CAP, "--steps", &a->steps); break;
         case 's': rc = nc_parse_int(optarg, 0, INT64_MAX, "--seed", &a->seed); break;
+        case 'm': rc = nc_parse_int(optarg, 1, 1 << 20, "--max-output-mb", &a->max_output_mb); break;
         case 'r': {
             char *end;
             a->rate = strtod(optarg, &end);
@@ -84,23 +101,78 @@ static int parse_args(int argc, char **argv, snn_args_t *a)
     return NC_OK;
 }
 
-static int load_inputs(const snn_args_t *a, const snn_net_t *net, snn_event_t **in, size_t *n, uint32_t *steps)
+/* Outputs and the waveform's folder, checked before anything runs. */
+static int check_outputs(const snn_args_t *a)
 {
-    int rc;
-    if (a->input) {
-        rc = snn_events_read(a->input, net->n_axons, in, n);
-    } else {
-        nc_rng_t rng;
-        nc_rng_seed(&rng, (uint64_t)a->seed);
-        uint32_t k = a->steps > 0 ? (uint32_t)a->steps : 100;
-        rc = snn_gen_poisson(net->n_axons, k, a->rate >= 0 ? a->rate : 0.05, &rng, in, n);
+    int rc = nc_out_check(a->output);
+    if (rc == NC_OK && a->trace)
+        rc = nc_out_check(a->trace);
+    if (rc == NC_OK && a->waves)
+        rc = nc_waves_check(a->waves);
+    return rc; /* any failure here exits 2: bad usage */
+}
+
+static uint64_t digits_sum(uint64_t n) /* sum of the decimal digit counts of 0..n-1 */
+{
+    uint64_t sum = 0;
+    for (uint64_t lo = 0, hi = 10, d = 1; lo < n; lo = hi, hi *= 10, d++)
+        sum += ((n < hi ? n : hi) - lo) * d;
+    return sum;
+}
+
+/* The trace has a line "STEP NEURON U V" per neuron per step: at least its step and neuron
+ * numbers, two 1-character values, 3 spaces and a newline; at most 8-character values. */
+static int check_trace_size(const snn_args_t *a, uint32_t steps, uint32_t neurons)
+{
+    uint64_t bound = (uint64_t)a->max_output_mb << 20, lines = (uint64_t)steps * neurons;
+    uint64_t fixed = digits_sum(steps) * neurons + digits_sum(neurons) * steps;
+    uint64_t lo = fixed + 6 * lines, hi = fixed + 20 * lines;
+    if (lo > bound)
+        return nc_err_set(NC_ERR_ARG,
+                          "--trace %s: %u steps x %u neurons make at least %.1f MiB of lines 'STEP NEURON U V': "
+                          "over the bound of %lld MiB (raise it with --max-output-mb, or run fewer steps)",
+                          a->trace, steps, neurons, (double)lo / (1 << 20), (long long)a->max_output_mb);
+    if (hi > bound)
+        fprintf(stderr,
+                "neurocosim snn: note: --trace %s will take %.1f..%.1f MiB; the run stops (exit 2, no file) "
+                "if it passes the bound of %lld MiB (--max-output-mb)\n",
+                a->trace, (double)lo / (1 << 20), (double)hi / (1 << 20), (long long)a->max_output_mb);
+    return NC_OK;
+}
+
+/* Poisson inputs drawn step by step (the stream of snn_gen_poisson, never held whole). */
+typedef struct poisson_src {
+    uint32_t n_axons;
+    double rate;
+    nc_rng_t rng;
+} poisson_src_t;
+
+static int poisson_next(void *ctx, uint32_t step, uint32_t *axons, size_t cap, size_t *n)
+{
+    poisson_src_t *p = ctx;
+    if (p->n_axons > cap)
+        return nc_err_set(NC_ERR_ARG, "--rate: %u axons may all spike in one step (step %u): the input FIFO holds %zu",
+                          p->n_axons, step, cap);
+    *n = snn_gen_poisson_step(p->n_axons, p->rate, &p->rng, axons);
+    return NC_OK;
+}
+
+typedef struct array_in {
+    const snn_event_t *ev;
+    size_t n, i;
+} array_in_t;
+
+static int array_next(void *ctx, uint32_t step, uint32_t *axons, size_t cap, size_t *n)
+{
+    array_in_t *a = ctx;
+    size_t k = 0;
+    for (; a->i < a->n && a->ev[a->i].step == step; a->i++) {
+        if (k == cap)
+            return nc_err_set(NC_ERR_ARG, "step %u has more than %zu input events: the input FIFO holds %zu", step,
+                              cap, cap);
+        axons[k++] = a->ev[a->i].id;
     }
-    if (rc)
-        return rc;
-    *steps = a->steps > 0 ? (uint32_t)a->steps : (*n ? (*in)[*n - 1].step + 1 : 100);
-    /* Events past the last step are not run: drop them from the comparison. */
-    while (*n && (*in)[*n - 1].step >= *steps)
-        (*n)--;
+    *n = k;
     return NC_OK;
 }
 
@@ -109,51 +181,84 @@ static int run_snn(const snn_args_t *a)
     snn_net_t net;
     snn_event_t *in = NULL;
     size_t n_in = 0;
-    uint32_t steps;
-    int rc = snn_net_read(a->network, &net);
+    uint32_t steps = a->steps > 0 ? (uint32_t)a->steps : 100;
+    int rc = check_outputs(a);
     if (rc)
         return rc;
+    if ((rc = snn_net_read(a->network, &net)))
+        return rc;
+    if (a->input) {
+        char what[64];
+        if (a->steps > 0)
+            snprintf(what, sizeof what, "--steps %u", steps);
+        else
+            snprintf(what, sizeof what, "the cap of %d steps (--steps)", SNN_STEPS_CAP);
+        rc = snn_events_read(a->input, net.n_axons, a->steps > 0 ? steps : SNN_STEPS_CAP, what, &in, &n_in);
+        if (rc == NC_OK && a->steps <= 0)
+            steps = n_in ? in[n_in - 1].step + 1 : 100;
+    }
+    if (rc == NC_OK && a->trace)
+        rc = check_trace_size(a, steps, net.n_neurons);
     vmodel_t *vm = NULL;
-    FILE *trace = NULL;
     snn_dev_t dev;
     snn_cosim_result_t res = {0};
-    rc = load_inputs(a, &net, &in, &n_in, &steps);
+    nc_out_t out = {0}, trace = {0};
+    uint64_t bound = (uint64_t)a->max_output_mb << 20;
+    if (rc == NC_OK)
+        rc = nc_out_open(&out, a->output, bound, "raise it with --max-output-mb");
+    if (rc == NC_OK && a->trace)
+        rc = nc_out_open(&trace, a->trace, bound, "raise it with --max-output-mb");
     if (rc == NC_OK && !(vm = vmodel_open_name(SNN_MODEL_NAME)))
         rc = nc_err_status() ? nc_err_status() : NC_ERR_SIM;
-    if (rc == NC_OK && a->waves)
-        rc = vmodel_trace_open(vm, a->waves);
-    if (rc == NC_OK && a->trace && !(trace = fopen(a->trace, "w")))
-        rc = nc_err_set(NC_ERR_IO, "%s: cannot create", a->trace);
     if (rc == NC_OK)
         rc = snn_dev_open(vmodel_bus(vm), &dev);
     if (rc == NC_OK)
         rc = snn_dev_load(&dev, &net);
-    snn_cosim_opts_t o = {.check_state = trace != NULL, .trace = trace};
-    uint64_t c0 = vm ? vmodel_cycles(vm) : 0;
-    if (rc == NC_OK)
-        rc = snn_cosim_run(&dev, &net, in, n_in, steps, &o, &res);
-    if (rc == NC_OK)
-        rc = snn_events_write(a->output, res.out, res.n_out);
+    /* The waveform starts after loading, on the first time step (SPEC.md, "Waveforms"). */
+    if (rc == NC_OK && a->waves)
+        rc = vmodel_trace_open(vm, a->waves);
+    snn_cosim_opts_t o = {.check_state = a->trace != NULL, .trace = a->trace ? &trace : NULL, .output = &out,
+                          .progress = "snn steps"};
+    uint64_t c0 = vm ? vmodel_cycles(vm) : 0, c1 = c0;
     if (rc == NC_OK) {
-        printf("snn: %u neurons, %u axons, %zu synapses on %s; %u steps, %zu input events, %zu output events\n",
-               net.n_neurons, net.n_axons, net.n_syn, SNN_MODEL_NAME, steps, n_in, res.n_out);
+        if (a->input) {
+            array_in_t src = {in, n_in, 0};
+            rc = snn_cosim_run_src(&dev, &net, array_next, &src, steps, &o, &res);
+        } else {
+            poisson_src_t src = {net.n_axons, a->rate >= 0 ? a->rate : 0.05, {{0}}};
+            nc_rng_seed(&src.rng, (uint64_t)a->seed);
+            rc = snn_cosim_run_src(&dev, &net, poisson_next, &src, steps, &o, &res);
+        }
+        c1 = vmodel_cycles(vm);
+    }
+    if (vm)
+        vmodel_close(vm); /* closes the waveform */
+    if (rc == NC_OK)
+        rc = nc_out_commit(&out);
+    if (rc == NC_OK && a->trace)
+        rc = nc_out_commit(&trace);
+    nc_out_abort(&out);
+    nc_out_abort(&trace);
+    if (rc == NC_OK) {
+        printf("snn: %u neurons, %u axons, %zu synapses on %s; %u steps, %llu input events, %llu output events\n",
+               net.n_neurons, net.n_axons, net.n_syn, SNN_MODEL_NAME, steps, (unsigned long long)res.events_in,
+               (unsigned long long)res.events_out);
         printf("snn: core cycles per step %.1f (running), %.1f (with bus traffic); synaptic ops %llu, "
                "%.3f per slot\n",
-               (double)res.run_cycles / steps, (double)(vmodel_cycles(vm) - c0) / steps,
-               (unsigned long long)res.synops, res.slots ? (double)res.synops / (double)res.slots : 0.0);
+               (double)res.run_cycles / steps, (double)(c1 - c0) / steps, (unsigned long long)res.synops,
+               res.slots ? (double)res.synops / (double)res.slots : 0.0);
         printf("snn: mismatches against the bit-exact model: %llu spikes, %llu states (of %llu compared)%s%s\n",
                (unsigned long long)res.spike_mismatches, (unsigned long long)res.state_mismatches,
                (unsigned long long)res.states_compared, res.first_mismatch[0] ? "; first: " : "",
                res.first_mismatch);
         printf("snn: drops in %u out %u late %u, a_in clamps %u\n", res.counters.in_drops, res.counters.out_drops,
                res.counters.late_drops, res.counters.sat_count);
+        printf("snn: output spikes: %s%s%s\n", a->output, a->trace ? "; trace: " : "", a->trace ? a->trace : "");
+        if (a->waves)
+            nc_waves_print(stdout, a->waves);
         if (res.spike_mismatches || res.state_mismatches)
             rc = NC_ERR_MISMATCH;
     }
-    if (trace)
-        fclose(trace);
-    if (vm)
-        vmodel_close(vm);
     snn_cosim_result_free(&res);
     free(in);
     snn_net_free(&net);

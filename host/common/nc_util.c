@@ -211,8 +211,26 @@ int nc_out_open(nc_out_t *o, const char *path, uint64_t max_bytes, const char *l
     if (n == 0)
         return nc_err_set(NC_ERR_ARG, "output file: empty path");
     o->path = strdup(path);
+    if (!o->path)
+        return nc_err_set(NC_ERR_NOMEM, "%s: out of memory", path);
+    /* An existing device or FIFO (/dev/null, a pipe) is written in place: renaming a file
+     * over it would replace the device itself. */
+    struct stat st;
+    if (stat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
+        if (S_ISDIR(st.st_mode)) {
+            nc_out_abort(o);
+            return nc_err_set(NC_ERR_IO, "%s: is a directory", path);
+        }
+        o->f = fopen(path, "w");
+        if (!o->f) {
+            int e = errno;
+            nc_out_abort(o);
+            return nc_err_set(NC_ERR_IO, "%s: cannot open: %s", path, strerror(e));
+        }
+        return NC_OK;
+    }
     o->tmp = malloc(n + 16);
-    if (!o->path || !o->tmp) {
+    if (!o->tmp) {
         nc_out_abort(o);
         return nc_err_set(NC_ERR_NOMEM, "%s: out of memory", path);
     }
@@ -291,12 +309,12 @@ int nc_out_commit(nc_out_t *o)
     int rc = NC_OK;
     if (!o->f || o->failed)
         rc = nc_err_status() ? nc_err_status() : NC_ERR_IO;
-    else if (fflush(o->f) != 0 || fsync(fileno(o->f)) != 0)
+    else if (fflush(o->f) != 0 || (o->tmp && fsync(fileno(o->f)) != 0))
         rc = nc_err_set(NC_ERR_IO, "%s: write error: %s", o->path, strerror(errno));
     if (o->f && fclose(o->f) != 0 && rc == NC_OK)
         rc = nc_err_set(NC_ERR_IO, "%s: write error: %s", o->path, strerror(errno));
     o->f = NULL;
-    if (rc == NC_OK && rename(o->tmp, o->path) != 0)
+    if (rc == NC_OK && o->tmp && rename(o->tmp, o->path) != 0)
         rc = nc_err_set(NC_ERR_IO, "%s: cannot replace: %s", o->path, strerror(errno));
     nc_out_abort(o);
     return rc;
@@ -329,6 +347,13 @@ int nc_write_file(const char *path, const void *data, size_t n)
 
 int nc_out_check(const char *path)
 {
+    struct stat st;
+    if (path && stat(path, &st) == 0 && !S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode)) {
+        /* a device or FIFO: opening a FIFO here would wait for its reader */
+        if (access(path, W_OK) != 0)
+            return nc_err_set(NC_ERR_IO, "%s: cannot open: %s", path, strerror(errno));
+        return NC_OK;
+    }
     nc_out_t o;
     int rc = nc_out_open(&o, path, 0, NULL);
     nc_out_abort(&o);

@@ -61,7 +61,8 @@ int nc_mkdir_p(const char *dir);
  * half-written file where a good one was. nc_out_open() fails at once (before any long run)
  * when the file cannot be created there. `max_bytes` bounds what may be written (0: no
  * bound); writing past it fails with a message naming the file, the bound and `limit_hint`
- * (for example "raise it with --max-output-mb"). ---- */
+ * (for example "raise it with --max-output-mb"). An existing device or FIFO (/dev/null, a
+ * pipe) is written in place instead (a rename would replace the device). ---- */
 typedef struct nc_out {
     FILE *f;
     char *path, *tmp;

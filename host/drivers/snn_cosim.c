@@ -30,11 +30,15 @@ typedef struct run {
     const snn_net_t *net;
     const snn_cosim_opts_t *o;
     snn_cosim_result_t *r;
+    snn_input_fn src;
+    void *src_ctx;
+    uint32_t steps;
     snn_model_t m;
-    uint32_t *axons, *spikes;
+    uint32_t *axons, *spikes; /* this step's input axons (fifo_depth), spikes (n_neurons) */
     int32_t *u, *v;
     uint8_t *ref;
     evbuf_t expect, got, all_out;
+    evbuf_t chunk_in;         /* input events of the chunk not yet pushed (<= 2 fifo_depth) */
 } run_t;
 
 static void note_spike_mismatch(run_t *x, const snn_event_t *w, bool model_has_it)
@@ -82,8 +86,8 @@ static int check_state(run_t *x, uint32_t step)
         }
     for (uint32_t i = 0; i < n; i++) {
         x->r->states_compared++;
-        if (x->o->trace)
-            fprintf(x->o->trace, "%u %u %d %d\n", step, i, x->u[i], x->v[i]);
+        if (x->o->trace && (rc = nc_out_printf(x->o->trace, "%u %u %d %d\n", step, i, x->u[i], x->v[i])))
+            return rc;
         if (x->u[i] != x->m.u[i] || x->v[i] != x->m.v[i] || x->ref[i] != x->m.ref[i]) {
             if (!x->r->first_mismatch[0])
                 snprintf(x->r->first_mismatch, sizeof x->r->first_mismatch,
@@ -95,14 +99,16 @@ static int check_state(run_t *x, uint32_t step)
     return NC_OK;
 }
 
-/* Runs steps t0..t1-1 on the core: inputs in[i0..i1), then drains and compares. */
-static int run_chunk(run_t *x, const snn_event_t *in, size_t i0, size_t i1, uint32_t t0, uint32_t t1)
+/* Runs steps t0..t1-1 on the core: pushes the chunk's input events, runs, then drains and
+ * compares; the output events go to opts.output or into all_out. */
+static int run_chunk(run_t *x, uint32_t t0, uint32_t t1)
 {
-    for (size_t i = i0; i < i1; i++) {
-        int rc = snn_dev_push(x->d, in[i].step, in[i].id);
+    for (size_t i = 0; i < x->chunk_in.n; i++) {
+        int rc = snn_dev_push(x->d, x->chunk_in.e[i].step, x->chunk_in.e[i].id);
         if (rc)
             return rc;
     }
+    x->chunk_in.n = 0;
     int rc = snn_dev_run(x->d, t1 - t0);
     if (rc)
         return rc;
@@ -118,71 +124,82 @@ static int run_chunk(run_t *x, const snn_event_t *in, size_t i0, size_t i1, uint
     rc = snn_dev_drain(x->d, t0, x->got.e, x->got.cap, &x->got.n);
     if (rc)
         return rc;
-    for (size_t i = 0; i < x->got.n; i++)
-        if ((rc = evbuf_push(&x->all_out, x->got.e[i].step, x->got.e[i].id)))
-            return rc;
-    compare_events(x);
+    compare_events(x); /* sorts got */
+    if (x->o->output)
+        rc = snn_events_print(x->o->output, x->got.e, x->got.n);
+    for (size_t i = 0; i < x->got.n && !x->o->output && rc == NC_OK; i++)
+        rc = evbuf_push(&x->all_out, x->got.e[i].step, x->got.e[i].id);
+    if (rc)
+        return rc;
     x->r->events_out += x->got.n;
     x->expect.n = 0;
+    if (x->o->progress)
+        nc_progress(x->o->progress, t1, x->steps);
     return NC_OK;
 }
 
-/* Steps the model once; appends its output events of step t to x->expect. */
-static int model_step(run_t *x, const snn_event_t *in, size_t i0, size_t i1, uint32_t t)
+/* Asks the source for step t's inputs (into x->axons), steps the model with them and appends
+ * the model's output events of step t to x->expect. *n gets the number of inputs. */
+static int model_step(run_t *x, uint32_t t, size_t *n)
 {
-    for (size_t i = i0; i < i1; i++)
-        x->axons[i - i0] = in[i].id;
+    *n = 0;
+    int rc = x->src(x->src_ctx, t, x->axons, x->d->fifo_depth, n);
+    if (rc)
+        return rc;
+    if (*n > x->d->fifo_depth)
+        return nc_err_set(NC_ERR_ARG, "step %u has %zu input events: the input FIFO holds %u", t, *n,
+                          x->d->fifo_depth);
+    x->r->events_in += *n;
     size_t ns;
-    int rc = snn_model_step(&x->m, x->axons, i1 - i0, x->spikes, &ns);
+    rc = snn_model_step(&x->m, x->axons, *n, x->spikes, &ns);
     for (size_t k = 0; k < ns && rc == NC_OK; k++)
         if (x->net->neuron[x->spikes[k]].out)
             rc = evbuf_push(&x->expect, t, x->spikes[k]);
     return rc;
 }
 
-/* One step at a time, with the state of every neuron compared after each. */
-static int run_stepwise(run_t *x, const snn_event_t *in, size_t n_in, uint32_t steps)
+static int queue_inputs(run_t *x, uint32_t t, size_t n)
 {
-    size_t i = 0;
-    for (uint32_t t = 0; t < steps; t++) {
-        size_t i1 = i;
-        while (i1 < n_in && in[i1].step == t)
-            i1++;
-        if (i1 - i > x->d->fifo_depth)
-            return nc_err_set(NC_ERR_ARG, "step %u has %zu input events: the input FIFO holds %u", t, i1 - i,
-                              x->d->fifo_depth);
-        int rc = model_step(x, in, i, i1, t);
+    for (size_t i = 0; i < n; i++) {
+        int rc = evbuf_push(&x->chunk_in, t, x->axons[i]);
+        if (rc)
+            return rc;
+    }
+    return NC_OK;
+}
+
+/* One step at a time, with the state of every neuron compared after each. */
+static int run_stepwise(run_t *x)
+{
+    for (uint32_t t = 0; t < x->steps; t++) {
+        size_t n;
+        int rc = model_step(x, t, &n);
         if (rc == NC_OK)
-            rc = run_chunk(x, in, i, i1, t, t + 1);
+            rc = queue_inputs(x, t, n);
+        if (rc == NC_OK)
+            rc = run_chunk(x, t, t + 1);
         if (rc == NC_OK)
             rc = check_state(x, t);
         if (rc)
             return rc;
-        i = i1;
     }
     return NC_OK;
 }
 
 /* Chunks of steps with the host away; the model says how many fit the FIFOs. */
-static int run_chunked(run_t *x, const snn_event_t *in, size_t n_in, uint32_t steps, uint32_t max_chunk)
+static int run_chunked(run_t *x, uint32_t max_chunk)
 {
     uint32_t fd = x->d->fifo_depth;
-    size_t ci = 0, i = 0;
     uint32_t t0 = 0;
-    for (uint32_t t = 0; t < steps; t++) {
-        size_t i1 = i;
-        while (i1 < n_in && in[i1].step == t)
-            i1++;
-        if (i1 - i > fd)
-            return nc_err_set(NC_ERR_ARG, "step %u has %zu input events: the input FIFO holds %u", t, i1 - i, fd);
-        size_t before = x->expect.n;
-        int rc = model_step(x, in, i, i1, t);
+    for (uint32_t t = 0; t < x->steps; t++) {
+        size_t before = x->expect.n, n;
+        int rc = model_step(x, t, &n);
         if (rc)
             return rc;
         size_t mine = x->expect.n - before;
         if (mine > fd)
             return nc_err_set(NC_ERR_ARG, "step %u makes %zu output events: the output FIFO holds %u", t, mine, fd);
-        if (i1 - ci > fd || x->expect.n > fd || t - t0 >= max_chunk) {
+        if (x->chunk_in.n + n > fd || x->expect.n > fd || t - t0 >= max_chunk) {
             /* run t0..t-1 now; step t opens the next chunk */
             snn_event_t *tail = malloc((mine ? mine : 1) * sizeof *tail);
             if (!tail)
@@ -190,35 +207,28 @@ static int run_chunked(run_t *x, const snn_event_t *in, size_t n_in, uint32_t st
             if (mine)
                 memcpy(tail, x->expect.e + before, mine * sizeof *tail);
             x->expect.n = before;
-            rc = run_chunk(x, in, ci, i, t0, t);
+            rc = run_chunk(x, t0, t);
             if (mine)
                 memcpy(x->expect.e, tail, mine * sizeof *tail);
             x->expect.n = mine;
             free(tail);
             if (rc)
                 return rc;
-            ci = i;
             t0 = t;
         }
-        i = i1;
+        if ((rc = queue_inputs(x, t, n)))
+            return rc;
     }
-    return run_chunk(x, in, ci, i, t0, steps);
+    return run_chunk(x, t0, x->steps);
 }
 
-static int run_all(run_t *x, const snn_event_t *in, size_t n_in, uint32_t steps)
-{
-    if (x->o->check_state || x->o->trace)
-        return run_stepwise(x, in, n_in, steps);
-    return run_chunked(x, in, n_in, steps, x->o->max_chunk ? x->o->max_chunk : 1024);
-}
-
-int snn_cosim_run(snn_dev_t *d, const snn_net_t *net, const snn_event_t *in, size_t n_in, uint32_t steps,
-                  const snn_cosim_opts_t *o, snn_cosim_result_t *r)
+int snn_cosim_run_src(snn_dev_t *d, const snn_net_t *net, snn_input_fn src, void *src_ctx, uint32_t steps,
+                      const snn_cosim_opts_t *o, snn_cosim_result_t *r)
 {
     memset(r, 0, sizeof *r);
     if (steps == 0)
         return nc_err_set(NC_ERR_ARG, "snn cosim: 0 steps");
-    run_t x = {.d = d, .net = net, .o = o, .r = r};
+    run_t x = {.d = d, .net = net, .o = o, .r = r, .src = src, .src_ctx = src_ctx, .steps = steps};
     int rc = snn_model_init(&x.m, net, d->dmax);
     if (rc)
         return rc;
@@ -234,12 +244,14 @@ int snn_cosim_run(snn_dev_t *d, const snn_net_t *net, const snn_event_t *in, siz
     if (rc == NC_OK)
         rc = snn_dev_counters(d, &c0);
     if (rc == NC_OK)
-        rc = run_all(&x, in, n_in, steps);
+        rc = (o->check_state || o->trace) ? run_stepwise(&x)
+                                          : run_chunked(&x, o->max_chunk ? o->max_chunk : 1024);
+    if (o->progress)
+        nc_progress_end();
     if (rc == NC_OK)
         rc = snn_dev_counters(d, &r->counters);
     r->steps = steps;
     r->updates = (uint64_t)steps * n;
-    r->events_in = n_in;
     r->run_cycles = r->counters.run_cycles - c0.run_cycles;
     r->synops = r->counters.synops - c0.synops;
     r->slots = r->counters.slots - c0.slots;
@@ -255,7 +267,48 @@ int snn_cosim_run(snn_dev_t *d, const snn_net_t *net, const snn_event_t *in, siz
     free(x.ref);
     free(x.expect.e);
     free(x.got.e);
+    free(x.chunk_in.e);
     return rc;
+}
+
+/* ---- inputs from an array ---- */
+typedef struct array_src {
+    const snn_event_t *in;
+    size_t n, i;
+} array_src_t;
+
+static int array_next(void *ctx, uint32_t step, uint32_t *axons, size_t cap, size_t *n)
+{
+    array_src_t *a = ctx;
+    size_t i1 = a->i;
+    while (i1 < a->n && a->in[i1].step == step)
+        i1++;
+    if (i1 - a->i > cap)
+        return nc_err_set(NC_ERR_ARG, "step %u has %zu input events: the input FIFO holds %zu", step, i1 - a->i, cap);
+    for (size_t i = a->i; i < i1; i++)
+        axons[i - a->i] = a->in[i].id;
+    *n = i1 - a->i;
+    a->i = i1;
+    return NC_OK;
+}
+
+int snn_cosim_run(snn_dev_t *d, const snn_net_t *net, const snn_event_t *in, size_t n_in, uint32_t steps,
+                  const snn_cosim_opts_t *o, snn_cosim_result_t *r)
+{
+    for (size_t i = 0; i < n_in; i++) {
+        if (in[i].step >= steps) {
+            memset(r, 0, sizeof *r);
+            return nc_err_set(NC_ERR_ARG, "input event %zu (step %u, axon %u) is at or past the run's %u steps "
+                              "(steps run 0..%u)", i, in[i].step, in[i].id, steps, steps ? steps - 1 : 0);
+        }
+        if (i && in[i].step < in[i - 1].step) {
+            memset(r, 0, sizeof *r);
+            return nc_err_set(NC_ERR_ARG, "input event %zu (step %u): events must be sorted by step (previous %u)",
+                              i, in[i].step, in[i - 1].step);
+        }
+    }
+    array_src_t a = {in, n_in, 0};
+    return snn_cosim_run_src(d, net, array_next, &a, steps, o, r);
 }
 
 void snn_cosim_result_free(snn_cosim_result_t *r)

@@ -15,14 +15,26 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "nc_util.h"
 #include "snn_drv.h"
 #include "snn_model.h"
 
 typedef struct snn_cosim_opts {
     bool check_state;   /* compare u, v, refractory of every neuron after every step */
     uint32_t max_chunk; /* steps per run without the host (0: 1024)                  */
-    FILE *trace;        /* if set: "step neuron u v" of every neuron after every step */
+    nc_out_t *trace;    /* if set: "step neuron u v" of every neuron after every step
+                         * (also turns on check_state); a write error or the output's
+                         * bound ends the run with that error                         */
+    nc_out_t *output;   /* if set: the core's output events go here as "step id" lines as
+                         * each run is drained (in step order), and are not kept in
+                         * result.out (memory stays bounded however long the run)    */
+    const char *progress; /* if set: nc_progress(progress, steps done, steps) per run */
 } snn_cosim_opts_t;
+
+/* A source of input events, asked once per step in step order: writes the axons that spike
+ * in step `step` (at most cap of them) to axons[] and their count to *n. Returns NC_OK or an
+ * error (nc_err_set) that ends the run. */
+typedef int (*snn_input_fn)(void *ctx, uint32_t step, uint32_t *axons, size_t cap, size_t *n);
 
 typedef struct snn_cosim_result {
     uint64_t steps, updates;     /* neuron updates = steps x neurons                  */
@@ -35,13 +47,19 @@ typedef struct snn_cosim_result {
     snn_counters_t counters;
     snn_model_stats_t model;
     char first_mismatch[256];
-    snn_event_t *out;            /* the core's output events, sorted (caller frees)   */
+    snn_event_t *out;            /* the core's output events, sorted (caller frees);
+                                  * NULL when opts.output took them                   */
     size_t n_out;
 } snn_cosim_result_t;
 
-/* in[] sorted by step. The model and device start from a cleared state (snn_dev_load). */
+/* in[] sorted by step, every step < steps (refused otherwise: no event is silently left
+ * out). The model and device start from a cleared state (snn_dev_load). */
 int snn_cosim_run(snn_dev_t *d, const snn_net_t *net, const snn_event_t *in, size_t n_in, uint32_t steps,
                   const snn_cosim_opts_t *o, snn_cosim_result_t *r);
+/* The same with inputs produced step by step (for example a Poisson stream): nothing is
+ * held in memory beyond what one run of the core needs. */
+int snn_cosim_run_src(snn_dev_t *d, const snn_net_t *net, snn_input_fn src, void *src_ctx, uint32_t steps,
+                      const snn_cosim_opts_t *o, snn_cosim_result_t *r);
 void snn_cosim_result_free(snn_cosim_result_t *r);
 
 #endif

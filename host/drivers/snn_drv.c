@@ -228,3 +228,24 @@ int snn_dev_counters(snn_dev_t *d, snn_counters_t *c)
 }
 
 int snn_dev_clear_errors(snn_dev_t *d, uint32_t mask) { return bus_write32(d->bus, SNN_ERR, mask); }
+
+int snn_dev_set_probe(snn_dev_t *d, unsigned k, uint32_t neuron)
+{
+    if (k >= 4 || neuron >= d->nmax)
+        return nc_err_set(NC_ERR_ARG, "probe %u on neuron %u: expected probe 0..3, neuron < %u", k, neuron, d->nmax);
+    return bus_write32(d->bus, SNN_PROBE0 + 4u * k, neuron);
+}
+
+int snn_dev_probe(snn_dev_t *d, unsigned k, int32_t *u, int32_t *v, int *spike)
+{
+    if (k >= 4)
+        return nc_err_set(NC_ERR_ARG, "probe %u: expected 0..3", k);
+    uint32_t wu, wv, ws;
+    TRY(bus_read32(d->bus, SNN_PROBE_U0 + 4u * k, &wu));
+    TRY(bus_read32(d->bus, SNN_PROBE_V0 + 4u * k, &wv));
+    TRY(bus_read32(d->bus, SNN_PROBE_SPIKE, &ws));
+    *u = (int32_t)wu;
+    *v = (int32_t)wv;
+    *spike = (int)(ws >> k & 1u);
+    return NC_OK;
+}

@@ -53,6 +53,12 @@ int snn_dev_counters(snn_dev_t *d, snn_counters_t *c);
 /* Clears the ERR bits given in mask (write-1-to-clear). */
 int snn_dev_clear_errors(snn_dev_t *d, uint32_t mask);
 
+/* Probes (registers PROBE0..3): probe k (0..3) watches neuron `neuron`; its u, v and spike
+ * as the step sequencer last wrote them appear in the waveform as probe<k>_u/_v/_spike and
+ * read back here (u, v sign-extended; all 0 after CLEAR). */
+int snn_dev_set_probe(snn_dev_t *d, unsigned k, uint32_t neuron);
+int snn_dev_probe(snn_dev_t *d, unsigned k, int32_t *u, int32_t *v, int *spike);
+
 /* Packs a neuron's parameters into the P0, P1 and VTH words (SPEC.md). */
 void snn_pack_neuron(const snn_neuron_params_t *p, uint32_t w[3]);
 

@@ -85,27 +85,42 @@ int snn_gen_layered(snn_net_t *net, const snn_gen_opts_t *o, nc_rng_t *rng)
     return rc;
 }
 
+size_t snn_gen_poisson_step(uint32_t n_axons, double rate, nc_rng_t *rng, uint32_t *axons)
+{
+    size_t k = 0;
+    for (uint32_t a = 0; a < n_axons; a++)
+        if (nc_rng_uniform(rng) < rate)
+            axons[k++] = a;
+    return k;
+}
+
 int snn_gen_poisson(uint32_t n_axons, uint32_t steps, double rate, nc_rng_t *rng, snn_event_t **ev, size_t *n)
 {
     size_t cap = 1024, k = 0;
     snn_event_t *e = malloc(cap * sizeof *e);
-    if (!e)
+    uint32_t *axons = malloc((n_axons ? n_axons : 1) * sizeof *axons);
+    if (!e || !axons) {
+        free(e);
+        free(axons);
         return nc_err_set(NC_ERR_NOMEM, "no memory for events");
-    for (uint32_t t = 0; t < steps; t++)
-        for (uint32_t a = 0; a < n_axons; a++) {
-            if (nc_rng_uniform(rng) >= rate)
-                continue;
-            if (k == cap) {
-                snn_event_t *g = realloc(e, 2 * cap * sizeof *g);
-                if (!g) {
-                    free(e);
-                    return nc_err_set(NC_ERR_NOMEM, "no memory for events");
-                }
-                e = g;
+    }
+    for (uint32_t t = 0; t < steps; t++) {
+        size_t m = snn_gen_poisson_step(n_axons, rate, rng, axons);
+        if (k + m > cap) {
+            while (k + m > cap)
                 cap *= 2;
+            snn_event_t *g = realloc(e, cap * sizeof *g);
+            if (!g) {
+                free(e);
+                free(axons);
+                return nc_err_set(NC_ERR_NOMEM, "no memory for events");
             }
-            e[k++] = (snn_event_t){t, a};
+            e = g;
         }
+        for (size_t i = 0; i < m; i++)
+            e[k++] = (snn_event_t){t, axons[i]};
+    }
+    free(axons);
     *ev = e;
     *n = k;
     return NC_OK;

@@ -35,6 +35,10 @@ int snn_gen_layered(snn_net_t *net, const snn_gen_opts_t *o, nc_rng_t *rng);
 
 /* Each axon spikes in each step with probability rate; events sorted by (step, axon). */
 int snn_gen_poisson(uint32_t n_axons, uint32_t steps, double rate, nc_rng_t *rng, snn_event_t **ev, size_t *n);
+/* One step of the same stream, for runs too long to hold every event: writes the axons that
+ * spike (ascending, room for n_axons) and returns their count. Calling it `steps` times draws
+ * exactly what snn_gen_poisson(n_axons, steps, ...) draws, event for event. */
+size_t snn_gen_poisson_step(uint32_t n_axons, double rate, nc_rng_t *rng, uint32_t *axons);
 
 /* First neuron of layer k. */
 uint32_t snn_gen_layer_first(const snn_gen_opts_t *o, int k);

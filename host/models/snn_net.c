@@ -179,18 +179,17 @@ static int next_line(reader_t *r)
     return 0;
 }
 
+/* Field i as a decimal integer in lo..hi (nc_dec_int: no octal 010, no hex 0x64). */
 static int tok_int(reader_t *r, int i, long lo, long hi, const char *what, long *out)
 {
     if (i >= r->ntok)
         return nc_err_set(NC_ERR_PARSE, "%s:%u: missing %s (expected an integer in %ld..%ld)", r->path, r->line,
                           what, lo, hi);
-    char *end;
-    errno = 0;
-    long v = strtol(r->tok[i], &end, 0);
-    if (errno || *end || end == r->tok[i] || v < lo || v > hi)
-        return nc_err_set(NC_ERR_PARSE, "%s:%u: %s '%s': expected an integer in %ld..%ld", r->path, r->line, what,
-                          r->tok[i], lo, hi);
-    *out = v;
+    int64_t v;
+    if (nc_dec_int(r->tok[i], &v) != 0 || v < lo || v > hi)
+        return nc_err_set(NC_ERR_PARSE, "%s:%u: %s '%s': expected a decimal integer in %ld..%ld", r->path, r->line,
+                          what, r->tok[i], lo, hi);
+    *out = (long)v;
     return NC_OK;
 }
 
@@ -201,46 +200,74 @@ static int tok_int(reader_t *r, int i, long lo, long hi, const char *what, long 
             return rc_;                                                                          \
     } while (0)
 
-/* "neuron FIRST COUNT key value ..." */
+/* "neuron FIRST COUNT key value ...": the keys given set those fields of every neuron
+ * FIRST..FIRST+COUNT-1; the fields not given keep each neuron's own values. */
+enum { K_DU = 1, K_DV = 2, K_BIAS = 4, K_VTH = 8, K_REFR = 16, K_ASTRO = 32, K_OUT = 64 };
+
 static int parse_neuron(reader_t *r, snn_net_t *net)
 {
     long first, count, v, e;
     TRY(tok_int(r, 1, 0, (long)net->n_neurons - 1, "first neuron", &first));
     TRY(tok_int(r, 2, 1, (long)net->n_neurons - first, "neuron count", &count));
-    snn_neuron_params_t p = net->neuron[first];
+    snn_neuron_params_t p = {0};
+    unsigned given = 0;
     for (int i = 3; i < r->ntok; i += 2) {
         const char *k = r->tok[i];
         if (!strcmp(k, "du")) {
             TRY(tok_int(r, i + 1, 0, SNN_DU_MAX, "du", &v));
             p.du = (uint16_t)v;
+            given |= K_DU;
         } else if (!strcmp(k, "dv")) {
             TRY(tok_int(r, i + 1, 0, SNN_DU_MAX, "dv", &v));
             p.dv = (uint16_t)v;
+            given |= K_DV;
         } else if (!strcmp(k, "bias")) {
             TRY(tok_int(r, i + 1, SNN_BIAS_MANT_MIN, SNN_BIAS_MANT_MAX, "bias mantissa", &v));
             TRY(tok_int(r, i + 2, 0, SNN_BIAS_EXP_MAX, "bias exponent", &e));
             p.bias_mant = (int16_t)v;
             p.bias_exp = (uint8_t)e;
+            given |= K_BIAS;
             i++;
         } else if (!strcmp(k, "vth")) {
             TRY(tok_int(r, i + 1, 0, SNN_VTH_MAX, "vth", &v));
             p.vth = (uint32_t)v;
+            given |= K_VTH;
         } else if (!strcmp(k, "refr")) {
             TRY(tok_int(r, i + 1, 0, SNN_REFR_MAX, "refr", &v));
             p.refr = (uint8_t)v;
+            given |= K_REFR;
         } else if (!strcmp(k, "astro")) {
             TRY(tok_int(r, i + 1, -1, SNN_ASTROS - 1, "astro", &v));
             p.astro = (int8_t)v;
+            given |= K_ASTRO;
         } else if (!strcmp(k, "out")) {
             TRY(tok_int(r, i + 1, 0, 1, "out", &v));
             p.out = v != 0;
+            given |= K_OUT;
         } else {
             return nc_err_set(NC_ERR_PARSE, "%s:%u: unknown neuron key '%s' (expected du dv bias vth refr astro out)",
                               r->path, r->line, k);
         }
     }
-    for (long n = first; n < first + count; n++)
-        net->neuron[n] = p;
+    for (long n = first; n < first + count; n++) {
+        snn_neuron_params_t *q = &net->neuron[n];
+        if (given & K_DU)
+            q->du = p.du;
+        if (given & K_DV)
+            q->dv = p.dv;
+        if (given & K_BIAS) {
+            q->bias_mant = p.bias_mant;
+            q->bias_exp = p.bias_exp;
+        }
+        if (given & K_VTH)
+            q->vth = p.vth;
+        if (given & K_REFR)
+            q->refr = p.refr;
+        if (given & K_ASTRO)
+            q->astro = p.astro;
+        if (given & K_OUT)
+            q->out = p.out;
+    }
     return NC_OK;
 }
 
@@ -330,31 +357,34 @@ int snn_net_read(const char *path, snn_net_t *net)
 
 int snn_net_write(const char *path, const snn_net_t *net)
 {
-    FILE *f = fopen(path, "w");
-    if (!f)
-        return nc_err_set(NC_ERR_IO, "%s: cannot create: %s", path, strerror(errno));
-    fprintf(f, "snn %u %u\nwexp %u\n", net->n_neurons, net->n_axons, net->wexp);
-    for (int j = 0; j < SNN_ASTROS; j++)
-        fprintf(f, "astro %d leak %u inc %u gain %d\n", j, net->astro[j].leak_shift, net->astro[j].inc,
-                net->astro[j].gain);
-    for (uint32_t i = 0; i < net->n_neurons; i++) {
+    nc_out_t o;
+    int rc = nc_out_open(&o, path, 0, NULL);
+    if (rc)
+        return rc;
+    rc = nc_out_printf(&o, "snn %u %u\nwexp %u\n", net->n_neurons, net->n_axons, net->wexp);
+    for (int j = 0; j < SNN_ASTROS && rc == NC_OK; j++)
+        rc = nc_out_printf(&o, "astro %d leak %u inc %u gain %d\n", j, net->astro[j].leak_shift, net->astro[j].inc,
+                           net->astro[j].gain);
+    for (uint32_t i = 0; i < net->n_neurons && rc == NC_OK; i++) {
         const snn_neuron_params_t *p = &net->neuron[i];
-        fprintf(f, "neuron %u 1 du %u dv %u bias %d %u vth %u refr %u astro %d out %d\n", i, p->du, p->dv,
-                p->bias_mant, p->bias_exp, p->vth, p->refr, p->astro, p->out ? 1 : 0);
+        rc = nc_out_printf(&o, "neuron %u 1 du %u dv %u bias %d %u vth %u refr %u astro %d out %d\n", i, p->du,
+                           p->dv, p->bias_mant, p->bias_exp, p->vth, p->refr, p->astro, p->out ? 1 : 0);
     }
-    for (size_t k = 0; k < net->n_syn; k++) {
+    for (size_t k = 0; k < net->n_syn && rc == NC_OK; k++) {
         const snn_syn_t *s = &net->syn[k];
         bool axon = s->src < net->n_axons;
-        fprintf(f, "syn %c%u %u %d %u\n", axon ? 'a' : 'n', axon ? s->src : s->src - net->n_axons, s->target,
-                s->weight, s->delay);
+        rc = nc_out_printf(&o, "syn %c%u %u %d %u\n", axon ? 'a' : 'n', axon ? s->src : s->src - net->n_axons,
+                           s->target, s->weight, s->delay);
     }
-    int bad = ferror(f);
-    if (fclose(f) || bad)
-        return nc_err_set(NC_ERR_IO, "%s: write failed", path);
-    return NC_OK;
+    if (rc) {
+        nc_out_abort(&o);
+        return rc;
+    }
+    return nc_out_commit(&o);
 }
 
-int snn_events_read(const char *path, uint32_t id_limit, snn_event_t **ev, size_t *n)
+int snn_events_read(const char *path, uint32_t id_limit, uint32_t step_limit, const char *limit_what, snn_event_t **ev,
+                    size_t *n)
 {
     reader_t r = {.path = path};
     *ev = NULL;
@@ -364,14 +394,33 @@ int snn_events_read(const char *path, uint32_t id_limit, snn_event_t **ev, size_
         return nc_err_set(NC_ERR_IO, "%s: cannot open: %s", path, strerror(errno));
     size_t cap = 0;
     int rc;
-    long step, id, last = 0;
+    int64_t step, last = 0;
+    long id;
     while ((rc = next_line(&r)) > 0) {
         if (r.ntok != 2) {
             rc = nc_err_set(NC_ERR_PARSE, "%s:%u: expected 'STEP ID' (2 fields, found %d)", path, r.line, r.ntok);
             break;
         }
-        if ((rc = tok_int(&r, 0, last, 0x7fffffffL, "step (sorted, not before the previous line)", &step)) < 0 ||
-            (rc = tok_int(&r, 1, 0, (long)id_limit - 1, "id", &id)) < 0)
+        int dr = nc_dec_int(r.tok[0], &step);
+        if (dr == -1 || r.tok[0][0] == '-') {
+            rc = nc_err_set(NC_ERR_PARSE, "%s:%u: step '%s': expected a decimal integer >= 0", path, r.line,
+                            r.tok[0]);
+            break;
+        }
+        if (dr == -2 || step >= (int64_t)step_limit) {
+            char lim[64];
+            if (!limit_what)
+                snprintf(lim, sizeof lim, "the step limit %u", step_limit);
+            rc = nc_err_set(NC_ERR_PARSE, "%s:%u: event at step %s is at or past %s (steps run 0..%u)", path, r.line,
+                            r.tok[0], limit_what ? limit_what : lim, step_limit ? step_limit - 1 : 0);
+            break;
+        }
+        if (step < last) {
+            rc = nc_err_set(NC_ERR_PARSE, "%s:%u: step %s: expected steps sorted, not before the previous line's %lld",
+                            path, r.line, r.tok[0], (long long)last);
+            break;
+        }
+        if ((rc = tok_int(&r, 1, 0, (long)id_limit - 1, "id", &id)) < 0)
             break;
         last = step;
         if (*n == cap) {
@@ -395,17 +444,27 @@ int snn_events_read(const char *path, uint32_t id_limit, snn_event_t **ev, size_
     return NC_OK;
 }
 
+int snn_events_print(nc_out_t *o, const snn_event_t *ev, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        int rc = nc_out_printf(o, "%u %u\n", ev[i].step, ev[i].id);
+        if (rc)
+            return rc;
+    }
+    return NC_OK;
+}
+
 int snn_events_write(const char *path, const snn_event_t *ev, size_t n)
 {
-    FILE *f = fopen(path, "w");
-    if (!f)
-        return nc_err_set(NC_ERR_IO, "%s: cannot create: %s", path, strerror(errno));
-    for (size_t i = 0; i < n; i++)
-        fprintf(f, "%u %u\n", ev[i].step, ev[i].id);
-    int bad = ferror(f);
-    if (fclose(f) || bad)
-        return nc_err_set(NC_ERR_IO, "%s: write failed", path);
-    return NC_OK;
+    nc_out_t o;
+    int rc = nc_out_open(&o, path, 0, NULL);
+    if (rc)
+        return rc;
+    if ((rc = snn_events_print(&o, ev, n))) {
+        nc_out_abort(&o);
+        return rc;
+    }
+    return nc_out_commit(&o);
 }
 
 static int cmp_event(const void *a, const void *b)

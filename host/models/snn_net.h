@@ -17,6 +17,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "nc_util.h"
+
 #define SNN_ASTROS 4
 #define SNN_DU_MAX 4095
 #define SNN_VTH_MAX 131071 /* 17 bits */
@@ -80,12 +82,18 @@ int snn_net_csr(const snn_net_t *net, uint32_t **first, uint32_t **order);
 
 /* Network text format (SPEC.md, "Network text format"). */
 int snn_net_read(const char *path, snn_net_t *net);
-int snn_net_write(const char *path, const snn_net_t *net);
+int snn_net_write(const char *path, const snn_net_t *net); /* atomically (nc_out_*) */
 
-/* Spike files: one event per line, "step id"; '#' comments and blank lines are skipped.
- * Input files must be sorted by step; ids must be < id_limit. */
-int snn_events_read(const char *path, uint32_t id_limit, snn_event_t **ev, size_t *n);
+/* Spike files: one event per line, "STEP ID" (decimal integers); '#' comments and blank lines
+ * are skipped. Input files must be sorted by step; ids must be < id_limit; steps must be
+ * < step_limit: an event at or past it is refused with file:line naming the limit as
+ * `limit_what` (for example "--steps 400"; NULL: "the step limit N"). */
+int snn_events_read(const char *path, uint32_t id_limit, uint32_t step_limit, const char *limit_what, snn_event_t **ev,
+                    size_t *n);
+/* Writes the file atomically (nc_out_*). */
 int snn_events_write(const char *path, const snn_event_t *ev, size_t n);
+/* Appends "step id" lines to an open output (for spike files written as a run goes). */
+int snn_events_print(nc_out_t *o, const snn_event_t *ev, size_t n);
 
 /* Sorts events by (step, id). */
 void snn_events_sort(snn_event_t *ev, size_t n);

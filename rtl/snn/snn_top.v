@@ -11,6 +11,8 @@
 //   C  each spike: an output AER event (if enabled), a count for its astrocyte, and a walk of
 //      the neuron's synapse rows into ring slots (t + 1 + delay) mod DMAX;
 //   D  astrocytes leak and integrate their spike counts; t advances.
+// For waveforms, four probes (registers PROBE0..3) copy u, v and the spike of chosen neurons
+// into named signals probe0_u .. probe3_spike as phase B writes them (SPEC.md, "Waveforms").
 `default_nettype none
 
 module snn_top #(
@@ -128,6 +130,12 @@ module snn_top #(
     reg [31:0] brow;
     reg [31:0] cnt [0:L-1];
     reg [31:0] ck, cj;
+    // probes (registers PROBE*): u, v and spike of four selected neurons as the step
+    // sequencer writes them in phase B, for waveforms (probe0_u ...) and for the bus
+    reg [15:0] psel [0:3];
+    reg [23:0] pu [0:3];
+    reg [23:0] pv [0:3];
+    reg [3:0]  pspk;
 
     wire busy = state != S_IDLE;
     wire [31:0] nact  = (nactive > N32) ? N32 : nactive;
@@ -139,15 +147,23 @@ module snn_top #(
     reg  [31:0] out_din;
     wire        in_full, in_empty, out_full, out_empty;
     wire [31:0] in_dout, out_dout;
-    wire [FW:0] in_level, out_level;
+    wire [FW:0] in_fifo_level, out_fifo_level;  // entries waiting in the input / output AER FIFO
     wire        out_pop = cmd_valid && !cmd_we && cmd_addr == SNN_OUT_FIFO && !out_empty;
 
     nc_fifo #(.W(32), .DEPTH(FD)) u_in (
         .clk(clk), .rst_n(rst_n), .clr(fifo_clr), .push(in_push), .din(cmd_wdata),
-        .full(in_full), .pop(in_pop), .dout(in_dout), .empty(in_empty), .level(in_level));
+        .full(in_full), .pop(in_pop), .dout(in_dout), .empty(in_empty), .level(in_fifo_level));
     nc_fifo #(.W(32), .DEPTH(FD)) u_out (
         .clk(clk), .rst_n(rst_n), .clr(fifo_clr), .push(out_push), .din(out_din),
-        .full(out_full), .pop(out_pop), .dout(out_dout), .empty(out_empty), .level(out_level));
+        .full(out_full), .pop(out_pop), .dout(out_dout), .empty(out_empty), .level(out_fifo_level));
+
+    // ---- probes as named signals (waveforms only: the bus reads the arrays) ----
+    /* verilator lint_off UNUSEDSIGNAL */
+    wire [15:0] probe0_neuron = psel[0], probe1_neuron = psel[1], probe2_neuron = psel[2], probe3_neuron = psel[3];
+    wire signed [23:0] probe0_u = pu[0], probe1_u = pu[1], probe2_u = pu[2], probe3_u = pu[3];
+    wire signed [23:0] probe0_v = pv[0], probe1_v = pv[1], probe2_v = pv[2], probe3_v = pv[3];
+    wire probe0_spike = pspk[0], probe1_spike = pspk[1], probe2_spike = pspk[2], probe3_spike = pspk[3];
+    /* verilator lint_on UNUSEDSIGNAL */
 
     // ---- phase B datapath: one neuron per lane ----
     wire [23:0] b_u [0:L-1];
@@ -305,13 +321,20 @@ module snn_top #(
                 SNN_SYNOPS:     begin rsp_rdata = synops; rsp_err = cmd_we; end
                 SNN_SLOTS:      begin rsp_rdata = slots; rsp_err = cmd_we; end
                 SNN_IN_FIFO:    rsp_err = !cmd_we || {16'd0, wd[15:0]} >= A32;
-                SNN_IN_LEVEL:   begin rsp_rdata = {{(31 - FW){1'b0}}, in_level}; rsp_err = cmd_we; end
+                SNN_IN_LEVEL:   begin rsp_rdata = {{(31 - FW){1'b0}}, in_fifo_level}; rsp_err = cmd_we; end
                 SNN_OUT_FIFO:   begin rsp_rdata = out_dout; rsp_err = cmd_we || out_empty; end
-                SNN_OUT_LEVEL:  begin rsp_rdata = {{(31 - FW){1'b0}}, out_level}; rsp_err = cmd_we; end
+                SNN_OUT_LEVEL:  begin rsp_rdata = {{(31 - FW){1'b0}}, out_fifo_level}; rsp_err = cmd_we; end
                 SNN_ASTRO_CFG0, SNN_ASTRO_CFG1, SNN_ASTRO_CFG2, SNN_ASTRO_CFG3:
                     begin rsp_rdata = {8'd0, astro_cfg[a_ai]}; rsp_err = cmd_we && busy; end
                 SNN_ASTRO0, SNN_ASTRO1, SNN_ASTRO2, SNN_ASTRO3:
                     begin rsp_rdata = {16'd0, astro_c[a_ai]}; rsp_err = cmd_we; end
+                SNN_PROBE0, SNN_PROBE1, SNN_PROBE2, SNN_PROBE3:
+                    begin rsp_rdata = {16'd0, psel[a_ai]}; rsp_err = cmd_we && wd >= N32; end
+                SNN_PROBE_U0, SNN_PROBE_U1, SNN_PROBE_U2, SNN_PROBE_U3:
+                    begin rsp_rdata = {{8{pu[a_ai][23]}}, pu[a_ai]}; rsp_err = cmd_we; end
+                SNN_PROBE_V0, SNN_PROBE_V1, SNN_PROBE_V2, SNN_PROBE_V3:
+                    begin rsp_rdata = {{8{pv[a_ai][23]}}, pv[a_ai]}; rsp_err = cmd_we; end
+                SNN_PROBE_SPIKE: begin rsp_rdata = {28'd0, pspk}; rsp_err = cmd_we; end
                 default:        rsp_err = 1'b1;
             endcase
         end else begin
@@ -354,7 +377,7 @@ module snn_top #(
         fifo_clr = wr && cmd_addr == SNN_CTRL && cmd_wdata[1];
     end
 
-    integer j;
+    integer j, pk;
     always @(posedge clk) begin
         if (!rst_n) begin
             state <= S_IDLE;
@@ -367,7 +390,9 @@ module snn_top #(
             brow <= 32'd0; ck <= 32'd0; cj <= 32'd0;
             for (j = 0; j < 4; j = j + 1) begin
                 astro_cfg[j] <= 24'd0; astro_c[j] <= 16'd0; scount[j] <= 16'd0;
+                psel[j] <= j[15:0]; pu[j] <= 24'd0; pv[j] <= 24'd0;
             end
+            pspk <= 4'd0;
             for (j = 0; j < L; j = j + 1) begin
                 cnt[j] <= 32'd0; s2_syn[j] <= 32'd0;
             end
@@ -394,6 +419,8 @@ module snn_top #(
                     SNN_ERR:     err <= err & ~wd[2:0];
                     SNN_ASTRO_CFG0, SNN_ASTRO_CFG1, SNN_ASTRO_CFG2, SNN_ASTRO_CFG3:
                         astro_cfg[a_ai] <= wd[23:0];
+                    SNN_PROBE0, SNN_PROBE1, SNN_PROBE2, SNN_PROBE3:
+                        psel[a_ai] <= wd[15:0];
                     default: ;
                 endcase
             end
@@ -426,8 +453,9 @@ module snn_top #(
                         in_drops <= 32'd0; out_drops <= 32'd0; late_drops <= 32'd0;
                         sat_count <= 32'd0; run_cycles <= 32'd0; synops <= 32'd0; slots <= 32'd0;
                         for (j = 0; j < 4; j = j + 1) begin
-                            astro_c[j] <= 16'd0; scount[j] <= 16'd0;
+                            astro_c[j] <= 16'd0; scount[j] <= 16'd0; pu[j] <= 24'd0; pv[j] <= 24'd0;
                         end
+                        pspk <= 4'd0;
                     end else if (wr && cmd_addr == SNN_CTRL && wd[0]) begin
                         done <= steps == 32'd0;
                         steps_left <= steps;
@@ -486,6 +514,12 @@ module snn_top #(
                                 splist[nidx(j * (NR32) + cnt[j])] <= brow;
                                 cnt[j] <= cnt[j] + 32'd1;
                             end
+                            for (pk = 0; pk < 4; pk = pk + 1)
+                                if ({16'd0, psel[pk]} == b_n[j]) begin
+                                    pu[pk] <= b_u[j];
+                                    pv[pk] <= b_v[j];
+                                    pspk[pk] <= b_spk[j];
+                                end
                         end
                     end
                     sat_count <= sat_count + b_satn;
