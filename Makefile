@@ -25,7 +25,7 @@ comma := ,
 SANFLAGS := $(if $(SAN),-fsanitize=address$(comma)undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined)
 WARN := -Wall -Wextra -Werror
 OPT := $(if $(SAN),-O1,-O2) -g
-INCS := -Ihost/common -Ihost/drivers -Ihost/models -Ihost/cli -Icosim -Icosim/spice -Icosim/systemc -Itests -I$(B)/gen
+INCS := -Ihost/common -Ihost/drivers -Ihost/models -Ihost/harness -Ihost/cli -Icosim -Icosim/spice -Icosim/systemc -Itests -I$(B)/gen
 CFLAGS := -std=c11 -D_DEFAULT_SOURCE $(OPT) $(WARN) $(SANFLAGS) $(INCS) -isystem $(VERILATOR_INC) -MMD -MP
 CXXFLAGS := -std=c++17 $(OPT) $(WARN) $(SANFLAGS) $(INCS) -isystem $(VERILATOR_INC) \
             -isystem $(VERILATOR_INC)/vltstd -DVM_TRACE=1 -DVM_TRACE_FST=1 -DVM_COVERAGE=0 -DVM_SC=0 -MMD -MP
@@ -68,9 +68,9 @@ deps:
 # Designs. The project is cut into units that build and link on their own, so one design's
 # tests never wait for (or break on) another's:
 #   core     host/common, host/drivers/bus*, cosim/vmodel*: the spine; RTL model: scratch
-#   fftconv  files named fftconv* in host/models, host/drivers, cosim
-#   snn      files named snn* in host/models, host/drivers, cosim
-#   spice    cosim/spice/*, and files named sfq* in host/models, host/drivers
+#   fftconv  files named fftconv* in host/models, host/drivers, host/harness
+#   snn      files named snn* in host/models, host/drivers, host/harness
+#   spice    cosim/spice/*, and files named sfq* in host/models, host/harness
 # A test tests/test_<design>*.c (benchmark tests/bench/bench_<design>*.c) links the core, its
 # design's C files and its design's RTL models. The neurocosim tool links everything.
 #
@@ -82,9 +82,9 @@ $(foreach d,$(DESIGNS),$(eval VMODELS_$(d) :=))
 REGMAPS :=
 include $(sort $(wildcard rtl/*/ip.mk))
 VMODELS := $(foreach d,$(DESIGNS),$(VMODELS_$(d)))
-SRCPAT_fftconv := host/models/fftconv% host/drivers/fftconv% cosim/fftconv%
-SRCPAT_snn := host/models/snn% host/drivers/snn% cosim/snn%
-SRCPAT_spice := cosim/spice/% host/models/sfq% host/drivers/sfq%
+SRCPAT_fftconv := host/models/fftconv% host/drivers/fftconv% host/harness/fftconv%
+SRCPAT_snn := host/models/snn% host/drivers/snn% host/harness/snn%
+SRCPAT_spice := cosim/spice/% host/models/sfq% host/harness/sfq%
 
 VFLAGS := --cc --build -j $(NPROC) -O3 --x-assign fast --x-initial fast --trace-fst \
           --timescale 1ns/1ns -Wno-fatal -MAKEFLAGS "OPT_FAST=-O2 OPT_SLOW=-O1 OPT_GLOBAL=-O1" \
@@ -185,7 +185,7 @@ check-regs: $(foreach r,$(REGMAPS),$(call regmap_tool,$(r)))
 # ---------------------------------------------------------------------------------------------
 # C and C++ objects, one static library per design.
 ALL_SRCS := $(filter-out host/common/regmap_gen.c,$(wildcard host/common/*.c host/drivers/*.c \
-              host/models/*.c cosim/*.c cosim/spice/*.c)) cosim/systemc/nc_platform.cpp cosim/systemc/nc_sc_main.cpp
+              host/models/*.c host/harness/*.c cosim/*.c cosim/spice/*.c)) cosim/systemc/nc_platform.cpp cosim/systemc/nc_sc_main.cpp
 $(foreach d,$(filter-out core,$(DESIGNS)),$(eval SRCS_$(d) := $(filter $(SRCPAT_$(d)),$(ALL_SRCS))))
 SRCS_core := $(filter-out $(foreach d,$(filter-out core,$(DESIGNS)),$(SRCS_$(d))),$(ALL_SRCS))
 lib = $(B)/lib/libnc_$(1).a

@@ -12,6 +12,7 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include "fftconv_cosim.h"
 #include "fftconv_drv.h"
 #include "fftconv_model.h"
 #include "fftconv_ref.h"

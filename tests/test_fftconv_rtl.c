@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fftconv_cosim.h"
 #include "fftconv_drv.h"
 #include "fftconv_model.h"
 #include "fftconv_ref.h"

@@ -26,6 +26,10 @@ enum nc_status {
     NC_ERR_MISMATCH = -11 /* a design disagreed with its golden model               */
 };
 
+/* On functions whose nc_status result must be checked (drivers, bus): the compiler warns
+ * (an error with -Werror) where a call drops it. */
+#define NC_MUST_CHECK __attribute__((warn_unused_result))
+
 /* Short name of a status, e.g. "timeout". */
 const char *nc_strerror(int status);
 

@@ -17,6 +17,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "nc_error.h"
+
 typedef struct bus bus_t;
 
 struct bus_ops {
@@ -40,10 +42,10 @@ struct bus {
     uint32_t size;    /* bytes of address space; accesses at or past it are NC_ERR_RANGE */
 };
 
-int bus_read32(bus_t *b, uint32_t addr, uint32_t *val);
-int bus_write32(bus_t *b, uint32_t addr, uint32_t val);
-int bus_write_burst(bus_t *b, uint32_t addr, const uint32_t *src, size_t n);
-int bus_read_burst(bus_t *b, uint32_t addr, uint32_t *dst, size_t n);
+NC_MUST_CHECK int bus_read32(bus_t *b, uint32_t addr, uint32_t *val);
+NC_MUST_CHECK int bus_write32(bus_t *b, uint32_t addr, uint32_t val);
+NC_MUST_CHECK int bus_write_burst(bus_t *b, uint32_t addr, const uint32_t *src, size_t n);
+NC_MUST_CHECK int bus_read_burst(bus_t *b, uint32_t addr, uint32_t *dst, size_t n);
 void bus_idle(bus_t *b, uint32_t cycles);
 
 /*
@@ -52,7 +54,7 @@ void bus_idle(bus_t *b, uint32_t cycles);
  * Returns NC_OK, NC_ERR_TIMEOUT (with a message naming `what`, the register and the last
  * value), or the bus error of a failed read.
  */
-int bus_poll(bus_t *b, uint32_t addr, uint32_t mask, uint32_t want, uint32_t max_polls,
+NC_MUST_CHECK int bus_poll(bus_t *b, uint32_t addr, uint32_t mask, uint32_t want, uint32_t max_polls,
              uint32_t idle_cycles, const char *what, uint32_t *last);
 
 /*
@@ -60,11 +62,11 @@ int bus_poll(bus_t *b, uint32_t addr, uint32_t mask, uint32_t want, uint32_t max
  * it is high, NC_ERR_TIMEOUT (naming `what`) when the bound ran out, NC_ERR_ARG when this
  * backend has no interrupt line (callers then poll with bus_poll).
  */
-int bus_wait_irq(bus_t *b, uint32_t max_cycles, const char *what);
+NC_MUST_CHECK int bus_wait_irq(bus_t *b, uint32_t max_cycles, const char *what);
 int bus_has_irq(const bus_t *b);
 
 /* Checks an access before a backend performs it (alignment, range). */
-int bus_check(const bus_t *b, uint32_t addr, size_t nwords);
+NC_MUST_CHECK int bus_check(const bus_t *b, uint32_t addr, size_t nwords);
 
 /* Releases the backend (if it has a close hook) and the bus itself when it was allocated by
  * a backend's open function. */
@@ -76,6 +78,6 @@ void bus_close(bus_t *b);
  * offset must be page-aligned, size a non-zero multiple of 4. The file must be at least
  * offset+size bytes long.
  */
-int bus_mmio_open(const char *path, uint64_t offset, uint32_t size, bus_t **out);
+NC_MUST_CHECK int bus_mmio_open(const char *path, uint64_t offset, uint32_t size, bus_t **out);
 
 #endif

@@ -5,9 +5,10 @@
  *
  * Flow: fftconv_open() checks the device and reads its build (P, LMAX); fftconv_configure()
  * checks a configuration against the spec and the build before writing anything;
- * fftconv_load_kernel() computes the kernel spectrum once (FFTW, quantised with the smallest
- * exponent) and loads it; then any number of fftconv_run() calls: load input, start, bounded
- * poll, status check, read output, saturation count and cycles.
+ * fftconv_load_spectrum() loads a kernel spectrum once (computed by the layer above:
+ * fftconv_load_kernel() in host/harness/fftconv_cosim.h, with FFTW); then any number of
+ * fftconv_run() calls: load input, start, bounded poll, status check, read output, saturation
+ * count and cycles. The driver needs nothing but the bus: no FFTW, no model.
  *
  * Errors: bad arguments give NC_ERR_ARG before any bus access; a refused start or any error
  * bit in STATUS gives NC_ERR_HW with the decoded bits; a run that does not finish within its
@@ -20,6 +21,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+
+#include "nc_error.h"
 
 #include "bus.h"
 #include "fftconv_model.h"
@@ -39,33 +42,27 @@ typedef struct fftconv_result {
 } fftconv_result_t;
 
 /* Checks ID and PARAMS, soft-resets the device. */
-int fftconv_open(bus_t *bus, fftconv_dev_t *dev);
+NC_MUST_CHECK int fftconv_open(bus_t *bus, fftconv_dev_t *dev);
 
 /* Validates cfg (fftconv_cfg_check against the build) and writes LOG2L, MODE, LOG2LK,
  * FREQ_BINS, SKIP_D, OSHIFT. cfg->kexp is ignored (fftconv_load_kernel sets it). A change of
  * block size or F invalidates the loaded kernel. */
-int fftconv_configure(fftconv_dev_t *dev, const fftconv_cfg_t *cfg);
-
-/* Computes the spectrum of the first Lk taps of k (ntaps values, Q1.15) for the configured
- * block and F, and loads it with its KEXP. ntaps < Lk: taps ntaps..Lk-1 are zero (a partial
- * kernel of any length 1..L runs in the block fftconv_partial_block() gives); ntaps > Lk: the
- * taps past Lk are not used. ntaps = 0 is NC_ERR_ARG. */
-int fftconv_load_kernel(fftconv_dev_t *dev, const int16_t *k, size_t ntaps);
+NC_MUST_CHECK int fftconv_configure(fftconv_dev_t *dev, const fftconv_cfg_t *cfg);
 
 /* Loads a ready spectrum: M = 2 Lk words in bit-reversed order, and its exponent. */
-int fftconv_load_spectrum(fftconv_dev_t *dev, const uint32_t *kspec, unsigned kexp);
+NC_MUST_CHECK int fftconv_load_spectrum(fftconv_dev_t *dev, const uint32_t *kspec, unsigned kexp);
 
-int fftconv_load_input(fftconv_dev_t *dev, const int16_t *u);
-int fftconv_start(fftconv_dev_t *dev);
+NC_MUST_CHECK int fftconv_load_input(fftconv_dev_t *dev, const int16_t *u);
+NC_MUST_CHECK int fftconv_start(fftconv_dev_t *dev);
 /* Bounded wait for DONE; NC_ERR_HW if an error bit is set, NC_ERR_TIMEOUT if the budget runs out. */
-int fftconv_wait(fftconv_dev_t *dev, fftconv_result_t *res);
-int fftconv_read_output(fftconv_dev_t *dev, int16_t *y);
+NC_MUST_CHECK int fftconv_wait(fftconv_dev_t *dev, fftconv_result_t *res);
+NC_MUST_CHECK int fftconv_read_output(fftconv_dev_t *dev, int16_t *y);
 
 /* load input, start, wait, read output; res gets status, saturations and cycles. */
-int fftconv_run(fftconv_dev_t *dev, const int16_t *u, int16_t *y, fftconv_result_t *res);
+NC_MUST_CHECK int fftconv_run(fftconv_dev_t *dev, const int16_t *u, int16_t *y, fftconv_result_t *res);
 
 /* Aborts a run and clears STATUS (keeps registers and memories). */
-int fftconv_soft_reset(fftconv_dev_t *dev);
+NC_MUST_CHECK int fftconv_soft_reset(fftconv_dev_t *dev);
 
 /* STATUS bits as text, e.g. "busy done err_mode". */
 const char *fftconv_status_str(uint32_t status, char *buf, size_t len);

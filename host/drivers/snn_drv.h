@@ -16,6 +16,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "nc_error.h"
+
 #include "bus.h"
 #include "snn_net.h"
 
@@ -33,31 +35,31 @@ typedef struct snn_counters {
     uint32_t tstep, run_cycles, synops, slots;
 } snn_counters_t;
 
-int snn_dev_open(bus_t *bus, snn_dev_t *d);
-int snn_dev_load(snn_dev_t *d, const snn_net_t *net);
+NC_MUST_CHECK int snn_dev_open(bus_t *bus, snn_dev_t *d);
+NC_MUST_CHECK int snn_dev_load(snn_dev_t *d, const snn_net_t *net);
 /* Zeroes state, ring, astrocytes, step, FIFOs, counters and errors. */
-int snn_dev_clear(snn_dev_t *d);
+NC_MUST_CHECK int snn_dev_clear(snn_dev_t *d);
 /* Pushes one input event; refuses an axon the network does not have. */
-int snn_dev_push(snn_dev_t *d, uint32_t step, uint32_t axon);
+NC_MUST_CHECK int snn_dev_push(snn_dev_t *d, uint32_t step, uint32_t axon);
 /* Runs `steps` steps and waits (bounded) until the core is idle. */
-int snn_dev_run(snn_dev_t *d, uint32_t steps);
+NC_MUST_CHECK int snn_dev_run(snn_dev_t *d, uint32_t steps);
 /* Pops every waiting output event (at most cap; *n gets the count). Step numbers come back
  * as the low 16 bits; step_hi (the step of the run's first step) restores the high bits. */
-int snn_dev_drain(snn_dev_t *d, uint32_t step_hi, snn_event_t *ev, size_t cap, size_t *n);
+NC_MUST_CHECK int snn_dev_drain(snn_dev_t *d, uint32_t step_hi, snn_event_t *ev, size_t cap, size_t *n);
 /* Reads u, v (sign-extended 24-bit) and the refractory counter of neurons first..first+count-1
  * (any pointer may be NULL). */
-int snn_dev_read_state(snn_dev_t *d, uint32_t first, uint32_t count, int32_t *u, int32_t *v, uint8_t *ref);
-int snn_dev_write_state(snn_dev_t *d, uint32_t n, int32_t u, int32_t v);
-int snn_dev_astro(snn_dev_t *d, uint16_t c[SNN_ASTROS]);
-int snn_dev_counters(snn_dev_t *d, snn_counters_t *c);
+NC_MUST_CHECK int snn_dev_read_state(snn_dev_t *d, uint32_t first, uint32_t count, int32_t *u, int32_t *v, uint8_t *ref);
+NC_MUST_CHECK int snn_dev_write_state(snn_dev_t *d, uint32_t n, int32_t u, int32_t v);
+NC_MUST_CHECK int snn_dev_astro(snn_dev_t *d, uint16_t c[SNN_ASTROS]);
+NC_MUST_CHECK int snn_dev_counters(snn_dev_t *d, snn_counters_t *c);
 /* Clears the ERR bits given in mask (write-1-to-clear). */
-int snn_dev_clear_errors(snn_dev_t *d, uint32_t mask);
+NC_MUST_CHECK int snn_dev_clear_errors(snn_dev_t *d, uint32_t mask);
 
 /* Probes (registers PROBE0..3): probe k (0..3) watches neuron `neuron`; its u, v and spike
  * as the step sequencer last wrote them appear in the waveform as probe<k>_u/_v/_spike and
  * read back here (u, v sign-extended; all 0 after CLEAR). */
-int snn_dev_set_probe(snn_dev_t *d, unsigned k, uint32_t neuron);
-int snn_dev_probe(snn_dev_t *d, unsigned k, int32_t *u, int32_t *v, int *spike);
+NC_MUST_CHECK int snn_dev_set_probe(snn_dev_t *d, unsigned k, uint32_t neuron);
+NC_MUST_CHECK int snn_dev_probe(snn_dev_t *d, unsigned k, int32_t *u, int32_t *v, int *spike);
 
 /* Packs a neuron's parameters into the P0, P1 and VTH words (SPEC.md). */
 void snn_pack_neuron(const snn_neuron_params_t *p, uint32_t w[3]);

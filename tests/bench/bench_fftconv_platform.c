@@ -8,6 +8,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "fftconv_cosim.h"
 #include "fftconv_drv.h"
 #include "fftconv_signals.h"
 #include "nc_error.h"

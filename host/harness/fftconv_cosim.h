@@ -9,6 +9,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "fftconv_drv.h"
 #include "fftconv_model.h"
 
 typedef struct fftconv_job {
@@ -36,6 +37,12 @@ typedef struct fftconv_outcome {
 /* Runs of L >= 2^FFTCONV_PROGRESS_LOG2L show the accelerator's progress on stderr (nc_progress:
  * on a terminal, or with NC_PROGRESS=1). */
 #define FFTCONV_PROGRESS_LOG2L 16
+
+/* Computes the spectrum of the first Lk taps of k (ntaps values, Q1.15) for the configured
+ * block and F, and loads it with its KEXP. ntaps < Lk: taps ntaps..Lk-1 are zero (a partial
+ * kernel of any length 1..L runs in the block fftconv_partial_block() gives); ntaps > Lk: the
+ * taps past Lk are not used. ntaps = 0 is NC_ERR_ARG. */
+NC_MUST_CHECK int fftconv_load_kernel(fftconv_dev_t *dev, const int16_t *k, size_t ntaps);
 
 int fftconv_cosim_run(const fftconv_job_t *job, fftconv_outcome_t *out);
 void fftconv_outcome_free(fftconv_outcome_t *out);

@@ -100,6 +100,27 @@ static int run_rtl(const fftconv_job_t *job, fftconv_cfg_t *cfg, const uint32_t 
     return rc;
 }
 
+int fftconv_load_kernel(fftconv_dev_t *dev, const int16_t *k, size_t ntaps)
+{
+    size_t lk = (size_t)1 << dev->cfg.log2lk;
+    if (ntaps == 0 || !k)
+        return nc_err_set(NC_ERR_ARG, "fftconv: kernel has no taps, expected 1..Lk (%zu)", lk);
+    uint32_t *ks = malloc(2 * lk * sizeof *ks);
+    int16_t *kb = ntaps < lk ? calloc(lk, sizeof *kb) : NULL;
+    if (!ks || (ntaps < lk && !kb)) {
+        free(ks), free(kb);
+        return nc_err_set(NC_ERR_NOMEM, "fftconv: no memory for a %zu-word spectrum", 2 * lk);
+    }
+    if (kb) /* fewer taps than the block: the rest of the block is zero */
+        memcpy(kb, k, ntaps * sizeof *kb);
+    unsigned kexp = 0;
+    int rc = fftconv_kernel_spectrum(kb ? kb : k, lk, dev->cfg.freq_bins, ks, &kexp);
+    if (!rc)
+        rc = fftconv_load_spectrum(dev, ks, kexp);
+    free(ks), free(kb);
+    return rc;
+}
+
 int fftconv_cosim_run(const fftconv_job_t *job, fftconv_outcome_t *out)
 {
     memset(out, 0, sizeof *out);
