@@ -240,7 +240,7 @@ int cmd_fftconv(int argc, char **argv)
     if (!rc)
         rc = load_inputs(&a, &u, &k, &log2l);
     fftconv_job_t job = {(unsigned)a.p, {log2l, log2l, (uint32_t)a.sparse, (int16_t)a.skip, 0,
-                         (unsigned)a.oshift}, u, k, a.waves};
+                         (unsigned)a.oshift}, u, k, a.waves, NULL, NULL};
     size_t taps = a.partial ? (size_t)a.partial : (size_t)1 << log2l;
     if (!rc && a.partial && fftconv_partial_block((uint64_t)a.partial, log2l, &job.cfg.log2lk))
         rc = nc_err_set(NC_ERR_ARG, "--partial %lld: expected 1..L (%u)", (long long)a.partial,
@@ -310,7 +310,7 @@ int validate_fftconv(nc_report_t *r)
         int16_t *u = malloc(l * 2), *k = calloc(l, 2);
         nc_rng_t rng;
         nc_rng_seed(&rng, 1000 + i);
-        fftconv_job_t job = {c->p, {c->log2l, c->log2l, c->f, 0, 0, 0}, u, k, NULL};
+        fftconv_job_t job = {c->p, {c->log2l, c->log2l, c->f, 0, 0, 0}, u, k, NULL, NULL, NULL};
         fftconv_outcome_t o = {0};
         int rc = (!u || !k) ? nc_err_set(NC_ERR_NOMEM, "no memory") : NC_OK;
         if (!rc)

@@ -60,25 +60,31 @@ static void wait_with_progress(vmodel_t *m, const fftconv_cfg_t *cfg, unsigned p
     nc_progress_end();
 }
 
-/* The RTL part: open the model, trace if asked, drive one convolution. */
+/* The RTL part: open the model (or take the job's bus), trace if asked, drive one
+ * convolution. */
 static int run_rtl(const fftconv_job_t *job, fftconv_cfg_t *cfg, const uint32_t *ks,
                    fftconv_outcome_t *out)
 {
     char name[32];
     snprintf(name, sizeof name, "fftconv_p%u", job->p);
-    vmodel_t *m = vmodel_open_name(name);
-    if (!m)
+    vmodel_t *m = job->bus ? job->vm : vmodel_open_name(name);
+    if (!m && !job->bus)
         return nc_err_status();
-    int rc = job->waves ? vmodel_trace_open(m, job->waves) : NC_OK;
+    bus_t *bus = job->bus ? job->bus : vmodel_bus(m);
+    int rc = job->waves && m ? vmodel_trace_open(m, job->waves) : NC_OK;
     fftconv_dev_t dev;
     fftconv_result_t res = {0};
     if (!rc)
-        rc = fftconv_open(vmodel_bus(m), &dev);
+        rc = fftconv_open(bus, &dev);
+    if (!rc && dev.p != job->p)
+        rc = nc_err_set(NC_ERR_ARG, "fftconv: the device on %s has P = %u, the job asks for P = %u",
+                        bus->name, dev.p, job->p);
     if (!rc)
         rc = fftconv_configure(&dev, cfg);
     if (!rc)
         rc = fftconv_load_spectrum(&dev, ks, cfg->kexp);
-    if (cfg->log2l < FFTCONV_PROGRESS_LOG2L || !nc_progress_on()) {
+    /* Progress slices step the model directly: only when this harness owns it. */
+    if (job->bus || cfg->log2l < FFTCONV_PROGRESS_LOG2L || !nc_progress_on()) {
         if (!rc)
             rc = fftconv_run(&dev, job->u, out->y, &res);
     } else {
@@ -95,8 +101,11 @@ static int run_rtl(const fftconv_job_t *job, fftconv_cfg_t *cfg, const uint32_t 
     }
     out->sat_rtl = res.sat_count;
     out->cycles = res.cycles;
-    out->sim_cycles = vmodel_cycles(m);
-    vmodel_close(m);
+    out->sim_cycles = m ? vmodel_cycles(m) : 0;
+    if (m && job->waves)
+        vmodel_trace_close(m);
+    if (!job->bus)
+        vmodel_close(m);
     return rc;
 }
 

@@ -10,6 +10,7 @@
 #include <stdint.h>
 
 #include "fftconv_drv.h"
+#include "vmodel.h"
 #include "fftconv_model.h"
 
 typedef struct fftconv_job {
@@ -18,6 +19,10 @@ typedef struct fftconv_job {
     const int16_t *u;        /* L samples                                                     */
     const int16_t *k;        /* at least Lk taps                                              */
     const char *waves;       /* FST file, or NULL                                             */
+    bus_t *bus;              /* NULL: open the model fftconv_p<P> and drive it directly; else
+                              * drive this bus (e.g. the TLM platform's, nc_platform_bus), whose
+                              * device must be a P-butterfly build                           */
+    vmodel_t *vm;            /* with bus: the model behind it (cycle count, waves), or NULL    */
 } fftconv_job_t;
 
 typedef struct fftconv_outcome {

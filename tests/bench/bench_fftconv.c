@@ -44,7 +44,7 @@ static int cosim(unsigned p, unsigned log2l, unsigned log2lk, uint32_t f, fftcon
     nc_rng_seed(&r, 7 + log2l);
     fftconv_make_input(FFTCONV_SIG_NOISE, &r, u, l);
     fftconv_make_kernel(&r, (size_t)1 << log2lk, 1.0, k);
-    fftconv_job_t job = {p, {log2l, log2lk, f, 0, 0, 0}, u, k, NULL};
+    fftconv_job_t job = {p, {log2l, log2lk, f, 0, 0, 0}, u, k, NULL, NULL, NULL};
     int rc = fftconv_cosim_run(&job, o);
     if (rc || o->mismatches) {
         fprintf(stderr, "BROKEN: P=%u L=%zu Lk=%u F=%u: %s (%zu mismatches)\n", p, l,
