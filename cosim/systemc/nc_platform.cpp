@@ -18,6 +18,7 @@
 extern "C" {
 #include "nc_error.h"
 #include "nc_platform.h"
+#include "nc_wave_merge.h"
 }
 
 using namespace sc_core;
@@ -208,8 +209,24 @@ struct TlmBus {
     bool dmi_tried = false;
 };
 
+// The TLM transaction signals of the waveform (scope "tlm").
+enum { TV_KIND, TV_TARGET, TV_ADDR, TV_DATA, TV_WORDS, TV_RESP, TV_N };
+static const nc_wave_var_t kTlmVars[TV_N] = {
+    {"kind", 2}, {"target", 8}, {"addr", 32}, {"data", 32}, {"words", 16}, {"resp", 2}};
+
 struct Cpu : sc_module {
     tlm_utils::simple_initiator_socket<Cpu> sock;
+    std::vector<nc_wave_ev_t> rec; // recorded value changes of kTlmVars
+    size_t rec_max = 0;
+    bool rec_full = false;
+    void record(uint64_t t, uint32_t var, uint64_t v)
+    {
+        if (rec.size() >= rec_max) {
+            rec_full = rec_max > 0;
+            return;
+        }
+        rec.push_back(nc_wave_ev_t{t, var, v});
+    }
     tlm_utils::tlm_quantumkeeper qk;
     nc_platform *plat = nullptr;
     int (*prog)(nc_platform_t *, void *) = nullptr;
@@ -243,10 +260,26 @@ struct Cpu : sc_module {
         pl.set_dmi_allowed(false);
         pl.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
         sc_time d = qk.get_local_time();
+        uint64_t ts = (uint64_t)(sc_time_stamp() + d).value();
+        if (rec_max) {
+            record(ts, TV_KIND, we ? 2 : 1);
+            record(ts, TV_TARGET, b->target ? (uint64_t)b->target->port : 255);
+            record(ts, TV_ADDR, abs);
+            record(ts, TV_WORDS, n);
+            if (we) record(ts, TV_DATA, data[0]);
+        }
         nc_err_clear();
         sock->b_transport(pl, d);
         qk.set(d);
         transactions++;
+        if (rec_max) {
+            uint64_t te = (uint64_t)(sc_time_stamp() + d).value();
+            tlm::tlm_response_status rs = pl.get_response_status();
+            if (!we) record(te, TV_DATA, data[0]);
+            record(te, TV_RESP, rs == tlm::TLM_OK_RESPONSE ? 0 : rs == tlm::TLM_ADDRESS_ERROR_RESPONSE ? 1
+                                : rs == tlm::TLM_GENERIC_ERROR_RESPONSE ? 2 : 3);
+            record(te, TV_KIND, 0);
+        }
         if (qk.need_sync()) qk.sync();
         switch (pl.get_response_status()) {
         case tlm::TLM_OK_RESPONSE: return NC_OK;
@@ -487,6 +520,29 @@ uint64_t nc_platform_time_ps(const nc_platform_t *p)
 }
 
 uint64_t nc_platform_transactions(const nc_platform_t *p) { return p->cpu ? p->cpu->transactions : 0; }
+
+int nc_platform_record(nc_platform_t *p, size_t max_changes)
+{
+    if (p->ran) return nc_err_set(NC_ERR_ARG, "platform: recording is set up before the run");
+    p->cpu->rec_max = max_changes;
+    p->cpu->rec.reserve(max_changes < 65536 ? max_changes : 65536);
+    return NC_OK;
+}
+
+int nc_platform_write_waves(nc_platform_t *p, const char *name, const char *rtl_fst, const char *out_fst)
+{
+    const MapEntry *e = nullptr;
+    for (const MapEntry &m : p->map)
+        if (m.name == name && m.vm) e = &m;
+    if (!e) return nc_err_set(NC_ERR_ARG, "platform: no accelerator named '%s'", name ? name : "");
+    if (p->cpu->rec_full)
+        std::fprintf(stderr, "platform: waveform: only the first %zu TLM value changes were recorded\n",
+                     p->cpu->rec_max);
+    // The model's trace counts 10 time units per cycle from its creation; cycle `origin` is
+    // simulated time 0 of the platform.
+    return nc_wave_merge(rtl_fst, 10 * e->vm->origin, (double)p->cfg.clk_ps / 10.0, "tlm", kTlmVars,
+                         TV_N, p->cpu->rec.data(), p->cpu->rec.size(), out_fst);
+}
 
 void nc_platform_destroy(nc_platform_t *p)
 {

@@ -81,6 +81,16 @@ bus_t *nc_platform_sysbus(nc_platform_t *p);
 uint64_t nc_platform_time_ps(const nc_platform_t *p);
 uint64_t nc_platform_transactions(const nc_platform_t *p);
 
+/* Waveform of the bus: records the CPU's TLM transactions (at most max_changes value changes;
+ * call before the run). nc_platform_write_waves() then writes out_fst: the FST that target
+ * `name`'s model traced into rtl_fst (vmodel_trace_open on nc_platform_vmodel) merged with the
+ * transactions as signals of scope "tlm" - kind (0 idle, 1 read, 2 write), target (its index
+ * in the order added; 255 the system bus), addr, data (the first word), words, resp (0 ok,
+ * 1 address error, 2 generic error) - on the platform's time axis in ps. */
+int nc_platform_record(nc_platform_t *p, size_t max_changes);
+int nc_platform_write_waves(nc_platform_t *p, const char *name, const char *rtl_fst,
+                            const char *out_fst);
+
 /* Releases the platform's models (after run). */
 void nc_platform_destroy(nc_platform_t *p);
 

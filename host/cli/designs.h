@@ -19,4 +19,7 @@ int validate_snn(nc_report_t *r);
 int cmd_spice(int argc, char **argv);
 int validate_spice(nc_report_t *r);
 
+int cmd_platform(int argc, char **argv);
+int validate_platform(nc_report_t *r);
+
 #endif

@@ -27,6 +27,8 @@ static const struct design designs[] = {
     {"fftconv", cmd_fftconv, validate_fftconv, "FFT long-convolution accelerator (RTL)"},
     {"snn", cmd_snn, validate_snn, "spiking LIF core with delays and astrocytes (RTL)"},
     {"spice", cmd_spice, validate_spice, "SFQ cells and the deep XOR network (ngspice)"},
+    {"platform", cmd_platform, validate_platform,
+     "fftconv and snn jobs on the SystemC/TLM-2.0 virtual platform"},
 };
 
 #define N_DESIGNS NC_ARRAY_LEN(designs)
