@@ -347,20 +347,17 @@ static int cmd_cells(const opts_t *o)
         return 2;
     printf("%-7s %-52s %5s %6s %13s %21s  %s\n", "cell", "what", "in", "out", "delay ps",
            "band ps", "result");
-    size_t total = o->cell ? 1 : nc_cells_count, ran = 0;
+    /* no progress line: each cell's row is printed as soon as it ran (a few seconds) */
     for (size_t i = 0; i < nc_cells_count; i++) {
         const nc_cell_desc_t *c = &nc_cells[i];
         if (o->cell && strcmp(o->cell, c->name))
             continue;
-        nc_progress("spice cells", (double)ran, (double)total);
         char wave[PATH_MAX];
         if (o->waves)
             snprintf(wave, sizeof wave, "%s/sfq_%s.fst", o->waves, c->name);
         nc_cell_result_t r;
         int rc = nc_cell_run(c, o->bias, o->waves ? wave : NULL, &r);
-        ran++;
         if (rc) {
-            nc_progress_end();
             fprintf(stderr, "neurocosim spice cells: %s\n", nc_err_msg());
             return 2;
         }
@@ -379,8 +376,6 @@ static int cmd_cells(const opts_t *o)
         fflush(stdout);
         failed += !r.ok;
     }
-    nc_progress("spice cells", (double)ran, (double)total);
-    nc_progress_end();
     return failed ? 1 : 0;
 }
 
@@ -408,7 +403,7 @@ static int cmd_margins(const opts_t *o)
     const nc_cell_desc_t *only = o->cell ? nc_cell_find(o->cell) : NULL;
     size_t n = only ? 1 : nc_cells_count;
     /* every cell's sweep in a bounded child process (one cell too: bounded and killable) */
-    nc_par_cfg_t cfg = {(int)o->jobs, CELL_JOB_WALL_S, "spice margins: cells", cell_job_name};
+    nc_par_cfg_t cfg = {(int)o->jobs, CELL_JOB_WALL_S, "spice margins, cells", cell_job_name};
     int rc = only ? nc_par_run_cfg(&cfg, 1, one_margin_job, (void *)only, res, sizeof res[0], st)
                   : nc_par_run_cfg(&cfg, n, nc_cell_margin_job, &resolution, res, sizeof res[0],
                                    st);
@@ -499,7 +494,7 @@ static int xor_works(const char *scale, double bias, uint64_t seed, int jobs, bo
 {
     xor_res_t res[4];
     char what[96];
-    snprintf(what, sizeof what, "spice xor --margins: bias %.3f, inputs", bias);
+    snprintf(what, sizeof what, "spice xor --margins, bias %.3f, inputs", bias);
     int rc = xor_table(seed, bias_of(scale, bias), jobs, NULL, what, res);
     if (rc == NC_ERR_SIM || rc == NC_ERR_TIMEOUT)
         return *ok = false, NC_OK;
@@ -590,7 +585,7 @@ static int cmd_xor(const opts_t *o)
         return 2;
     }
     int rc = xor_table((uint64_t)o->seed, bias_of(o->scale, o->bias), (int)o->jobs, o->waves,
-                       "spice xor: inputs", res);
+                       "spice xor, inputs", res);
     if (rc) {
         fprintf(stderr, "neurocosim spice xor: %s\n", nc_err_msg());
         return 2;
@@ -783,7 +778,7 @@ static int cmd_table(const opts_t *o)
         fprintf(stderr, "neurocosim spice table: %s\n", nc_err_msg());
         return 2;
     }
-    nc_par_cfg_t cfg = {(int)o->jobs, CELL_JOB_WALL_S, "spice table: cells", cell_job_name};
+    nc_par_cfg_t cfg = {(int)o->jobs, CELL_JOB_WALL_S, "spice table, cells", cell_job_name};
     int rc = nc_par_run_cfg(&cfg, nc_cells_count, table_job, NULL, res, sizeof res[0], st);
     if (rc) {
         fprintf(stderr, "neurocosim spice table: %s\n", nc_err_msg());
