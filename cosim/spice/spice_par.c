@@ -21,7 +21,11 @@
 #include "nc_error.h"
 #include "nc_util.h"
 
-#define MSG_BYTES 512          /* a child's error message in its reply */
+/* A child's reply: status (int) at 0, its error message at MSG_AT, the result at HDR_BYTES
+ * (a multiple of 16, so the result is aligned for any type in the calloc'ed buffer). */
+#define MSG_AT 16
+#define MSG_BYTES 512
+#define HDR_BYTES (MSG_AT + MSG_BYTES)
 #define REAP_BOUND_S 5.0       /* how long the parent waits for a SIGKILLed child to vanish */
 #define SIGNAL_GRACE_S 2.0     /* after a forwarded signal, before SIGKILL */
 
@@ -109,12 +113,12 @@ static void run_child(const nc_par_cfg_t *cfg, child_t *kids, int nkids, size_t 
     child_bound(cfg->wall_s);
     sigprocmask(SIG_SETMASK, mask, NULL);
 
-    size_t total = sizeof(int) + MSG_BYTES + size;
+    size_t total = HDR_BYTES + size;
     char *buf = calloc(1, total);
-    int st = buf ? fn(i, arg, buf + sizeof(int) + MSG_BYTES) : NC_ERR_NOMEM;
+    int st = buf ? fn(i, arg, buf + HDR_BYTES) : NC_ERR_NOMEM;
     if (buf) {
         memcpy(buf, &st, sizeof st);
-        snprintf(buf + sizeof(int), MSG_BYTES, "%s", st ? nc_err_msg() : "");
+        snprintf(buf + MSG_AT, MSG_BYTES, "%s", st ? nc_err_msg() : "");
         const char *p = buf;
         while (total) {
             ssize_t w = write(fd, p, total);
@@ -141,7 +145,7 @@ static int spawn(const nc_par_cfg_t *cfg, child_t *kids, int nkids, int k, size_
                  void *arg, nc_par_fn fn, size_t size)
 {
     child_t *c = &kids[k];
-    size_t total = sizeof(int) + MSG_BYTES + size;
+    size_t total = HDR_BYTES + size;
     char *buf = calloc(1, total);
     if (!buf)
         return nc_err_set(NC_ERR_NOMEM, "parallel job %zu: out of memory", job);
@@ -218,7 +222,7 @@ static void finish(const nc_par_cfg_t *cfg, child_t *c, int k, void *arg, void *
                    size_t size, int *status, int ws, int timed_out, int reaped, int *first,
                    char *first_msg, size_t cap)
 {
-    size_t total = sizeof(int) + MSG_BYTES + size;
+    size_t total = HDR_BYTES + size;
     char msg[MSG_BYTES + 128] = "";
     int st = NC_ERR_SIM;
     if (timed_out) {
@@ -227,8 +231,8 @@ static void finish(const nc_par_cfg_t *cfg, child_t *c, int k, void *arg, void *
                  reaped ? "" : " (and it did not exit within 5 s of SIGKILL)");
     } else if (c->got == total) {
         memcpy(&st, c->buf, sizeof st);
-        snprintf(msg, sizeof msg, "%s", c->buf + sizeof(int));
-        memcpy((char *)results + c->job * size, c->buf + sizeof(int) + MSG_BYTES, size);
+        snprintf(msg, sizeof msg, "%s", c->buf + MSG_AT);
+        memcpy((char *)results + c->job * size, c->buf + HDR_BYTES, size);
     } else if (WIFSIGNALED(ws) && WTERMSIG(ws) == SIGKILL &&
                nc_now_s() - c->start >= cfg->wall_s) {
         st = NC_ERR_TIMEOUT; /* its own timer fired first */
@@ -323,7 +327,7 @@ int nc_par_run_cfg(const nc_par_cfg_t *cfg, size_t n, nc_par_fn fn, void *arg, v
             installed[s] = sigaction(fwd_sigs[s], &sa, NULL) == 0;
     }
 
-    size_t total = sizeof(int) + MSG_BYTES + result_size, next = 0, done = 0;
+    size_t total = HDR_BYTES + result_size, next = 0, done = 0;
     int first = NC_OK;
     char first_msg[MSG_BYTES + 256] = "";
     if (cfg->what)
