@@ -415,8 +415,9 @@ static int cmd_margins(const opts_t *o)
         else
             printf("%-7s   %s\n", name, st[i] == NC_ERR_TIMEOUT ? "timed out" : "failed");
     }
+    int procs = (size_t)o->jobs < n ? (int)o->jobs : (int)n;
     printf("(%zu cell%s in %.1f s with %d process%s)\n", n, n == 1 ? "" : "s", nc_now_s() - t0,
-           (int)o->jobs, o->jobs == 1 ? "" : "es");
+           procs, procs == 1 ? "" : "es");
     if (rc)
         fprintf(stderr, "neurocosim spice margins: %s\n", nc_err_msg());
     return rc ? 2 : 0;
