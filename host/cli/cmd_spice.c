@@ -113,6 +113,8 @@ static const subcmd_t subcmds[] = {
      "--scale: what --bias and --margins scale: every bias (all, default: one common bias\n"
      "line), only the cells' supply biases with the weights held (weights on lines of\n"
      "their own), or only the weight biases;\n"
+     "--seed: noise seed (decimal, default 1); --bias: 0.2..2 (default 1);\n"
+     "--jobs: child processes at once, 1..64 (default: the CPUs);\n"
      "--waves DIR: write DIR/sfq_xor_<a><b>.fst (DIR must exist)",
      opts_xor, cmd_xor},
     {"fit", "[--seeds N] [--out FILE | --update-model]",
@@ -124,7 +126,9 @@ static const subcmd_t subcmds[] = {
      opts_fit, cmd_fit},
     {"table", "[--out FILE] [--jobs N]",
      "regenerate the cell table (default docs/sfq_cells.md, what `make cells` writes) from\n"
-     "simulations: delays and margins of every cell, one child process per cell",
+     "simulations: delays and margins of every cell, one child process per cell (bounded to\n"
+     "900 s), --jobs at once (1..64, default: the CPUs); checked before the run and written\n"
+     "atomically (a temporary file in the same directory, renamed into place)",
      opts_table, cmd_table},
     {"sim", "NETLIST [--param NAME=VALUE]... [--probe NODE]... [--tstop T] [--from T]\n"
             "      [--seed N] [--temp K] [--waves FILE]",
