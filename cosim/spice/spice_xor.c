@@ -6,6 +6,7 @@
 #include <stdlib.h>
 
 #include "nc_error.h"
+#include "nc_util.h"
 #include "spice.h"
 #include "spice_par.h"
 #include "spice_pulse.h"
@@ -122,13 +123,19 @@ static int fit_synapse(int seeds, sfq_probit_t *syn)
     const double biases[] = {60e-6, 63e-6, 66e-6, 69e-6, 72e-6};
     double x[5 * 16], k[5 * 16], nn[5 * 16];
     size_t np = 0;
+    size_t total = 5 * (size_t)(seeds < 16 ? seeds : 16);
     for (size_t i = 0; i < 5; i++)
         for (int s = 0; s < seeds && s < 16; s++, np++) {
+            nc_progress("spice fit, synapse runs", (double)np, (double)total);
             x[np] = biases[i];
             int rc = nc_syn_measure(biases[i], 1000 + (uint64_t)s, 40, &k[np], &nn[np]);
-            if (rc)
+            if (rc) {
+                nc_progress_end();
                 return rc;
+            }
         }
+    nc_progress("spice fit, synapse runs", (double)np, (double)total);
+    nc_progress_end();
     return sfq_probit_fit(x, k, nn, np, syn);
 }
 
@@ -166,7 +173,8 @@ int nc_xor_fit_stages(int net_seeds, sfq_xor_model_t *m, FILE *log)
     double *y2 = calloc(n, sizeof *y2), *h1p = calloc(n, sizeof *h1p), *h2p = calloc(n, sizeof *h2p);
     double *yo = calloc(n, sizeof *yo);
     int rc = (r && st && x1 && x2 && y1 && y2 && h1p && h2p && yo)
-                 ? nc_par_run(n, nc_par_cpus(), 900, fit_run, &j, r, sizeof *r, st)
+                 ? nc_par_run_cfg(&(nc_par_cfg_t){nc_par_cpus(), 900, "spice fit, network runs",
+                                                  NULL}, n, fit_run, &j, r, sizeof *r, st)
                  : nc_err_set(NC_ERR_NOMEM, "rate model fit: out of memory");
     double pe = sfq_probit_p(&m->syn, m->w_exc), pi = sfq_probit_p(&m->syn, m->w_inh);
     if (!rc && log) {

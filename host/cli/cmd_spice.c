@@ -1,11 +1,18 @@
 /* cmd_spice.c - `neurocosim spice ...`: SFQ cell testbenches, margin sweeps, the deep XOR
- * network, the rate-model fit and the cell table; validate_spice() for `neurocosim run`. */
+ * network, the rate-model fit and the cell table; validate_spice() for `neurocosim run`.
+ * Each sub-command has an option table of its own: an option of another sub-command is an
+ * error naming the sub-command (exit 2), never silently ignored. */
 #define _POSIX_C_SOURCE 200809L
+#include <ctype.h>
+#include <getopt.h>
+#include <limits.h>
 #include <math.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "designs.h"
 #include "nc_error.h"
@@ -21,45 +28,46 @@
 #define XOR_MODEL "networks/xor_model.txt"
 /* measured by `neurocosim spice xor --margins --seed 1` (docs/sfq_xor.md) */
 #define XOR_BIAS_MARGIN "0.988-1.019"
+/* wall-clock bounds of one job (a child process): one XOR input, one cell's margins or table
+ * row (the two-input neuron's margins take ~50 s on 2 cores) */
+#define XOR_JOB_WALL_S 600.0
+#define CELL_JOB_WALL_S 900.0
 
-static void usage(FILE *f)
-{
-    fprintf(f,
-            "usage: neurocosim spice <command> [options]\n\n"
-            "commands:\n"
-            "  cells [--cell NAME] [--bias B] [--waves DIR]\n"
-            "        run the cell testbenches (jtl dcsfq spl mrg dff sfqdc syn neuron1 neuron)\n"
-            "  margins [--cell NAME] [--jobs N]\n"
-            "        bias margins of each cell (lowest/highest global bias scale that works)\n"
-            "  xor [--seed N] [--bias B] [--scale all|supply|weights] [--jobs N] [--waves DIR]\n"
-            "      [--margins]\n"
-            "        the deep XOR network for all four inputs: rates, classes, margin;\n"
-            "        --margins: lowest and highest bias scale at which all four inputs\n"
-            "        classify right (scan in steps of 0.05, bisection to 0.01);\n"
-            "        --scale: what --bias and --margins scale: every bias (all, default: one\n"
-            "        common bias line), only the cells' supply biases with the weights held\n"
-            "        (weights on lines of their own), or only the weight biases\n"
-            "  fit [--seeds N] [--out FILE]\n"
-            "        fit the rate model from SPICE characterisation runs (default: circuits/%s)\n"
-            "  table [--out FILE] [--jobs N]\n"
-            "        regenerate the cell table (docs/sfq_cells.md) from simulations\n"
-            "  sim NETLIST [--param NAME=VALUE]... [--probe NODE]... [--tstop T] [--from T]\n"
-            "      [--seed N] [--temp K] [--waves FILE]\n"
-            "        run any netlist under circuits/ (e.g. cells/tb_syn.cir) and count the 2*pi\n"
-            "        slips of each probed phase node (e.g. xdut.p3) in [--from, --tstop];\n"
-            "        --temp: Johnson noise of the 'external' sources (default 0: none)\n\n"
-            "netlists are read from $NC_CIRCUITS, ./circuits or circuits/ above the binary.\n"
-            "exit status: 0 ok, 1 a check failed, 2 bad usage or a simulation error.\n",
-            XOR_MODEL);
-}
+/* ---- sub-commands and their options ---- */
+enum {
+    O_CELL = 256, O_BIAS, O_WAVES, O_JOBS, O_SEED, O_SCALE, O_MARGINS, O_MODEL, O_SEEDS, O_OUT,
+    O_UPDATE, O_PARAM, O_PROBE, O_TSTOP, O_FROM, O_TEMP, O_HELP = 'h'
+};
+#define OPT_HELP {"help", no_argument, 0, O_HELP}
+static const struct option opts_cells[] = {
+    {"cell", required_argument, 0, O_CELL}, {"bias", required_argument, 0, O_BIAS},
+    {"waves", required_argument, 0, O_WAVES}, OPT_HELP, {0, 0, 0, 0}};
+static const struct option opts_margins[] = {
+    {"cell", required_argument, 0, O_CELL}, {"jobs", required_argument, 0, O_JOBS}, OPT_HELP,
+    {0, 0, 0, 0}};
+static const struct option opts_xor[] = {
+    {"seed", required_argument, 0, O_SEED}, {"bias", required_argument, 0, O_BIAS},
+    {"scale", required_argument, 0, O_SCALE}, {"jobs", required_argument, 0, O_JOBS},
+    {"waves", required_argument, 0, O_WAVES}, {"margins", no_argument, 0, O_MARGINS},
+    {"model", required_argument, 0, O_MODEL}, OPT_HELP, {0, 0, 0, 0}};
+static const struct option opts_fit[] = {
+    {"seeds", required_argument, 0, O_SEEDS}, {"out", required_argument, 0, O_OUT},
+    {"update-model", no_argument, 0, O_UPDATE}, OPT_HELP, {0, 0, 0, 0}};
+static const struct option opts_table[] = {
+    {"out", required_argument, 0, O_OUT}, {"jobs", required_argument, 0, O_JOBS}, OPT_HELP,
+    {0, 0, 0, 0}};
+static const struct option opts_sim[] = {
+    {"param", required_argument, 0, O_PARAM}, {"probe", required_argument, 0, O_PROBE},
+    {"tstop", required_argument, 0, O_TSTOP}, {"from", required_argument, 0, O_FROM},
+    {"seed", required_argument, 0, O_SEED}, {"temp", required_argument, 0, O_TEMP},
+    {"waves", required_argument, 0, O_WAVES}, OPT_HELP, {0, 0, 0, 0}};
 
-/* ---- option parsing ---- */
 #define MAX_SIM_ARGS 32
 typedef struct opts {
-    const char *cell, *waves, *out;
+    const char *cell, *waves, *out, *model;
     double bias;
     int64_t seed, jobs, seeds;
-    int margins;
+    int margins, update_model, bias_set;
     const char *scale; /* all, supply, weights */
     /* sim */
     const char *netlist;
@@ -70,17 +78,109 @@ typedef struct opts {
     double tstop, tfrom, temp;
 } opts_t;
 
+static int cmd_cells(const opts_t *o);
+static int cmd_margins(const opts_t *o);
+static int cmd_xor(const opts_t *o);
+static int cmd_fit(const opts_t *o);
+static int cmd_table(const opts_t *o);
+static int cmd_sim(const opts_t *o);
+
+typedef struct subcmd {
+    const char *name, *synopsis, *help;
+    const struct option *opts;
+    int (*run)(const opts_t *o);
+} subcmd_t;
+
+static const subcmd_t subcmds[] = {
+    {"cells", "[--cell NAME] [--bias B] [--waves DIR]",
+     "run the cell testbenches (jtl dcsfq spl mrg dff sfqdc syn neuron1 neuron) and check\n"
+     "each against the timed pulse-transfer model;\n"
+     "--bias: global bias scale, 0.2..2 (default 1);\n"
+     "--waves DIR: write DIR/sfq_<cell>.fst per cell (DIR must exist)",
+     opts_cells, cmd_cells},
+    {"margins", "[--cell NAME] [--jobs N]",
+     "bias margins of each cell (lowest/highest global bias scale that works, resolution\n"
+     "0.01), one child process per cell, --jobs at once (1..64, default: the CPUs);\n"
+     "each cell's sweep is bounded to 900 s",
+     opts_margins, cmd_margins},
+    {"xor", "[--seed N] [--bias B] [--scale all|supply|weights] [--jobs N] [--waves DIR]\n"
+            "      [--model FILE] [--margins]",
+     "the deep XOR network for all four inputs (one child process each, bounded to 600 s):\n"
+     "rates, classes, margin, against the rate model (--model FILE, default\n"
+     "circuits/" XOR_MODEL ");\n"
+     "--margins: lowest and highest bias scale at which all four inputs classify right\n"
+     "(scan in steps of 0.05, bisection to 0.01; not with --bias or --waves);\n"
+     "--scale: what --bias and --margins scale: every bias (all, default: one common bias\n"
+     "line), only the cells' supply biases with the weights held (weights on lines of\n"
+     "their own), or only the weight biases;\n"
+     "--seed: noise seed (decimal, default 1); --bias: 0.2..2 (default 1);\n"
+     "--jobs: child processes at once, 1..64 (default: the CPUs);\n"
+     "--waves DIR: write DIR/sfq_xor_<a><b>.fst (DIR must exist)",
+     opts_xor, cmd_xor},
+    {"fit", "[--seeds N] [--out FILE | --update-model]",
+     "fit the rate model from SPICE characterisation runs (several minutes); --seeds: noise\n"
+     "seeds of the synapse runs, 1..16 (default 8). Written to --out FILE, by default to\n"
+     "results/xor_model.txt in the build directory of this binary (build/rel/results/);\n"
+     "the committed model circuits/" XOR_MODEL " is replaced only with\n"
+     "--update-model (what `make sfq-fit` does)",
+     opts_fit, cmd_fit},
+    {"table", "[--out FILE] [--jobs N]",
+     "regenerate the cell table (default docs/sfq_cells.md, what `make cells` writes) from\n"
+     "simulations: delays and margins of every cell, one child process per cell (bounded to\n"
+     "900 s), --jobs at once (1..64, default: the CPUs); checked before the run and written\n"
+     "atomically (a temporary file in the same directory, renamed into place)",
+     opts_table, cmd_table},
+    {"sim", "NETLIST [--param NAME=VALUE]... [--probe NODE]... [--tstop T] [--from T]\n"
+            "      [--seed N] [--temp K] [--waves FILE]",
+     "run any netlist under circuits/ (e.g. cells/tb_syn.cir) and count the 2*pi slips of\n"
+     "each probed phase node (e.g. xdut.p3) in [--from, --tstop] (s; --tstop 1e-12..1e-6,\n"
+     "default 1e-9); --temp: Johnson noise of the 'external' sources, 0..300 K (default 0:\n"
+     "none); --waves FILE: an FST waveform (its directory must exist)",
+     opts_sim, cmd_sim},
+};
+
+static void print_indented(FILE *f, const char *text)
+{
+    const char *p = text;
+    while (*p) {
+        const char *nl = strchr(p, '\n');
+        int len = nl ? (int)(nl - p) : (int)strlen(p);
+        fprintf(f, "        %.*s\n", len, p);
+        p += len + (nl ? 1 : 0);
+    }
+}
+
+static void usage(FILE *f)
+{
+    fprintf(f, "usage: neurocosim spice <command> [options]\n\ncommands:\n");
+    for (size_t i = 0; i < NC_ARRAY_LEN(subcmds); i++) {
+        fprintf(f, "  %s %s\n", subcmds[i].name, subcmds[i].synopsis);
+        print_indented(f, subcmds[i].help);
+    }
+    fprintf(f, "\n'neurocosim spice <command> --help' shows one command's options.\n"
+               "netlists are read from $NC_CIRCUITS, ./circuits or circuits/ above the binary.\n"
+               "progress (jobs done/total) goes to stderr on a terminal, or with NC_PROGRESS=1.\n"
+               "exit status: 0 ok, 1 a check failed, 2 bad usage or a simulation error.\n");
+}
+
+static void usage_one(FILE *f, const subcmd_t *sc)
+{
+    fprintf(f, "usage: neurocosim spice %s %s\n\n", sc->name, sc->synopsis);
+    print_indented(f, sc->help);
+    fprintf(f, "\nexit status: 0 ok, 1 a check failed, 2 bad usage or a simulation error.\n");
+}
+
 /* NAME=VALUE of --param (VALUE a plain number in SI units, e.g. 65e-6). */
 static int parse_param(const char *s, opts_t *o)
 {
-    const char *eq = s ? strchr(s, '=') : NULL;
+    const char *eq = strchr(s, '=');
     if (!eq || eq == s || (size_t)(eq - s) >= sizeof o->param_name[0])
-        return nc_err_set(NC_ERR_ARG, "--param '%s': expected NAME=VALUE", s ? s : "(missing)");
+        return nc_err_set(NC_ERR_ARG, "--param '%s': expected NAME=VALUE", s);
     if (o->nparam == MAX_SIM_ARGS)
         return nc_err_set(NC_ERR_ARG, "--param: at most %d", MAX_SIM_ARGS);
     char *end;
     double v = strtod(eq + 1, &end);
-    if (end == eq + 1 || *end || !isfinite(v))
+    if (end == eq + 1 || *end || !isfinite(v) || isspace((unsigned char)eq[1]))
         return nc_err_set(NC_ERR_ARG, "--param '%s': value '%s' is not a number (SI units, "
                           "e.g. 65e-6)", s, eq + 1);
     memcpy(o->param_name[o->nparam], s, (size_t)(eq - s));
@@ -90,89 +190,129 @@ static int parse_param(const char *s, opts_t *o)
     return 0;
 }
 
+/* A whole decimal number (digits, '.', exponent; no empty value, no spaces, no hex, inf or
+ * nan) in [lo, hi]. */
 static int parse_double(const char *s, double lo, double hi, const char *what, double *v)
 {
     char *end;
-    double x = s ? strtod(s, &end) : NAN;
-    if (!s || *end || !(x >= lo && x <= hi))
-        return nc_err_set(NC_ERR_ARG, "%s '%s': expected a number in [%g, %g]", what,
-                          s ? s : "(missing)", lo, hi);
+    double x = strtod(s, &end);
+    if (!*s || end == s || *end || strpbrk(s, "xXiInN") || isspace((unsigned char)*s))
+        return nc_err_set(NC_ERR_ARG, "%s '%s': not a number, expected a number in [%g, %g]",
+                          what, s, lo, hi);
+    if (!(x >= lo && x <= hi))
+        return nc_err_set(NC_ERR_ARG, "%s %s: out of range, expected a number in [%g, %g]",
+                          what, s, lo, hi);
     *v = x;
     return 0;
 }
 
-static int parse_opts(int argc, char **argv, opts_t *o)
+/* The options a sub-command takes, for messages ("--cell --bias --waves --help"). */
+static void option_names(const subcmd_t *sc, char *buf, size_t cap)
+{
+    buf[0] = 0;
+    for (const struct option *p = sc->opts; p->name; p++)
+        snprintf(buf + strlen(buf), cap - strlen(buf), "%s--%s", buf[0] ? " " : "", p->name);
+}
+
+/* Parses argv (argv[0] = the sub-command's name). Returns 0 to run, 1 when --help was shown
+ * (exit 0), -1 on a usage error (message printed; exit 2). */
+static int parse_opts(const subcmd_t *sc, int argc, char **argv, opts_t *o)
 {
     memset(o, 0, sizeof *o);
-    o->bias = 1.0, o->scale = "all", o->seed = 1, o->jobs = nc_par_cpus(), o->seeds = 8;
+    int cpus = nc_par_cpus();
+    o->bias = 1.0, o->scale = "all", o->seed = 1, o->jobs = cpus > 64 ? 64 : cpus, o->seeds = 8;
     o->tstop = 1e-9;
     nc_err_clear();
-    int first = 2;
-    if (!strcmp(argv[1], "sim")) {
-        if (argc < 3 || argv[2][0] == '-') {
-            fprintf(stderr, "neurocosim spice sim: expected a netlist under circuits/ (e.g. "
-                            "cells/tb_syn.cir)\n");
-            return -1;
-        }
-        o->netlist = argv[2], first = 3;
-    }
-    for (int i = first; i < argc; i++) {
-        const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
-        int rc = 0;
-        if (!strcmp(a, "--cell"))
-            o->cell = v, i++, rc = v ? 0 : -1;
-        else if (!strcmp(a, "--waves"))
-            o->waves = v, i++, rc = v ? 0 : -1;
-        else if (!strcmp(a, "--out"))
-            o->out = v, i++, rc = v ? 0 : -1;
-        else if (!strcmp(a, "--bias"))
-            rc = parse_double(v, 0.2, 2.0, "--bias", &o->bias), i++;
-        else if (!strcmp(a, "--seed"))
-            rc = nc_parse_int(v ? v : "", 0, INT64_MAX, "--seed", &o->seed), i++;
-        else if (!strcmp(a, "--jobs"))
-            rc = nc_parse_int(v ? v : "", 1, 64, "--jobs", &o->jobs), i++;
-        else if (!strcmp(a, "--margins"))
-            o->margins = 1;
-        else if (!strcmp(a, "--scale")) {
-            o->scale = v, i++;
-            if (!v || (strcmp(v, "all") && strcmp(v, "supply") && strcmp(v, "weights"))) {
-                fprintf(stderr, "neurocosim spice: --scale '%s': expected all, supply or "
-                        "weights\n", v ? v : "(missing)");
-                return -1;
-            }
-        }
-        else if (!strcmp(a, "--seeds"))
-            rc = nc_parse_int(v ? v : "", 1, 16, "--seeds", &o->seeds), i++;
-        else if (!strcmp(a, "--param"))
-            rc = parse_param(v, o), i++;
-        else if (!strcmp(a, "--probe")) {
+    optind = 1;
+    opterr = 0;
+    int c, rc = 0;
+    char names[256];
+    while ((c = getopt_long(argc, argv, ":h", sc->opts, NULL)) != -1) {
+        const char *v = optarg;
+        switch (c) {
+        case O_HELP: usage_one(stdout, sc); return 1;
+        case O_CELL:
+            o->cell = v;
+            if (!nc_cell_find(v))
+                rc = nc_err_set(NC_ERR_ARG, "--cell '%s': no such cell (expected jtl dcsfq spl "
+                                "mrg dff sfqdc syn neuron1 neuron)", v);
+            break;
+        case O_WAVES: o->waves = v; break;
+        case O_OUT: o->out = v; break;
+        case O_MODEL: o->model = v; break;
+        case O_BIAS: rc = parse_double(v, 0.2, 2.0, "--bias", &o->bias), o->bias_set = 1; break;
+        case O_SEED: rc = nc_parse_int(v, 0, INT64_MAX, "--seed", &o->seed); break;
+        case O_JOBS: rc = nc_parse_int(v, 1, NC_PAR_MAX_PROCS, "--jobs", &o->jobs); break;
+        case O_SEEDS: rc = nc_parse_int(v, 1, 16, "--seeds", &o->seeds); break;
+        case O_MARGINS: o->margins = 1; break;
+        case O_UPDATE: o->update_model = 1; break;
+        case O_SCALE:
+            o->scale = v;
+            if (strcmp(v, "all") && strcmp(v, "supply") && strcmp(v, "weights"))
+                rc = nc_err_set(NC_ERR_ARG, "--scale '%s': expected all, supply or weights", v);
+            break;
+        case O_PARAM: rc = parse_param(v, o); break;
+        case O_PROBE:
             if (o->nprobe == MAX_SIM_ARGS)
                 rc = nc_err_set(NC_ERR_ARG, "--probe: at most %d", MAX_SIM_ARGS);
+            else if (!*v)
+                rc = nc_err_set(NC_ERR_ARG, "--probe '': expected a node name (e.g. xdut.p3)");
             else
-                o->probe[o->nprobe++] = v, rc = v ? 0 : -1;
-            i++;
-        }
-        else if (!strcmp(a, "--tstop"))
-            rc = parse_double(v, 1e-12, 1e-6, "--tstop (s)", &o->tstop), i++;
-        else if (!strcmp(a, "--from"))
-            rc = parse_double(v, 0, 1e-6, "--from (s)", &o->tfrom), i++;
-        else if (!strcmp(a, "--temp"))
-            rc = parse_double(v, 0, 300, "--temp (K)", &o->temp), i++;
-        else {
-            fprintf(stderr, "neurocosim spice: unknown option '%s' (see --help)\n", a);
-            return -1;
-        }
-        if (rc) {
-            if (nc_err_msg()[0])
-                fprintf(stderr, "neurocosim spice: %s\n", nc_err_msg());
+                o->probe[o->nprobe++] = v;
+            break;
+        case O_TSTOP: rc = parse_double(v, 1e-12, 1e-6, "--tstop (s)", &o->tstop); break;
+        case O_FROM: rc = parse_double(v, 0, 1e-6, "--from (s)", &o->tfrom); break;
+        case O_TEMP: rc = parse_double(v, 0, 300, "--temp (K)", &o->temp); break;
+        case ':':
+            rc = nc_err_set(NC_ERR_ARG, "%s needs a value", argv[optind - 1]);
+            break;
+        default: /* '?': not an option of this sub-command */
+            option_names(sc, names, sizeof names);
+            if (optopt)
+                rc = nc_err_set(NC_ERR_ARG, "-%c is not an option of 'spice %s' (its options: "
+                                "%s)", optopt, sc->name, names);
             else
-                fprintf(stderr, "neurocosim spice: %s needs a value\n", a);
-            return -1;
+                rc = nc_err_set(NC_ERR_ARG, "%s is not an option of 'spice %s' (its options: "
+                                "%s)", argv[optind - 1], sc->name, names);
+            break;
         }
+        if (rc)
+            break;
     }
-    if (o->cell && !nc_cell_find(o->cell)) {
-        fprintf(stderr, "neurocosim spice: no cell '%s' (jtl dcsfq spl mrg dff sfqdc syn neuron1 "
-                        "neuron)\n", o->cell);
+    if (!rc && !strcmp(sc->name, "sim")) {
+        if (optind >= argc)
+            rc = nc_err_set(NC_ERR_ARG, "expected a netlist under circuits/ (e.g. "
+                            "cells/tb_syn.cir)");
+        else
+            o->netlist = argv[optind++];
+    }
+    if (!rc && optind < argc)
+        rc = nc_err_set(NC_ERR_ARG, "unexpected argument '%s'", argv[optind]);
+    if (!rc && o->margins && (o->bias_set || o->waves))
+        rc = nc_err_set(NC_ERR_ARG, "--margins sweeps the bias and writes no waveform: not "
+                        "with %s", o->bias_set ? "--bias" : "--waves");
+    if (!rc && o->out && o->update_model)
+        rc = nc_err_set(NC_ERR_ARG, "--out and --update-model: give one of them");
+    if (rc) {
+        fprintf(stderr, "neurocosim spice %s: %s (see 'neurocosim spice %s --help')\n", sc->name,
+                nc_err_msg(), sc->name);
+        return -1;
+    }
+    return 0;
+}
+
+/* --waves DIR of cells and xor: DIR must exist and be writable (a usage error otherwise);
+ * `first` is the first file the run would write there. */
+static int check_waves_dir(const char *cmd, const char *dir, const char *first)
+{
+    char path[PATH_MAX];
+    if (!*dir) {
+        fprintf(stderr, "neurocosim spice %s: --waves '': expected an existing directory\n", cmd);
+        return -1;
+    }
+    snprintf(path, sizeof path, "%s/%s", dir, first);
+    if (nc_waves_check(path)) {
+        fprintf(stderr, "neurocosim spice %s: %s\n", cmd, nc_err_msg());
         return -1;
     }
     return 0;
@@ -205,17 +345,18 @@ static void cell_columns(const nc_cell_desc_t *c, const nc_cell_result_t *r, cha
 static int cmd_cells(const opts_t *o)
 {
     int failed = 0;
-    if (o->waves && nc_mkdir_p(o->waves)) {
-        fprintf(stderr, "neurocosim spice cells: --waves: %s\n", nc_err_msg());
+    char first[64];
+    snprintf(first, sizeof first, "sfq_%s.fst", o->cell ? o->cell : nc_cells[0].name);
+    if (o->waves && check_waves_dir("cells", o->waves, first))
         return 2;
-    }
     printf("%-7s %-52s %5s %6s %13s %21s  %s\n", "cell", "what", "in", "out", "delay ps",
            "band ps", "result");
+    /* no progress line: each cell's row is printed as soon as it ran (a few seconds) */
     for (size_t i = 0; i < nc_cells_count; i++) {
         const nc_cell_desc_t *c = &nc_cells[i];
         if (o->cell && strcmp(o->cell, c->name))
             continue;
-        char wave[1024];
+        char wave[PATH_MAX];
         if (o->waves)
             snprintf(wave, sizeof wave, "%s/sfq_%s.fst", o->waves, c->name);
         nc_cell_result_t r;
@@ -234,42 +375,53 @@ static int cmd_cells(const opts_t *o)
         if (!c->timing)
             printf("        fired %zu / %zu / %zu times in the testbench's three phases\n",
                    r.fires[0], r.fires[1], r.fires[2]);
+        if (o->waves)
+            nc_waves_print(stdout, wave);
+        fflush(stdout);
         failed += !r.ok;
     }
-    if (o->waves)
-        printf("waveforms: %s/sfq_<cell>.fst (open with gtkwave)\n", o->waves);
     return failed ? 1 : 0;
 }
 
 /* ---- margins (one process per cell) ---- */
+static void cell_job_name(size_t i, const void *arg, char *buf, size_t cap)
+{
+    const nc_cell_desc_t *only = arg;
+    snprintf(buf, cap, "cell %s", only ? only->name : nc_cells[i].name);
+}
+
+/* The margins of one cell (arg: that cell) as a job. */
+static int one_margin_job(size_t i, void *arg, void *result)
+{
+    (void)i;
+    nc_margin_t *m = result;
+    return nc_cell_margins(arg, 0.01, &m->lo, &m->hi);
+}
+
 static int cmd_margins(const opts_t *o)
 {
     nc_margin_t res[16];
     int st[16];
     double t0 = nc_now_s();
     double resolution = 0.01;
-    if (o->cell) { /* one cell: in this process */
-        nc_margin_t m;
-        int rc = nc_cell_margins(nc_cell_find(o->cell), resolution, &m.lo, &m.hi);
-        if (rc) {
-            fprintf(stderr, "neurocosim spice margins: %s\n", nc_err_msg());
-            return 2;
-        }
-        printf("%-7s %8s %8s\n%-7s %8.2f %8.2f\n(%.1f s)\n", "cell", "low", "high", o->cell, m.lo,
-               m.hi, nc_now_s() - t0);
-        return 0;
-    }
-    int rc = nc_par_run(nc_cells_count, (int)o->jobs, 900, nc_cell_margin_job, &resolution, res,
-                        sizeof res[0], st);
+    const nc_cell_desc_t *only = o->cell ? nc_cell_find(o->cell) : NULL;
+    size_t n = only ? 1 : nc_cells_count;
+    /* every cell's sweep in a bounded child process (one cell too: bounded and killable) */
+    nc_par_cfg_t cfg = {(int)o->jobs, CELL_JOB_WALL_S, "spice margins, cells", cell_job_name};
+    int rc = only ? nc_par_run_cfg(&cfg, 1, one_margin_job, (void *)only, res, sizeof res[0], st)
+                  : nc_par_run_cfg(&cfg, n, nc_cell_margin_job, &resolution, res, sizeof res[0],
+                                   st);
     printf("%-7s %8s %8s\n", "cell", "low", "high");
-    for (size_t i = 0; i < nc_cells_count; i++) {
+    for (size_t i = 0; i < n; i++) {
+        const char *name = only ? only->name : nc_cells[i].name;
         if (st[i] == NC_OK)
-            printf("%-7s %8.2f %8.2f\n", nc_cells[i].name, res[i].lo, res[i].hi);
+            printf("%-7s %8.2f %8.2f\n", name, res[i].lo, res[i].hi);
         else
-            printf("%-7s   failed\n", nc_cells[i].name);
+            printf("%-7s   %s\n", name, st[i] == NC_ERR_TIMEOUT ? "timed out" : "failed");
     }
-    printf("(%zu cells in %.1f s with %d processes)\n", nc_cells_count, nc_now_s() - t0,
-           (int)o->jobs);
+    int procs = (size_t)o->jobs < n ? (int)o->jobs : (int)n;
+    printf("(%zu cell%s in %.1f s with %d process%s)\n", n, n == 1 ? "" : "s", nc_now_s() - t0,
+           procs, procs == 1 ? "" : "es");
     if (rc)
         fprintf(stderr, "neurocosim spice margins: %s\n", nc_err_msg());
     return rc ? 2 : 0;
@@ -301,20 +453,28 @@ static int xor_one(size_t i, void *arg, void *res)
 {
     const xor_job_t *j = arg;
     xor_res_t *x = res;
-    char wave[1024];
+    char wave[PATH_MAX];
     if (j->waves)
         snprintf(wave, sizeof wave, "%s/sfq_xor_%zu%zu.fst", j->waves, i >> 1, i & 1);
     return nc_xor_run((int)(i >> 1), (int)(i & 1), j->seed, j->bias, j->waves ? wave : NULL,
                       &x->r, &x->wall);
 }
 
-/* Runs the four input combinations in parallel; fills res[4]. */
+static void xor_job_name(size_t i, const void *arg, char *buf, size_t cap)
+{
+    (void)arg;
+    snprintf(buf, cap, "xor input a=%zu b=%zu", i >> 1, i & 1);
+}
+
+/* Runs the four input combinations in parallel (each a child bounded to XOR_JOB_WALL_S);
+ * fills res[4]. `what`: the progress label (NULL: none). */
 static int xor_table(uint64_t seed, nc_bias_t bias, int jobs, const char *waves,
-                     xor_res_t res[4])
+                     const char *what, xor_res_t res[4])
 {
     xor_job_t j = {seed, bias, waves};
     int st[4];
-    return nc_par_run(4, jobs, 600, xor_one, &j, res, sizeof res[0], st);
+    nc_par_cfg_t cfg = {jobs, XOR_JOB_WALL_S, what, xor_job_name};
+    return nc_par_run_cfg(&cfg, 4, xor_one, &j, res, sizeof res[0], st);
 }
 
 /* Classification margin: lowest class-1 output rate minus highest class-0 rate. */
@@ -338,7 +498,9 @@ static double xor_margin(const xor_res_t res[4], int *correct)
 static int xor_works(const char *scale, double bias, uint64_t seed, int jobs, bool *ok)
 {
     xor_res_t res[4];
-    int rc = xor_table(seed, bias_of(scale, bias), jobs, NULL, res);
+    char what[96];
+    snprintf(what, sizeof what, "spice xor --margins, bias %.3f, inputs", bias);
+    int rc = xor_table(seed, bias_of(scale, bias), jobs, NULL, what, res);
     if (rc == NC_ERR_SIM || rc == NC_ERR_TIMEOUT)
         return *ok = false, NC_OK;
     if (rc)
@@ -412,21 +574,27 @@ static int cmd_xor(const opts_t *o)
         return cmd_xor_margins(o);
     xor_res_t res[4];
     double t0 = nc_now_s();
-    if (o->waves && nc_mkdir_p(o->waves)) {
-        fprintf(stderr, "neurocosim spice xor: --waves: %s\n", nc_err_msg());
+    if (o->waves && check_waves_dir("xor", o->waves, "sfq_xor_00.fst"))
+        return 2;
+    sfq_xor_model_t m;
+    char mpath[PATH_MAX];
+    const char *dir = nc_spice_circuits_dir();
+    snprintf(mpath, sizeof mpath, "%s/%s", dir ? dir : "circuits", XOR_MODEL);
+    if (o->model)
+        snprintf(mpath, sizeof mpath, "%s", o->model);
+    int have_model = sfq_xor_model_read(mpath, &m) == NC_OK;
+    char model_err[600];
+    snprintf(model_err, sizeof model_err, "%s", have_model ? "" : nc_err_msg());
+    if (o->model && !have_model) { /* asked for: a usage error, before the long run */
+        fprintf(stderr, "neurocosim spice xor: --model: %s\n", model_err);
         return 2;
     }
     int rc = xor_table((uint64_t)o->seed, bias_of(o->scale, o->bias), (int)o->jobs, o->waves,
-                       res);
+                       "spice xor, inputs", res);
     if (rc) {
         fprintf(stderr, "neurocosim spice xor: %s\n", nc_err_msg());
         return 2;
     }
-    sfq_xor_model_t m;
-    char mpath[1024];
-    const char *dir = nc_spice_circuits_dir();
-    snprintf(mpath, sizeof mpath, "%s/%s", dir ? dir : "circuits", XOR_MODEL);
-    int have_model = sfq_xor_model_read(mpath, &m) == NC_OK;
     printf("deep XOR network (%d junctions), seed %lld, bias %.2f (%s); rates in GHz over %.1f "
            "ns\n", NC_XOR_JUNCTIONS, (long long)o->seed, o->bias, o->scale,
            (NC_XOR_TSTOP - NC_XOR_TFROM) * 1e9);
@@ -447,25 +615,74 @@ static int cmd_xor(const opts_t *o)
     printf("  %d/4 correct; classification margin %.2f GHz (threshold %.2f GHz); %.1f s wall\n",
            correct, margin / 1e9, NC_XOR_THRESHOLD / 1e9, nc_now_s() - t0);
     if (!have_model)
-        printf("  (no rate model: %s)\n", nc_err_msg());
+        printf("  (no rate model: %s)\n", model_err);
+    else
+        printf("  rate model: %s\n", mpath);
+    for (int i = 0; i < 4 && o->waves; i++) {
+        char wave[PATH_MAX];
+        snprintf(wave, sizeof wave, "%s/sfq_xor_%d%d.fst", o->waves, i >> 1, i & 1);
+        nc_waves_print(stdout, wave);
+    }
     return correct == 4 ? 0 : 1;
 }
 
+
 /* ---- fit ---- */
+/* Where `spice fit` writes: --out FILE; with --update-model the committed model under
+ * circuits/; otherwise results/xor_model.txt in the build directory of this binary
+ * (<B>/bin/neurocosim -> <B>/results/), never the committed model unless asked. */
+static int fit_out_path(const opts_t *o, char *path, size_t cap)
+{
+    if (o->out)
+        return snprintf(path, cap, "%s", o->out), NC_OK;
+    if (o->update_model) {
+        const char *dir = nc_spice_circuits_dir();
+        return snprintf(path, cap, "%s/%s", dir ? dir : "circuits", XOR_MODEL), NC_OK;
+    }
+    char exe[PATH_MAX - 64], probe[PATH_MAX - 32];
+    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+    char *s = NULL;
+    if (n > 0) {
+        exe[n] = '\0';
+        s = strrchr(exe, '/'); /* <B>/bin/neurocosim */
+        if (s)
+            *s = '\0', s = strrchr(exe, '/');
+    }
+    struct stat st;
+    if (s && !strcmp(s + 1, "bin")) {
+        *s = '\0';
+        snprintf(probe, sizeof probe, "%s/obj", exe); /* a build directory has obj/ */
+        if (stat(probe, &st) == 0 && S_ISDIR(st.st_mode)) {
+            snprintf(probe, sizeof probe, "%s/results", exe);
+            if (nc_mkdir_p(probe) != NC_OK)
+                return nc_err_status();
+            return snprintf(path, cap, "%s/xor_model.txt", probe), NC_OK;
+        }
+    }
+    return nc_err_set(NC_ERR_ARG, "no build directory found above this binary for the fitted "
+                      "model: give --out FILE (or --update-model to replace circuits/%s)",
+                      XOR_MODEL);
+}
+
 static int cmd_fit(const opts_t *o)
 {
     sfq_xor_model_t m;
     double t0 = nc_now_s();
+    char path[PATH_MAX], note[256];
+    if (fit_out_path(o, path, sizeof path) != NC_OK || nc_out_check(path) != NC_OK) {
+        fprintf(stderr, "neurocosim spice fit: %s\n", nc_err_msg());
+        return 2;
+    }
+    printf("fitting the XOR rate model (several minutes); output: %s\n", path);
+    if (!o->update_model)
+        printf("(the committed model circuits/%s is left as it is; --update-model replaces "
+               "it)\n", XOR_MODEL);
+    fflush(stdout);
     int rc = nc_xor_fit((int)o->seeds, &m, stdout);
     if (rc) {
         fprintf(stderr, "neurocosim spice fit: %s\n", nc_err_msg());
         return 2;
     }
-    char path[1024], note[256];
-    const char *dir = nc_spice_circuits_dir();
-    snprintf(path, sizeof path, "%s", o->out ? o->out : "");
-    if (!o->out)
-        snprintf(path, sizeof path, "%s/%s", dir ? dir : "circuits", XOR_MODEL);
     snprintf(note, sizeof note, "neurocosim spice fit --seeds %lld (%.0f s)", (long long)o->seeds,
              nc_now_s() - t0);
     rc = sfq_xor_model_write(path, &m, note);
@@ -478,6 +695,8 @@ static int cmd_fit(const opts_t *o)
            "out: g %.3f theta %.1f GHz w %.2f (rms %.2f GHz)\nwritten to %s\n", m.h1.g,
            m.h1.theta / 1e9, m.h1.rms / 1e9, m.h2.g, m.h2.theta / 1e9, m.h2.rms / 1e9, m.out.g,
            m.out.theta / 1e9, m.out.w, m.out.rms / 1e9, path);
+    if (!o->update_model)
+        printf("try it: neurocosim spice xor --model %s\n", path);
     return 0;
 }
 
@@ -487,6 +706,10 @@ static int cmd_sim(const opts_t *o)
     if (!(o->tfrom < o->tstop)) {
         fprintf(stderr, "neurocosim spice sim: --from %g s must be below --tstop %g s\n", o->tfrom,
                 o->tstop);
+        return 2;
+    }
+    if (o->waves && nc_waves_check(o->waves)) {
+        fprintf(stderr, "neurocosim spice sim: %s\n", nc_err_msg());
         return 2;
     }
     nc_spice_tran_t tr = {0.1e-12, o->tstop, 0.1e-12, 600.0};
@@ -532,7 +755,7 @@ static int cmd_sim(const opts_t *o)
         return 2;
     }
     if (o->waves)
-        printf("waveform: %s (open with gtkwave)\n", o->waves);
+        nc_waves_print(stdout, o->waves);
     return 0;
 }
 
@@ -555,19 +778,25 @@ static int cmd_table(const opts_t *o)
     table_res_t res[16];
     int st[16];
     double t0 = nc_now_s();
-    int rc = nc_par_run(nc_cells_count, (int)o->jobs, 900, table_job, NULL, res, sizeof res[0],
-                        st);
+    const char *path = o->out ? o->out : "docs/sfq_cells.md";
+    if (nc_out_check(path)) { /* before the minutes of simulation, not after */
+        fprintf(stderr, "neurocosim spice table: %s\n", nc_err_msg());
+        return 2;
+    }
+    nc_par_cfg_t cfg = {(int)o->jobs, CELL_JOB_WALL_S, "spice table, cells", cell_job_name};
+    int rc = nc_par_run_cfg(&cfg, nc_cells_count, table_job, NULL, res, sizeof res[0], st);
     if (rc) {
         fprintf(stderr, "neurocosim spice table: %s\n", nc_err_msg());
         return 2;
     }
-    const char *path = o->out ? o->out : "docs/sfq_cells.md";
-    FILE *f = fopen(path, "w");
-    if (!f) {
-        fprintf(stderr, "neurocosim spice table: cannot write %s\n", path);
+    /* written atomically: a temporary file in the same directory, renamed over the table */
+    nc_out_t out;
+    nc_out_t *f = &out;
+    if (nc_out_open(f, path, 1 << 20, NULL)) {
+        fprintf(stderr, "neurocosim spice table: %s\n", nc_err_msg());
         return 2;
     }
-    fprintf(f, "# SFQ cell table\n\nGenerated by `make cells` (`neurocosim spice table`) from "
+    nc_out_printf(f, "# SFQ cell table\n\nGenerated by `make cells` (`neurocosim spice table`) from "
                "ngspice simulations of the testbenches in `circuits/cells/`; do not edit.\n"
                "Delay: mean over the testbench's pulses at bias 1.0 (from the driving "
                "junction's 2*pi slip to the cell's output junction's). Band: what the tests "
@@ -578,46 +807,50 @@ static int cmd_table(const opts_t *o)
     for (size_t i = 0; i < nc_cells_count; i++)
         if (!strcmp(nc_cells[i].name, "sfqdc"))
             sfqdc_hi = res[i].r.level_hi, sfqdc_lo = res[i].r.level_lo;
-    fprintf(f, "| cell | what | junctions | path | delay (ps) | band (ps) | margins | check |\n"
+    nc_out_printf(f, "| cell | what | junctions | path | delay (ps) | band (ps) | margins | check |\n"
                "|---|---|---|---|---|---|---|---|\n");
     for (size_t i = 0; i < nc_cells_count; i++) {
         const nc_cell_desc_t *c = &nc_cells[i];
         char path[64], delay[64], band[64];
         cell_columns(c, &res[i].r, path, delay, band);
-        fprintf(f, "| %s | %s | %d | %s | %s | %s | %.2f - %.2f (%+.0f%% / %+.0f%%) | %s |\n",
+        nc_out_printf(f, "| %s | %s | %d | %s | %s | %s | %.2f - %.2f (%+.0f%% / %+.0f%%) | %s |\n",
                 c->name, c->what, c->junctions, path, delay, band, res[i].lo, res[i].hi,
                 (res[i].lo - 1) * 100, (res[i].hi - 1) * 100, res[i].r.ok ? "ok" : "FAIL");
     }
-    fprintf(f, "\nsfqdc: the DC output is the storing loop's current (%.0f uA with a quantum "
+    nc_out_printf(f, "\nsfqdc: the DC output is the storing loop's current (%.0f uA with a quantum "
                "stored, %.0f uA without, at bias 1.0); set = the storing junction switches, reset "
                "= the output junction switches and the input's quantum escapes.\n",
             sfqdc_hi * 1e6, sfqdc_lo * 1e6);
     for (size_t i = 0; i < nc_cells_count; i++) {
         const nc_cell_desc_t *c = &nc_cells[i];
         if (!strcmp(c->name, "neuron1"))
-            fprintf(f, "\nneuron1 (h1's values): fired %zu / %zu / %zu times while its input ran at 10 "
+            nc_out_printf(f, "\nneuron1 (h1's values): fired %zu / %zu / %zu times while its input ran at 10 "
                        "GHz / 40 GHz / stopped (`circuits/cells/tb_neuron1.cir`).\n",
                     res[i].r.fires[0], res[i].r.fires[1], res[i].r.fires[2]);
         if (!strcmp(c->name, "neuron"))
-            fprintf(f, "\nneuron (the output neuron's values): fired %zu / %zu / %zu times while "
+            nc_out_printf(f, "\nneuron (the output neuron's values): fired %zu / %zu / %zu times while "
                        "excited at 40 GHz / excited and inhibited at 10 GHz / without input "
                        "(`circuits/cells/tb_neuron.cir`).\n",
                     res[i].r.fires[0], res[i].r.fires[1], res[i].r.fires[2]);
     }
-    fprintf(f, "\nNeurons' delay: mean latency from the last input pulse before each firing to "
+    nc_out_printf(f, "\nNeurons' delay: mean latency from the last input pulse before each firing to "
                "the firing (minimum-maximum in parentheses); a threshold element has no fixed "
                "delay, so no band: the tests ask that every firing follows an input within the "
                "fast input's 25 ps period.\n");
-    fprintf(f, "\nsyn: the logic at the two ends of the weight range, noise off; margins of the "
+    nc_out_printf(f, "\nsyn: the logic at the two ends of the weight range, noise off; margins of the "
                "synapse here mean that both ends still hold (the decision point stays between "
                "54 and 77 uA). Its stochastic behaviour (pass probability against the weight "
                "bias) and the neurons' rates are in the rate model: `docs/sfq_xor.md` and "
                "`circuits/networks/xor_model.txt`.\n");
-    fclose(f);
+    if (nc_out_commit(f)) {
+        fprintf(stderr, "neurocosim spice table: %s\n", nc_err_msg());
+        return 2;
+    }
     printf("wrote %s (%zu cells, %.1f s with %d processes)\n", path, nc_cells_count,
            nc_now_s() - t0, (int)o->jobs);
     return 0;
 }
+
 
 int cmd_spice(int argc, char **argv)
 {
@@ -625,29 +858,24 @@ int cmd_spice(int argc, char **argv)
         usage(argc < 2 ? stderr : stdout);
         return argc < 2 ? 2 : 0;
     }
-    opts_t o;
-    if (parse_opts(argc, argv, &o))
+    const subcmd_t *sc = NULL;
+    for (size_t i = 0; i < NC_ARRAY_LEN(subcmds); i++)
+        if (!strcmp(argv[1], subcmds[i].name))
+            sc = &subcmds[i];
+    if (!sc) {
+        fprintf(stderr, "neurocosim spice: unknown command '%s'\n\n", argv[1]);
+        usage(stderr);
         return 2;
+    }
+    opts_t o;
+    int p = parse_opts(sc, argc - 1, argv + 1, &o);
+    if (p)
+        return p > 0 ? 0 : 2;
     if (!nc_spice_circuits_dir()) {
         fprintf(stderr, "neurocosim spice: %s\n", nc_err_msg());
         return 2;
     }
-    const char *c = argv[1];
-    if (!strcmp(c, "cells"))
-        return cmd_cells(&o);
-    if (!strcmp(c, "margins"))
-        return cmd_margins(&o);
-    if (!strcmp(c, "xor"))
-        return cmd_xor(&o);
-    if (!strcmp(c, "fit"))
-        return cmd_fit(&o);
-    if (!strcmp(c, "table"))
-        return cmd_table(&o);
-    if (!strcmp(c, "sim"))
-        return cmd_sim(&o);
-    fprintf(stderr, "neurocosim spice: unknown command '%s'\n\n", c);
-    usage(stderr);
-    return 2;
+    return sc->run(&o);
 }
 
 /* ---- validate_spice: rows for `neurocosim run` ---- */
@@ -716,7 +944,7 @@ static void rows_cells(nc_report_t *rep)
 static void rows_xor(nc_report_t *rep)
 {
     xor_res_t res[4];
-    int rc = xor_table(1, NC_BIAS_NOMINAL, nc_par_cpus(), NULL, res);
+    int rc = xor_table(1, NC_BIAS_NOMINAL, nc_par_cpus(), NULL, NULL, res);
     if (rc) {
         nc_report_row(rep, "spice", "xor network", 0, 4, NAN, 0, false, nc_err_msg());
         return;

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "nc_error.h"
+#include "nc_util.h"
 
 double sfq_probit_p(const sfq_probit_t *p, double bias)
 {
@@ -192,12 +193,18 @@ int sfq_xor_model_read(const char *path, sfq_xor_model_t *m)
 
 int sfq_xor_model_write(const char *path, const sfq_xor_model_t *m, const char *comment)
 {
-    FILE *f = fopen(path, "w");
-    if (!f)
-        return nc_err_set(NC_ERR_IO, "%s: cannot write the rate model", path);
-    fprintf(f, "# XOR rate model (host/models/sfq_rate.h), fitted from SPICE.\n# %s\n",
-            comment ? comment : "");
-    for (size_t k = 0; k < sizeof keys / sizeof keys[0]; k++)
-        fprintf(f, "%s %.6g\n", keys[k].key, *(const double *)((const char *)m + keys[k].off));
-    return fclose(f) == 0 ? NC_OK : nc_err_set(NC_ERR_IO, "%s: write failed", path);
+    nc_out_t o; /* atomic: a kill or a full disk never leaves a half-written model */
+    int rc = nc_out_open(&o, path, 64 * 1024, NULL);
+    if (rc)
+        return rc;
+    rc = nc_out_printf(&o, "# XOR rate model (host/models/sfq_rate.h), fitted from SPICE.\n# %s\n",
+                       comment ? comment : "");
+    for (size_t k = 0; rc == NC_OK && k < sizeof keys / sizeof keys[0]; k++)
+        rc = nc_out_printf(&o, "%s %.6g\n", keys[k].key,
+                           *(const double *)((const char *)m + keys[k].off));
+    if (rc) {
+        nc_out_abort(&o);
+        return rc;
+    }
+    return nc_out_commit(&o);
 }

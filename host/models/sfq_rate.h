@@ -78,7 +78,9 @@ double sfq_xor_interval(const sfq_relu_t *stage, double pred, double window_s);
 /* The class the model predicts for input rates ra, rb: out > threshold. */
 int sfq_xor_class(const sfq_xor_model_t *m, double ra, double rb, double threshold);
 
-/* Reads / writes the fitted model as "key value" lines ('#' comments); errors name file:line. */
+/* Reads / writes the fitted model as "key value" lines ('#' comments); errors name file:line.
+ * The write is atomic (nc_out_*: a temporary file in the same directory, renamed into place):
+ * a failed or interrupted write leaves the previous model as it was. */
 int sfq_xor_model_read(const char *path, sfq_xor_model_t *m);
 int sfq_xor_model_write(const char *path, const sfq_xor_model_t *m, const char *comment);
 
