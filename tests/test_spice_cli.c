@@ -572,3 +572,26 @@ Test(spice_cli, fit_leaves_the_committed_model_unless_asked, .timeout = 120)
     snprintf(cmd, sizeof cmd, "rm -rf %s", circ);
     cr_assert_eq(system(cmd), 0);
 }
+
+/* spice sim --waves writes the probed nodes, in the order given, labelled by their names, and
+ * nothing else (the FST's variable list is read back with fst2vcd). */
+Test(spice_cli, sim_waves_hold_the_probes_only, .timeout = 120)
+{
+    char dir[64], cmd[512];
+    snprintf(dir, sizeof dir, "/tmp/nc_simw_%d", (int)getpid());
+    cr_assert_eq(nc_mkdir_p(dir), NC_OK);
+    cr_assert_eq(spice(NULL, 100, "sim cells/tb_jtl.cir --probe xdut.p2 --probe xdut.p1 --tstop 2e-10 "
+                       "--waves %s/j.fst", dir), 0, "%s", out);
+    cr_assert(strstr(out, "make waves WAVE="), "%s", out);
+    snprintf(cmd, sizeof cmd, "fst2vcd -f %s/j.fst | grep '^\\$var' | awk '{print $5}' | tr '\\n' ' '",
+             dir);
+    FILE *p = popen(cmd, "r");
+    cr_assert(p);
+    char vars[256] = "";
+    size_t n = fread(vars, 1, sizeof vars - 1, p);
+    vars[n] = '\0';
+    pclose(p);
+    cr_assert_str_eq(vars, "xdut_p2 xdut_p1 ", "variables in the FST: '%s'", vars);
+    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+    cr_assert_eq(system(cmd), 0);
+}

@@ -135,7 +135,8 @@ static const subcmd_t subcmds[] = {
      "run any netlist under circuits/ (e.g. cells/tb_syn.cir) and count the 2*pi slips of\n"
      "each probed phase node (e.g. xdut.p3) in [--from, --tstop] (s; --tstop 1e-12..1e-6,\n"
      "default 1e-9); --temp: Johnson noise of the 'external' sources, 0..300 K (default 0:\n"
-     "none); --waves FILE: an FST waveform (its directory must exist)",
+     "none); --waves FILE: an FST waveform of the probed nodes in the order given (every\n"
+     "vector of the run when no --probe is given, at most 256), its directory must exist",
      opts_sim, cmd_sim},
 };
 
@@ -748,8 +749,21 @@ static int cmd_sim(const opts_t *o)
         nc_slips_free(&s);
     }
     free(t);
-    if (!rc && o->waves)
-        rc = nc_spice_write_fst(o->waves, NULL);
+    if (!rc && o->waves) {
+        /* The probed nodes, in the order given, labelled by their names ('.' -> '_'); with no
+         * --probe, every vector of the run (bounded by the wave writer). */
+        nc_wave_probe_t wp[MAX_SIM_ARGS];
+        char lab[MAX_SIM_ARGS][64];
+        for (size_t i = 0; i < o->nprobe; i++) {
+            snprintf(lab[i], sizeof lab[i], "%s", o->probe[i]);
+            for (char *q = lab[i]; *q; q++)
+                if (!((*q >= 'a' && *q <= 'z') || (*q >= 'A' && *q <= 'Z') || (*q >= '0' && *q <= '9')))
+                    *q = '_';
+            wp[i] = (nc_wave_probe_t){o->probe[i], lab[i]};
+        }
+        nc_wave_opts_t wo = {.all = o->nprobe == 0};
+        rc = nc_spice_wave_write(o->waves, wp, o->nprobe, &wo);
+    }
     if (rc) {
         fprintf(stderr, "neurocosim spice sim: %s\n", nc_err_msg());
         return 2;

@@ -8,6 +8,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -139,8 +141,13 @@ static int run_all(int argc, char **argv)
         nc_progress(what, ran, (double)nwant);
         nc_progress_end();
         ran++;
+        pid_t parent = getpid();
         pid_t pid = fork();
         if (pid == 0) {
+            /* The design's process dies with `run` (a killed run leaves nothing behind). */
+            prctl(PR_SET_PDEATHSIG, SIGKILL);
+            if (getppid() != parent)
+                _exit(1);
             nc_report_t r = {0, 0};
             int rc = designs[i].validate(&r);
             fflush(stdout);
