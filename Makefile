@@ -70,7 +70,7 @@ deps:
 #   core     host/common, host/drivers/bus*, cosim/vmodel*: the spine; RTL model: scratch
 #   fftconv  files named fftconv* in host/models, host/drivers, host/harness
 #   snn      files named snn* in host/models, host/drivers, host/harness
-#   spice    cosim/spice/*, and files named sfq* in host/models, host/harness
+#   spice    cosim/spice/*, files named sfq* in host/models, sfq* and spice* in host/harness
 # A test tests/test_<design>*.c (benchmark tests/bench/bench_<design>*.c) links the core, its
 # design's C files and its design's RTL models. The neurocosim tool links everything.
 #
@@ -84,7 +84,7 @@ include $(sort $(wildcard rtl/*/ip.mk))
 VMODELS := $(foreach d,$(DESIGNS),$(VMODELS_$(d)))
 SRCPAT_fftconv := host/models/fftconv% host/drivers/fftconv% host/harness/fftconv%
 SRCPAT_snn := host/models/snn% host/drivers/snn% host/harness/snn%
-SRCPAT_spice := cosim/spice/% host/models/sfq% host/harness/sfq%
+SRCPAT_spice := cosim/spice/% host/models/sfq% host/harness/sfq% host/harness/spice%
 
 VFLAGS := --cc --build -j $(NPROC) -O3 --x-assign fast --x-initial fast --trace-fst \
           --timescale 1ns/1ns -Wno-fatal -MAKEFLAGS "OPT_FAST=-O2 OPT_SLOW=-O1 OPT_GLOBAL=-O1" \
