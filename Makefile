@@ -232,7 +232,7 @@ $(CLI): $(CLI_SRCS:%.c=$(B)/obj/%.o) $(foreach d,$(DESIGNS),$(call lib,$(d))) $(
 design_of = $(firstword $(foreach d,$(DESIGNS),$(if $(filter $(2)_$(d)%,$(1)),$(d))))
 TEST_SRCS := $(wildcard tests/test_*.c)
 TEST_BINS := $(TEST_SRCS:tests/%.c=$(B)/tests/%)
-TEST_SUPPORT := $(B)/obj/tests/nc_test.o
+TEST_SUPPORT := $(B)/obj/tests/nc_test.o $(B)/obj/tests/nc_test_bus.o
 define test_rules
 $(B)/tests/$(1): $(B)/obj/tests/$(1).o $(TEST_SUPPORT) $(call lib,$(2)) $(call lib,core) $(call vm_objs,$(2))
 	@mkdir -p $$(@D)

@@ -3,6 +3,10 @@
  * and modes, unaligned, unmapped and wrong-direction accesses (error code and sticky status
  * bit), start while busy, bounded polls, random register-write storms followed by a soft
  * reset, the interrupt, and the same driver over a memory-mapped file.
+ *
+ * One driver, three backends: every test that drives the accelerator runs on the Verilated
+ * model's bus, on the SystemC/TLM-2.0 platform and on the memory-mapped backend with the model
+ * behind a trapping mapping (tests/nc_test_bus.h): <name>_vmodel, <name>_tlm, <name>_mmio.
  */
 #define _POSIX_C_SOURCE 200809L
 #include <criterion/criterion.h>
@@ -19,21 +23,29 @@
 #include "fftconv_regs.h"
 #include "fftconv_signals.h"
 #include "nc_test.h"
+#include "nc_test_bus.h"
 #include "vmodel.h"
 
-static vmodel_t *open_dev(const char *name, fftconv_dev_t *dev)
+static void open_dev(nc_tb_t *tb, fftconv_dev_t *dev)
 {
-    vmodel_t *m = vmodel_open_name(name);
-    cr_assert(m, "%s", nc_err_msg());
-    cr_assert_eq(fftconv_open(vmodel_bus(m), dev), NC_OK, "%s", nc_err_msg());
-    return m;
+    cr_assert_eq(fftconv_open(tb->bus, dev), NC_OK, "%s: %s", nc_backend_name(tb->be), nc_err_msg());
 }
 
-static uint32_t status(vmodel_t *m)
+static uint32_t status(nc_tb_t *tb)
 {
     uint32_t st = 0;
-    cr_assert_eq(vmodel_read32(m, FFTCONV_STATUS, &st), NC_OK, "%s", nc_err_msg());
+    cr_assert_eq(bus_read32(tb->bus, FFTCONV_STATUS, &st), NC_OK, "%s", nc_err_msg());
     return st;
+}
+
+/* A refused access: an error code on the buses that have one; memory-mapped hardware answers
+ * without one (the device's sticky bits tell). */
+static void expect_refused(nc_tb_t *tb, int rc, const char *what)
+{
+    if (tb->be == NC_BE_MMIO)
+        cr_assert_eq(rc, NC_OK, "%s: mmio gave %s", what, nc_strerror(rc));
+    else
+        cr_assert_eq(rc, NC_ERR_BUS, "%s: %s gave %s", what, nc_backend_name(tb->be), nc_strerror(rc));
 }
 
 /* A complete run through the driver, compared with the model; returns mismatching samples. */
@@ -62,10 +74,11 @@ static size_t checked_run(fftconv_dev_t *dev, unsigned log2l, uint64_t seed)
     return diff;
 }
 
-Test(fftconv_drv, illegal_configuration_is_refused_before_the_bus, .timeout = 30)
+static void illegal_configuration(nc_tb_t *tb, void *arg)
 {
+    (void)arg;
     fftconv_dev_t dev;
-    vmodel_t *m = open_dev("fftconv_p1", &dev);
+    open_dev(tb, &dev);
     const fftconv_cfg_t bad[] = {
         {7, 7, 0, 0, 0, 0},   /* L = 128 < 256      */
         {17, 17, 0, 0, 0, 0}, /* L > LMAX           */
@@ -74,22 +87,24 @@ Test(fftconv_drv, illegal_configuration_is_refused_before_the_bus, .timeout = 30
         {10, 10, 1025, 0, 0, 0}, /* F > Lk          */
         {10, 10, 0, 0, 0, 9}, /* OSHIFT > 8         */
     };
-    uint64_t before = vmodel_cycles(m);
+    uint64_t before = nc_tb_cycles(tb);
     for (size_t i = 0; i < NC_ARRAY_LEN(bad); i++) {
         cr_assert_eq(fftconv_configure(&dev, &bad[i]), NC_ERR_ARG, "case %zu accepted", i);
         cr_assert(strlen(nc_err_msg()) > 10, "case %zu: no message", i);
     }
-    cr_assert_eq(vmodel_cycles(m), before, "a refused configuration touched the bus");
+    cr_assert_eq(nc_tb_cycles(tb), before, "a refused configuration touched the bus");
     cr_assert_eq(fftconv_start(&dev), NC_ERR_ARG, "start without a kernel was accepted");
-    vmodel_close(m);
 }
+NC_TB_TESTS(fftconv_drv, illegal_configuration_is_refused_before_the_bus, "fftconv_p1",
+            illegal_configuration, 30)
 
 /* The device's own checks: illegal values written directly, then START. */
-Test(fftconv_drv, illegal_size_and_mode_set_status_bits, .timeout = 30)
+static void illegal_size_and_mode(nc_tb_t *tb, void *arg)
 {
+    (void)arg;
     fftconv_dev_t dev;
-    vmodel_t *m = open_dev("fftconv_p2", &dev);
-    bus_t *b = vmodel_bus(m);
+    open_dev(tb, &dev);
+    bus_t *b = tb->bus;
     const struct { uint32_t reg, val, bit; } cases[] = {
         {FFTCONV_LOG2L, 7, FFTCONV_STATUS_ERR_SIZE_MASK},
         {FFTCONV_LOG2L, 17, FFTCONV_STATUS_ERR_SIZE_MASK},
@@ -112,10 +127,10 @@ Test(fftconv_drv, illegal_size_and_mode_set_status_bits, .timeout = 30)
         cr_assert(res.status & cases[i].bit, "case %zu: STATUS 0x%08x lacks 0x%08x", i, res.status,
                   cases[i].bit);
         cr_assert(!(res.status & FFTCONV_STATUS_BUSY_MASK), "case %zu: started anyway", i);
-        cr_assert(vmodel_irq(m), "case %zu: no irq with an error bit", i);
+        cr_assert(nc_tb_irq(tb), "case %zu: no irq with an error bit", i);
         /* W1C: writing the bit clears it */
         cr_assert_eq(bus_write32(b, FFTCONV_STATUS, cases[i].bit), NC_OK);
-        cr_assert_eq(status(m) & cases[i].bit, 0, "case %zu: error bit not cleared", i);
+        cr_assert_eq(status(tb) & cases[i].bit, 0, "case %zu: error bit not cleared", i);
     }
     /* partial with LOG2LK > LOG2L, sparse with F = 0 and F > Lk */
     const uint32_t modes[][4] = {{1, 11, 1, 10}, {2, 10, 0, 10}, {2, 10, 1025, 10}, {1, 4, 1, 10}};
@@ -126,26 +141,28 @@ Test(fftconv_drv, illegal_size_and_mode_set_status_bits, .timeout = 30)
         cr_assert_eq(bus_write32(b, FFTCONV_FREQ_BINS, modes[i][2]), NC_OK);
         cr_assert_eq(bus_write32(b, FFTCONV_LOG2L, modes[i][3]), NC_OK);
         cr_assert_eq(bus_write32(b, FFTCONV_CTRL, FFTCONV_CTRL_START_MASK), NC_OK);
-        uint32_t st = status(m);
+        uint32_t st = status(tb);
         cr_assert(st & FFTCONV_STATUS_ERR_MODE_MASK, "mode case %zu: STATUS 0x%08x", i, st);
         cr_assert(!(st & FFTCONV_STATUS_BUSY_MASK), "mode case %zu started", i);
     }
-    vmodel_close(m);
 }
+NC_TB_TESTS(fftconv_drv, illegal_size_and_mode_set_status_bits, "fftconv_p2",
+            illegal_size_and_mode, 30)
 
-Test(fftconv_drv, bad_accesses_give_error_codes_and_a_sticky_bit, .timeout = 30)
+static void bad_accesses(nc_tb_t *tb, void *arg)
 {
+    (void)arg;
     fftconv_dev_t dev;
-    vmodel_t *m = open_dev("fftconv_p4", &dev);
-    bus_t *b = vmodel_bus(m);
+    open_dev(tb, &dev);
+    bus_t *b = tb->bus;
     uint32_t v = 0;
     /* checked on the host side before the bus */
     cr_assert_eq(bus_read32(b, FFTCONV_STATUS + 2, &v), NC_ERR_ALIGN);
     cr_assert_eq(bus_write32(b, 1u << 24, 0), NC_ERR_RANGE);
-    cr_assert_eq(status(m) & FFTCONV_STATUS_ERR_ACCESS_MASK, 0, "host-side refusals reached the device");
+    cr_assert_eq(status(tb) & FFTCONV_STATUS_ERR_ACCESS_MASK, 0, "host-side refusals reached the device");
     /* refused by the device: error code and sticky bit, counted */
     const struct { bool we; uint32_t addr; } bad[] = {
-        {false, FFTCONV_STATUS + 1},      /* unaligned                 */
+        {false, FFTCONV_STATUS + 1},      /* unaligned (device side)   */
         {true, 0x000400},                 /* unmapped register         */
         {false, 0x3f0000},                /* past the Y window         */
         {true, FFTCONV_ID},               /* read-only register        */
@@ -154,42 +171,57 @@ Test(fftconv_drv, bad_accesses_give_error_codes_and_a_sticky_bit, .timeout = 30)
         {true, FFTCONV_WIN_Y_BASE + 8},   /* Y is read-only            */
         {false, FFTCONV_WIN_K_BASE},      /* K is write-only           */
     };
+    size_t sent = 0;
     for (size_t i = 0; i < NC_ARRAY_LEN(bad); i++) {
+        if (bad[i].addr & 3u) { /* the bus layer refuses it before any backend: device only */
+            if (tb->be != NC_BE_VMODEL)
+                continue;
+            int rc = vmodel_read32(tb->vm, bad[i].addr, &v);
+            cr_assert_eq(rc, NC_ERR_BUS, "unaligned device access: %s", nc_strerror(rc));
+            sent++;
+            continue;
+        }
         cr_assert_eq(bus_write32(b, FFTCONV_STATUS, FFTCONV_STATUS_ERR_ACCESS_MASK), NC_OK);
-        int rc = bad[i].we ? vmodel_write32(m, bad[i].addr, 5) : vmodel_read32(m, bad[i].addr, &v);
-        cr_assert_eq(rc, NC_ERR_BUS, "case %zu (0x%06x): %s", i, bad[i].addr, nc_strerror(rc));
-        cr_assert(strstr(nc_err_msg(), "0x"), "case %zu: message names no address: %s", i, nc_err_msg());
-        cr_assert(status(m) & FFTCONV_STATUS_ERR_ACCESS_MASK, "case %zu: ERR_ACCESS not set", i);
+        int rc = bad[i].we ? bus_write32(b, bad[i].addr, 5) : bus_read32(b, bad[i].addr, &v);
+        sent++;
+        char what[64];
+        snprintf(what, sizeof what, "case %zu (0x%06x)", i, bad[i].addr);
+        expect_refused(tb, rc, what);
+        if (tb->be != NC_BE_MMIO)
+            cr_assert(strstr(nc_err_msg(), "0x"), "case %zu: message names no address: %s", i, nc_err_msg());
+        cr_assert(status(tb) & FFTCONV_STATUS_ERR_ACCESS_MASK, "case %zu: ERR_ACCESS not set", i);
     }
     cr_assert_eq(bus_read32(b, FFTCONV_BUS_ERRORS, &v), NC_OK);
-    cr_assert_eq(v, NC_ARRAY_LEN(bad), "BUS_ERRORS = %u, expected %zu", v, NC_ARRAY_LEN(bad));
-    vmodel_close(m);
+    cr_assert_eq(v, sent, "BUS_ERRORS = %u, expected %zu", v, sent);
 }
+NC_TB_TESTS(fftconv_drv, bad_accesses_give_error_codes_and_a_sticky_bit, "fftconv_p4", bad_accesses, 30)
 
-Test(fftconv_drv, busy_refuses_memory_config_and_restart, .timeout = 60)
+static void busy_refuses(nc_tb_t *tb, void *arg)
 {
+    (void)arg;
     fftconv_dev_t dev;
-    vmodel_t *m = open_dev("fftconv_p1", &dev);
-    bus_t *b = vmodel_bus(m);
+    open_dev(tb, &dev);
+    bus_t *b = tb->bus;
     cr_assert_eq(checked_run(&dev, 12, nc_test_seed(301)), 0);
     cr_assert_eq(fftconv_start(&dev), NC_OK);
-    cr_assert(status(m) & FFTCONV_STATUS_BUSY_MASK);
+    cr_assert(status(tb) & FFTCONV_STATUS_BUSY_MASK);
     uint32_t v;
-    cr_assert_eq(vmodel_write32(m, FFTCONV_WIN_U_BASE, 1), NC_ERR_BUS, "U written while busy");
-    cr_assert_eq(vmodel_read32(m, FFTCONV_WIN_Y_BASE, &v), NC_ERR_BUS, "Y read while busy");
-    cr_assert_eq(vmodel_write32(m, FFTCONV_LOG2L, 9), NC_ERR_BUS, "LOG2L written while busy");
+    expect_refused(tb, bus_write32(b, FFTCONV_WIN_U_BASE, 1), "U written while busy");
+    expect_refused(tb, bus_read32(b, FFTCONV_WIN_Y_BASE, &v), "Y read while busy");
+    expect_refused(tb, bus_write32(b, FFTCONV_LOG2L, 9), "LOG2L written while busy");
     cr_assert_eq(bus_write32(b, FFTCONV_CTRL, FFTCONV_CTRL_START_MASK), NC_OK);
     fftconv_result_t res;
     cr_assert_eq(fftconv_wait(&dev, &res), NC_ERR_HW);
     cr_assert(res.status & FFTCONV_STATUS_ERR_START_MASK, "STATUS 0x%08x", res.status);
     cr_assert(res.status & FFTCONV_STATUS_DONE_MASK, "the first run did not finish: 0x%08x", res.status);
-    vmodel_close(m);
 }
+NC_TB_TESTS(fftconv_drv, busy_refuses_memory_config_and_restart, "fftconv_p1", busy_refuses, 60)
 
-Test(fftconv_drv, polls_are_bounded, .timeout = 60)
+static void polls_bounded(nc_tb_t *tb, void *arg)
 {
+    (void)arg;
     fftconv_dev_t dev;
-    vmodel_t *m = open_dev("fftconv_p1", &dev);
+    open_dev(tb, &dev);
     cr_assert_eq(checked_run(&dev, 12, nc_test_seed(302)), 0);
     dev.idle_cycles = 1; /* budget: 2 * expected / 1 + 64 polls of about 4 cycles: ~8x expected */
     cr_assert_eq(fftconv_start(&dev), NC_OK);
@@ -201,26 +233,21 @@ Test(fftconv_drv, polls_are_bounded, .timeout = 60)
     dev.kernel_loaded = true; /* contents do not matter for timing */
     dev.cfg.log2lk = 8;       /* the driver now expects a much shorter run */
     dev.cfg.log2l = 8;
-    cr_assert_eq(bus_write32(vmodel_bus(m), FFTCONV_CTRL, FFTCONV_CTRL_START_MASK), NC_OK);
-    uint64_t t0 = vmodel_cycles(m);
+    cr_assert_eq(bus_write32(tb->bus, FFTCONV_CTRL, FFTCONV_CTRL_START_MASK), NC_OK);
+    uint64_t t0 = nc_tb_cycles(tb);
     int rc = fftconv_wait(&dev, &res);
     cr_assert_eq(rc, NC_ERR_TIMEOUT, "wait gave %s", nc_strerror(rc));
     cr_assert(strstr(nc_err_msg(), "polls"), "message: %s", nc_err_msg());
-    cr_assert(vmodel_cycles(m) - t0 < 100000, "the bounded wait took %llu cycles",
-              (unsigned long long)(vmodel_cycles(m) - t0));
+    uint64_t waited = nc_tb_cycles(tb) - t0;
+    cr_assert(waited < 100000, "the bounded wait took %llu cycles", (unsigned long long)waited);
     cr_assert_eq(fftconv_soft_reset(&dev), NC_OK);
-    cr_assert_eq(status(m) & FFTCONV_STATUS_BUSY_MASK, 0, "soft reset did not stop the run");
-    vmodel_close(m);
+    cr_assert_eq(status(tb) & FFTCONV_STATUS_BUSY_MASK, 0, "soft reset did not stop the run");
 }
+NC_TB_TESTS(fftconv_drv, polls_are_bounded, "fftconv_p1", polls_bounded, 60)
 
 /* Random writes anywhere in the register file and windows, random values, including START and
  * soft reset: every access is answered, and after a soft reset a run is exact again. */
-typedef struct {
-    const char *model;
-    uint64_t seed;
-} storm_t;
-
-static int storm_accesses(vmodel_t *m, nc_rng_t *r, char *msg, size_t len)
+static int storm_accesses(bus_t *b, nc_rng_t *r, char *msg, size_t len)
 {
     for (int i = 0; i < 3000; i++) {
         uint32_t addr;
@@ -228,37 +255,33 @@ static int storm_accesses(vmodel_t *m, nc_rng_t *r, char *msg, size_t len)
         case 0: addr = 4u * nc_rng_below(r, 20); break;
         case 1: addr = FFTCONV_CTRL; break;
         case 2: addr = FFTCONV_WIN_U_BASE + 4u * nc_rng_below(r, 0x30000); break;
-        default: addr = nc_rng_below(r, 1u << 24) & ~(uint32_t)(nc_rng_below(r, 2) ? 3 : 0); break;
+        default: addr = nc_rng_below(r, 1u << 24) & ~(uint32_t)3; break;
         }
         uint32_t val = (uint32_t)nc_rng_u64(r), v;
         if (addr == FFTCONV_LOG2L && (val & 31) >= 13)
             val = 8 + (val & 3); /* keep storm-started runs short */
-        int rc = nc_rng_below(r, 3) ? vmodel_write32(m, addr, val) : vmodel_read32(m, addr, &v);
+        int rc = nc_rng_below(r, 3) ? bus_write32(b, addr, val) : bus_read32(b, addr, &v);
         if (rc != NC_OK && rc != NC_ERR_BUS)
             return snprintf(msg, len, "access %d at 0x%06x: %s", i, addr, nc_err_msg()), rc;
         if (nc_rng_below(r, 8) == 0)
-            vmodel_step(m, nc_rng_below(r, 2000));
+            bus_idle(b, nc_rng_below(r, 2000));
     }
     return NC_OK;
 }
 
-static int storm_case(void *arg, const char *wave, char *msg, size_t len)
+static int storm_on(nc_tb_t *tb, uint64_t seed, char *msg, size_t len)
 {
-    const storm_t *s = arg;
-    vmodel_t *m = vmodel_open_name(s->model);
-    if (!m)
-        return snprintf(msg, len, "%s", nc_err_msg()), NC_ERR_ARG;
     fftconv_dev_t dev;
-    int rc = wave ? vmodel_trace_open(m, wave) : NC_OK;
-    if (!rc && (rc = fftconv_open(vmodel_bus(m), &dev)))
+    int rc = fftconv_open(tb->bus, &dev);
+    if (rc)
         snprintf(msg, len, "%s", nc_err_msg());
     nc_rng_t r;
-    nc_rng_seed(&r, s->seed);
+    nc_rng_seed(&r, seed);
     for (int round = 0; !rc && round < 4; round++) {
-        if ((rc = storm_accesses(m, &r, msg, len)))
+        if ((rc = storm_accesses(tb->bus, &r, msg, len)))
             break;
         uint32_t st = 0;
-        if ((rc = fftconv_soft_reset(&dev)) || (rc = bus_read32(vmodel_bus(m), FFTCONV_STATUS, &st))) {
+        if ((rc = fftconv_soft_reset(&dev)) || (rc = bus_read32(tb->bus, FFTCONV_STATUS, &st))) {
             snprintf(msg, len, "round %d: soft reset: %s", round, nc_err_msg());
             break;
         }
@@ -267,17 +290,37 @@ static int storm_case(void *arg, const char *wave, char *msg, size_t len)
             rc = NC_ERR_HW;
             break;
         }
-        size_t diff = checked_run(&dev, 8 + (unsigned)round, s->seed + (unsigned)round);
+        size_t diff = checked_run(&dev, 8 + (unsigned)round, seed + (unsigned)round);
         if (diff) {
             snprintf(msg, len, "round %d: %zu samples differ after the storm", round, diff);
             rc = NC_ERR_MISMATCH;
         }
     }
+    return rc;
+}
+
+/* On the Verilated model's bus: every build, and a waveform of a failing storm
+ * (nc_test_run_case reruns it traced). */
+typedef struct {
+    const char *model;
+    uint64_t seed;
+} storm_t;
+
+static int storm_case(void *arg, const char *wave, char *msg, size_t len)
+{
+    const storm_t *s = arg;
+    vmodel_t *m = vmodel_open_name(s->model);
+    if (!m)
+        return snprintf(msg, len, "%s", nc_err_msg()), NC_ERR_ARG;
+    int rc = wave ? vmodel_trace_open(m, wave) : NC_OK;
+    nc_tb_t tb = {NC_BE_VMODEL, vmodel_bus(m), m};
+    if (!rc)
+        rc = storm_on(&tb, s->seed, msg, len);
     vmodel_close(m);
     return rc;
 }
 
-Test(fftconv_drv, register_storms_never_deadlock, .timeout = 120)
+Test(fftconv_drv, register_storms_never_deadlock_vmodel, .timeout = 120)
 {
     uint64_t seed = nc_test_seed(303);
     const char *names[] = {"fftconv_p1", "fftconv_p2", "fftconv_p4"};
@@ -289,17 +332,45 @@ Test(fftconv_drv, register_storms_never_deadlock, .timeout = 120)
     }
 }
 
-Test(fftconv_drv, irq_follows_done, .timeout = 30)
+/* On the platform and on the memory-mapped backend: one build each. */
+static void storm_body(nc_tb_t *tb, void *arg)
 {
-    fftconv_dev_t dev;
-    vmodel_t *m = open_dev("fftconv_p2", &dev);
-    cr_assert(!vmodel_irq(m), "irq after reset");
-    cr_assert_eq(checked_run(&dev, 9, nc_test_seed(304)), 0);
-    cr_assert(vmodel_irq(m), "no irq after DONE");
-    cr_assert_eq(bus_write32(vmodel_bus(m), FFTCONV_STATUS, FFTCONV_STATUS_DONE_MASK), NC_OK);
-    cr_assert(!vmodel_irq(m), "irq still high after clearing DONE");
-    vmodel_close(m);
+    (void)arg;
+    char msg[512] = "";
+    uint64_t seed = nc_test_seed(304);
+    int rc = storm_on(tb, seed, msg, sizeof msg);
+    cr_assert_eq(rc, NC_OK, "%s storm, seed %llu (rerun with NC_SEED=%llu): %s",
+                 nc_backend_name(tb->be), (unsigned long long)seed, (unsigned long long)seed, msg);
 }
+
+Test(fftconv_drv, register_storms_never_deadlock_tlm, .timeout = 120)
+{
+    nc_tb_run(NC_BE_TLM, "fftconv_p2", storm_body, NULL);
+}
+
+Test(fftconv_drv, register_storms_never_deadlock_mmio, .timeout = 120)
+{
+    nc_tb_run(NC_BE_MMIO, "fftconv_p2", storm_body, NULL);
+}
+
+static void irq_follows_done(nc_tb_t *tb, void *arg)
+{
+    (void)arg;
+    fftconv_dev_t dev;
+    open_dev(tb, &dev);
+    cr_assert(!nc_tb_irq(tb), "irq after reset");
+    cr_assert_eq(checked_run(&dev, 9, nc_test_seed(305)), 0);
+    cr_assert(nc_tb_irq(tb), "no irq after DONE");
+    cr_assert_eq(bus_write32(tb->bus, FFTCONV_STATUS, FFTCONV_STATUS_DONE_MASK), NC_OK);
+    cr_assert(!nc_tb_irq(tb), "irq still high after clearing DONE");
+    /* The host may sleep on the line instead of polling, always with a bound. */
+    cr_assert_eq(fftconv_start(&dev), NC_OK);
+    cr_assert_eq(bus_wait_irq(tb->bus, 100000, "DONE"), NC_OK, "%s", nc_err_msg());
+    cr_assert(status(tb) & FFTCONV_STATUS_DONE_MASK, "irq without DONE");
+    cr_assert_eq(bus_write32(tb->bus, FFTCONV_STATUS, FFTCONV_STATUS_DONE_MASK), NC_OK);
+    cr_assert_eq(bus_wait_irq(tb->bus, 50, "no run"), NC_ERR_TIMEOUT, "an idle device interrupted");
+}
+NC_TB_TESTS(fftconv_drv, irq_follows_done, "fftconv_p2", irq_follows_done, 30)
 
 /* The same driver over a memory-mapped file: the words land where the register map says. */
 Test(fftconv_drv, same_driver_over_mmio, .timeout = 30)
