@@ -158,13 +158,13 @@ $(SC_TOP): cosim/systemc/sc_scratch_top.cpp $(scratch_SRCS) | deps
 # Register maps: rtl/<ip>/<ip>_regs.def -> C header (build), Verilog header and docs table (committed).
 regmap_tool = $(B)/tools/regmap_$(1)
 define regmap_rules
-$(call regmap_tool,$(1)): host/common/regmap_gen.c rtl/$(1)/$(1)_regs.def | deps
+$(call regmap_tool,$(1)): host/common/regmap_gen.c host/common/nc_error.c host/common/nc_error.h | deps
 	@mkdir -p $$(@D)
-	$(Q)$(CC) -std=c11 -O1 $(WARN) -DNC_REGMAP_DEF='"../../rtl/$(1)/$(1)_regs.def"' \
-	    -DNC_REGMAP_IP=$(1) -o $$@ $$<
-$(B)/gen/$(1)_regs.h: $(call regmap_tool,$(1))
+	$(Q)$(CC) -std=c11 -O1 $(WARN) -Ihost/common -DNC_REGMAP_DEF='"../../rtl/$(1)/$(1)_regs.def"' \
+	    -DNC_REGMAP_IP=$(1) -o $$@ $$< host/common/nc_error.c
+$(B)/gen/$(1)_regs.h: $(call regmap_tool,$(1)) rtl/$(1)/$(1)_regs.def
 	@mkdir -p $$(@D)
-	$(Q)$$< c > $$@
+	$(Q)$$< c rtl/$(1)/$(1)_regs.def > $$@
 endef
 $(foreach r,$(REGMAPS),$(eval $(call regmap_rules,$(r))))
 GEN_HDRS := $(foreach r,$(REGMAPS),$(B)/gen/$(r)_regs.h)
@@ -172,12 +172,15 @@ GEN_HDRS := $(foreach r,$(REGMAPS),$(B)/gen/$(r)_regs.h)
 .PHONY: regs check-regs
 regs: $(foreach r,$(REGMAPS),$(call regmap_tool,$(r)))  ## regenerate committed .vh and docs tables
 	$(Q)for r in $(REGMAPS); do \
-	  $(B)/tools/regmap_$$r vh > rtl/$$r/$${r}_regs.vh; $(B)/tools/regmap_$$r md > docs/$${r}_regs.md; \
+	  $(B)/tools/regmap_$$r vh rtl/$$r/$${r}_regs.def > rtl/$$r/$${r}_regs.vh.tmp && \
+	  $(B)/tools/regmap_$$r md rtl/$$r/$${r}_regs.def > docs/$${r}_regs.md.tmp || \
+	  { rm -f rtl/$$r/$${r}_regs.vh.tmp docs/$${r}_regs.md.tmp; exit 2; }; \
+	  mv rtl/$$r/$${r}_regs.vh.tmp rtl/$$r/$${r}_regs.vh; mv docs/$${r}_regs.md.tmp docs/$${r}_regs.md; \
 	  echo "  REGS rtl/$$r/$${r}_regs.vh docs/$${r}_regs.md"; done
 check-regs: $(foreach r,$(REGMAPS),$(call regmap_tool,$(r)))
 	$(Q)ok=1; for r in $(REGMAPS); do \
-	  $(B)/tools/regmap_$$r vh | cmp -s - rtl/$$r/$${r}_regs.vh || { echo "stale: rtl/$$r/$${r}_regs.vh (run make regs)"; ok=0; }; \
-	  $(B)/tools/regmap_$$r md | cmp -s - docs/$${r}_regs.md || { echo "stale: docs/$${r}_regs.md (run make regs)"; ok=0; }; \
+	  $(B)/tools/regmap_$$r vh rtl/$$r/$${r}_regs.def | cmp -s - rtl/$$r/$${r}_regs.vh || { echo "stale: rtl/$$r/$${r}_regs.vh (run make regs)"; ok=0; }; \
+	  $(B)/tools/regmap_$$r md rtl/$$r/$${r}_regs.def | cmp -s - docs/$${r}_regs.md || { echo "stale: docs/$${r}_regs.md (run make regs)"; ok=0; }; \
 	done; [ $$ok = 1 ] && echo "  CHECK register maps: generated files up to date"
 
 # ---------------------------------------------------------------------------------------------
