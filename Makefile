@@ -5,6 +5,7 @@
 #   make help     everything else
 #
 # Options: SAN=1 (AddressSanitizer + UBSan, separate build dir), V=1 (show commands).
+# FUZZ=1 is internal: `make fuzz` builds the fuzz targets with it (clang + libFuzzer, build/fuzz).
 
 SHELL := /bin/bash
 .DEFAULT_GOAL := all
@@ -12,19 +13,22 @@ SHELL := /bin/bash
 .DELETE_ON_ERROR:
 
 SAN ?=
-B ?= build/$(if $(SAN),san,rel)
+FUZZ ?=
+B ?= build/$(if $(FUZZ),fuzz,$(if $(SAN),san,rel))
 Q := $(if $(V),,@)
 
-CC := gcc
-CXX := g++
+CC := $(if $(FUZZ),clang,gcc)
+CXX := $(if $(FUZZ),clang++,g++)
 VERILATOR := verilator
 VERILATOR_INC := /usr/share/verilator/include
 NPROC := $(shell nproc 2>/dev/null || echo 2)
 
 comma := ,
-SANFLAGS := $(if $(SAN),-fsanitize=address$(comma)undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined)
+SANFLAGS := $(if $(FUZZ),-fsanitize=fuzzer-no-link$(comma)address$(comma)undefined -fno-omit-frame-pointer \
+              -fno-sanitize-recover=undefined,$(if $(SAN),-fsanitize=address$(comma)undefined -fno-omit-frame-pointer \
+              -fno-sanitize-recover=undefined))
 WARN := -Wall -Wextra -Werror
-OPT := $(if $(SAN),-O1,-O2) -g
+OPT := $(if $(SAN)$(FUZZ),-O1,-O2) -g
 INCS := -Ihost/common -Ihost/drivers -Ihost/models -Ihost/cli -Icosim -Icosim/spice -Itests -I$(B)/gen
 CFLAGS := -std=c11 -D_DEFAULT_SOURCE $(OPT) $(WARN) $(SANFLAGS) $(INCS) -isystem $(VERILATOR_INC) -MMD -MP
 CXXFLAGS := -std=c++17 $(OPT) $(WARN) $(SANFLAGS) $(INCS) -isystem $(VERILATOR_INC) \
@@ -39,6 +43,9 @@ LDFLAGS := $(SANFLAGS)
 # the very first run. Goals that need no package (help, clean) skip the check.
 DEB_PKGS := build-essential pkg-config verilator libsystemc-dev ngspice libngspice0-dev \
             libcriterion-dev libfftw3-dev zlib1g-dev
+# `make fuzz` also needs clang and its libFuzzer runtime.
+FUZZ_PKGS := clang libclang-rt-14-dev
+$(if $(FUZZ)$(filter fuzz fuzz-merge fuzz-bins,$(MAKECMDGOALS)),$(eval DEB_PKGS += $(FUZZ_PKGS)))
 NODEPS_GOALS := help clean
 define deps_install_sh
 missing=""; \
@@ -248,11 +255,29 @@ $(B)/bench/$(1): $(B)/obj/tests/bench/$(1).o $(call lib,$(2)) $(call lib,core) $
 endef
 $(foreach t,$(BENCH_SRCS:tests/bench/%.c=%),$(eval $(call bench_rules,$(t),$(or $(call design_of,$(t),bench),core))))
 
+# Fuzz targets: tests/fuzz/fuzz_<design>_<what>.c, each defining LLVMFuzzerTestOneInput(), link
+# the core, their design's library and tests/fuzz/support.c (like tests). Built two ways:
+#   normal build   $(B)/fuzz/fuzz_<design>_<what> with tests/fuzz/replay_main.c: `make test`
+#                  replays tests/fuzz/corpus/<design>_<what>/ and tests/fuzz/crashes/<design>_<what>/
+#   FUZZ=1         build/fuzz/fuzz/fuzz_<design>_<what> with clang's libFuzzer main: `make fuzz`
+FUZZ_SRCS := $(sort $(wildcard tests/fuzz/fuzz_*.c))
+FUZZ_NAMES := $(FUZZ_SRCS:tests/fuzz/fuzz_%.c=%)
+FUZZ_BINS := $(FUZZ_NAMES:%=$(B)/fuzz/fuzz_%)
+FUZZ_MAIN := $(if $(FUZZ),,$(B)/obj/tests/fuzz/replay_main.o)
+define fuzz_rules
+$(B)/fuzz/fuzz_$(1): $(B)/obj/tests/fuzz/fuzz_$(1).o $(B)/obj/tests/fuzz/support.o $(FUZZ_MAIN) \
+                     $(call lib,$(2)) $(call lib,core)
+	@mkdir -p $$(@D)
+	@echo "  LINK $$@"
+	$(Q)$$(call link,,$(2)) $(if $(FUZZ),-fsanitize=fuzzer)
+endef
+$(foreach t,$(FUZZ_NAMES),$(eval $(call fuzz_rules,$(t),$(or $(call design_of,fuzz_$(t),fuzz),core))))
+
 -include $(shell find $(B) -name '*.d' 2>/dev/null)
 
 # ---------------------------------------------------------------------------------------------
 # User targets.
-.PHONY: all run test verify bench lint waves clean help
+.PHONY: all run test verify bench lint waves clean help fuzz fuzz-merge fuzz-bins
 all: $(CLI)  ## build the neurocosim tool (build/rel/bin/neurocosim)
 
 run: $(CLI)  ## co-simulate every design on its defaults; print the validation report
@@ -262,8 +287,8 @@ run: $(CLI)  ## co-simulate every design on its defaults; print the validation r
 TEST_ENV = ASAN_OPTIONS=abort_on_error=0:detect_leaks=1 LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp \
            UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 NC_BUILD=$(B)
 
-test: lint check-regs $(TEST_BINS) $(CLI) $(SC_TOP)  ## the whole suite: lint, generated files, Criterion tests
-	$(Q)$(TEST_ENV) NC_LEVEL=test tests/run_tests.sh $(B) $(TEST_BINS)
+test: lint check-regs $(TEST_BINS) $(CLI) $(SC_TOP) $(FUZZ_BINS)  ## the whole suite: lint, generated files, Criterion tests, fuzz replays
+	$(Q)$(TEST_ENV) NC_LEVEL=test tests/run_tests.sh $(B) $(TEST_BINS) $(FUZZ_BINS)
 
 verify: lint check-regs $(TEST_BINS) $(CLI) $(SC_TOP)  ## the long sweeps (larger sizes, 10^7 neuron updates)
 	$(Q)$(TEST_ENV) NC_LEVEL=verify tests/run_tests.sh $(B) $(TEST_BINS)
@@ -286,6 +311,24 @@ waves:  ## open WAVE=file.fst (default: the newest under build/) in GTKWave with
 	tcl=cosim/gtkwave_zoom_full.tcl; [ "$$ip" = sfq ] && tcl=cosim/spice/sfq_waves.tcl; \
 	echo "gtkwave -S $$tcl $(WAVE) $$sav"; gtkwave -S $$tcl "$(WAVE)" $$sav
 
+# Fuzzing (tests/fuzz/run_fuzz.sh; docs/DEVELOPING.md, "Fuzzing").
+FUZZ_SECONDS ?= 60
+FUZZ_MAX_LEN ?= 8192
+FUZZ_MERGE_MAX_LEN ?= 2048
+FUZZ_RSS_MB ?= 2048
+FUZZ_TIMEOUT ?= 10
+FUZZ_TARGETS ?= $(FUZZ_NAMES)
+FUZZ_B := build/fuzz
+FUZZ_RUN = FUZZ_SECONDS=$(FUZZ_SECONDS) FUZZ_MAX_LEN=$(FUZZ_MAX_LEN) FUZZ_MERGE_MAX_LEN=$(FUZZ_MERGE_MAX_LEN) \
+           FUZZ_RSS_MB=$(FUZZ_RSS_MB) FUZZ_TIMEOUT=$(FUZZ_TIMEOUT) tests/fuzz/run_fuzz.sh
+fuzz-bins:
+	$(Q)$(if $(filter-out $(FUZZ_NAMES),$(FUZZ_TARGETS)),echo "no fuzz target: $(filter-out $(FUZZ_NAMES),$(FUZZ_TARGETS)) (targets: $(FUZZ_NAMES))" >&2; exit 2)
+	$(Q)$(MAKE) --no-print-directory FUZZ=1 B=$(FUZZ_B) $(FUZZ_TARGETS:%=$(FUZZ_B)/fuzz/fuzz_%)
+fuzz: fuzz-bins  ## fuzz each parser FUZZ_SECONDS (60) with libFuzzer; crashes -> tests/fuzz/crashes/
+	$(Q)$(FUZZ_RUN) run $(FUZZ_B) $(FUZZ_TARGETS)
+fuzz-merge: fuzz-bins  ## merge the inputs that add coverage from build/fuzz/corpus into tests/fuzz/corpus
+	$(Q)$(FUZZ_RUN) merge $(FUZZ_B) $(FUZZ_TARGETS)
+
 clean:  ## remove build/
 	rm -rf build
 
@@ -293,6 +336,7 @@ help:  ## this list
 	@echo "neurocosim make targets:"; \
 	grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/^([a-z-]+):.*## (.*)/  \1\t\2/' | expand -t 14
 	@echo "options: SAN=1 (ASan+UBSan build in build/san), V=1 (verbose), WAVE=file.fst, NC_SEED=n"
+	@echo "fuzzing: FUZZ_SECONDS=60 FUZZ_TARGETS='core_ints snn_net ...' FUZZ_MAX_LEN=8192 FUZZ_RSS_MB=2048 FUZZ_TIMEOUT=10"
 
 # Design-specific targets that use the tool (make cells, sfq-fit, sfq-xor).
 include $(wildcard circuits/circuits.mk)
