@@ -143,8 +143,15 @@ int nc_read_ints(const char *path, int64_t lo, int64_t hi, int64_t **out, size_t
         fclose(f);
         return nc_err_set(NC_ERR_NOMEM, "%s: out of memory", path);
     }
-    while (getline(&line, &linecap, f) >= 0) {
+    ssize_t len;
+    while ((len = getline(&line, &linecap, f)) >= 0) {
         lineno++;
+        /* A NUL byte would silently cut the line short: this is not a text file. */
+        if (memchr(line, '\0', (size_t)len)) {
+            rc = nc_err_set(NC_ERR_PARSE, "%s:%ld: NUL byte in the line: expected text, one decimal integer "
+                            "per line", path, lineno);
+            break;
+        }
         char *p = line, *hash = strchr(line, '#');
         if (hash)
             *hash = '\0';

@@ -59,7 +59,8 @@ for t in "$@"; do
   if [ "$new" != 0 ] || [ "$rc" != 0 ]; then
     found=1
     comm -13 <(echo "$before") <(ls -A "$crashes" | sort) | sed "s|^|   new input: $crashes/|"
-    grep -E 'ERROR|fuzz check failed|SUMMARY|runtime error|#[0-9]+ 0x' "$log" | head -20 | sed 's/^/   /'
+    { grep -E 'ERROR|fuzz check failed|SUMMARY|runtime error' "$log" | head -6
+      grep -E '#[0-9]+ 0x[0-9a-f]+ in .* [^ ]*(host|cosim|tests)/' "$log" | head -4; } | cut -c1-200 | sed 's/^/   /'
     echo "   exit status $rc; log $log; reproduce: $bin FILE, or make build/rel/fuzz/fuzz_$t && build/rel/fuzz/fuzz_$t FILE"
   fi
 done
