@@ -100,10 +100,12 @@ int nc_dec_int(const char *tok, int64_t *out)
         p++;
     if (!isdigit((unsigned char)*p) || (p[0] == '0' && p[1] != '\0'))
         return -1;
+    /* The whole token must be digits before its size matters: "99999999999999999999x" is not
+     * an integer at all, rather than one out of range. */
+    if (p[strspn(p, "0123456789")] != '\0')
+        return -1;
     uint64_t v = 0, lim = neg ? (uint64_t)INT64_MAX + 1 : (uint64_t)INT64_MAX;
     for (; *p; p++) {
-        if (!isdigit((unsigned char)*p))
-            return -1;
         unsigned d = (unsigned)(*p - '0');
         if (v > (lim - d) / 10)
             return -2;

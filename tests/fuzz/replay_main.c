@@ -1,6 +1,6 @@
 /*
  * replay_main.c - runs a fuzz target's LLVMFuzzerTestOneInput on saved inputs, without
- * libFuzzer: the regression replay of `make test` (tests/fuzz/README in docs/DEVELOPING.md).
+ * libFuzzer: the regression replay of `make test` (docs/DEVELOPING.md, "Fuzzing").
  *
  *   fuzz_<design>_<what> [--no-fork] [--timeout S] FILE|DIR...
  *
