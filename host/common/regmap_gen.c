@@ -382,15 +382,30 @@ int regmap_read(const char *path, struct regmap *m)
     FILE *f = fopen(path, "rb");
     if (!f)
         return nc_err_set(NC_ERR_IO, "%s: cannot open: %s", path, strerror(errno));
-    char *text = malloc(RM_TEXT_MAX + 1);
-    if (!text) {
-        fclose(f);
-        return nc_err_set(NC_ERR_NOMEM, "%s: out of memory", path);
+    char *text = NULL;
+    size_t len = 0, cap = 0;
+    int rc = NC_OK;
+    while (rc == NC_OK && len <= RM_TEXT_MAX) { /* one byte past the bound tells it is too long */
+        if (len == cap) {
+            size_t ncap = cap ? 2 * cap : 4096;
+            char *nt = realloc(text, ncap);
+            if (!nt) {
+                rc = nc_err_set(NC_ERR_NOMEM, "%s: out of memory", path);
+                break;
+            }
+            text = nt;
+            cap = ncap;
+        }
+        size_t got = fread(text + len, 1, cap - len, f);
+        len += got;
+        if (got == 0)
+            break;
     }
-    size_t len = fread(text, 1, RM_TEXT_MAX + 1, f);
-    int bad = ferror(f);
+    if (rc == NC_OK && ferror(f))
+        rc = nc_err_set(NC_ERR_IO, "%s: read error", path);
     fclose(f);
-    int rc = bad ? nc_err_set(NC_ERR_IO, "%s: read error", path) : regmap_parse(text, len, path, m);
+    if (rc == NC_OK)
+        rc = regmap_parse(text ? text : "", len, path, m);
     free(text);
     return rc;
 }
