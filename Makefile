@@ -277,7 +277,7 @@ $(foreach t,$(FUZZ_NAMES),$(eval $(call fuzz_rules,$(t),$(or $(call design_of,fu
 
 # ---------------------------------------------------------------------------------------------
 # User targets.
-.PHONY: all run test verify bench lint waves clean help fuzz fuzz-merge fuzz-bins
+.PHONY: all run test verify bench lint waves clean help fuzz fuzz-merge fuzz-bins fuzz-libfuzzer-bins
 all: $(CLI)  ## build the neurocosim tool (build/rel/bin/neurocosim)
 
 run: $(CLI)  ## co-simulate every design on its defaults; print the validation report
@@ -323,7 +323,9 @@ FUZZ_RUN = FUZZ_SECONDS=$(FUZZ_SECONDS) FUZZ_MAX_LEN=$(FUZZ_MAX_LEN) FUZZ_MERGE_
            FUZZ_RSS_MB=$(FUZZ_RSS_MB) FUZZ_TIMEOUT=$(FUZZ_TIMEOUT) tests/fuzz/run_fuzz.sh
 fuzz-bins:
 	$(Q)$(if $(filter-out $(FUZZ_NAMES),$(FUZZ_TARGETS)),echo "no fuzz target: $(filter-out $(FUZZ_NAMES),$(FUZZ_TARGETS)) (targets: $(FUZZ_NAMES))" >&2; exit 2)
-	$(Q)$(MAKE) --no-print-directory FUZZ=1 B=$(FUZZ_B) $(FUZZ_TARGETS:%=$(FUZZ_B)/fuzz/fuzz_%)
+	$(Q)$(MAKE) --no-print-directory FUZZ=1 B=$(FUZZ_B) fuzz-libfuzzer-bins
+fuzz-libfuzzer-bins: $(FUZZ_TARGETS:%=$(B)/fuzz/fuzz_%)
+	@:
 fuzz: fuzz-bins  ## fuzz each parser FUZZ_SECONDS (60) with libFuzzer; crashes -> tests/fuzz/crashes/
 	$(Q)$(FUZZ_RUN) run $(FUZZ_B) $(FUZZ_TARGETS)
 fuzz-merge: fuzz-bins  ## merge the inputs that add coverage from build/fuzz/corpus into tests/fuzz/corpus
