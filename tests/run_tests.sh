@@ -23,6 +23,10 @@ for bin in "$@"; do
       timeout --signal=KILL 600 "$bin" "${dirs[@]}" >"$log" 2>&1; rc=$?
     fi
     grep -E 'FAIL|^fuzz replay' "$log" | tail -20
+    { echo '<?xml version="1.0" encoding="UTF-8"?>'
+      echo "<testsuites><testsuite name=\"$name\" tests=\"1\" failures=\"$([ "$rc" = 0 ] && echo 0 || echo 1)\">"
+      echo "<testcase name=\"replay\" classname=\"$name\">$([ "$rc" = 0 ] || echo "<failure message=\"exit status $rc, see $log\"/>")</testcase>"
+      echo '</testsuite></testsuites>'; } >"$build/results/junit/$name.xml"
     if [ "$rc" = 0 ]; then total_pass=$((total_pass + 1)); else
       total_fail=$((total_fail + 1)); failed_bins+=("$name"); echo "   $name exited with status $rc (see $log)"; tail -20 "$log"
     fi

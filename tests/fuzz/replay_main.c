@@ -5,9 +5,10 @@
  *   fuzz_<design>_<what> [--no-fork] [--timeout S] FILE|DIR...
  *
  * Every FILE, and every regular file in each DIR (not recursive, in name order), is one input.
- * Each runs in a child process, so a crash, a sanitizer report, a failed check (abort) or a
- * leak fails that input alone and the others still run; an input running longer than the
- * timeout (default 30 s) is killed and fails. Prints a line per failed input and a summary:
+ * All inputs run in one child process (fast: a sanitized process starts once); when that child
+ * fails (a crash, a sanitizer report, a failed check, a leak, an input running longer than the
+ * timeout), each input runs again in a child of its own, so the failing ones are named and the
+ * others still pass. Prints a line per failed input and a summary:
  *   fuzz replay <name>: N passed, M failed
  * Exit status: 0 all passed, 1 an input failed, 2 bad usage or an unreadable input.
  */
@@ -32,7 +33,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 static int no_fork;
 static unsigned timeout_s = 30;
-static unsigned long passed, failed;
 
 /* Reads a whole file (at most REPLAY_MAX_INPUT bytes). */
 static uint8_t *slurp(const char *path, size_t *size)
@@ -55,32 +55,36 @@ static uint8_t *slurp(const char *path, size_t *size)
     return buf;
 }
 
-/* Runs one input; returns 0 when it passed. */
-static int run_one(const char *path)
+/* Runs one input in this process (the caller is a child, or --no-fork). */
+static int run_here(const char *path)
 {
     size_t size = 0;
     uint8_t *data = slurp(path, &size);
     if (!data)
         return 2;
-    if (no_fork) {
-        LLVMFuzzerTestOneInput(data, size);
-        free(data);
-        return 0;
-    }
+    alarm(timeout_s); /* SIGALRM kills the process: a hang fails the input */
+    LLVMFuzzerTestOneInput(data, size);
+    alarm(0);
+    free(data);
+    return 0;
+}
+
+/* Runs inputs [0, n) in one child process; returns 0 when the child ended cleanly. */
+static int run_child(char **list, size_t n)
+{
     fflush(NULL);
     pid_t pid = fork();
     if (pid < 0) {
         fprintf(stderr, "fuzz replay: fork: %s\n", strerror(errno));
-        free(data);
         return 2;
     }
     if (pid == 0) {
-        alarm(timeout_s); /* SIGALRM kills the child: a hang fails the input */
-        LLVMFuzzerTestOneInput(data, size);
-        free(data);
-        exit(0); /* runs the leak check of a sanitized build */
+        int rc = 0;
+        for (size_t i = 0; i < n; i++)
+            if (run_here(list[i]))
+                rc = 2;
+        exit(rc); /* exit, not _exit: runs the leak check of a sanitized build */
     }
-    free(data);
     int st = 0;
     while (waitpid(pid, &st, 0) < 0)
         if (errno != EINTR) {
@@ -89,12 +93,34 @@ static int run_one(const char *path)
         }
     if (WIFEXITED(st) && WEXITSTATUS(st) == 0)
         return 0;
-    if (WIFSIGNALED(st))
-        fprintf(stderr, "fuzz replay: FAIL %s: %s%s\n", path, strsignal(WTERMSIG(st)),
-                WTERMSIG(st) == SIGALRM ? " (timed out)" : "");
-    else
-        fprintf(stderr, "fuzz replay: FAIL %s: exit status %d\n", path, WEXITSTATUS(st));
+    if (n == 1) {
+        if (WIFSIGNALED(st))
+            fprintf(stderr, "fuzz replay: FAIL %s: %s%s\n", list[0], strsignal(WTERMSIG(st)),
+                    WTERMSIG(st) == SIGALRM ? " (timed out)" : "");
+        else if (WEXITSTATUS(st) != 2)
+            fprintf(stderr, "fuzz replay: FAIL %s: exit status %d\n", list[0], WEXITSTATUS(st));
+        return WIFEXITED(st) && WEXITSTATUS(st) == 2 ? 2 : 1;
+    }
     return 1;
+}
+
+static char **paths;
+static size_t n_paths, cap_paths;
+
+static int add_path(const char *p)
+{
+    if (n_paths == cap_paths) {
+        size_t cap = cap_paths ? 2 * cap_paths : 64;
+        char **np = realloc(paths, cap * sizeof *np);
+        if (!np)
+            return 2;
+        paths = np;
+        cap_paths = cap;
+    }
+    if (!(paths[n_paths] = strdup(p)))
+        return 2;
+    n_paths++;
+    return 0;
 }
 
 static int by_name(const void *a, const void *b)
@@ -102,58 +128,30 @@ static int by_name(const void *a, const void *b)
     return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-/* Runs every regular file of `dir` in name order; returns 2 when the directory is unreadable. */
-static int run_dir(const char *dir)
+/* Adds every regular file of `dir` in name order; returns 2 when the directory is unreadable. */
+static int add_dir(const char *dir)
 {
     DIR *d = opendir(dir);
     if (!d) {
         fprintf(stderr, "fuzz replay: %s: cannot open: %s\n", dir, strerror(errno));
         return 2;
     }
-    char **names = NULL;
-    size_t n = 0, cap = 0;
+    size_t first = n_paths;
     int rc = 0;
     struct dirent *de;
-    while ((de = readdir(d))) {
+    while (rc == 0 && (de = readdir(d))) {
         if (de->d_name[0] == '.')
             continue; /* ., .., and hidden files such as .gitkeep */
-        size_t len = strlen(dir) + strlen(de->d_name) + 2;
-        char *path = malloc(len);
-        if (!path) {
-            rc = 2;
-            break;
-        }
-        snprintf(path, len, "%s/%s", dir, de->d_name);
+        char path[4096];
         struct stat st;
-        if (stat(path, &st) != 0 || !S_ISREG(st.st_mode)) {
-            free(path);
+        if (snprintf(path, sizeof path, "%s/%s", dir, de->d_name) >= (int)sizeof path || stat(path, &st) != 0 ||
+            !S_ISREG(st.st_mode))
             continue;
-        }
-        if (n == cap) {
-            char **nn = realloc(names, (cap = cap ? 2 * cap : 64) * sizeof *nn);
-            if (!nn) {
-                free(path);
-                rc = 2;
-                break;
-            }
-            names = nn;
-        }
-        names[n++] = path;
+        rc = add_path(path);
     }
     closedir(d);
-    if (n)
-        qsort(names, n, sizeof *names, by_name);
-    for (size_t i = 0; i < n; i++) {
-        int r = rc == 2 ? 2 : run_one(names[i]);
-        if (r == 0)
-            passed++;
-        else if (r == 1)
-            failed++;
-        else
-            rc = 2;
-        free(names[i]);
-    }
-    free(names);
+    if (n_paths > first)
+        qsort(paths + first, n_paths - first, sizeof *paths, by_name);
     return rc;
 }
 
@@ -161,8 +159,9 @@ static void usage(FILE *f, const char *prog)
 {
     fprintf(f,
             "usage: %s [--no-fork] [--timeout S] FILE|DIR...\n"
-            "Runs this fuzz target on saved inputs (each file, and each file of each DIR), each in a\n"
-            "child process; prints a line per failed input and 'fuzz replay NAME: N passed, M failed'.\n"
+            "Runs this fuzz target on saved inputs (each file, and each file of each DIR) in a child\n"
+            "process (one per input once one fails); prints a line per failed input and\n"
+            "'fuzz replay NAME: N passed, M failed'.\n"
             "  --no-fork      run the inputs in this process (for a debugger; stops at the first crash)\n"
             "  --timeout S    kill an input after S seconds, 1..3600 (default 30)\n"
             "  --help         this text\n"
@@ -205,20 +204,38 @@ int main(int argc, char **argv)
     int rc = 0;
     for (int i = optind; i < argc; i++) {
         struct stat st;
-        int r;
         if (stat(argv[i], &st) != 0) {
             fprintf(stderr, "fuzz replay: %s: %s\n", argv[i], strerror(errno));
-            r = 2;
-        } else if (S_ISDIR(st.st_mode)) {
-            r = run_dir(argv[i]);
-        } else {
-            r = run_one(argv[i]);
+            rc = 2;
+        } else if (S_ISDIR(st.st_mode) ? add_dir(argv[i]) : add_path(argv[i])) {
+            rc = 2;
+        }
+    }
+    unsigned long passed = 0, failed = 0;
+    if (n_paths == 0) {
+        fprintf(stderr, "fuzz replay: no inputs found (every target needs a seed corpus)\n");
+        rc = 2;
+    } else if (no_fork) {
+        for (size_t i = 0; i < n_paths; i++)
+            if (run_here(paths[i]))
+                rc = 2;
+            else
+                passed++;
+    } else if (n_paths && run_child(paths, n_paths) == 0) {
+        passed = n_paths;
+    } else {
+        /* Something failed: one child per input names the failing ones. */
+        for (size_t i = 0; i < n_paths; i++) {
+            int r = run_child(&paths[i], 1);
             passed += r == 0;
             failed += r == 1;
+            if (r == 2)
+                rc = 2;
         }
-        if (r == 2)
-            rc = 2;
     }
+    for (size_t i = 0; i < n_paths; i++)
+        free(paths[i]);
+    free(paths);
     const char *name = strrchr(argv[0], '/');
     printf("fuzz replay %s: %lu passed, %lu failed\n", name ? name + 1 : argv[0], passed, failed);
     return rc ? rc : failed ? 1 : 0;
