@@ -27,9 +27,15 @@
     } while (0)
 
 /* Writes `size` bytes to this process's scratch file number `slot` (0..3) and returns its
- * path, for parsers that take a path. The files live in /dev/shm (or $TMPDIR, /tmp), are
- * reused from one input to the next and are removed when the process exits. */
+ * path, for parsers that take a path. The files live in a private directory under
+ * $NC_FUZZ_TMPDIR (set by `make fuzz`), else /dev/shm, else $TMPDIR or /tmp; they are reused
+ * from one input to the next and removed when the process that made them exits (a libFuzzer
+ * crash exit skips that: `make fuzz` removes its whole NC_FUZZ_TMPDIR). */
 const char *fuzz_file(int slot, const uint8_t *data, size_t size);
+
+/* Makes the scratch directory now (the replay does, before it forks its children, so that it
+ * removes the directory itself even when a child crashes). Called by fuzz_file otherwise. */
+void fuzz_scratch_init(void);
 
 /* A path in the same private scratch directory for a parser's output (not created). */
 const char *fuzz_out_path(int slot);

@@ -24,6 +24,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "fuzz.h"
 #include "nc_error.h"
 #include "nc_util.h"
 
@@ -212,6 +213,7 @@ int main(int argc, char **argv)
         }
     }
     unsigned long passed = 0, failed = 0;
+    fuzz_scratch_init(); /* owned by this process: removed even when a child crashes */
     if (n_paths == 0) {
         fprintf(stderr, "fuzz replay: no inputs found (every target needs a seed corpus)\n");
         rc = 2;

@@ -26,6 +26,10 @@ export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1}
 export LSAN_OPTIONS=${LSAN_OPTIONS:-suppressions=$PWD/tests/lsan.supp}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
 mkdir -p "$build/logs"
+# Scratch files of the targets (tests/fuzz/fuzz.h): removed here, since a crash exit skips that.
+NC_FUZZ_TMPDIR=$(mktemp -d /dev/shm/nc_fuzz_run.XXXXXX 2>/dev/null || mktemp -d) || exit 2
+export NC_FUZZ_TMPDIR
+trap 'rm -rf "$NC_FUZZ_TMPDIR"' EXIT
 count() { find "$1" -maxdepth 1 -type f ! -name '.*' 2>/dev/null | wc -l; }
 
 found=0
