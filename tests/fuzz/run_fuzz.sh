@@ -43,8 +43,8 @@ for t in "$@"; do
     before=$(count "$seeds")
     timeout --signal=KILL 3600 "$bin" -merge=1 -max_len="$merge_len" -rss_limit_mb="$rss" -timeout="$per_input" \
         "$seeds" "$grown" >"$log" 2>&1 || { echo "fuzz-merge $t failed (see $log)"; tail -20 "$log"; found=1; continue; }
-    printf 'fuzz-merge %-18s committed corpus %d -> %d inputs (%s KiB)\n' "$t" "$before" "$(count "$seeds")" \
-        "$(du -sk "$seeds" | cut -f1)"
+    printf 'fuzz-merge %-18s committed corpus %d -> %d inputs (%s bytes)\n' "$t" "$before" "$(count "$seeds")" \
+        "$(du -sb "$seeds" | cut -f1)"
     continue
   fi
   mkdir -p "$crashes"
