@@ -5,6 +5,7 @@
 #   make help     everything else
 #
 # Options: SAN=1 (AddressSanitizer + UBSan, separate build dir), V=1 (show commands).
+# FUZZ=1 is internal: `make fuzz` builds the fuzz targets with it (clang + libFuzzer, build/fuzz).
 
 SHELL := /bin/bash
 .DEFAULT_GOAL := all
@@ -12,19 +13,22 @@ SHELL := /bin/bash
 .DELETE_ON_ERROR:
 
 SAN ?=
-B ?= build/$(if $(SAN),san,rel)
+FUZZ ?=
+B ?= build/$(if $(FUZZ),fuzz,$(if $(SAN),san,rel))
 Q := $(if $(V),,@)
 
-CC := gcc
-CXX := g++
+CC := $(if $(FUZZ),clang,gcc)
+CXX := $(if $(FUZZ),clang++,g++)
 VERILATOR := verilator
 VERILATOR_INC := /usr/share/verilator/include
 NPROC := $(shell nproc 2>/dev/null || echo 2)
 
 comma := ,
-SANFLAGS := $(if $(SAN),-fsanitize=address$(comma)undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined)
+SANFLAGS := $(if $(FUZZ),-fsanitize=fuzzer-no-link$(comma)address$(comma)undefined -fno-omit-frame-pointer \
+              -fno-sanitize-recover=undefined,$(if $(SAN),-fsanitize=address$(comma)undefined -fno-omit-frame-pointer \
+              -fno-sanitize-recover=undefined))
 WARN := -Wall -Wextra -Werror
-OPT := $(if $(SAN),-O1,-O2) -g
+OPT := $(if $(SAN)$(FUZZ),-O1,-O2) -g
 INCS := -Ihost/common -Ihost/drivers -Ihost/models -Ihost/harness -Ihost/cli -Icosim -Icosim/spice -Icosim/systemc -Itests -I$(B)/gen
 CFLAGS := -std=c11 -D_DEFAULT_SOURCE $(OPT) $(WARN) $(SANFLAGS) $(INCS) -isystem $(VERILATOR_INC) -MMD -MP
 CXXFLAGS := -std=c++17 $(OPT) $(WARN) $(SANFLAGS) $(INCS) -isystem $(VERILATOR_INC) \
@@ -39,6 +43,9 @@ LDFLAGS := $(SANFLAGS) -Wl,-u,sc_main
 # the very first run. Goals that need no package (help, clean) skip the check.
 DEB_PKGS := build-essential pkg-config verilator libsystemc-dev ngspice libngspice0-dev gtkwave \
             libcriterion-dev libfftw3-dev zlib1g-dev
+# `make fuzz` also needs clang and its libFuzzer runtime.
+FUZZ_PKGS := clang libclang-rt-14-dev
+$(if $(FUZZ)$(filter fuzz fuzz-merge fuzz-bins,$(MAKECMDGOALS)),$(eval DEB_PKGS += $(FUZZ_PKGS)))
 NODEPS_GOALS := help clean
 define deps_install_sh
 missing=""; \
@@ -160,13 +167,13 @@ $(SC_TOP): cosim/systemc/sc_scratch_top.cpp $(scratch_SRCS) | deps
 # Register maps: rtl/<ip>/<ip>_regs.def -> C header (build), Verilog header and docs table (committed).
 regmap_tool = $(B)/tools/regmap_$(1)
 define regmap_rules
-$(call regmap_tool,$(1)): host/common/regmap_gen.c rtl/$(1)/$(1)_regs.def | deps
+$(call regmap_tool,$(1)): host/common/regmap_gen.c host/common/nc_error.c host/common/nc_error.h | deps
 	@mkdir -p $$(@D)
-	$(Q)$(CC) -std=c11 -O1 $(WARN) -DNC_REGMAP_DEF='"../../rtl/$(1)/$(1)_regs.def"' \
-	    -DNC_REGMAP_IP=$(1) -o $$@ $$<
-$(B)/gen/$(1)_regs.h: $(call regmap_tool,$(1))
+	$(Q)$(CC) -std=c11 -O1 $(WARN) -Ihost/common -DNC_REGMAP_DEF='"../../rtl/$(1)/$(1)_regs.def"' \
+	    -DNC_REGMAP_IP=$(1) -o $$@ $$< host/common/nc_error.c
+$(B)/gen/$(1)_regs.h: $(call regmap_tool,$(1)) rtl/$(1)/$(1)_regs.def
 	@mkdir -p $$(@D)
-	$(Q)$$< c > $$@
+	$(Q)$$< c rtl/$(1)/$(1)_regs.def > $$@
 endef
 $(foreach r,$(REGMAPS),$(eval $(call regmap_rules,$(r))))
 GEN_HDRS := $(foreach r,$(REGMAPS),$(B)/gen/$(r)_regs.h)
@@ -174,12 +181,15 @@ GEN_HDRS := $(foreach r,$(REGMAPS),$(B)/gen/$(r)_regs.h)
 .PHONY: regs check-regs
 regs: $(foreach r,$(REGMAPS),$(call regmap_tool,$(r)))  ## regenerate committed .vh and docs tables
 	$(Q)for r in $(REGMAPS); do \
-	  $(B)/tools/regmap_$$r vh > rtl/$$r/$${r}_regs.vh; $(B)/tools/regmap_$$r md > docs/$${r}_regs.md; \
+	  $(B)/tools/regmap_$$r vh rtl/$$r/$${r}_regs.def > rtl/$$r/$${r}_regs.vh.tmp && \
+	  $(B)/tools/regmap_$$r md rtl/$$r/$${r}_regs.def > docs/$${r}_regs.md.tmp || \
+	  { rm -f rtl/$$r/$${r}_regs.vh.tmp docs/$${r}_regs.md.tmp; exit 2; }; \
+	  mv rtl/$$r/$${r}_regs.vh.tmp rtl/$$r/$${r}_regs.vh; mv docs/$${r}_regs.md.tmp docs/$${r}_regs.md; \
 	  echo "  REGS rtl/$$r/$${r}_regs.vh docs/$${r}_regs.md"; done
 check-regs: $(foreach r,$(REGMAPS),$(call regmap_tool,$(r)))
 	$(Q)ok=1; for r in $(REGMAPS); do \
-	  $(B)/tools/regmap_$$r vh | cmp -s - rtl/$$r/$${r}_regs.vh || { echo "stale: rtl/$$r/$${r}_regs.vh (run make regs)"; ok=0; }; \
-	  $(B)/tools/regmap_$$r md | cmp -s - docs/$${r}_regs.md || { echo "stale: docs/$${r}_regs.md (run make regs)"; ok=0; }; \
+	  $(B)/tools/regmap_$$r vh rtl/$$r/$${r}_regs.def | cmp -s - rtl/$$r/$${r}_regs.vh || { echo "stale: rtl/$$r/$${r}_regs.vh (run make regs)"; ok=0; }; \
+	  $(B)/tools/regmap_$$r md rtl/$$r/$${r}_regs.def | cmp -s - docs/$${r}_regs.md || { echo "stale: docs/$${r}_regs.md (run make regs)"; ok=0; }; \
 	done; [ $$ok = 1 ] && echo "  CHECK register maps: generated files up to date"
 
 # ---------------------------------------------------------------------------------------------
@@ -252,11 +262,29 @@ $(B)/bench/$(1): $(B)/obj/tests/bench/$(1).o $(call lib,$(2)) $(call lib,core) $
 endef
 $(foreach t,$(BENCH_SRCS:tests/bench/%.c=%),$(eval $(call bench_rules,$(t),$(or $(call design_of,$(t),bench),core))))
 
+# Fuzz targets: tests/fuzz/fuzz_<design>_<what>.c, each defining LLVMFuzzerTestOneInput(), link
+# the core, their design's library and tests/fuzz/support.c (like tests). Built two ways:
+#   normal build   $(B)/fuzz/fuzz_<design>_<what> with tests/fuzz/replay_main.c: `make test`
+#                  replays tests/fuzz/corpus/<design>_<what>/ and tests/fuzz/crashes/<design>_<what>/
+#   FUZZ=1         build/fuzz/fuzz/fuzz_<design>_<what> with clang's libFuzzer main: `make fuzz`
+FUZZ_SRCS := $(sort $(wildcard tests/fuzz/fuzz_*.c))
+FUZZ_NAMES := $(FUZZ_SRCS:tests/fuzz/fuzz_%.c=%)
+FUZZ_BINS := $(FUZZ_NAMES:%=$(B)/fuzz/fuzz_%)
+FUZZ_MAIN := $(if $(FUZZ),,$(B)/obj/tests/fuzz/replay_main.o)
+define fuzz_rules
+$(B)/fuzz/fuzz_$(1): $(B)/obj/tests/fuzz/fuzz_$(1).o $(B)/obj/tests/fuzz/support.o $(FUZZ_MAIN) \
+                     $(call lib,$(2)) $(call lib,core)
+	@mkdir -p $$(@D)
+	@echo "  LINK $$@"
+	$(Q)$$(call link,,$(2)) $(if $(FUZZ),-fsanitize=fuzzer)
+endef
+$(foreach t,$(FUZZ_NAMES),$(eval $(call fuzz_rules,$(t),$(or $(call design_of,fuzz_$(t),fuzz),core))))
+
 -include $(shell find $(B) -name '*.d' 2>/dev/null)
 
 # ---------------------------------------------------------------------------------------------
 # User targets.
-.PHONY: all run test verify bench lint waves clean help
+.PHONY: all run test verify bench lint waves clean help fuzz fuzz-merge fuzz-bins fuzz-libfuzzer-bins
 all: $(CLI)  ## build the neurocosim tool (build/rel/bin/neurocosim)
 
 run: $(CLI)  ## co-simulate every design on its defaults; print the validation report
@@ -266,8 +294,8 @@ run: $(CLI)  ## co-simulate every design on its defaults; print the validation r
 TEST_ENV = ASAN_OPTIONS=abort_on_error=0:detect_leaks=1 LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp \
            UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 NC_BUILD=$(B)
 
-test: lint check-regs $(TEST_BINS) $(CLI) $(SC_TOP)  ## the whole suite: lint, generated files, Criterion tests
-	$(Q)$(TEST_ENV) NC_LEVEL=test tests/run_tests.sh $(B) $(TEST_BINS)
+test: lint check-regs $(TEST_BINS) $(CLI) $(SC_TOP) $(FUZZ_BINS)  ## the whole suite: lint, generated files, Criterion tests, fuzz replays
+	$(Q)$(TEST_ENV) NC_LEVEL=test tests/run_tests.sh $(B) $(TEST_BINS) $(FUZZ_BINS)
 
 verify: lint check-regs $(TEST_BINS) $(CLI) $(SC_TOP)  ## the long sweeps (larger sizes, 10^7 neuron updates)
 	$(Q)$(TEST_ENV) NC_LEVEL=verify tests/run_tests.sh $(B) $(TEST_BINS)
@@ -290,6 +318,26 @@ waves:  ## open WAVE=file.fst (default: the newest under build/) in GTKWave, lay
 	$(Q)[ -n "$(WAVE)" ] || { echo "no waveform yet: run a test, or 'neurocosim fftconv ... --waves F'" >&2; exit 1; }
 	$(Q)cosim/waves.sh "$(WAVE)"
 
+# Fuzzing (tests/fuzz/run_fuzz.sh; docs/DEVELOPING.md, "Fuzzing").
+FUZZ_SECONDS ?= 60
+FUZZ_MAX_LEN ?= 8192
+FUZZ_MERGE_MAX_LEN ?= 2048
+FUZZ_RSS_MB ?= 2048
+FUZZ_TIMEOUT ?= 10
+FUZZ_TARGETS ?= $(FUZZ_NAMES)
+FUZZ_B := build/fuzz
+FUZZ_RUN = FUZZ_SECONDS=$(FUZZ_SECONDS) FUZZ_MAX_LEN=$(FUZZ_MAX_LEN) FUZZ_MERGE_MAX_LEN=$(FUZZ_MERGE_MAX_LEN) \
+           FUZZ_RSS_MB=$(FUZZ_RSS_MB) FUZZ_TIMEOUT=$(FUZZ_TIMEOUT) tests/fuzz/run_fuzz.sh
+fuzz-bins:
+	$(Q)$(if $(filter-out $(FUZZ_NAMES),$(FUZZ_TARGETS)),echo "no fuzz target: $(filter-out $(FUZZ_NAMES),$(FUZZ_TARGETS)) (targets: $(FUZZ_NAMES))" >&2; exit 2)
+	$(Q)$(MAKE) --no-print-directory FUZZ=1 B=$(FUZZ_B) fuzz-libfuzzer-bins
+fuzz-libfuzzer-bins: $(FUZZ_TARGETS:%=$(B)/fuzz/fuzz_%)
+	@:
+fuzz: fuzz-bins  ## fuzz each parser FUZZ_SECONDS (60) with libFuzzer; crashes -> tests/fuzz/crashes/
+	$(Q)$(FUZZ_RUN) run $(FUZZ_B) $(FUZZ_TARGETS)
+fuzz-merge: fuzz-bins  ## merge the inputs that add coverage from build/fuzz/corpus into tests/fuzz/corpus
+	$(Q)$(FUZZ_RUN) merge $(FUZZ_B) $(FUZZ_TARGETS)
+
 clean:  ## remove build/
 	rm -rf build
 
@@ -297,6 +345,7 @@ help:  ## this list
 	@echo "neurocosim make targets:"; \
 	grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/^([a-z-]+):.*## (.*)/  \1\t\2/' | expand -t 14
 	@echo "options: SAN=1 (ASan+UBSan build in build/san), V=1 (verbose), WAVE=file.fst, NC_SEED=n"
+	@echo "fuzzing: FUZZ_SECONDS=60 FUZZ_TARGETS='core_ints snn_net ...' FUZZ_MAX_LEN=8192 FUZZ_RSS_MB=2048 FUZZ_TIMEOUT=10"
 
 # Design-specific targets that use the tool (make cells, sfq-fit, sfq-xor).
 include $(wildcard circuits/circuits.mk)

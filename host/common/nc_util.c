@@ -100,10 +100,12 @@ int nc_dec_int(const char *tok, int64_t *out)
         p++;
     if (!isdigit((unsigned char)*p) || (p[0] == '0' && p[1] != '\0'))
         return -1;
+    /* The whole token must be digits before its size matters: "99999999999999999999x" is not
+     * an integer at all, rather than one out of range. */
+    if (p[strspn(p, "0123456789")] != '\0')
+        return -1;
     uint64_t v = 0, lim = neg ? (uint64_t)INT64_MAX + 1 : (uint64_t)INT64_MAX;
     for (; *p; p++) {
-        if (!isdigit((unsigned char)*p))
-            return -1;
         unsigned d = (unsigned)(*p - '0');
         if (v > (lim - d) / 10)
             return -2;
@@ -143,8 +145,15 @@ int nc_read_ints(const char *path, int64_t lo, int64_t hi, int64_t **out, size_t
         fclose(f);
         return nc_err_set(NC_ERR_NOMEM, "%s: out of memory", path);
     }
-    while (getline(&line, &linecap, f) >= 0) {
+    ssize_t len;
+    while ((len = getline(&line, &linecap, f)) >= 0) {
         lineno++;
+        /* A NUL byte would silently cut the line short: this is not a text file. */
+        if (memchr(line, '\0', (size_t)len)) {
+            rc = nc_err_set(NC_ERR_PARSE, "%s:%ld: NUL byte in the line: expected text, one decimal integer "
+                            "per line", path, lineno);
+            break;
+        }
         char *p = line, *hash = strchr(line, '#');
         if (hash)
             *hash = '\0';

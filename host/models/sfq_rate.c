@@ -155,6 +155,10 @@ static const struct {
 #undef K
 };
 
+/* The model file: "key value" lines ('#' comments, blank lines), every key of keys[] once,
+ * values finite, syn.sigma > 0 (the probit divides by it); lines of at most 255 characters. */
+#define MODEL_LINE_MAX 255
+
 int sfq_xor_model_read(const char *path, sfq_xor_model_t *m)
 {
     FILE *f = fopen(path, "r");
@@ -162,32 +166,55 @@ int sfq_xor_model_read(const char *path, sfq_xor_model_t *m)
         return nc_err_set(NC_ERR_IO, "%s: cannot open the fitted rate model (generate it with "
                           "'neurocosim spice fit')", path);
     memset(m, 0, sizeof *m);
-    char line[256];
-    int lineno = 0, rc = NC_OK;
-    unsigned seen = 0;
-    while (rc == NC_OK && fgets(line, sizeof line, f)) {
+    enum { NKEYS = sizeof keys / sizeof keys[0] };
+    char *line = NULL;
+    size_t cap = 0;
+    ssize_t len;
+    int lineno = 0, rc = NC_OK, seen_line[NKEYS] = {0};
+    while (rc == NC_OK && (len = getline(&line, &cap, f)) >= 0) {
         lineno++;
-        char key[64];
+        if (len > MODEL_LINE_MAX + 1 || (len == MODEL_LINE_MAX + 1 && line[len - 1] != '\n')) {
+            rc = nc_err_set(NC_ERR_PARSE, "%s:%d: line longer than %d characters", path, lineno,
+                            MODEL_LINE_MAX);
+            break;
+        }
+        if (memchr(line, '\0', (size_t)len)) {
+            rc = nc_err_set(NC_ERR_PARSE, "%s:%d: NUL byte in the line: expected text 'key value'",
+                            path, lineno);
+            break;
+        }
+        char key[64], rest[2];
         double v;
+        int used = 0;
         if (line[0] == '#' || line[strspn(line, " \t\r\n")] == '\0')
             continue;
-        if (sscanf(line, "%63s %lf", key, &v) != 2) {
-            rc = nc_err_set(NC_ERR_PARSE, "%s:%d: '%.40s': expected 'key value'", path, lineno,
-                            line);
+        if (sscanf(line, "%63s %lf%n", key, &v, &used) != 2 || sscanf(line + used, " %1s", rest) == 1) {
+            rc = nc_err_set(NC_ERR_PARSE, "%s:%d: '%.40s': expected 'key value' (a key, one number)",
+                            path, lineno, line);
             break;
         }
         size_t k = 0;
-        while (k < sizeof keys / sizeof keys[0] && strcmp(keys[k].key, key))
+        while (k < NKEYS && strcmp(keys[k].key, key))
             k++;
-        if (k == sizeof keys / sizeof keys[0])
+        if (k == NKEYS)
             rc = nc_err_set(NC_ERR_PARSE, "%s:%d: unknown key '%s'", path, lineno, key);
+        else if (seen_line[k])
+            rc = nc_err_set(NC_ERR_PARSE, "%s:%d: key '%s' repeated (first on line %d)", path, lineno,
+                            key, seen_line[k]);
+        else if (!isfinite(v) || (!strcmp(key, "syn.sigma") && !(v > 0)))
+            rc = nc_err_set(NC_ERR_PARSE, "%s:%d: %s %g: expected a finite number%s", path, lineno,
+                            key, v, strcmp(key, "syn.sigma") ? "" : " > 0");
         else
-            *(double *)((char *)m + keys[k].off) = v, seen |= 1u << k;
+            *(double *)((char *)m + keys[k].off) = v, seen_line[k] = lineno;
     }
+    if (rc == NC_OK && ferror(f))
+        rc = nc_err_set(NC_ERR_IO, "%s: read error", path);
+    free(line);
     fclose(f);
-    if (rc == NC_OK && seen != (1u << (sizeof keys / sizeof keys[0])) - 1)
-        rc = nc_err_set(NC_ERR_PARSE, "%s: incomplete model (%zu keys expected)", path,
-                        sizeof keys / sizeof keys[0]);
+    for (size_t k = 0; rc == NC_OK && k < NKEYS; k++)
+        if (!seen_line[k])
+            rc = nc_err_set(NC_ERR_PARSE, "%s: incomplete model: key '%s' missing (%d keys expected)",
+                            path, keys[k].key, (int)NKEYS);
     return rc;
 }
 
