@@ -3,7 +3,7 @@
  *
  * Properties checked on every input:
  *  - a read that fails returns no events and names file:line;
- *  - events that are read are sorted by step and their ids are below the limit;
+ * *  - events that are read are sorted by step, their ids below the limit, their steps below 10^8;
  *  - with a smaller id limit the read succeeds exactly when every id fits, with the same events;
  *  - written with snn_events_write and read again, the events are the same.
  */
@@ -28,10 +28,10 @@ static void check_fail(const char *p, const snn_event_t *ev, size_t n)
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     const char *p = fuzz_file(0, data, size);
-    const uint32_t wide_limit = 65536, small_limit = 3;
+    const uint32_t wide_limit = 65536, small_limit = 3, step_limit = 100000000;
     snn_event_t *ev = NULL;
     size_t n = 0;
-    int rc = snn_events_read(p, wide_limit, &ev, &n);
+    int rc = snn_events_read(p, wide_limit, step_limit, NULL, &ev, &n);
     if (rc != NC_OK) {
         check_fail(p, ev, n);
         return 0;
@@ -39,6 +39,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     int fits = 1;
     for (size_t i = 0; i < n; i++) {
         FUZZ_CHECK(ev[i].id < wide_limit, "event %zu: id %u", i, ev[i].id);
+        FUZZ_CHECK(ev[i].step < step_limit, "event %zu: step %u", i, ev[i].step);
         FUZZ_CHECK(i == 0 || ev[i - 1].step <= ev[i].step, "event %zu: step %u after %u", i, ev[i].step,
                    ev[i - 1].step);
         fits &= ev[i].id < small_limit;
@@ -46,7 +47,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
     snn_event_t *sm = NULL;
     size_t ns = 0;
-    rc = snn_events_read(p, small_limit, &sm, &ns);
+    rc = snn_events_read(p, small_limit, step_limit, NULL, &sm, &ns);
     FUZZ_CHECK((rc == NC_OK) == fits, "limit %u: rc %d although the ids %s", small_limit, rc,
                fits ? "fit" : "do not fit");
     if (rc == NC_OK)
@@ -59,7 +60,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     FUZZ_CHECK(snn_events_write(o, ev, n) == NC_OK, "write: %s", nc_err_msg());
     snn_event_t *back = NULL;
     size_t nb = 0;
-    FUZZ_CHECK(snn_events_read(o, wide_limit, &back, &nb) == NC_OK, "reread: %s", nc_err_msg());
+    FUZZ_CHECK(snn_events_read(o, wide_limit, step_limit, NULL, &back, &nb) == NC_OK, "reread: %s", nc_err_msg());
     FUZZ_CHECK(nb == n && (n == 0 || memcmp(back, ev, n * sizeof *ev) == 0), "round trip changed the events");
     free(back);
     free(ev);
