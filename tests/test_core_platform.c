@@ -133,3 +133,76 @@ Test(core_platform, bad_maps_are_refused, .timeout = 30)
     cr_assert(strstr(nc_err_msg(), "nosuchmodel"), "%s", nc_err_msg());
     cr_assert_null(nc_platform_create(NULL), "a second platform in one process");
 }
+
+/* ---- `neurocosim platform` as a user meets it ---- */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+static char out[65536];
+
+static int tool(const char *fmt, ...)
+{
+    const char *b = getenv("NC_BUILD");
+    char args[1024], cmd[2048];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(args, sizeof args, fmt, ap);
+    va_end(ap);
+    snprintf(cmd, sizeof cmd, "timeout -s KILL 120 %s/bin/neurocosim %s 2>&1", b && *b ? b : "build/rel",
+             args);
+    FILE *p = popen(cmd, "r");
+    cr_assert(p);
+    size_t n = fread(out, 1, sizeof out - 1, p);
+    out[n] = '\0';
+    int st = pclose(p);
+    cr_assert(WIFEXITED(st), "%s", cmd);
+    return WEXITSTATUS(st);
+}
+
+Test(core_platform_cli, usage_map_and_bad_options, .timeout = 60)
+{
+    cr_assert_eq(tool("platform --help"), 0, "%s", out);
+    cr_assert(strstr(out, "usage: neurocosim platform") && strstr(out, "--clk-ps"), "%s", out);
+    cr_assert_eq(tool("platform --map"), 0, "%s", out);
+    cr_assert(strstr(out, "0x40000000  fftconv") && strstr(out, "0x50000000  snn"), "%s", out);
+    cr_assert_eq(tool("platform --design nope"), 2, "%s", out);
+    cr_assert(strstr(out, "'nope'"), "%s", out);
+    cr_assert_eq(tool("platform --clk-ps ''"), 2, "%s", out);
+    cr_assert_eq(tool("platform --length 1000"), 2, "%s", out);
+    cr_assert_eq(tool("platform --waves /nonexistent/dir/p.fst"), 2, "%s", out);
+    cr_assert(strstr(out, "does not exist"), "%s", out);
+}
+
+/* A platform run's waveform holds the accelerator's RTL signals and the TLM transactions. */
+Test(core_platform_cli, run_checks_models_and_waves_show_transactions, .timeout = 120)
+{
+    char dir[64], cmd[512];
+    snprintf(dir, sizeof dir, "/tmp/nc_plat_%d", (int)getpid());
+    cr_assert_eq(nc_mkdir_p(dir), NC_OK);
+    cr_assert_eq(tool("platform --design fftconv --length 1024 --clk-ps 5000 --waves %s/p.fst", dir), 0,
+                 "%s", out);
+    cr_assert(strstr(out, "fftconv L=1024 P=2 via TLM") && strstr(out, "PASS"), "%s", out);
+    cr_assert(strstr(out, "make waves WAVE="), "%s", out);
+    snprintf(cmd, sizeof cmd, "fst2vcd -f %s/p.fst | grep -E '^\\$(scope module (tlm|fftconv_top)|var .* (kind|addr|resp|bus_req) )' | sort -u | wc -l",
+             dir);
+    FILE *p = popen(cmd, "r");
+    cr_assert(p);
+    int found = 0;
+    cr_assert_eq(fscanf(p, "%d", &found), 1);
+    pclose(p);
+    cr_assert_eq(found, 6, "expected scopes tlm and fftconv_top, tlm.kind/addr/resp and bus_req");
+    /* the transactions are on the timeline: 'kind' changes to write (b10) at least 10 times */
+    snprintf(cmd, sizeof cmd, "fst2vcd -f %s/p.fst | awk '/var .* kind /{id=$4} id && $1==\"b10\" && $2==id {n++} END{print n+0}'",
+             dir);
+    p = popen(cmd, "r");
+    cr_assert(p);
+    int writes = 0;
+    cr_assert_eq(fscanf(p, "%d", &writes), 1);
+    pclose(p);
+    cr_assert_geq(writes, 10, "%d write transactions in the waveform", writes);
+    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+    cr_assert_eq(system(cmd), 0);
+}
