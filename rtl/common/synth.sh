@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # synth.sh - synthesise one RTL configuration with Yosys to Yosys's generic gate library and
-# print one row of figures (rtl/common/README.md, "Synthesis figures").
+# print one row of figures (the table and its reading: rtl/fftconv/README.md, "Synthesis").
 #
 #   synth.sh --header
 #   synth.sh [--pre CMD] [--dir DIR] NAME TOP "PARAMS" SRC...
