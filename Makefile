@@ -294,7 +294,7 @@ run: $(CLI)  ## co-simulate every design on its defaults; print the validation r
 TEST_ENV = ASAN_OPTIONS=abort_on_error=0:detect_leaks=1 LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp \
            UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 NC_BUILD=$(B)
 
-test: lint check-regs $(TEST_BINS) $(CLI) $(SC_TOP) $(FUZZ_BINS)  ## the whole suite: lint, generated files, Criterion tests, fuzz replays
+test: lint check-regs $(if $(SAN),,synth-ci) $(TEST_BINS) $(CLI) $(SC_TOP) $(FUZZ_BINS)  ## the whole suite: lint, generated files, synthesis of the smallest RTL configurations, Criterion tests, fuzz replays
 	$(Q)$(TEST_ENV) NC_LEVEL=test tests/run_tests.sh $(B) $(TEST_BINS) $(FUZZ_BINS)
 
 verify: lint check-regs $(TEST_BINS) $(CLI) $(SC_TOP)  ## the long sweeps (larger sizes, 10^7 neuron updates)
@@ -309,6 +309,25 @@ bench: $(BENCH_BINS)  ## benchmarks: figures as ratios against bounds or same-ru
 lint: | deps  ## verilator --lint-only -Wall on every RTL configuration
 	$(Q)$(foreach m,$(VMODELS),$(VERILATOR) --lint-only -Wall --top-module $($(m)_TOP) \
 	    $(call vm_incs,$(m)) $($(m)_PARAMS) $($(m)_SRCS) || exit 1;) echo "  LINT $(words $(VMODELS)) RTL configurations clean (verilator -Wall)"
+
+# Synthesis (rtl/common/synth.sh, Yosys): every Verilated configuration of the accelerators,
+# and in synth-ci (part of make test) the smallest configurations, which fail the suite on a
+# synthesis error or a latch. An ip.mk may add synthesis-only configurations to SYNTH_CI and a
+# command <model>_SYNTH_PRE run in the work directory first (ROM files).
+SYNTH_MODELS := $(VMODELS_fftconv) $(VMODELS_snn)
+SYNTH_CI += snn_l1        # the smallest snn build (rtl/snn/ip.mk); fftconv adds fftconv_s1
+ifneq ($(filter synth synth-ci test,$(or $(MAKECMDGOALS),all)),)
+$(call deps_ensure,yosys)
+endif
+synth_row = rtl/common/synth.sh --dir $(B)/synth/$(1) $(if $($(1)_SYNTH_PRE),--pre "$($(1)_SYNTH_PRE)") \
+            $(1) $($(1)_TOP) "$($(1)_PARAMS)" $($(1)_SRCS) | tee -a $(B)/results/synth.txt || exit 1;
+.PHONY: synth synth-ci
+synth:  ## Yosys: cells, flip-flops, memory bits, logic levels of every RTL configuration
+	$(Q)set -o pipefail; mkdir -p $(B)/results; rtl/common/synth.sh --header | tee $(B)/results/synth.txt; \
+	$(foreach m,$(SYNTH_MODELS),$(call synth_row,$(m))) echo "figures saved in $(B)/results/synth.txt"
+synth-ci:  ## synthesis of the smallest configurations: fails on a synthesis error or a latch
+	$(Q)set -o pipefail; mkdir -p $(B)/results; rtl/common/synth.sh --header | tee $(B)/results/synth.txt; \
+	$(foreach m,$(SYNTH_CI),$(call synth_row,$(m)))
 
 WAVE ?= $(shell ls -t build/*/waves/*.fst 2>/dev/null | head -1)
 ifneq ($(filter waves,$(MAKECMDGOALS)),)

@@ -224,6 +224,180 @@ int fftconv_model_run(const fftconv_cfg_t *c, const int16_t *u, const uint32_t *
     return NC_OK;
 }
 
+/* ---- Real-input packing (README, "Real-input packing"). The M = 2 Lk real points x form
+ * Mh = Lk complex points z[n] = x[2n] + j x[2n+1]; an Mh-point DIF transform gives
+ * Zs = DFT(z)/Mh (bit-reversed); one fused pass splits Zs into the real spectrum X = DFT(x)/M,
+ * multiplies by K and merges Y back into V' (an Mh-point spectrum); an unscaled Mh-point DIT
+ * inverse gives v[n] = y[2n] + j y[2n+1]. */
+
+/* Twiddle W_M^k = c - j s of the M = 2^(nh+1) point real transform, k < M/2. */
+static void real_twiddle(unsigned nh, uint32_t k, int64_t *c, int64_t *s)
+{
+    int32_t ci, si;
+    fftconv_twiddle(k << (FFTCONV_TW_LOG2N - (nh + 1)), &ci, &si);
+    *c = ci;
+    *s = si;
+}
+
+/* Split: X[k] = (A - j W_M^k B) / 4 with A = Zs[k] + conj Zs[m], B = Zs[k] - conj Zs[m]
+ * (m = Mh - k); (-j)(c - j s) = -s - j c; one rounding by 2^19. */
+static cplx_t split_x(acc_t *ac, cplx_t a, cplx_t b, int64_t c, int64_t s)
+{
+    int64_t ar = a.re + b.re, ai = a.im - b.im, br = a.re - b.re, bi = a.im + b.im;
+    cplx_t x;
+    x.re = rnd24(ac, ar * 131072 + c * bi - s * br, 19);
+    x.im = rnd24(ac, ai * 131072 - c * br - s * bi, 19);
+    return x;
+}
+
+/* Merge: V'[k] = (Y[k] + conj Y[m]) + j W_M^-k (Y[k] - conj Y[m]); j (c + j s) = -s + j c;
+ * one rounding by 2^17. */
+static cplx_t merge_v(acc_t *ac, cplx_t ya, cplx_t yb, int64_t c, int64_t s)
+{
+    int64_t sr = ya.re + yb.re, si = ya.im - yb.im, dr = ya.re - yb.re, di = ya.im + yb.im;
+    cplx_t v;
+    v.re = rnd24(ac, sr * 131072 - s * dr - c * di, 17);
+    v.im = rnd24(ac, si * 131072 + c * dr - s * di, 17);
+    return v;
+}
+
+static cplx_t mul_kr(acc_t *ac, cplx_t a, uint32_t kw16, unsigned kexp)
+{
+    return mul_k(ac, a, kw16 & 0xffffu, kexp); /* a real kernel bin: imaginary part 0 */
+}
+
+static cplx_t from_u2(int16_t re, int16_t im)
+{
+    cplx_t z = {(int64_t)re * 256, (int64_t)im * 256};
+    return z;
+}
+
+static void run_block_packed(const fftconv_cfg_t *c, const int16_t *u, const uint32_t *kp,
+                             int16_t *y, uint32_t b, cplx_t *cur, cplx_t *nxt, acc_t *ac)
+{
+    const unsigned nh = c->log2lk;      /* stages of the Mh-point transforms */
+    const uint32_t mh = 1u << nh, qh = mh / 2, lk = mh;
+    for (unsigned s = 0; s < nh; s++) {
+        for (uint32_t i = 0; i < qh; i++) {
+            cplx_t a, bb;
+            if (s == 0) {
+                cplx_t z = {0, 0};
+                a = b == 0 ? z : from_u2(u[(b - 1) * lk + 2 * i], u[(b - 1) * lk + 2 * i + 1]);
+                bb = from_u2(u[b * lk + 2 * i], u[b * lk + 2 * i + 1]);
+            } else {
+                a = cur[i];
+                bb = cur[i + qh];
+            }
+            int64_t tc, ts;
+            stage_twiddle(nh, s, i, &tc, &ts);
+            dif(ac, a, bb, tc, ts, &nxt[2 * i], &nxt[2 * i + 1]);
+        }
+        cplx_t *t = cur;
+        cur = nxt;
+        nxt = t;
+    }
+    /* The fused pass: slot 0 handles bins 0, Mh (both real) and Mh/2; slot j the pair j, Mh-j. */
+    for (uint32_t j = 0; j < qh; j++) {
+        int64_t tc, ts, mc, ms;
+        if (j == 0) {
+            cplx_t z0 = cur[0], x0 = {0, 0}, xn = {0, 0};
+            x0.re = rnd24(ac, z0.re + z0.im, 1);
+            xn.re = rnd24(ac, z0.re - z0.im, 1);
+            cplx_t y0 = mul_kr(ac, x0, kp[0], c->kexp), yn = mul_kr(ac, xn, kp[0] >> 16, c->kexp);
+            real_twiddle(nh, 0, &tc, &ts);
+            nxt[0] = merge_v(ac, y0, yn, tc, ts);
+            uint32_t pq = fftconv_bitrev(qh, nh);
+            real_twiddle(nh, qh, &tc, &ts);
+            cplx_t xq = split_x(ac, cur[pq], cur[pq], tc, ts);
+            cplx_t yq = mul_k(ac, xq, kp[qh], c->kexp);
+            nxt[pq] = merge_v(ac, yq, yq, tc, ts);
+        } else {
+            uint32_t k = j, m = mh - j, pk = fftconv_bitrev(k, nh), pm = fftconv_bitrev(m, nh);
+            real_twiddle(nh, k, &tc, &ts);
+            real_twiddle(nh, m, &mc, &ms);
+            cplx_t xk = split_x(ac, cur[pk], cur[pm], tc, ts);
+            cplx_t xm = split_x(ac, cur[pm], cur[pk], mc, ms);
+            cplx_t yk = mul_k(ac, xk, kp[k], c->kexp), ym = mul_k(ac, xm, kp[m], c->kexp);
+            nxt[pk] = merge_v(ac, yk, ym, tc, ts);
+            nxt[pm] = merge_v(ac, ym, yk, mc, ms);
+        }
+    }
+    {
+        cplx_t *t = cur;
+        cur = nxt;
+        nxt = t;
+    }
+    for (unsigned t = 0; t < nh; t++) {
+        unsigned s = nh - 1 - t;
+        for (uint32_t i = 0; i < qh; i++) {
+            cplx_t o0, o1;
+            int64_t tc, ts;
+            stage_twiddle(nh, s, i, &tc, &ts);
+            dit(ac, cur[2 * i], cur[2 * i + 1], tc, ts, &o0, &o1);
+            nxt[i] = o0;
+            nxt[i + qh] = o1;
+            if (t == nh - 1) {
+                for (unsigned h = 0; h < 2; h++) {
+                    uint32_t o = b * lk + 2 * i + h;
+                    int64_t acc = (h ? o1.im : o1.re) * 128 + (int64_t)c->d * u[o];
+                    y[o] = (int16_t)sat(ac, fftconv_round(acc, 15 - c->oshift), -32768, 32767);
+                }
+            }
+        }
+        cplx_t *tmp = cur;
+        cur = nxt;
+        nxt = tmp;
+    }
+}
+
+int fftconv_kspec_pack(const uint32_t *kspec, unsigned log2lk, uint32_t *packed)
+{
+    if (log2lk < FFTCONV_LOG2LK_MIN || log2lk > FFTCONV_LOG2L_MAX_SPEC)
+        return nc_err_set(NC_ERR_ARG, "fftconv_kspec_pack: LOG2LK = %u, expected %u..%u", log2lk,
+                          FFTCONV_LOG2LK_MIN, FFTCONV_LOG2L_MAX_SPEC);
+    const unsigned n = log2lk + 1;
+    const uint32_t mh = 1u << log2lk;
+    packed[0] = (kspec[0] & 0xffffu) | (kspec[fftconv_bitrev(mh, n)] << 16);
+    for (uint32_t k = 1; k < mh; k++)
+        packed[k] = kspec[fftconv_bitrev(k, n)];
+    return NC_OK;
+}
+
+int fftconv_model_run_packed(const fftconv_cfg_t *c, const int16_t *u, const uint32_t *kpacked,
+                             int16_t *y, uint64_t *sat_out)
+{
+    int rc = fftconv_cfg_check(c, FFTCONV_LOG2L_MAX_SPEC);
+    if (rc)
+        return rc;
+    if (c->freq_bins)
+        return nc_err_set(NC_ERR_ARG, "fftconv: FREQ_BINS = %u with real-input packing, expected "
+                          "0 (frequency-sparse packing is not specified yet)", c->freq_bins);
+    uint32_t mh = 1u << c->log2lk;
+    cplx_t *buf = calloc(2 * (size_t)mh, sizeof *buf);
+    if (!buf)
+        return nc_err_set(NC_ERR_NOMEM, "fftconv model: no memory for 2 x %u words", mh);
+    acc_t ac = {0};
+    uint32_t blocks = 1u << (c->log2l - c->log2lk);
+    for (uint32_t b = 0; b < blocks; b++)
+        run_block_packed(c, u, kpacked, y, b, buf, buf + mh, &ac);
+    free(buf);
+    if (sat_out)
+        *sat_out = ac.sat;
+    return NC_OK;
+}
+
+uint64_t fftconv_model_cycles_packed(const fftconv_cfg_t *c, unsigned p)
+{
+    fftconv_cfg_t chk = *c;
+    chk.kexp = 0;
+    chk.oshift = 0;
+    if (c->freq_bins || fftconv_cfg_check(&chk, FFTCONV_LOG2L_MAX_SPEC) != NC_OK)
+        return 0;
+    unsigned log2p = p == 4 ? 2 : p == 2 ? 1 : 0;
+    uint64_t stage = ((uint64_t)1 << (c->log2lk - 1 - log2p)) + 1; /* Mh/(2P) issues + drain */
+    return RUN_OVERHEAD + (2 * (uint64_t)c->log2lk + 1) * stage * ((uint64_t)1 << (c->log2l - c->log2lk));
+}
+
 /* Cycles of one stage with p lanes: the cycles in which at least one lane is needed. The
  * lanes of a cycle hold residues r0 + q*2^(s-log2 p); see the README for the derivation. */
 static uint64_t stage_cycles(unsigned n, unsigned s, uint32_t f, unsigned log2p)

@@ -65,6 +65,21 @@ bool fftconv_need(unsigned s, uint32_t i, uint32_t freq_bins);
 int fftconv_model_run(const fftconv_cfg_t *c, const int16_t *u, const uint32_t *kspec,
                       int16_t *y, uint64_t *sat);
 
+/* Real-input packing (README, "Real-input packing"): the same convolution from Lk-point
+ * complex transforms of the packed pairs (x[2n], x[2n+1]) and one fused split / multiply /
+ * merge pass. kpacked: Lk words in natural order, word f = K[f] for f = 1..Lk-1 and word 0 =
+ * K[0].re (bits 15:0) | K[Lk].re (bits 31:16) (both bins are real for a real kernel), with the
+ * same KEXP (fftconv_kspec_pack). Dense and partial modes; freq_bins must be 0 (NC_ERR_ARG). */
+int fftconv_model_run_packed(const fftconv_cfg_t *c, const int16_t *u, const uint32_t *kpacked,
+                             int16_t *y, uint64_t *sat);
+
+/* kspec (M = 2 Lk words, bit-reversed, fftconv_kernel_spectrum) -> the Lk packed words. */
+int fftconv_kspec_pack(const uint32_t *kspec, unsigned log2lk, uint32_t *packed);
+
+/* Cycles of the packed schedule with p butterflies per cycle: (2 log2 Lk + 1) passes of
+ * Lk/(2p) issues + 1 drain per block; 0 for an illegal configuration. */
+uint64_t fftconv_model_cycles_packed(const fftconv_cfg_t *c, unsigned p);
+
 /* Clock cycles from START to DONE that the schedule of rtl/fftconv/README.md takes with
  * p butterflies per cycle; 0 for an illegal configuration. */
 uint64_t fftconv_model_cycles(const fftconv_cfg_t *c, unsigned p);

@@ -294,6 +294,7 @@ module fftconv_top #(
     // inverse row x = o0 of every lane, row y = o1. Lanes not needed write zeros.
     reg [DW-1:0] w0 [0:P-1], w1 [0:P-1];
     reg [DW*2*P-1:0] wflat;
+    reg [DW-1:0] wx, wy;
     reg [7:0] sat_add;
     always @(*) begin
         sat_add = 8'd0;
@@ -308,14 +309,13 @@ module fftconv_top #(
             wflat[DW*(2*j) +: DW] = w0[j];
             wflat[DW*(2*j+1) +: DW] = w1[j];
         end
+        // Row x goes to bank w_bank_x, row y to the other: both banks assigned on every path
+        // (a write through a computed bank index would synthesise to latches).
         for (j = 0; j < P; j = j + 1) begin
-            if (p_fwd) begin
-                wk_wd[w_bank_x ? 1 : 0][j] = wflat[DW*j +: DW];
-                wk_wd[w_bank_x ? 0 : 1][j] = wflat[DW*(P+j) +: DW];
-            end else begin
-                wk_wd[w_bank_x ? 1 : 0][j] = w0[j];
-                wk_wd[w_bank_x ? 0 : 1][j] = w1[j];
-            end
+            wx = p_fwd ? wflat[DW*j +: DW] : w0[j];
+            wy = p_fwd ? wflat[DW*(P+j) +: DW] : w1[j];
+            wk_wd[0][j] = w_bank_x ? wy : wx;
+            wk_wd[1][j] = w_bank_x ? wx : wy;
         end
     end
 

@@ -1,7 +1,8 @@
 // fftconv_twiddle_rom.v - the twiddle table W_NMAX^k = c - j s (Q1.17), k < NMAX/2, one
 // synchronous read port. Filled at time zero by the generator of the spec (README,
 // "Twiddles"): c = min(floor(cos(2 pi k' / 131072) * 2^17 + 0.5), 131071) with
-// k' = k * 2^(16 - LOG2LMAX), s likewise with sin. The C model uses the same formula.
+// k' = k * 2^(16 - LOG2LMAX), s likewise with sin. The C model uses the same formula; under
+// SYNTHESIS the table comes from hex files of the same values (rtl/fftconv/twiddle_hex.sh).
 `default_nettype none
 
 module fftconv_twiddle_rom #(
@@ -15,6 +16,14 @@ module fftconv_twiddle_rom #(
     reg [17:0] tc [0:(1<<LOG2LMAX)-1];
     reg [17:0] ts [0:(1<<LOG2LMAX)-1];
 
+`ifdef SYNTHESIS
+    // Synthesis tools without real variables (Yosys) read the same table from the files that
+    // rtl/fftconv/twiddle_hex.sh writes into the synthesis directory (one 18-bit word a line).
+    initial begin
+        $readmemh("fftconv_tw_c.hex", tc);
+        $readmemh("fftconv_tw_s.hex", ts);
+    end
+`else
     function automatic [17:0] q17(input real v);
         real r;
         begin
@@ -33,6 +42,7 @@ module fftconv_twiddle_rom #(
             ts[i] = q17($sin(angle));
         end
     end
+`endif
 
     always @(posedge clk) begin
         c <= tc[k];

@@ -14,3 +14,12 @@ fftconv_p4_TOP := fftconv_top
 fftconv_p4_SRCS := $(fftconv_SRCS)
 fftconv_p4_PARAMS := -GP=4 -GLOG2LMAX=16
 fftconv_p4_DESC := P=4 LMAX=65536
+
+# Synthesis (make synth, rtl/common/synth.sh): the twiddle ROM's contents come from files
+# (Yosys has no real variables). make test synthesises the smallest configuration, fftconv_s1.
+$(foreach m,$(VMODELS_fftconv),$(eval $(m)_SYNTH_PRE := $(CURDIR)/rtl/fftconv/twiddle_hex.sh 16))
+SYNTH_CI += fftconv_s1
+fftconv_s1_TOP := fftconv_top
+fftconv_s1_SRCS := $(fftconv_SRCS)
+fftconv_s1_PARAMS := -GP=1 -GLOG2LMAX=8
+fftconv_s1_SYNTH_PRE := $(CURDIR)/rtl/fftconv/twiddle_hex.sh 8

@@ -7,7 +7,10 @@
  *      convolution (loads, bounded polls, read-back) / a bare Verilator loop stepping the same
  *      model through the same run, measured in this process; and the same for the computing
  *      part alone (START and the driver's poll loop), where both simulate identical activity;
- *   4. peak RSS of a co-simulation at L = 65536 (RTL + model + FFTW reference) / 1 GiB.
+ *   4. peak RSS of a co-simulation at L = 65536 (RTL + model + FFTW reference) / 1 GiB;
+ *   5. real-input packing: the packed schedule's cycles against the unpacked schedule (which
+ *      the RTL's CYCLES equals) and the bound, and the packed bit-exact model's SQNR against
+ *      FFTW (model only: the RTL does not implement packing yet).
  * Not pass/fail on the figures; exits 1 if a run fails or the RTL disagrees with the model.
  */
 #include <stdio.h>
@@ -17,6 +20,7 @@
 
 #include "fftconv_cosim.h"
 #include "fftconv_drv.h"
+#include "fftconv_model.h"
 #include "fftconv_ref.h"
 #include "fftconv_regs.h"
 #include "fftconv_signals.h"
@@ -186,6 +190,58 @@ static void bench_rss(void)
     fftconv_outcome_free(&o);
 }
 
+static void bench_packed(void)
+{
+    printf("\n5. real-input packing (bit-exact model and its schedule; not in the RTL yet): "
+           "dense cycles, packed / unpacked, packed / bound (goal <= 0.55)\n");
+    printf("   %-7s %-3s %10s %10s %9s %9s\n", "L", "P", "unpacked", "packed", "/unpack", "/bound");
+    for (unsigned lg = 10; lg <= 16; lg += 2)
+        for (unsigned p = 1; p <= 4; p *= 2) {
+            fftconv_cfg_t c = {lg, lg, 0, 0, 0, 0};
+            uint64_t un = fftconv_model_cycles(&c, p), pk = fftconv_model_cycles_packed(&c, p);
+            printf("   %-7u %-3u %10llu %10llu %9.3f %9.3f\n", 1u << lg, p, (unsigned long long)un,
+                   (unsigned long long)pk, (double)pk / un, pk / fftconv_cycle_bound(lg, p));
+        }
+    fftconv_cfg_t pc = {12, 8, 0, 0, 0, 0}, dc = {12, 12, 0, 0, 0, 0};
+    printf("   partial L=4096 Lk=256, P=2: packed %llu / packed dense %llu = %.3f (unpacked %.3f)\n",
+           (unsigned long long)fftconv_model_cycles_packed(&pc, 2),
+           (unsigned long long)fftconv_model_cycles_packed(&dc, 2),
+           (double)fftconv_model_cycles_packed(&pc, 2) / fftconv_model_cycles_packed(&dc, 2),
+           (double)fftconv_model_cycles(&pc, 2) / fftconv_model_cycles(&dc, 2));
+    printf("   packed model SQNR vs FFTW (noise -6 dBFS, unit-gain kernel):");
+    for (unsigned lg = 8; lg <= 16; lg += 2) {
+        size_t l = (size_t)1 << lg;
+        int16_t *u = malloc(l * 2), *k = malloc(l * 2), *y = malloc(l * 2);
+        uint32_t *ks = malloc(l * 8), *kp = malloc(l * 4);
+        double *ud = malloc(l * 8), *kd = malloc(l * 8), *yd = malloc(l * 8), *ym = malloc(l * 8);
+        nc_rng_t r;
+        nc_rng_seed(&r, 7 + lg);
+        fftconv_make_input(FFTCONV_SIG_NOISE, &r, u, l);
+        fftconv_cfg_t c = {lg, lg, 0, 0, 0, 0};
+        int rc = !(u && k && y && ks && kp && ud && kd && yd && ym) ? NC_ERR_NOMEM
+                 : fftconv_make_kernel(&r, l, 1.0, k);
+        if (!rc)
+            rc = fftconv_kernel_spectrum(k, l, 0, ks, &c.kexp);
+        if (!rc)
+            rc = fftconv_kspec_pack(ks, lg, kp);
+        if (!rc)
+            rc = fftconv_model_run_packed(&c, u, kp, y, NULL);
+        if (!rc) {
+            fftconv_q15_to_double(u, l, ud);
+            fftconv_q15_to_double(k, l, kd);
+            fftconv_q15_to_double(y, l, ym);
+            rc = fftconv_ref_fftw(ud, l, kd, l, 0, 0.0, yd);
+        }
+        if (rc) {
+            fprintf(stderr, "BROKEN: packed model L=%zu: %s\n", l, nc_err_msg());
+            broken = 1;
+        } else {
+            printf(" L=%zu %.1f dB%s", l, nc_sqnr_db(yd, ym, l), lg < 16 ? "," : "\n");
+        }
+        free(u), free(k), free(y), free(ks), free(kp), free(ud), free(kd), free(yd), free(ym);
+    }
+}
+
 int main(void)
 {
     double t0 = nc_now_s();
@@ -197,6 +253,7 @@ int main(void)
     printf("\n3. co-simulation throughput (cycles per CPU-second of this thread), median of 7 paired ratios\n");
     bench_throughput(2, 14);
     bench_throughput(1, 16);
+    bench_packed();
     printf("\nbench_fftconv: %.1f s%s\n", nc_now_s() - t0, broken ? ", SOMETHING BROKE" : "");
     return broken;
 }
