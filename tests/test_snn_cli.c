@@ -362,3 +362,22 @@ Test(snn_cli, output_to_a_fifo_is_written_in_place, .timeout = 60)
     cr_expect_str_eq(slurp(cmd), "0 3\n3 3\n6 3\n");
     rm_test();
 }
+
+/* `neurocosim run snn`: every co-simulated row passes with its cycles against the bound (the
+ * SPEC.md count the model makes; a counter that runs wrong fails the row), and one row starts
+ * from a u/v state written by the host. */
+Test(snn_cli, report_rows_checked_against_cycle_bound, .timeout = 120)
+{
+    cr_assert_eq(nc("run snn"), 0, "%s", out);
+    const char *rows[] = {"3 layers 64-128-96-64", "from host-written u/v state", "chain 256-256-256-256",
+                          "coincidence detector"};
+    for (size_t i = 0; i < NC_ARRAY_LEN(rows); i++) {
+        const char *l = strstr(out, rows[i]);
+        cr_assert(l, "no row '%s':\n%s", rows[i], out);
+        const char *e = strchr(l, '\n');
+        size_t n = e ? (size_t)(e - l) : strlen(l);
+        char line[512];
+        snprintf(line, sizeof line, "%.*s", (int)(n < sizeof line - 1 ? n : sizeof line - 1), l);
+        cr_expect(strstr(line, " PASS ") && strstr(line, "1.000 of cycle bound"), "row: %s", line);
+    }
+}

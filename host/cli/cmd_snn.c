@@ -291,12 +291,13 @@ static int open_dev(vmodel_t **vm, snn_dev_t *d)
 }
 
 /* Runs net on a fresh core with the model; adds one row; returns the result for more checks. */
-static int cosim_row(nc_report_t *r, const char *config, const snn_net_t *net, const snn_event_t *in, size_t n_in,
-                     uint32_t steps, bool state, snn_cosim_result_t *res, const char *note)
+static int cosim_row_from(nc_report_t *r, const char *config, const snn_net_t *net, const snn_event_t *in,
+                          size_t n_in, uint32_t steps, bool state, const int32_t *u0, const int32_t *v0,
+                          snn_cosim_result_t *res, const char *note)
 {
     vmodel_t *vm = NULL;
     snn_dev_t d;
-    snn_cosim_opts_t o = {.check_state = state};
+    snn_cosim_opts_t o = {.check_state = state, .init_u = u0, .init_v = v0};
     int rc = open_dev(&vm, &d);
     if (rc == NC_OK)
         rc = snn_dev_load(&d, net);
@@ -327,13 +328,56 @@ static int cosim_row(nc_report_t *r, const char *config, const snn_net_t *net, c
     return ok ? NC_OK : NC_ERR_MISMATCH;
 }
 
+static int cosim_row(nc_report_t *r, const char *config, const snn_net_t *net, const snn_event_t *in, size_t n_in,
+                     uint32_t steps, bool state, snn_cosim_result_t *res, const char *note)
+{
+    return cosim_row_from(r, config, net, in, n_in, steps, state, NULL, NULL, res, note);
+}
+
+static const snn_gen_opts_t random_opts = {.n_axons = 64, .layer = {128, 96, 64}, .n_layers = 3, .p_ff = 0.15,
+                                           .p_rec = 0.03, .w_lo = -60, .w_hi = 100, .dmax = 32, .wexp = 3,
+                                           .astro = true, .wild = true, .vth_lo = 2000, .vth_hi = 40000};
+
+/* The run starts from a state the host wrote over the bus (u, v of every neuron, both signs):
+ * read back and compared before step 0, then every step. */
+static int row_host_state(nc_report_t *r)
+{
+    const char *config = "  from host-written u/v state";
+    nc_rng_t rng;
+    nc_rng_seed(&rng, 10);
+    snn_gen_opts_t g = random_opts;
+    snn_net_t net = {0};
+    snn_event_t *in = NULL;
+    size_t n_in = 0;
+    snn_cosim_result_t res = {0};
+    int32_t *u0 = NULL, *v0 = NULL;
+    int rc = snn_gen_layered(&net, &g, &rng);
+    if (rc == NC_OK) {
+        u0 = malloc(net.n_neurons * sizeof *u0);
+        v0 = malloc(net.n_neurons * sizeof *v0);
+        rc = u0 && v0 ? NC_OK : nc_err_set(NC_ERR_NOMEM, "no memory");
+    }
+    for (uint32_t i = 0; rc == NC_OK && i < net.n_neurons; i++) {
+        u0[i] = (int32_t)(nc_rng_u64(&rng) % (1u << 23)) - (1 << 22);
+        v0[i] = (int32_t)(nc_rng_u64(&rng) % (1u << 23)) - (1 << 22);
+    }
+    if (rc == NC_OK && (rc = snn_gen_poisson(64, 50, 0.08, &rng, &in, &n_in)) == NC_OK)
+        rc = cosim_row_from(r, config, &net, in, n_in, 50, true, u0, v0, &res, "50 steps, u/v/ref every step");
+    else
+        nc_report_row(r, "snn", config, 0, 0, 0.0 / 0.0, 0, false, nc_err_msg());
+    snn_cosim_result_free(&res);
+    free(in);
+    free(u0);
+    free(v0);
+    snn_net_free(&net);
+    return rc;
+}
+
 static int row_random(nc_report_t *r)
 {
     nc_rng_t rng;
     nc_rng_seed(&rng, 7);
-    snn_gen_opts_t g = {.n_axons = 64, .layer = {128, 96, 64}, .n_layers = 3, .p_ff = 0.15, .p_rec = 0.03,
-                        .w_lo = -60, .w_hi = 100, .dmax = 32, .wexp = 3, .astro = true, .wild = true,
-                        .vth_lo = 2000, .vth_hi = 40000};
+    snn_gen_opts_t g = random_opts;
     snn_net_t net;
     snn_event_t *in = NULL;
     size_t n_in = 0;
@@ -438,6 +482,7 @@ int validate_snn(nc_report_t *r)
 {
     int bad = 0;
     bad |= row_random(r) != NC_OK;
+    bad |= row_host_state(r) != NC_OK;
     bad |= row_chain(r) != NC_OK;
     bad |= row_coincidence(r) != NC_OK;
     bad |= row_xor(r) != NC_OK;
