@@ -165,6 +165,32 @@ Test(snn_rtl, chained_256x3_host_away, .timeout = 240)
     nc_test_run_case("snn_rtl_chained_256x3", c.seed, run_random, &c);
 }
 
+Test(snn_rtl, random_four_lanes_state_every_step, .timeout = 240)
+{
+    /* The same RTL built with 4 lanes (snn_l4, N=1024). */
+    rand_case_t c = {.model = "snn_l4", .seed = nc_test_seed(1005), .g = three_layers(), .steps = 300,
+                     .rate = 0.08, .check_state = true};
+    if (nc_test_verify())
+        c.steps = 3000;
+    nc_test_run_case("snn_rtl_random_l4", c.seed, run_random, &c);
+    cr_expect_geq(c.updates, 80000u, "only %llu neuron updates compared", (unsigned long long)c.updates);
+}
+
+Test(snn_rtl, random_eight_lanes_4096_neurons, .timeout = 240)
+{
+    /* 8 lanes and N = 4096 (snn_l8): a 3-layer network that uses all 4096 neurons, so the
+     * top of the neuron window, pointer window and ring are all exercised. */
+    rand_case_t c = {.model = "snn_l8", .seed = nc_test_seed(1006), .steps = 60, .rate = 0.08,
+                     .check_state = true};
+    c.g = (snn_gen_opts_t){.n_axons = 256, .layer = {2048, 1024, 1024}, .n_layers = 3, .p_ff = 0.01,
+                           .p_rec = 0.001, .w_lo = -60, .w_hi = 100, .dmax = 32, .wexp = 4, .astro = true,
+                           .wild = true, .vth_lo = 2000, .vth_hi = 40000};
+    if (nc_test_verify())
+        c.steps = 1000;
+    nc_test_run_case("snn_rtl_random_l8_n4096", c.seed, run_random, &c);
+    cr_expect_geq(c.updates, 60u * 4096u, "only %llu neuron updates compared", (unsigned long long)c.updates);
+}
+
 /* ---- AER step fields are 16 bits: runs past step 65536 ---- */
 
 static int wrap_case(void *arg, const char *wave, char *msg, size_t len)
