@@ -789,3 +789,71 @@ Test(snn_rtl, run_from_host_written_state, .timeout = 120)
 {
     nc_test_run_case("snn_rtl_host_state", 0, host_state_case, NULL);
 }
+
+/* ---- lanes: the cost bounds of the issue hold on every build (cycles are exact counts) ---- */
+
+/* 256 axons fully connected to 256 neurons (65536 synapses), small weights, rare spikes. */
+static int dense_net(snn_net_t *net, nc_rng_t *rng)
+{
+    int rc = snn_net_init(net, 256, 256);
+    for (uint32_t i = 0; i < 256 && rc == NC_OK; i++)
+        net->neuron[i] = (snn_neuron_params_t){.du = 512, .dv = 512, .vth = 60000, .refr = 2, .astro = -1, .out = true};
+    for (uint32_t a = 0; a < 256 && rc == NC_OK; a++)
+        for (uint32_t i = 0; i < 256 && rc == NC_OK; i++)
+            rc = snn_net_add_syn(net, a, i, (int)nc_rng_range(rng, -20, 40), (unsigned)nc_rng_below(rng, 32));
+    return rc;
+}
+
+static int lane_bounds_case(void *arg, const char *wave, char *msg, size_t len)
+{
+    const char *model = arg;
+    rtl_t r = {.model = model};
+    snn_net_t net = {0};
+    snn_event_t *in = NULL;
+    size_t n_in = 0;
+    snn_cosim_result_t res = {0};
+    nc_rng_t rng;
+    nc_rng_seed(&rng, 42);
+    double cps[2] = {0};
+    int rc = rtl_open(&r, wave, msg, len);
+    if (rc)
+        goto done;
+    CALL(dense_net(&net, &rng));
+    static const double rate[2] = {1.0, 0.01};
+    static const uint32_t steps[2] = {8, 400};
+    for (int k = 0; k < 2; k++) {
+        CALL(snn_dev_load(&r.dev, &net));
+        free(in);
+        in = NULL;
+        CALL(snn_gen_poisson(256, steps[k], rate[k], &rng, &in, &n_in));
+        snn_cosim_opts_t o = {0};
+        snn_cosim_result_free(&res);
+        CALL(snn_cosim_run(&r.dev, &net, in, n_in, steps[k], &o, &res));
+        CHECK(!res.spike_mismatches && !res.counter_mismatches, "%s: %llu spike, %llu counter mismatches: %s", model,
+              (unsigned long long)res.spike_mismatches, (unsigned long long)res.counter_mismatches,
+              res.first_mismatch);
+        cps[k] = (double)res.run_cycles / steps[k];
+        if (k == 0) {
+            double per_lane = (double)res.synops / ((double)res.run_cycles * r.dev.lanes);
+            CHECK(res.synops == (uint64_t)n_in * 256, "%s: SYNOPS %llu for %zu events of 256 synapses", model,
+                  (unsigned long long)res.synops, n_in);
+            CHECK(per_lane >= 0.95, "%s: %.3f synaptic ops per cycle per lane at 100%% activity: expected >= 0.95",
+                  model, per_lane);
+        }
+    }
+    CHECK(cps[0] / cps[1] > 20, "%s: 100%% activity %.1f cycles/step, 1%% %.1f: ratio %.1f, expected > 20", model,
+          cps[0], cps[1], cps[0] / cps[1]);
+done:
+    snn_cosim_result_free(&res);
+    free(in);
+    snn_net_free(&net);
+    rtl_close(&r);
+    return rc;
+}
+
+Test(snn_rtl, lane_cost_bounds_every_build, .timeout = 120)
+{
+    const char *models[] = {"snn_l1", "snn_l2", "snn_l4", "snn_l8"};
+    for (size_t i = 0; i < NC_ARRAY_LEN(models); i++)
+        nc_test_run_case(models[i], 0, lane_bounds_case, (void *)models[i]);
+}
