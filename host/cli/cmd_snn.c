@@ -14,6 +14,8 @@
 #include "snn_cosim.h"
 #include "snn_demo.h"
 #include "snn_gen.h"
+#include "snn_model.h"
+#include "snn_nir.h"
 #include "vmodel.h"
 
 #define SNN_MODEL_NAME "snn_l2"
@@ -23,11 +25,22 @@
 static void usage(FILE *f)
 {
     fprintf(f,
-            "usage: neurocosim snn --network NET --output SPIKES [--input SPIKES | --rate R] [--seed S]\n"
-            "                      [--steps K] [--trace FILE] [--waves FILE.fst] [--max-output-mb M]\n"
+            "usage: neurocosim snn (--network NET | --nir GRAPH.nir [--dt S]) --output SPIKES\n"
+            "                      [--input SPIKES | --rate R] [--seed S] [--steps K] [--trace FILE]\n"
+            "                      [--waves FILE.fst] [--max-output-mb M]\n"
+            "       neurocosim snn --nir GRAPH.nir [--dt S] --write-network NET   (convert only)\n"
             "Runs a network on the co-simulated SNN core (%s) with the bit-exact model in lockstep\n"
             "and writes the core's output spikes.\n"
             "  --network NET    network text file (rtl/snn/SPEC.md, 'Network text format'; decimal integers)\n"
+            "  --nir GRAPH.nir  a NIR graph (HDF5) with Input, Output, Affine, Linear, CubaLIF, LIF, Delay and\n"
+            "                   Threshold nodes, mapped onto the core (SPEC.md, 'Networks from NIR'): the\n"
+            "                   quantisation (voltage scale, weight exponent and step, decay and threshold\n"
+            "                   errors) is printed, and the output spikes are compared with the graph's own\n"
+            "                   floating-point equations (spike agreement within +-1 and +-3 steps); an\n"
+            "                   unsupported node or a parameter the core cannot hold is refused by name (exit 2)\n"
+            "  --dt S           seconds per time step for --nir (default 0.001)\n"
+            "  --write-network NET  with --nir: write the mapped network in the text format (atomically);\n"
+            "                   without --output nothing runs\n"
             "  --input SPIKES   input events, one 'STEP AXON' per line (decimal), steps non-decreasing;\n"
             "                   an event at or past --steps K (steps run 0..K-1), or at or past step 10^8\n"
             "                   without --steps, is refused with file:line (exit 2), never dropped\n"
@@ -51,8 +64,8 @@ static void usage(FILE *f)
 }
 
 typedef struct snn_args {
-    const char *network, *input, *output, *trace, *waves;
-    double rate;
+    const char *network, *input, *output, *trace, *waves, *nir, *write_net;
+    double rate, dt;
     int64_t steps, seed, max_output_mb;
 } snn_args_t;
 
@@ -64,11 +77,13 @@ static int parse_args(int argc, char **argv, snn_args_t *a)
         {"trace", required_argument, 0, 't'},   {"waves", required_argument, 0, 'w'},
         {"seed", required_argument, 0, 's'},    {"rate", required_argument, 0, 'r'},
         {"max-output-mb", required_argument, 0, 'm'},
+        {"nir", required_argument, 0, 'N'},     {"dt", required_argument, 0, 'd'},
+        {"write-network", required_argument, 0, 'W'},
         {"help", no_argument, 0, 'h'},          {0, 0, 0, 0}};
-    *a = (snn_args_t){.rate = -1, .steps = -1, .seed = 1, .max_output_mb = SNN_MAX_OUTPUT_MB_DEFAULT};
+    *a = (snn_args_t){.rate = -1, .steps = -1, .seed = 1, .max_output_mb = SNN_MAX_OUTPUT_MB_DEFAULT, .dt = -1};
     optind = 1;
     int c;
-    while ((c = getopt_long(argc, argv, "n:i:o:k:t:w:s:r:m:h", opts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "n:i:o:k:t:w:s:r:m:N:d:W:h", opts, NULL)) != -1) {
         int rc = NC_OK;
         switch (c) {
         case 'n': a->network = optarg; break;
@@ -76,6 +91,15 @@ static int parse_args(int argc, char **argv, snn_args_t *a)
         case 'o': a->output = optarg; break;
         case 't': a->trace = optarg; break;
         case 'w': a->waves = optarg; break;
+        case 'N': a->nir = optarg; break;
+        case 'W': a->write_net = optarg; break;
+        case 'd': {
+            char *end;
+            a->dt = strtod(optarg, &end);
+            if (*end || end == optarg || !(a->dt > 0 && a->dt <= 1))
+                rc = nc_err_set(NC_ERR_ARG, "--dt '%s': expected seconds per step in (0, 1]", optarg);
+            break;
+        }
         case 'k': rc = nc_parse_int(optarg, 1, SNN_STEPS_CAP, "--steps", &a->steps); break;
         case 's': rc = nc_parse_int(optarg, 0, INT64_MAX, "--seed", &a->seed); break;
         case 'm': rc = nc_parse_int(optarg, 1, 1 << 20, "--max-output-mb", &a->max_output_mb); break;
@@ -94,8 +118,14 @@ static int parse_args(int argc, char **argv, snn_args_t *a)
     }
     if (optind < argc)
         return nc_err_set(NC_ERR_ARG, "unexpected argument '%s'", argv[optind]);
-    if (!a->network || !a->output)
-        return nc_err_set(NC_ERR_ARG, "--network and --output are required (see --help)");
+    if (!a->network == !a->nir)
+        return nc_err_set(NC_ERR_ARG, "give one of --network and --nir (see --help)");
+    if ((a->dt > 0 || a->write_net) && !a->nir)
+        return nc_err_set(NC_ERR_ARG, "--dt and --write-network go with --nir");
+    if (!a->output && !a->write_net)
+        return nc_err_set(NC_ERR_ARG, "--output is required (see --help)");
+    if (a->dt <= 0)
+        a->dt = 1e-3;
     if (a->input && a->rate >= 0)
         return nc_err_set(NC_ERR_ARG, "--input and --rate exclude each other");
     return NC_OK;
@@ -104,7 +134,9 @@ static int parse_args(int argc, char **argv, snn_args_t *a)
 /* Outputs and the waveform's folder, checked before anything runs. */
 static int check_outputs(const snn_args_t *a)
 {
-    int rc = nc_out_check(a->output);
+    int rc = a->output ? nc_out_check(a->output) : NC_OK;
+    if (rc == NC_OK && a->write_net)
+        rc = nc_out_check(a->write_net);
     if (rc == NC_OK && a->trace)
         rc = nc_out_check(a->trace);
     if (rc == NC_OK && a->waves)
@@ -176,6 +208,70 @@ static int array_next(void *ctx, uint32_t step, uint32_t *axons, size_t cap, siz
     return NC_OK;
 }
 
+/* The bit-exact model (which the core matched) and the NIR graph's float equations on the
+ * same inputs: spike agreement of the output neurons, over at most NIR_AGREE_STEPS steps. */
+#define NIR_AGREE_STEPS 100000u
+static int nir_agreement(const snn_args_t *a, snn_nir_t *g, const snn_net_t *net, const snn_event_t *in, size_t n_in,
+                         uint32_t steps)
+{
+    uint32_t k = steps < NIR_AGREE_STEPS ? steps : NIR_AGREE_STEPS;
+    snn_event_t *ev = NULL, *fl = NULL, *fx = NULL;
+    size_t n_ev = n_in, n_fl = 0, n_fx = 0, cap = 1024;
+    int rc = NC_OK;
+    if (!a->input) { /* the same Poisson stream as the run */
+        nc_rng_t rng;
+        nc_rng_seed(&rng, (uint64_t)a->seed);
+        rc = snn_gen_poisson(net->n_axons, k, a->rate >= 0 ? a->rate : 0.05, &rng, &ev, &n_ev);
+        in = ev;
+    }
+    snn_model_t m;
+    uint32_t *ax = malloc((net->n_axons + 1) * sizeof *ax), *sp = malloc(net->n_neurons * sizeof *sp);
+    fx = malloc(cap * sizeof *fx);
+    if (rc == NC_OK && (!ax || !sp || !fx))
+        rc = nc_err_set(NC_ERR_NOMEM, "no memory");
+    if (rc == NC_OK && (rc = snn_model_init(&m, net, 32)) == NC_OK) {
+        size_t i = 0;
+        for (uint32_t t = 0; t < k && rc == NC_OK; t++) {
+            size_t na = 0, ns = 0;
+            for (; i < n_ev && in[i].step == t; i++)
+                if (na < net->n_axons)
+                    ax[na++] = in[i].id;
+            rc = snn_model_step(&m, ax, na, sp, &ns);
+            for (size_t j = 0; j < ns && rc == NC_OK; j++) {
+                if (!net->neuron[sp[j]].out)
+                    continue;
+                if (n_fx == cap) {
+                    snn_event_t *e2 = realloc(fx, 2 * cap * sizeof *fx);
+                    if (!e2) {
+                        rc = nc_err_set(NC_ERR_NOMEM, "no memory");
+                        break;
+                    }
+                    fx = e2, cap *= 2;
+                }
+                fx[n_fx++] = (snn_event_t){t, sp[j]};
+            }
+        }
+        snn_model_free(&m);
+    }
+    if (rc == NC_OK)
+        rc = snn_nir_fsim(g, a->dt, in, n_ev, k, &fl, &n_fl);
+    if (rc == NC_OK) {
+        size_t j = 0;
+        for (size_t i = 0; i < n_fl; i++)
+            if (net->neuron[fl[i].id].out)
+                fl[j++] = fl[i];
+        n_fl = j;
+        size_t big = n_fx > n_fl ? n_fx : n_fl;
+        size_t m1 = snn_spike_matches(fx, n_fx, fl, n_fl, 1), m3 = snn_spike_matches(fx, n_fx, fl, n_fl, 3);
+        printf("snn: NIR float reference (%u steps): output spikes core %zu, float %zu; spike agreement %.2f%% "
+               "within +-1 step, %.2f%% within +-3 steps\n",
+               k, n_fx, n_fl, big ? 100.0 * (double)m1 / (double)big : 100.0,
+               big ? 100.0 * (double)m3 / (double)big : 100.0);
+    }
+    free(ev), free(fl), free(fx), free(ax), free(sp);
+    return rc;
+}
+
 static int run_snn(const snn_args_t *a)
 {
     snn_net_t net;
@@ -185,7 +281,30 @@ static int run_snn(const snn_args_t *a)
     int rc = check_outputs(a);
     if (rc)
         return rc;
-    if ((rc = snn_net_read(a->network, &net)))
+    snn_nir_t nir = {0};
+    snn_nir_report_t q = {0};
+    if (a->nir) {
+        if ((rc = snn_nir_read(a->nir, &nir)))
+            return rc;
+        rc = snn_nir_map(&nir, a->dt, &net, &q);
+        if (rc == NC_OK) {
+            printf("snn: NIR %s: %zu nodes, %zu edges -> %u neurons, %u axons, %zu synapses (%zu weights rounded to 0 "
+                   "left out), dt %g s\n",
+                   a->nir, nir.n_node, nir.n_edge, net.n_neurons, net.n_axons, net.n_syn, q.syn_zero, q.dt);
+            printf("snn: NIR quantisation: v scale %.6g core units per volt, weight exponent %u, weight step %.4g "
+                   "(of dt/tau_mem r w_in W), weight error <= %.4f of the largest, decay error <= %.2e (u) %.2e (v) "
+                   "per step, threshold error <= %.2e (relative)\n",
+                   q.v_scale, q.wexp, q.w_lsb, q.w_err_max, q.du_err_max, q.dv_err_max, q.vth_err_max);
+        }
+        if (rc == NC_OK && a->write_net && (rc = snn_net_write(a->write_net, &net)) == NC_OK)
+            printf("snn: network written: %s\n", a->write_net);
+        if (rc || !a->output) {
+            snn_nir_free(&nir);
+            if (rc == NC_OK)
+                snn_net_free(&net);
+            return rc;
+        }
+    } else if ((rc = snn_net_read(a->network, &net)))
         return rc;
     if (a->input) {
         char what[64];
@@ -259,7 +378,10 @@ static int run_snn(const snn_args_t *a)
             nc_waves_print(stdout, a->waves);
         if (res.spike_mismatches || res.state_mismatches || res.counter_mismatches)
             rc = NC_ERR_MISMATCH;
+        if (rc == NC_OK && a->nir)
+            rc = nir_agreement(a, &nir, &net, in, n_in, steps);
     }
+    snn_nir_free(&nir);
     snn_cosim_result_free(&res);
     free(in);
     snn_net_free(&net);
