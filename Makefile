@@ -30,10 +30,12 @@ SANFLAGS := $(if $(FUZZ),-fsanitize=fuzzer-no-link$(comma)address$(comma)undefin
 WARN := -Wall -Wextra -Werror
 OPT := $(if $(SAN)$(FUZZ),-O1,-O2) -g
 INCS := -Ihost/common -Ihost/drivers -Ihost/models -Ihost/harness -Ihost/cli -Icosim -Icosim/spice -Icosim/systemc -Itests -I$(B)/gen
-CFLAGS := -std=c11 -D_DEFAULT_SOURCE $(OPT) $(WARN) $(SANFLAGS) $(INCS) -isystem $(VERILATOR_INC) -MMD -MP
+HDF5_INC := /usr/include/hdf5/serial
+HDF5_LIB := -L/usr/lib/$(shell $(CC) -print-multiarch 2>/dev/null)/hdf5/serial -lhdf5
+CFLAGS := -std=c11 -D_DEFAULT_SOURCE $(OPT) $(WARN) $(SANFLAGS) $(INCS) -isystem $(VERILATOR_INC) -isystem $(HDF5_INC) -MMD -MP
 CXXFLAGS := -std=c++17 $(OPT) $(WARN) $(SANFLAGS) $(INCS) -isystem $(VERILATOR_INC) \
             -isystem $(VERILATOR_INC)/vltstd -DVM_TRACE=1 -DVM_TRACE_FST=1 -DVM_COVERAGE=0 -DVM_SC=0 -MMD -MP
-LDLIBS = -lfftw3 -lngspice -lsystemc -lz -latomic -pthread -lm
+LDLIBS = $(HDF5_LIB) -lfftw3 -lngspice -lsystemc -lz -latomic -pthread -lm
 LDFLAGS := $(SANFLAGS) -Wl,-u,sc_main
 
 # ---------------------------------------------------------------------------------------------
@@ -42,7 +44,7 @@ LDFLAGS := $(SANFLAGS) -Wl,-u,sc_main
 # live in these packages (the Verilator runtime under /usr/share/verilator) then see them on
 # the very first run. Goals that need no package (help, clean) skip the check.
 DEB_PKGS := build-essential pkg-config verilator libsystemc-dev ngspice libngspice0-dev gtkwave \
-            libcriterion-dev libfftw3-dev zlib1g-dev
+            libcriterion-dev libfftw3-dev zlib1g-dev libhdf5-dev python3-h5py
 # `make fuzz` also needs clang and its libFuzzer runtime.
 FUZZ_PKGS := clang libclang-rt-14-dev
 $(if $(FUZZ)$(filter fuzz fuzz-merge fuzz-bins,$(MAKECMDGOALS)),$(eval DEB_PKGS += $(FUZZ_PKGS)))

@@ -362,3 +362,56 @@ Test(snn_cli, output_to_a_fifo_is_written_in_place, .timeout = 60)
     cr_expect_str_eq(slurp(cmd), "0 3\n3 3\n6 3\n");
     rm_test();
 }
+
+/* `neurocosim run snn`: every co-simulated row passes with its cycles against the bound (the
+ * SPEC.md count the model makes; a counter that runs wrong fails the row), and one row starts
+ * from a u/v state written by the host. */
+Test(snn_cli, report_rows_checked_against_cycle_bound, .timeout = 120)
+{
+    cr_assert_eq(nc("run snn"), 0, "%s", out);
+    const char *rows[] = {"3 layers 64-128-96-64", "from host-written u/v state", "chain 256-256-256-256",
+                          "coincidence detector", "NIR graph ff.nir"};
+    for (size_t i = 0; i < NC_ARRAY_LEN(rows); i++) {
+        const char *l = strstr(out, rows[i]);
+        cr_assert(l, "no row '%s':\n%s", rows[i], out);
+        const char *e = strchr(l, '\n');
+        size_t n = e ? (size_t)(e - l) : strlen(l);
+        char line[512];
+        snprintf(line, sizeof line, "%.*s", (int)(n < sizeof line - 1 ? n : sizeof line - 1), l);
+        cr_expect(strstr(line, " PASS ") && strstr(line, "1.000 of cycle bound"), "row: %s", line);
+    }
+}
+
+/* `--nir`: a NIR graph written by tests/nir/make_nir.py runs on the core with the quantisation
+ * and the spike agreement with the float reference printed; `--write-network` converts it to
+ * the text format, which runs to the same spikes; an unsupported node is refused by name. */
+Test(snn_cli, nir_graph_runs_converts_and_refuses, .timeout = 120)
+{
+    mkdir_test("nir");
+    char cmd[512];
+    snprintf(cmd, sizeof cmd, "/usr/bin/python3 tests/nir/make_nir.py %s 1", dir);
+    cr_assert_eq(system(cmd), 0, "%s failed (python3-h5py from Debian is needed)", cmd);
+    cr_assert_eq(nc("snn --nir %s/ff.nir --output %s/a.txt --steps 300 --rate 0.1", dir, dir), 0, "%s", out);
+    const char *want[] = {"9 nodes, 8 edges -> 56 neurons, 16 axons", "v scale", "weight exponent",
+                          "0 spikes, 0 states", "spike agreement", "within +-3 steps"};
+    for (size_t i = 0; i < NC_ARRAY_LEN(want); i++)
+        cr_expect(strstr(out, want[i]), "output lacks '%s':\n%s", want[i], out);
+    cr_assert_eq(nc("snn --nir %s/ff.nir --write-network %s/ff.txt", dir, dir), 0, "%s", out);
+    cr_assert_eq(nc("snn --network %s/ff.txt --output %s/b.txt --steps 300 --rate 0.1", dir, dir), 0, "%s", out);
+    char a[256], b[256];
+    snprintf(a, sizeof a, "%s/a.txt", dir);
+    snprintf(b, sizeof b, "%s/b.txt", dir);
+    char *sa = slurp(a) ? strdup(slurp(a)) : NULL, *sb = slurp(b); /* slurp's buffer is static */
+    cr_assert(sa && sb, "missing %s or %s", a, b);
+    cr_expect(strlen(sa) > 100 && !strcmp(sa, sb), "the converted network's spikes differ from the graph's");
+    free(sa);
+    cr_expect_eq(nc("snn --nir %s/conv.nir --output %s/c.txt", dir, dir), 2);
+    cr_expect(strstr(out, "node 'conv'") && strstr(out, "Conv1d is not supported"), "%s", out);
+    cr_expect_eq(nc("snn --nir %s/reset.nir --output %s/c.txt", dir, dir), 2);
+    cr_expect(strstr(out, "node 'lif'") && strstr(out, "v_reset"), "%s", out);
+    cr_expect_eq(nc("snn --nir %s/ff.nir --network %s/ff.txt --output %s/c.txt", dir, dir, dir), 2);
+    cr_expect_eq(nc("snn --network %s/ff.txt --dt 0.001 --output %s/c.txt", dir, dir), 2);
+    cr_expect_eq(nc("snn --help"), 0);
+    cr_expect(strstr(out, "--nir") && strstr(out, "--dt") && strstr(out, "--write-network"), "%s", out);
+    rm_test();
+}

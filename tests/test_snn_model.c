@@ -367,3 +367,52 @@ Test(snn_model, poisson_step_by_step_same_stream, .timeout = 10)
     cr_expect_eq(k, n);
     free(ev);
 }
+
+/* The model counts cycles, synaptic operations and slots per SPEC.md ("A time step"), with the
+ * lane packing of the driver: values worked by hand (the same network as the RTL test
+ * counters_equal_hand_count_per_step, plus an uneven source). */
+Test(snn_model, counts_cycles_synops_slots_by_hand, .timeout = 10)
+{
+    snn_net_t net;
+    cr_assert_eq(snn_net_init(&net, 4, 2), NC_OK);
+    for (int i = 0; i < 4; i++)
+        net.neuron[i] = (snn_neuron_params_t){.du = 4095, .dv = 4095, .vth = 10, .astro = -1, .out = true};
+    cr_assert_eq(snn_net_add_syn(&net, 0, 0, 100, 0), NC_OK);
+    cr_assert_eq(snn_net_add_syn(&net, 0, 1, 100, 0), NC_OK);
+    cr_assert_eq(snn_net_add_syn(&net, 2 + 0, 2, 100, 0), NC_OK);
+    /* axon 1: targets 1 and 3 (both lane 1 on 2 lanes: 2 rows; 4 slots, 2 synops); weight 0 */
+    cr_assert_eq(snn_net_add_syn(&net, 1, 1, 0, 0), NC_OK);
+    cr_assert_eq(snn_net_add_syn(&net, 1, 3, 0, 0), NC_OK);
+    for (uint32_t lanes = 1; lanes <= 2; lanes++) {
+        snn_model_t m;
+        cr_assert_eq(snn_model_init(&m, &net, 32), NC_OK);
+        cr_assert_eq(snn_model_set_lanes(&m, lanes), NC_OK);
+        uint32_t spikes[4];
+        size_t ns;
+        const uint32_t ax0 = 0, ax1 = 1;
+        /* 1 lane: 15, 10, 9 (see test_snn_rtl.c); 2 lanes: 13, 9, 8. */
+        const uint64_t cyc[3] = {lanes == 1 ? 15 : 13, lanes == 1 ? 10 : 9, lanes == 1 ? 9 : 8};
+        uint64_t c0 = 0;
+        for (int t = 0; t < 3; t++) {
+            cr_assert_eq(snn_model_step(&m, &ax0, t == 0, spikes, &ns), NC_OK);
+            cr_expect_eq(m.stats.cycles - c0, cyc[t], "%u lanes step %d: %llu cycles, expected %llu", lanes, t,
+                         (unsigned long long)(m.stats.cycles - c0), (unsigned long long)cyc[t]);
+            c0 = m.stats.cycles;
+        }
+        cr_expect_eq(m.stats.synops, 3);
+        cr_expect_eq(m.stats.slots, lanes == 1 ? 3 : 4);
+        /* axon 1 alone at step 3: 1 lane 1 + (1 + 2) + 1 + 4 + 2 + 1 = 12; 2 lanes 1 + 3 + 1 + 2 + 3 + 1 = 11 */
+        cr_assert_eq(snn_model_step(&m, &ax1, 1, spikes, &ns), NC_OK);
+        cr_expect_eq(ns, 0);
+        cr_expect_eq(m.stats.cycles - c0, lanes == 1 ? 12 : 11, "%u lanes: %llu cycles for axon 1", lanes,
+                     (unsigned long long)(m.stats.cycles - c0));
+        cr_expect_eq(m.stats.synops, 5);
+        cr_expect_eq(m.stats.slots, lanes == 1 ? 5 : 8);
+        snn_model_free(&m);
+    }
+    snn_model_t m;
+    cr_assert_eq(snn_model_init(&m, &net, 32), NC_OK);
+    cr_expect_neq(snn_model_set_lanes(&m, 3), NC_OK, "3 lanes (not a power of two) accepted");
+    snn_model_free(&m);
+    snn_net_free(&net);
+}

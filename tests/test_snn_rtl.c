@@ -83,10 +83,17 @@ static int run_random(void *arg, const char *wave, char *msg, size_t len)
     snn_cosim_opts_t o = {.check_state = c->check_state};
     if (rc == NC_OK && (rc = snn_cosim_run(&r.dev, &net, in, n_in, c->steps, &o, &res)))
         snprintf(msg, len, "cosim: %s", nc_err_msg());
-    if (rc == NC_OK && (res.spike_mismatches || res.state_mismatches)) {
-        snprintf(msg, len, "%llu spike and %llu state mismatches; first: %s",
+    if (rc == NC_OK && (res.spike_mismatches || res.state_mismatches || res.counter_mismatches)) {
+        snprintf(msg, len, "%llu spike, %llu state and %llu counter mismatches; first: %s",
                  (unsigned long long)res.spike_mismatches, (unsigned long long)res.state_mismatches,
-                 res.first_mismatch);
+                 (unsigned long long)res.counter_mismatches, res.first_mismatch);
+        rc = NC_ERR_MISMATCH;
+    }
+    /* The counters were compared: they must have counted something. */
+    if (rc == NC_OK && (!res.synops || !res.slots || res.run_cycles < res.steps * 4)) {
+        snprintf(msg, len, "SYNOPS %llu SLOTS %llu RUN_CYCLES %llu over %llu steps: expected activity",
+                 (unsigned long long)res.synops, (unsigned long long)res.slots, (unsigned long long)res.run_cycles,
+                 (unsigned long long)res.steps);
         rc = NC_ERR_MISMATCH;
     }
     /* A silent or saturated network would compare trivially: demand real activity. */
@@ -156,6 +163,32 @@ Test(snn_rtl, chained_256x3_host_away, .timeout = 240)
                            .w_lo = -80, .w_hi = 90, .dmax = 32, .wexp = 3, .astro = false, .wild = false,
                            .vth_lo = 8000, .vth_hi = 24000, .out_last_only = true};
     nc_test_run_case("snn_rtl_chained_256x3", c.seed, run_random, &c);
+}
+
+Test(snn_rtl, random_four_lanes_state_every_step, .timeout = 240)
+{
+    /* The same RTL built with 4 lanes (snn_l4, N=1024). */
+    rand_case_t c = {.model = "snn_l4", .seed = nc_test_seed(1005), .g = three_layers(), .steps = 300,
+                     .rate = 0.08, .check_state = true};
+    if (nc_test_verify())
+        c.steps = 3000;
+    nc_test_run_case("snn_rtl_random_l4", c.seed, run_random, &c);
+    cr_expect_geq(c.updates, 80000u, "only %llu neuron updates compared", (unsigned long long)c.updates);
+}
+
+Test(snn_rtl, random_eight_lanes_4096_neurons, .timeout = 240)
+{
+    /* 8 lanes and N = 4096 (snn_l8): a 3-layer network that uses all 4096 neurons, so the
+     * top of the neuron window, pointer window and ring are all exercised. */
+    rand_case_t c = {.model = "snn_l8", .seed = nc_test_seed(1006), .steps = 60, .rate = 0.08,
+                     .check_state = true};
+    c.g = (snn_gen_opts_t){.n_axons = 256, .layer = {2048, 1024, 1024}, .n_layers = 3, .p_ff = 0.01,
+                           .p_rec = 0.001, .w_lo = -60, .w_hi = 100, .dmax = 32, .wexp = 4, .astro = true,
+                           .wild = true, .vth_lo = 2000, .vth_hi = 40000};
+    if (nc_test_verify())
+        c.steps = 1000;
+    nc_test_run_case("snn_rtl_random_l8_n4096", c.seed, run_random, &c);
+    cr_expect_geq(c.updates, 60u * 4096u, "only %llu neuron updates compared", (unsigned long long)c.updates);
 }
 
 /* ---- AER step fields are 16 bits: runs past step 65536 ---- */
@@ -623,4 +656,204 @@ Test(snn_rtl, probes_equal_model_every_step, .timeout = 120)
 {
     uint64_t seed = nc_test_seed(1101);
     nc_test_run_case("snn_rtl_probes", seed, probes_case, &seed);
+}
+
+/* ---- counters: RUN_CYCLES, SYNOPS, SLOTS per step against counts made by hand ---- */
+
+/* Axon 0 -> neurons 0 and 1 (delay 0); neuron 0 -> neuron 2 (delay 0, arrives next step);
+ * neurons fire on any input (full decay, vth 10, weight 100 gives v = 6400 > 640). One input
+ * event at step 0: step 0 spikes 0 and 1, step 1 spikes 2, step 2 nothing. */
+static int counters_case(void *arg, const char *wave, char *msg, size_t len)
+{
+    const char *model = arg;
+    rtl_t r = {.model = model};
+    snn_net_t net = {0};
+    snn_counters_t c0, c;
+    int rc = rtl_open(&r, wave, msg, len);
+    if (rc)
+        goto done;
+    CALL(snn_net_init(&net, 4, 2));
+    for (int i = 0; i < 4; i++)
+        net.neuron[i] = (snn_neuron_params_t){.du = 4095, .dv = 4095, .vth = 10, .astro = -1, .out = true};
+    CALL(snn_net_add_syn(&net, 0, 0, 100, 0));
+    CALL(snn_net_add_syn(&net, 0, 1, 100, 0));
+    CALL(snn_net_add_syn(&net, 2 + 0, 2, 100, 0));
+    CALL(snn_dev_load(&r.dev, &net));
+    /* SPEC.md: cycles = 1 + sum_events(1 + rows) + 1 + ceil(NACTIVE/L) + (L + 1) + sum_spikes(1 + rows) + 1.
+     * 1 lane: axon 0 has 2 rows, neuron 0 one row, neuron 1 none:
+     *   step 0: 1 + 3 + 1 + 4 + 2 + (2 + 1) + 1 = 15;  step 1: 1 + 1 + 4 + 2 + 1 + 1 = 10;  step 2: 9.
+     * 2 lanes: axon 0 has 1 row (targets 0 and 1 in lanes 0 and 1), neuron 0 one row:
+     *   step 0: 1 + 2 + 1 + 2 + 3 + (2 + 1) + 1 = 13;  step 1: 1 + 1 + 2 + 3 + 1 + 1 = 9;  step 2: 8.
+     * SYNOPS (all in step 0: the spike of neuron 0 walks its row in phase C of step 0): 2 + 1,
+     * 0, 0. SLOTS (rows x lanes): 1 lane 2 + 1, 0, 0; 2 lanes 2 + 2, 0, 0. */
+    bool one = r.dev.lanes == 1;
+    CHECK(r.dev.lanes == 1 || r.dev.lanes == 2, "%s has %u lanes: this case counts for 1 or 2", model, r.dev.lanes);
+    const uint32_t cyc[3] = {one ? 15 : 13, one ? 10 : 9, one ? 9 : 8}, syn[3] = {3, 0, 0},
+                   slots[3] = {one ? 3 : 4, 0, 0};
+    CALL(snn_dev_push(&r.dev, 0, 0));
+    CALL(snn_dev_counters(&r.dev, &c0));
+    CHECK(c0.run_cycles == 0 && c0.synops == 0 && c0.slots == 0 && c0.tstep == 0,
+          "after CLEAR: RUN_CYCLES %u SYNOPS %u SLOTS %u TSTEP %u, expected 0", c0.run_cycles, c0.synops, c0.slots,
+          c0.tstep);
+    for (uint32_t t = 0; t < 3; t++) {
+        CALL(snn_dev_run(&r.dev, 1));
+        CALL(snn_dev_counters(&r.dev, &c));
+        CHECK(c.run_cycles - c0.run_cycles == cyc[t], "%s step %u: RUN_CYCLES rose by %u, expected %u", model, t,
+              c.run_cycles - c0.run_cycles, cyc[t]);
+        CHECK(c.synops - c0.synops == syn[t], "%s step %u: SYNOPS rose by %u, expected %u", model, t,
+              c.synops - c0.synops, syn[t]);
+        CHECK(c.slots - c0.slots == slots[t], "%s step %u: SLOTS rose by %u, expected %u", model, t,
+              c.slots - c0.slots, slots[t]);
+        CHECK(c.tstep == t + 1, "%s: TSTEP %u after step %u", model, c.tstep, t);
+        c0 = c;
+    }
+    /* A RUN of 3 more steps at once counts the same as three runs of one: 3 x 9 (or 8). */
+    CALL(snn_dev_run(&r.dev, 3));
+    CALL(snn_dev_counters(&r.dev, &c));
+    CHECK(c.run_cycles - c0.run_cycles == 3 * cyc[2], "%s: 3 idle steps took %u cycles, expected %u", model,
+          c.run_cycles - c0.run_cycles, 3 * cyc[2]);
+done:
+    snn_net_free(&net);
+    rtl_close(&r);
+    return rc;
+}
+
+Test(snn_rtl, counters_equal_hand_count_per_step, .timeout = 60)
+{
+    nc_test_run_case("snn_rtl_counters_l1", 0, counters_case, "snn_l1");
+    nc_test_run_case("snn_rtl_counters_l2", 0, counters_case, "snn_l2");
+}
+
+/* ---- host writes of u and v: read back as written, and a run from that state ---- */
+
+static int host_state_case(void *arg, const char *wave, char *msg, size_t len)
+{
+    (void)arg;
+    rtl_t r = {0};
+    snn_net_t net = {0};
+    snn_cosim_result_t res = {0};
+    int32_t *u0 = NULL, *v0 = NULL;
+    nc_rng_t rng;
+    nc_rng_seed(&rng, nc_test_seed(1004));
+    int rc = rtl_open(&r, wave, msg, len);
+    if (rc)
+        goto done;
+    /* Read-back of values written by hand: the U and V words of neighbouring neurons, each a
+     * different value, sign-extended from 24 bits. */
+    CALL(snn_dev_write_state(&r.dev, 5, -5, 0x7fffff));
+    CALL(snn_dev_write_state(&r.dev, 6, 123456, -0x800000));
+    int32_t u[3], v[3];
+    uint8_t ref[3];
+    CALL(snn_dev_read_state(&r.dev, 5, 3, u, v, ref));
+    CHECK(u[0] == -5 && v[0] == 0x7fffff && u[1] == 123456 && v[1] == -0x800000 && u[2] == 0 && v[2] == 0,
+          "read back u/v: n5 %d/%d (wrote -5/8388607), n6 %d/%d (wrote 123456/-8388608), n7 %d/%d (wrote none)",
+          u[0], v[0], u[1], v[1], u[2], v[2]);
+    /* A random network run from a random host-written state (both signs, up to +-2^22). */
+    snn_gen_opts_t g = three_layers();
+    CALL(snn_gen_layered(&net, &g, &rng));
+    CALL(snn_dev_load(&r.dev, &net));
+    u0 = malloc(net.n_neurons * sizeof *u0);
+    v0 = malloc(net.n_neurons * sizeof *v0);
+    CHECK(u0 && v0, "no memory");
+    for (uint32_t i = 0; i < net.n_neurons; i++) {
+        u0[i] = (int32_t)(nc_rng_u64(&rng) % (1u << 23)) - (1 << 22);
+        v0[i] = (int32_t)(nc_rng_u64(&rng) % (1u << 23)) - (1 << 22);
+    }
+    snn_event_t *in = NULL;
+    size_t n_in = 0;
+    CALL(snn_gen_poisson(g.n_axons, 60, 0.05, &rng, &in, &n_in));
+    snn_cosim_opts_t o = {.check_state = true, .init_u = u0, .init_v = v0};
+    rc = snn_cosim_run(&r.dev, &net, in, n_in, 60, &o, &res);
+    free(in);
+    CHECK(rc == NC_OK, "cosim: %s", nc_err_msg());
+    CHECK(!res.spike_mismatches && !res.state_mismatches && !res.counter_mismatches,
+          "%llu spike, %llu state, %llu counter mismatches; first: %s", (unsigned long long)res.spike_mismatches,
+          (unsigned long long)res.state_mismatches, (unsigned long long)res.counter_mismatches, res.first_mismatch);
+    CHECK(res.states_compared == res.updates + net.n_neurons, "compared %llu states: expected %llu",
+          (unsigned long long)res.states_compared, (unsigned long long)(res.updates + net.n_neurons));
+    /* The start state matters: neurons started above threshold fire at step 0. */
+    size_t at0 = 0;
+    for (size_t i = 0; i < res.n_out && res.out[i].step == 0; i++)
+        at0++;
+    CHECK(at0 > 0, "no spike at step 0 from a start state with v up to 2^22");
+done:
+    snn_cosim_result_free(&res);
+    free(u0);
+    free(v0);
+    snn_net_free(&net);
+    rtl_close(&r);
+    return rc;
+}
+
+Test(snn_rtl, run_from_host_written_state, .timeout = 120)
+{
+    nc_test_run_case("snn_rtl_host_state", 0, host_state_case, NULL);
+}
+
+/* ---- lanes: the cost bounds of the issue hold on every build (cycles are exact counts) ---- */
+
+/* 256 axons fully connected to 256 neurons (65536 synapses), small weights, rare spikes. */
+static int dense_net(snn_net_t *net, nc_rng_t *rng)
+{
+    int rc = snn_net_init(net, 256, 256);
+    for (uint32_t i = 0; i < 256 && rc == NC_OK; i++)
+        net->neuron[i] = (snn_neuron_params_t){.du = 512, .dv = 512, .vth = 60000, .refr = 2, .astro = -1, .out = true};
+    for (uint32_t a = 0; a < 256 && rc == NC_OK; a++)
+        for (uint32_t i = 0; i < 256 && rc == NC_OK; i++)
+            rc = snn_net_add_syn(net, a, i, (int)nc_rng_range(rng, -20, 40), (unsigned)nc_rng_below(rng, 32));
+    return rc;
+}
+
+static int lane_bounds_case(void *arg, const char *wave, char *msg, size_t len)
+{
+    const char *model = arg;
+    rtl_t r = {.model = model};
+    snn_net_t net = {0};
+    snn_event_t *in = NULL;
+    size_t n_in = 0;
+    snn_cosim_result_t res = {0};
+    nc_rng_t rng;
+    nc_rng_seed(&rng, 42);
+    double cps[2] = {0};
+    int rc = rtl_open(&r, wave, msg, len);
+    if (rc)
+        goto done;
+    CALL(dense_net(&net, &rng));
+    static const double rate[2] = {1.0, 0.01};
+    static const uint32_t steps[2] = {8, 400};
+    for (int k = 0; k < 2; k++) {
+        CALL(snn_dev_load(&r.dev, &net));
+        free(in);
+        in = NULL;
+        CALL(snn_gen_poisson(256, steps[k], rate[k], &rng, &in, &n_in));
+        snn_cosim_opts_t o = {0};
+        snn_cosim_result_free(&res);
+        CALL(snn_cosim_run(&r.dev, &net, in, n_in, steps[k], &o, &res));
+        CHECK(!res.spike_mismatches && !res.counter_mismatches, "%s: %llu spike, %llu counter mismatches: %s", model,
+              (unsigned long long)res.spike_mismatches, (unsigned long long)res.counter_mismatches,
+              res.first_mismatch);
+        cps[k] = (double)res.run_cycles / steps[k];
+        if (k == 0) {
+            double per_lane = (double)res.synops / ((double)res.run_cycles * r.dev.lanes);
+            CHECK(res.synops == (uint64_t)n_in * 256, "%s: SYNOPS %llu for %zu events of 256 synapses", model,
+                  (unsigned long long)res.synops, n_in);
+            CHECK(per_lane >= 0.95, "%s: %.3f synaptic ops per cycle per lane at 100%% activity: expected >= 0.95",
+                  model, per_lane);
+        }
+    }
+    CHECK(cps[0] / cps[1] > 20, "%s: 100%% activity %.1f cycles/step, 1%% %.1f: ratio %.1f, expected > 20", model,
+          cps[0], cps[1], cps[0] / cps[1]);
+done:
+    snn_cosim_result_free(&res);
+    free(in);
+    snn_net_free(&net);
+    rtl_close(&r);
+    return rc;
+}
+
+Test(snn_rtl, lane_cost_bounds_every_build, .timeout = 120)
+{
+    const char *models[] = {"snn_l1", "snn_l2", "snn_l4", "snn_l8"};
+    for (size_t i = 0; i < NC_ARRAY_LEN(models); i++)
+        nc_test_run_case(models[i], 0, lane_bounds_case, (void *)models[i]);
 }

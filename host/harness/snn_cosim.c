@@ -39,6 +39,9 @@ typedef struct run {
     uint8_t *ref;
     evbuf_t expect, got, all_out;
     evbuf_t chunk_in;         /* input events of the chunk not yet pushed (<= 2 fifo_depth) */
+    snn_counters_t c_last;    /* the core's counters after the previous run               */
+    snn_model_stats_t m_last; /* the model's counts at the same point                      */
+    uint32_t t_last;
 } run_t;
 
 static void note_spike_mismatch(run_t *x, const snn_event_t *w, bool model_has_it)
@@ -99,9 +102,44 @@ static int check_state(run_t *x, uint32_t step)
     return NC_OK;
 }
 
+static void note_counter(run_t *x, uint32_t t0, uint32_t t1, const char *what, uint32_t got, uint64_t want)
+{
+    if (got == (uint32_t)want)
+        return;
+    if (!x->r->first_mismatch[0])
+        snprintf(x->r->first_mismatch, sizeof x->r->first_mismatch,
+                 "steps %u..%u: %s rose by %u, the model counts %llu", t0, t1 - 1, what, got,
+                 (unsigned long long)want);
+    x->r->counter_mismatches++;
+}
+
+/* After the run of steps t0..t1-1: the counters' increase (modulo 2^32, as they wrap) against
+ * the model's counts of the same steps. */
+static int check_counters(run_t *x, uint32_t t0, uint32_t t1, const snn_model_stats_t *m)
+{
+    snn_counters_t c;
+    int rc = snn_dev_counters(x->d, &c);
+    if (rc)
+        return rc;
+    const snn_model_stats_t *m0 = &x->m_last;
+    uint32_t dc = c.run_cycles - x->c_last.run_cycles, ds = c.synops - x->c_last.synops,
+             dl = c.slots - x->c_last.slots, dt = c.tstep - x->c_last.tstep;
+    note_counter(x, t0, t1, "RUN_CYCLES", dc, m->cycles - m0->cycles);
+    note_counter(x, t0, t1, "SYNOPS", ds, m->synops - m0->synops);
+    note_counter(x, t0, t1, "SLOTS", dl, m->slots - m0->slots);
+    note_counter(x, t0, t1, "TSTEP", dt, t1 - t0);
+    x->r->run_cycles += dc;
+    x->r->synops += ds;
+    x->r->slots += dl;
+    x->c_last = c;
+    x->m_last = *m;
+    return NC_OK;
+}
+
 /* Runs steps t0..t1-1 on the core: pushes the chunk's input events, runs, then drains and
- * compares; the output events go to opts.output or into all_out. */
-static int run_chunk(run_t *x, uint32_t t0, uint32_t t1)
+ * compares events and counters (m: the model's counts after step t1-1); the output events go
+ * to opts.output or into all_out. */
+static int run_chunk(run_t *x, uint32_t t0, uint32_t t1, const snn_model_stats_t *m)
 {
     for (size_t i = 0; i < x->chunk_in.n; i++) {
         int rc = snn_dev_push(x->d, x->chunk_in.e[i].step, x->chunk_in.e[i].id);
@@ -113,6 +151,8 @@ static int run_chunk(run_t *x, uint32_t t0, uint32_t t1)
     if (rc)
         return rc;
     x->r->runs++;
+    if ((rc = check_counters(x, t0, t1, m)))
+        return rc;
     x->got.n = 0;
     if (x->got.cap < x->d->fifo_depth) {
         snn_event_t *e = realloc(x->got.e, x->d->fifo_depth * sizeof *e);
@@ -168,6 +208,33 @@ static int queue_inputs(run_t *x, uint32_t t, size_t n)
     return NC_OK;
 }
 
+/* The run starts from opts.init_u/init_v: written over the bus and into the model, then read
+ * back and compared (a write landing in the wrong word or neuron shows here, before step 0). */
+static int start_state(run_t *x)
+{
+    if (!x->o->init_u || !x->o->init_v)
+        return nc_err_set(NC_ERR_ARG, "snn cosim: init_u and init_v go together");
+    uint32_t n = x->net->n_neurons;
+    for (uint32_t i = 0; i < n; i++) {
+        int rc = snn_dev_write_state(x->d, i, x->o->init_u[i], x->o->init_v[i]);
+        if (rc)
+            return rc;
+        snn_model_set_state(&x->m, i, x->o->init_u[i], x->o->init_v[i]);
+    }
+    int rc = snn_dev_read_state(x->d, 0, n, x->u, x->v, x->ref);
+    for (uint32_t i = 0; i < n && rc == NC_OK; i++) {
+        x->r->states_compared++;
+        if (x->u[i] != x->m.u[i] || x->v[i] != x->m.v[i] || x->ref[i] != x->m.ref[i]) {
+            if (!x->r->first_mismatch[0])
+                snprintf(x->r->first_mismatch, sizeof x->r->first_mismatch,
+                         "host-written state of neuron %u reads back u %d v %d ref %u (written u %d v %d ref %u)", i,
+                         x->u[i], x->v[i], x->ref[i], x->m.u[i], x->m.v[i], x->m.ref[i]);
+            x->r->state_mismatches++;
+        }
+    }
+    return rc;
+}
+
 /* One step at a time, with the state of every neuron compared after each. */
 static int run_stepwise(run_t *x)
 {
@@ -177,7 +244,7 @@ static int run_stepwise(run_t *x)
         if (rc == NC_OK)
             rc = queue_inputs(x, t, n);
         if (rc == NC_OK)
-            rc = run_chunk(x, t, t + 1);
+            rc = run_chunk(x, t, t + 1, &x->m.stats);
         if (rc == NC_OK)
             rc = check_state(x, t);
         if (rc)
@@ -193,6 +260,7 @@ static int run_chunked(run_t *x, uint32_t max_chunk)
     uint32_t t0 = 0;
     for (uint32_t t = 0; t < x->steps; t++) {
         size_t before = x->expect.n, n;
+        snn_model_stats_t m_before = x->m.stats;
         int rc = model_step(x, t, &n);
         if (rc)
             return rc;
@@ -207,7 +275,7 @@ static int run_chunked(run_t *x, uint32_t max_chunk)
             if (mine)
                 memcpy(tail, x->expect.e + before, mine * sizeof *tail);
             x->expect.n = before;
-            rc = run_chunk(x, t0, t);
+            rc = run_chunk(x, t0, t, &m_before);
             if (mine)
                 memcpy(x->expect.e, tail, mine * sizeof *tail);
             x->expect.n = mine;
@@ -219,7 +287,7 @@ static int run_chunked(run_t *x, uint32_t max_chunk)
         if ((rc = queue_inputs(x, t, n)))
             return rc;
     }
-    return run_chunk(x, t0, x->steps);
+    return run_chunk(x, t0, x->steps, &x->m.stats);
 }
 
 int snn_cosim_run_src(snn_dev_t *d, const snn_net_t *net, snn_input_fn src, void *src_ctx, uint32_t steps,
@@ -232,6 +300,7 @@ int snn_cosim_run_src(snn_dev_t *d, const snn_net_t *net, snn_input_fn src, void
     int rc = snn_model_init(&x.m, net, d->dmax);
     if (rc)
         return rc;
+    rc = snn_model_set_lanes(&x.m, d->lanes);
     uint32_t n = net->n_neurons;
     x.axons = malloc((d->fifo_depth + 1) * sizeof *x.axons);
     x.spikes = malloc(n * sizeof *x.spikes);
@@ -240,9 +309,10 @@ int snn_cosim_run_src(snn_dev_t *d, const snn_net_t *net, snn_input_fn src, void
     x.ref = malloc(n);
     if (!x.axons || !x.spikes || !x.u || !x.v || !x.ref)
         rc = nc_err_set(NC_ERR_NOMEM, "snn cosim: no memory");
-    snn_counters_t c0 = {0};
     if (rc == NC_OK)
-        rc = snn_dev_counters(d, &c0);
+        rc = snn_dev_counters(d, &x.c_last);
+    if (rc == NC_OK && (o->init_u || o->init_v))
+        rc = start_state(&x);
     if (rc == NC_OK)
         rc = (o->check_state || o->trace) ? run_stepwise(&x)
                                           : run_chunked(&x, o->max_chunk ? o->max_chunk : 1024);
@@ -252,9 +322,6 @@ int snn_cosim_run_src(snn_dev_t *d, const snn_net_t *net, snn_input_fn src, void
         rc = snn_dev_counters(d, &r->counters);
     r->steps = steps;
     r->updates = (uint64_t)steps * n;
-    r->run_cycles = r->counters.run_cycles - c0.run_cycles;
-    r->synops = r->counters.synops - c0.synops;
-    r->slots = r->counters.slots - c0.slots;
     r->model = x.m.stats;
     snn_events_sort(x.all_out.e, x.all_out.n);
     r->out = x.all_out.e;

@@ -2,7 +2,9 @@
  * snn_cosim.h - runs a network on the SNN core and on the bit-exact model in lockstep and
  * compares them: output AER events of every step (as sorted sets) and, when asked, u, v and
  * the refractory counter of every neuron and the state of every astrocyte after every step
- * (read back over the bus).
+ * (read back over the bus); and after every run the increase of the counters RUN_CYCLES,
+ * SYNOPS, SLOTS and TSTEP against the model's count of cycles (SPEC.md, "A time step"),
+ * synaptic operations, slots walked and steps.
  *
  * Without the per-step state check, steps run in chunks with the host away: a chunk is as
  * long as the input FIFO can hold its input events and the output FIFO its output events
@@ -29,6 +31,9 @@ typedef struct snn_cosim_opts {
                          * each run is drained (in step order), and are not kept in
                          * result.out (memory stays bounded however long the run)    */
     const char *progress; /* if set: nc_progress(progress, steps done, steps) per run */
+    const int32_t *init_u, *init_v; /* if set (both, n_neurons values each): the run starts
+                         * from this state, written to the core over the bus (U and V words)
+                         * and into the model, read back and compared before step 0          */
 } snn_cosim_opts_t;
 
 /* A source of input events, asked once per step in step order: writes the axons that spike
@@ -42,7 +47,9 @@ typedef struct snn_cosim_result {
     uint64_t spike_mismatches;   /* output events present on one side only           */
     uint64_t state_mismatches;   /* (neuron, step) with u, v or ref differing, and (astrocyte, step) with c differing */
     uint64_t states_compared;
-    uint64_t run_cycles, synops, slots;
+    uint64_t run_cycles, synops, slots; /* the core's counters over the run            */
+    uint64_t counter_mismatches; /* runs whose RUN_CYCLES, SYNOPS, SLOTS or TSTEP increase
+                                  * differed from the model's count (SPEC.md)        */
     uint64_t runs;               /* RUN commands: steps / runs steps ran without the host */
     snn_counters_t counters;
     snn_model_stats_t model;

@@ -70,13 +70,46 @@ int snn_model_init(snn_model_t *m, const snn_net_t *net, uint32_t dmax)
         return rc;
     *m = (snn_model_t){.net = net, .dmax = dmax, .first = s.first, .order = s.order, .u = s.u,
                        .v = s.v, .ref = s.ref, .ring = s.ring};
+    rc = snn_model_set_lanes(m, 1);
+    if (rc)
+        snn_model_free(m);
+    return rc;
+}
+
+int snn_model_set_lanes(snn_model_t *m, uint32_t lanes)
+{
+    if (lanes == 0 || lanes > 64 || (lanes & (lanes - 1)))
+        return nc_err_set(NC_ERR_ARG, "snn model: %u lanes: expected a power of two 1..64", lanes);
+    const snn_net_t *net = m->net;
+    uint32_t ns = net->n_axons + net->n_neurons, fill[64];
+    uint32_t *rows = calloc(ns ? ns : 1, sizeof *rows);
+    if (!rows)
+        return nc_err_set(NC_ERR_NOMEM, "snn model: no memory for %u sources", ns);
+    for (uint32_t s = 0; s < ns; s++) {
+        memset(fill, 0, sizeof fill);
+        for (uint32_t k = m->first[s]; k < m->first[s + 1]; k++) {
+            uint32_t lane = net->syn[m->order[k]].target % lanes;
+            if (++fill[lane] > rows[s])
+                rows[s] = fill[lane];
+        }
+    }
+    free(m->rows);
+    m->rows = rows;
+    m->lanes = lanes;
     return NC_OK;
+}
+
+uint64_t snn_step_cycles(uint64_t n_in, uint64_t in_rows, uint64_t n_spikes, uint64_t spike_rows, uint32_t nactive,
+                         uint32_t lanes)
+{
+    return 1 + (n_in + in_rows) + 1 + (nactive + lanes - 1) / lanes + (lanes + 1) + (n_spikes + spike_rows) + 1;
 }
 
 void snn_model_free(snn_model_t *m)
 {
     state_mem_t s = {m->first, m->order, m->u, m->v, m->ring, m->ref};
     free_state(&s);
+    free(m->rows);
     memset(m, 0, sizeof *m);
 }
 
@@ -86,16 +119,19 @@ void snn_model_set_state(snn_model_t *m, uint32_t n, int32_t u, int32_t v)
     m->v[n] = snn_wrap24(v);
 }
 
-/* Adds weight << wexp of every synapse of source s into slot (base + delay) mod dmax. */
-static void deliver(snn_model_t *m, uint32_t s, uint32_t base)
+/* Adds weight << wexp of every synapse of source s into slot (base + delay) mod dmax; counts
+ * the rows the core walks for it (returned) and their slots. */
+static uint32_t deliver(snn_model_t *m, uint32_t s, uint32_t base)
 {
     const snn_net_t *net = m->net;
+    m->stats.slots += (uint64_t)m->rows[s] * m->lanes;
     for (uint32_t k = m->first[s]; k < m->first[s + 1]; k++) {
         const snn_syn_t *y = &net->syn[m->order[k]];
         uint32_t slot = (base + y->delay) % m->dmax;
         m->ring[(size_t)slot * net->n_neurons + y->target] += (int64_t)y->weight * ((int64_t)1 << net->wexp);
         m->stats.synops++;
     }
+    return m->rows[s];
 }
 
 static int16_t clamp16(int64_t x, uint64_t *sat)
@@ -168,12 +204,13 @@ int snn_model_step(snn_model_t *m, const uint32_t *axons, size_t n_in, uint32_t 
 {
     const snn_net_t *net = m->net;
     uint32_t slot = m->t % m->dmax;
-    for (size_t i = 0; i < n_in; i++) {
+    for (size_t i = 0; i < n_in; i++)
         if (axons[i] >= net->n_axons)
             return nc_err_set(NC_ERR_ARG, "snn model step %u: input axon %u: expected < %u", m->t, axons[i],
                               net->n_axons);
-        deliver(m, axons[i], slot);
-    }
+    uint64_t in_rows = 0, spike_rows = 0;
+    for (size_t i = 0; i < n_in; i++)
+        in_rows += deliver(m, axons[i], slot);
     size_t ns = 0;
     for (uint32_t n = 0; n < net->n_neurons; n++)
         if (update_neuron(m, n, slot))
@@ -183,8 +220,9 @@ int snn_model_step(snn_model_t *m, const uint32_t *axons, size_t n_in, uint32_t 
         const snn_neuron_params_t *p = &net->neuron[spikes[i]];
         if (p->astro >= 0)
             count[p->astro]++;
-        deliver(m, net->n_axons + spikes[i], m->t + 1);
+        spike_rows += deliver(m, net->n_axons + spikes[i], m->t + 1);
     }
+    m->stats.cycles += snn_step_cycles(n_in, in_rows, ns, spike_rows, net->n_neurons, m->lanes);
     update_astrocytes(m->astro_c, net, count);
     m->t++;
     *n_spikes = ns;

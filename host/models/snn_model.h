@@ -27,13 +27,18 @@ typedef struct snn_model_stats {
     uint64_t v_clip_hi;  /* v clipped at +(2^23-1)                              */
     uint64_t v_clip_lo;  /* v clipped at -(2^23-1)                              */
     uint64_t refr_steps; /* updates spent refractory                            */
-    uint64_t synops;     /* synapse deliveries                                  */
+    uint64_t synops;     /* synapse deliveries (the core's SYNOPS)              */
+    uint64_t slots;      /* synapse slots walked: rows x lanes (the core's SLOTS) */
+    uint64_t cycles;     /* clock cycles of the steps per SPEC.md, "A time step"
+                          * (the core's RUN_CYCLES)                              */
 } snn_model_stats_t;
 
 typedef struct snn_model {
     const snn_net_t *net;
     uint32_t dmax;
     uint32_t *first, *order; /* per-source synapse index (snn_net_csr)          */
+    uint32_t lanes;          /* lanes of the core the cycles are counted for    */
+    uint32_t *rows;          /* per source: synapse rows of `lanes` slots       */
     int32_t *u, *v;          /* 24-bit values                                   */
     uint8_t *ref;
     int64_t *ring;           /* [slot * n_neurons + neuron]: exact sums         */
@@ -46,12 +51,23 @@ typedef struct snn_model {
 int snn_model_init(snn_model_t *m, const snn_net_t *net, uint32_t dmax);
 void snn_model_free(snn_model_t *m);
 
+/* The lanes of the core whose SLOTS and RUN_CYCLES the model counts (power of two, default
+ * 1): a source's rows are the largest count of its synapses with target mod lanes = k, as the
+ * driver packs them (SPEC.md, "Synapses, delays and the ring buffer"). */
+int snn_model_set_lanes(snn_model_t *m, uint32_t lanes);
+
 /* One time step with the input axons of this step (any order, repeats allowed). Writes the
  * neurons that spiked, ascending, to spikes[] (room for n_neurons) and their count. */
 int snn_model_step(snn_model_t *m, const uint32_t *axons, size_t n_in, uint32_t *spikes, size_t *n_spikes);
 
-/* Overwrites a neuron's state (for edge tests): u and v are taken modulo 2^24 sign-extended. */
+/* Overwrites a neuron's state (as a host write of the U and V words does): u and v are taken
+ * modulo 2^24, sign-extended. */
 void snn_model_set_state(snn_model_t *m, uint32_t n, int32_t u, int32_t v);
+
+/* The cycles of one step per SPEC.md ("A time step"): input events with `in_rows` rows in
+ * all, spikes with `spike_rows` rows in all, `nactive` neurons on `lanes` lanes. */
+uint64_t snn_step_cycles(uint64_t n_in, uint64_t in_rows, uint64_t n_spikes, uint64_t spike_rows, uint32_t nactive,
+                         uint32_t lanes);
 
 /* The spec's arithmetic, exposed for tests. */
 int32_t snn_wrap24(int64_t x);

@@ -262,10 +262,17 @@ module snn_top #(
     wire in_neur = cmd_addr >= SNN_WIN_NEURON_BASE && cmd_addr < SNN_WIN_NEURON_BASE + SNN_WIN_NEURON_BYTES;
     wire in_ptr  = cmd_addr >= SNN_WIN_PTR_BASE && cmd_addr < SNN_WIN_PTR_BASE + SNN_WIN_PTR_BYTES;
     wire in_syn  = cmd_addr >= SNN_WIN_SYN_BASE && cmd_addr < SNN_WIN_SYN_BASE + SNN_WIN_SYN_BYTES;
-    wire [31:0] a_n = {21'd0, cmd_addr[15:5]};
-    wire [2:0]  a_w = cmd_addr[4:2];
-    wire [31:0] a_p = {20'd0, cmd_addr[13:2]};
-    wire [31:0] a_s = {14'd0, cmd_addr[19:2]};
+    // offsets into the windows (a window need not be aligned to its size: NEURON is not);
+    // the bits above a window's size are outside it (in_neur ... decide), so unused here
+    /* verilator lint_off UNUSEDSIGNAL */
+    wire [23:0] o_n = cmd_addr - SNN_WIN_NEURON_BASE;
+    wire [23:0] o_p = cmd_addr - SNN_WIN_PTR_BASE;
+    wire [23:0] o_s = cmd_addr - SNN_WIN_SYN_BASE;
+    wire [31:0] a_n = {20'd0, o_n[16:5]};
+    wire [2:0]  a_w = o_n[4:2];
+    wire [31:0] a_p = {19'd0, o_p[14:2]};
+    wire [31:0] a_s = {12'd0, o_s[21:2]};
+    /* verilator lint_on UNUSEDSIGNAL */
     wire [NW-1:0]  a_ni = nidx(a_n);
     wire [PW-1:0]  a_pi = pidx(a_p);
     wire [SIW-1:0] a_si = sidx(a_s);
