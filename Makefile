@@ -38,7 +38,7 @@ LDFLAGS := $(SANFLAGS) -Wl,-u,sc_main
 # live in these packages (the Verilator runtime under /usr/share/verilator) then see them on
 # the very first run. Goals that need no package (help, clean) skip the check.
 DEB_PKGS := build-essential pkg-config verilator libsystemc-dev ngspice libngspice0-dev gtkwave \
-            libcriterion-dev libfftw3-dev zlib1g-dev
+            libcriterion-dev libfftw3-dev zlib1g-dev gnuplot-nox
 NODEPS_GOALS := help clean
 define deps_install_sh
 missing=""; \
@@ -256,11 +256,25 @@ $(foreach t,$(BENCH_SRCS:tests/bench/%.c=%),$(eval $(call bench_rules,$(t),$(or 
 
 # ---------------------------------------------------------------------------------------------
 # User targets.
-.PHONY: all run test verify bench lint waves clean help
+.PHONY: all run report test verify bench lint waves clean help
 all: $(CLI)  ## build the neurocosim tool (build/rel/bin/neurocosim)
 
-run: $(CLI)  ## co-simulate every design on its defaults; print the validation report
-	$(Q)$(CLI) run
+# make run also writes the rows (results/run.json, run.xml: JUnit, run.tsv) and the HTML
+# report (report/index.html); its exit status is the validation's.
+run: $(CLI)  ## co-simulate every design on its defaults; print the validation report, write the HTML report
+	$(Q)$(CLI) run --out $(B)/results; st=$$?; \
+	$(CLI) report --out $(B)/report --run $(B)/results/run.tsv >/dev/null 2>$(B)/report.log \
+	  && echo "HTML report: $(B)/report/index.html" \
+	  || { cat $(B)/report.log >&2; echo "HTML report: failed (above); the rows are in $(B)/results" >&2; }; exit $$st
+
+# The HTML report of the latest rows (make run), checked in headless Chromium: every image
+# loads, no error; a screenshot is kept next to it.
+ifneq ($(filter report test verify,$(MAKECMDGOALS)),)
+$(call deps_ensure,chromium)
+endif
+report: $(CLI)  ## the HTML report (build/<tree>/report/index.html) of the latest make run, checked in a browser
+	$(Q)$(CLI) report --out $(B)/report --run $(B)/results/run.tsv
+	$(Q)tests/report_check.sh $(B)/report $(B)/report/screenshot.png
 
 # The environment the tests run in: sanitizer options, and the level (test or verify).
 TEST_ENV = ASAN_OPTIONS=abort_on_error=0:detect_leaks=1 LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp \

@@ -19,4 +19,7 @@ int validate_snn(nc_report_t *r);
 int cmd_spice(int argc, char **argv);
 int validate_spice(nc_report_t *r);
 
+/* neurocosim report: the HTML page of rows and plots (cmd_report.c). */
+int cmd_report(int argc, char **argv);
+
 #endif
