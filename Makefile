@@ -256,7 +256,7 @@ $(foreach t,$(BENCH_SRCS:tests/bench/%.c=%),$(eval $(call bench_rules,$(t),$(or 
 
 # ---------------------------------------------------------------------------------------------
 # User targets.
-.PHONY: all run report test verify bench lint waves clean help
+.PHONY: all run report regress test verify bench lint waves clean help
 all: $(CLI)  ## build the neurocosim tool (build/rel/bin/neurocosim)
 
 # make run also writes the rows (results/run.json, run.xml: JUnit, run.tsv) and the HTML
@@ -273,7 +273,7 @@ ifneq ($(filter report test verify,$(MAKECMDGOALS)),)
 $(call deps_ensure,chromium)
 endif
 report: $(CLI)  ## the HTML report (build/<tree>/report/index.html) of the latest make run, checked in a browser
-	$(Q)$(CLI) report --out $(B)/report --run $(B)/results/run.tsv
+	$(Q)$(CLI) report --out $(B)/report --run $(B)/results/run.tsv $(if $(wildcard $(B)/regress/jobs.tsv),--regress $(B)/regress)
 	$(Q)tests/report_check.sh $(B)/report $(B)/report/screenshot.png
 
 # The environment the tests run in: sanitizer options, and the level (test or verify).
@@ -296,6 +296,16 @@ lint: | deps  ## verilator --lint-only -Wall on every RTL configuration
 	$(Q)$(foreach m,$(VMODELS),$(VERILATOR) --lint-only -Wall --top-module $($(m)_TOP) \
 	    $(call vm_incs,$(m)) $($(m)_PARAMS) $($(m)_SRCS) || exit 1;) echo "  LINT $(words $(VMODELS)) RTL configurations clean (verilator -Wall)"
 
+# Regressions: a job list (docs/REGRESS.md) on JOBS local workers; results in build/<tree>/regress
+# (resumable: finished jobs are kept), then the report with its pass/fail matrix.
+LIST ?= tests/regress/smoke.jobs
+JOBS ?= $(NPROC)
+regress: $(CLI)  ## run the job list LIST (default tests/regress/smoke.jobs) on JOBS workers; results in build/<tree>/regress
+	$(Q)$(CLI) regress --list $(LIST) --out $(B)/regress --jobs $(JOBS); st=$$?; \
+	$(CLI) report --out $(B)/report --run $(B)/results/run.tsv --regress $(B)/regress >/dev/null 2>$(B)/report.log \
+	  && echo "HTML report: $(B)/report/index.html" \
+	  || { cat $(B)/report.log >&2; echo "HTML report: failed (above)" >&2; }; exit $$st
+
 WAVE ?= $(shell ls -t build/*/waves/*.fst 2>/dev/null | head -1)
 ifneq ($(filter waves,$(MAKECMDGOALS)),)
 $(call deps_ensure,gtkwave)
@@ -310,7 +320,7 @@ clean:  ## remove build/
 help:  ## this list
 	@echo "neurocosim make targets:"; \
 	grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/^([a-z-]+):.*## (.*)/  \1\t\2/' | expand -t 14
-	@echo "options: SAN=1 (ASan+UBSan build in build/san), V=1 (verbose), WAVE=file.fst, NC_SEED=n"
+	@echo "options: SAN=1 (ASan+UBSan build in build/san), V=1 (verbose), WAVE=file.fst, NC_SEED=n, LIST=file.jobs JOBS=n (regress)"
 
 # Design-specific targets that use the tool (make cells, sfq-fit, sfq-xor).
 include $(wildcard circuits/circuits.mk)

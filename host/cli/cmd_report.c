@@ -41,7 +41,8 @@
 static void report_usage(FILE *f)
 {
     fprintf(f,
-            "usage: neurocosim report --out DIR [--run FILE] [--cells FILE] [--only SECTIONS]\n"
+            "usage: neurocosim report --out DIR [--run FILE] [--regress DIR] [--cells FILE]\n"
+            "                         [--only SECTIONS]\n"
             "Writes DIR/index.html: one self-contained page (plots embedded) with the validation\n"
             "rows of FILE and plots made with gnuplot (SVG) from data collected now:\n"
             "  fftconv  SQNR against L, and cycles / bound against L for P = 1, 2, 4\n"
@@ -58,6 +59,10 @@ static void report_usage(FILE *f)
             "                    when FILE does not exist yet, the page says how to make it\n"
             "  --cells FILE      the cell table (default docs/sfq_cells.md)\n"
             "  --only SECTIONS   comma-separated subset of fftconv,snn,spice (default: all)\n"
+            "  --regress DIR     add the pass/fail matrix of the regression in DIR (neurocosim\n"
+            "                    regress --out DIR: its jobs.tsv), with links to every job's log,\n"
+            "                    the failed jobs' reproduce commands and waveforms; a DIR without\n"
+            "                    jobs.tsv yet is named on the page\n"
             "  -h, --help        this text\n"
             "Needs gnuplot (Debian gnuplot-nox). Exit status: 0 page written, 1 a section or a\n"
             "plot failed (the page still says which), 2 bad usage, an unreadable --run or --cells\n"
@@ -620,6 +625,85 @@ static void html_rows(nc_out_t *o, const nc_row_t *rows, size_t n, const char *d
     nc_out_printf(o, "</table>\n");
 }
 
+/* The pass/fail matrix of a regression: DIR/jobs.tsv (written by neurocosim regress) has per
+ * job: name, command, status (-1: not run), seconds, log, waveform, reproduce command. */
+#define REGRESS_JOBS_MAX 200000
+static int html_regress(nc_out_t *o, const char *dir)
+{
+    char p[4096], abs[4096];
+    snprintf(p, sizeof p, "%s/jobs.tsv", dir);
+    if (!realpath(dir, abs))
+        return nc_err_set(NC_ERR_IO, "%s: no such folder (neurocosim regress --out %s makes it)", dir, dir);
+    FILE *f = fopen(p, "r");
+    if (!f)
+        return nc_err_set(NC_ERR_IO, "%s: cannot open: no regression there yet (make regress)", p);
+    char line[8192], e1[1024], e2[1024], e3[4096];
+    size_t n = 0, pass = 0, fail = 0, notrun = 0;
+    int rc = NC_OK;
+    nc_out_printf(o, "<h2 id=\"regress\">Regression</h2>\n<div class=\"matrix\">\n");
+    /* first pass: the matrix; failures are listed after it */
+    long start = ftell(f);
+    for (int pass_no = 0; pass_no < 2 && !rc; pass_no++) {
+        fseek(f, start, SEEK_SET);
+        if (pass_no == 1)
+            nc_out_printf(o, "</div>\n<p id=\"regress-summary\">regression %s: %zu jobs, %zu passed, %zu "
+                             "failed, %zu not run</p>\n<table class=\"rows\"><tr><th>failed job</th><th>status"
+                             "</th><th>reproduce</th><th>log</th><th>waveform</th></tr>\n",
+                          abs, n, pass, fail, notrun);
+        for (size_t ln = 1; fgets(line, sizeof line, f); ln++) {
+            char *col[7];
+            int nc = 0;
+            char *q = line;
+            line[strcspn(line, "\n")] = '\0';
+            while (nc < 7) {
+                col[nc++] = q;
+                char *t = strchr(q, '\t');
+                if (!t)
+                    break;
+                *t = '\0';
+                q = t + 1;
+            }
+            int st;
+            if (nc != 7 || sscanf(col[2], "%d", &st) != 1) {
+                rc = nc_err_set(NC_ERR_PARSE, "%s:%zu: expected 7 tab-separated fields (job, command, "
+                                "status, seconds, log, waveform, reproduce)", p, ln);
+                break;
+            }
+            if (pass_no == 0 && ++n > REGRESS_JOBS_MAX) {
+                rc = nc_err_set(NC_ERR_PARSE, "%s: more than %d jobs", p, REGRESS_JOBS_MAX);
+                break;
+            }
+            nc_xml_escape(e1, sizeof e1, col[0]);
+            nc_xml_escape(e2, sizeof e2, col[4]);
+            if (pass_no == 0) {
+                const char *cls = st < 0 ? "notrun" : st ? "fail" : "pass";
+                pass += st == 0;
+                fail += st > 0;
+                notrun += st < 0;
+                if (st < 0)
+                    nc_out_printf(o, "<span class=\"cell notrun\" title=\"%s: not run\"></span>", e1);
+                else
+                    nc_out_printf(o, "<a class=\"cell %s\" title=\"%s: %s (status %d, %s s)\" href=\"file://%s/%s\"></a>",
+                                  cls, e1, st ? "FAIL" : "PASS", st, col[3], abs, e2);
+            } else if (st > 0) {
+                nc_xml_escape(e3, sizeof e3, col[6]);
+                nc_out_printf(o, "<tr class=\"fail\"><td>%s</td><td>%d</td><td><code>%s</code></td>"
+                                 "<td><a href=\"file://%s/%s\">log</a></td><td>", e1, st, e3, abs, e2);
+                if (col[5][0]) {
+                    nc_xml_escape(e2, sizeof e2, col[5]);
+                    nc_out_printf(o, "<a href=\"file://%s/%s\">%s</a> (<code>make waves WAVE=%s/%s</code>)",
+                                  abs, e2, e2, abs, e2);
+                } else
+                    nc_out_printf(o, "-");
+                nc_out_printf(o, "</td></tr>\n");
+            }
+        }
+    }
+    fclose(f);
+    nc_out_printf(o, "</table>\n");
+    return rc;
+}
+
 static const char *sections[] = {"fftconv", "snn", "spice"};
 
 int cmd_report(int argc, char **argv)
@@ -629,17 +713,19 @@ int cmd_report(int argc, char **argv)
                                          {"run", required_argument, 0, 'r'},
                                          {"cells", required_argument, 0, 'c'},
                                          {"only", required_argument, 0, 's'},
+                                         {"regress", required_argument, 0, 'g'},
                                          {0, 0, 0, 0}};
-    const char *out = NULL, *run = NULL, *cells = "docs/sfq_cells.md", *only = NULL;
+    const char *out = NULL, *run = NULL, *cells = "docs/sfq_cells.md", *only = NULL, *regress = NULL;
     optind = 1;
     int c;
-    while ((c = getopt_long(argc, argv, "ho:r:c:s:", opts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "ho:r:c:s:g:", opts, NULL)) != -1) {
         switch (c) {
         case 'h': report_usage(stdout); return 0;
         case 'o': out = optarg; break;
         case 'r': run = optarg; break;
         case 'c': cells = optarg; break;
         case 's': only = optarg; break;
+        case 'g': regress = optarg; break;
         default: fprintf(stderr, "neurocosim report: see neurocosim report --help\n"); return 2;
         }
     }
@@ -760,7 +846,11 @@ int cmd_report(int argc, char **argv)
                       "figure{display:inline-block;margin:0.5em;vertical-align:top}\n"
                       "figure img{width:720px;border:1px solid #ddd}\n"
                       "figcaption{font-size:85%%;color:#444;max-width:720px}\n"
-                      ".missing{color:#b00}\n</style></head><body>\n"
+                      ".missing{color:#b00}\n"
+                      ".matrix{line-height:0;max-width:1200px}\n"
+                      ".cell{display:inline-block;width:10px;height:10px;margin:1px;border-radius:2px}\n"
+                      ".cell.pass{background:#3a3} .cell.fail{background:#d22} .cell.notrun{background:#bbb}\n"
+                      "</style></head><body>\n"
                       "<h1>neurocosim report</h1>\n");
     if (have_run)
         nc_out_printf(&o, "<p id=\"summary\">validation: %zu rows passed, %zu failed</p>\n", npass,
@@ -807,6 +897,13 @@ int cmd_report(int argc, char **argv)
                 failed++;
             }
         }
+    }
+    if (regress && html_regress(&o, regress)) {
+        char e[1024];
+        nc_xml_escape(e, sizeof e, nc_err_msg());
+        nc_out_printf(&o, "<h2 id=\"regress\">Regression</h2><p class=\"missing\">%s</p>\n", e);
+        fprintf(stderr, "neurocosim report: --regress: %s\n", nc_err_msg());
+        failed++;
     }
     nc_out_printf(&o, "</body></html>\n");
     free(rows);

@@ -44,6 +44,7 @@ static void usage(FILE *f)
         fprintf(f, "  %-19s %s (neurocosim %s --help)\n", designs[i].name, designs[i].what,
                 designs[i].name);
     fprintf(f, "  models              list the RTL configurations built into this binary\n");
+    fprintf(f, "  regress             a list of jobs on N workers, resumable (neurocosim regress --help)\n");
     fprintf(f, "  report              the HTML report: rows of a run and plots (neurocosim report --help)\n");
     fprintf(f, "  help [COMMAND]      this text, or the usage of COMMAND\n");
     fprintf(f, "\noptions:\n  -h, --help          this text\n"
@@ -324,6 +325,8 @@ static int dispatch(int argc, char **argv)
         return list_models(argc, argv);
     if (!strcmp(argv[0], "report"))
         return cmd_report(argc, argv);
+    if (!strcmp(argv[0], "regress"))
+        return cmd_regress(argc, argv);
     if (!strcmp(argv[0], "help"))
         return help_cmd(argc, argv);
     for (size_t i = 0; i < N_DESIGNS; i++)
