@@ -272,6 +272,10 @@ run: $(CLI)  ## co-simulate every design on its defaults; print the validation r
 ifneq ($(filter report test verify,$(MAKECMDGOALS)),)
 $(call deps_ensure,chromium)
 endif
+# The Slurm engine's test brings up a private single-node cluster (tests/slurm_cluster.sh).
+ifneq ($(filter test verify bench,$(MAKECMDGOALS)),)
+$(call deps_ensure,munge slurmctld slurmd slurm-client)
+endif
 report: $(CLI)  ## the HTML report (build/<tree>/report/index.html) of the latest make run, checked in a browser
 	$(Q)$(CLI) report --out $(B)/report --run $(B)/results/run.tsv $(if $(wildcard $(B)/regress/jobs.tsv),--regress $(B)/regress)
 	$(Q)tests/report_check.sh $(B)/report $(B)/report/screenshot.png

@@ -254,3 +254,98 @@ Test(core_regress, killed_regression_loses_nothing, .timeout = 120)
     cr_assert(strstr(sout, "regress: 12 jobs: 12 passed, 0 failed"), "%s", sout);
     rm_rf(d);
 }
+
+/* How many processes of the cluster whose configuration is conf are still alive (zombies, which
+ * init reaps, are not alive): those with SLURM_CONF=conf in their environment, and its munged. */
+static int cluster_alive(const char *conf)
+{
+    char dir[512];
+    snprintf(dir, sizeof dir, "%s", conf);
+    char *sl = strrchr(dir, '/');
+    cr_assert(sl);
+    *sl = '\0';
+    cr_assert_eq(sh("sleep 1; { for e in $(grep -lzxF 'SLURM_CONF=%s' /proc/[0-9]*/environ 2>/dev/null); do "
+                    "p=${e#/proc/}; p=${p%%/environ}; ps -o stat= -p $p | grep -v Z; done; "
+                    "pgrep -f 'munge[d] --force --socket=%s/'; } | wc -l", conf, dir), 0);
+    struct stat sb;
+    cr_assert(stat(dir, &sb) != 0, "the cluster's folder %s survived", dir);
+    return atoi(sout);
+}
+
+/* Drops the 4th field (seconds) of every CSV line. */
+static void csv_without_seconds(const char *in, char *out, size_t cap)
+{
+    size_t o = 0;
+    int field = 0;
+    bool quoted = false;
+    for (const char *p = in; *p && o + 1 < cap; p++) {
+        if (*p == '"')
+            quoted = !quoted;
+        if (*p == '\n') {
+            field = 0;
+            out[o++] = *p;
+            continue;
+        }
+        if (*p == ',' && !quoted) {
+            field++;
+            if (field == 3 || field == 4) {
+                if (field == 3)
+                    out[o++] = ',';
+                continue;
+            }
+        }
+        if (field != 3)
+            out[o++] = *p;
+    }
+    out[o] = '\0';
+}
+
+/* A real single-node Slurm cluster (tests/slurm_cluster.sh: munged, slurmctld, slurmd in a
+ * temporary folder, stopped by pid): the same list through a job array gives the same results
+ * as the local engine; the daemons are gone afterwards. */
+Test(core_regress, slurm_equals_local, .timeout = 300)
+{
+    const char *d = tmpdir_named("slurm");
+    write_file(d, "s.jobs", "set seed 1..5\njob ok-s{seed} fftconv --length 256 --seed {seed} --waves {waves}\n"
+                            "job bad-s9 fftconv --length 1000 --seed 9 --waves {waves}\n"
+                            "job cell-dff spice cells --cell dff\n");
+    cr_assert_eq(sh("%s regress --list %s/s.jobs --out %s/local --jobs 2", tool(), d, d), 1, "%s%s", sout, serr);
+    cr_assert(strstr(sout, "regress: 7 jobs: 6 passed, 1 failed"), "%s", sout);
+    cr_assert_eq(sh("tests/slurm_cluster.sh %s regress --engine slurm --per-task 3 --list %s/s.jobs --out %s/slurm",
+                    tool(), d, d), 1, "%s%s", sout, serr);
+    cr_assert(strstr(sout, "to run on Slurm") && strstr(sout, "Slurm job array ") && strstr(sout, ": 3 tasks of at most 3 jobs"),
+              "%s", sout);
+    cr_assert(strstr(sout, "FAIL bad-s9 (exit status 2, ") && strstr(sout, "regress: 7 jobs: 6 passed, 1 failed"),
+              "%s", sout);
+    static char a[1 << 16], b[1 << 16], ca[1 << 16], cb[1 << 16];
+    char p[600];
+    snprintf(p, sizeof p, "%s/local/results.csv", d);
+    slurp(p, a, sizeof a);
+    snprintf(p, sizeof p, "%s/slurm/results.csv", d);
+    slurp(p, b, sizeof b);
+    csv_without_seconds(a, ca, sizeof ca);
+    csv_without_seconds(b, cb, sizeof cb);
+    cr_assert_str_eq(ca, cb, "local and Slurm results differ:\n%s\n---\n%s", ca, cb);
+    cr_assert(strstr(ca, "bad-s9,\"fftconv --length 1000 --seed 9\",2,FAIL,"), "%s", ca);
+    cr_assert(strstr(ca, "cell-dff,\"spice cells --cell dff\",0,PASS,"), "%s", ca);
+    /* nothing of the cluster survives */
+    const char *c = strstr(serr, "slurm_cluster: up, SLURM_CONF=");
+    char conf[512];
+    cr_assert(c && sscanf(c, "slurm_cluster: up, SLURM_CONF=%511s", conf) == 1, "%s", serr);
+    cr_assert_eq(cluster_alive(conf), 0, "processes of the cluster survived");
+    rm_rf(d);
+}
+
+/* The cluster wrapper killed outright (SIGKILL, as a killed test run would be): its watchdog
+ * stops the daemons and the command it ran, and removes the temporary folder. */
+Test(core_regress, slurm_cluster_killed_leaves_nothing, .timeout = 120)
+{
+    /* (the wrapped command is `sleep 97`, written as $N here so that no shell's own command
+     * line matches '^sleep 97$') */
+    cr_assert_eq(sh("export N=97; tests/slurm_cluster.sh sh -c 'echo $SLURM_CONF; exec sleep $N' & w=$!; "
+                    "for i in $(seq 1 60); do sleep 0.5; pgrep -f '^sleep 97$' >/dev/null && break; done; "
+                    "kill -9 $w; sleep 2"), 0, "%s%s", sout, serr);
+    char conf[512] = "";
+    cr_assert(sscanf(sout, "%511s", conf) == 1 && strstr(conf, "/slurm.conf"), "%s", sout);
+    cr_assert_eq(cluster_alive(conf), 0, "processes of the cluster survived its wrapper's SIGKILL");
+}

@@ -550,6 +550,9 @@ typedef struct rg_opts {
     int workers;
     double timeout_s;
     bool retry_failed, quiet;
+    bool slurm, slurm_task;
+    const char *partition, *time_limit;
+    int per_task;
 } rg_opts_t;
 
 static int run_local(const rg_opts_t *o, const rg_list_t *l, rg_res_t *res, size_t *ran, size_t *failed_now)
@@ -699,6 +702,218 @@ static int run_local(const rg_opts_t *o, const rg_list_t *l, rg_res_t *res, size
     return rc;
 }
 
+
+/* ---- the Slurm engine: one job array through sbatch; each array task runs its slice of the
+ * jobs to do (DIR/slurm/todo) with the local engine on one worker (`regress --slurm-task`),
+ * writing the same per-job result files; progress by polling squeue. ---- */
+
+/* Runs argv with stdout captured into out (cut to cap); returns the exit status or -1. */
+static int run_capture(char *const argv[], char *out, size_t cap)
+{
+    int fd[2];
+    if (pipe(fd))
+        return -1;
+    fflush(NULL);
+    pid_t pid = fork();
+    if (pid == 0) {
+        dup2(fd[1], 1);
+        close(fd[0]);
+        close(fd[1]);
+        execvp(argv[0], argv);
+        _exit(127);
+    }
+    close(fd[1]);
+    size_t n = 0;
+    ssize_t k;
+    while ((k = read(fd[0], out + n, cap - 1 - n)) > 0 && n + 1 < cap)
+        n += (size_t)k;
+    out[n] = '\0';
+    char sink[256];
+    while (read(fd[0], sink, sizeof sink) > 0) {
+    }
+    close(fd[0]);
+    int st;
+    if (pid < 0 || waitpid(pid, &st, 0) < 0)
+        return -1;
+    return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
+static void sh_quote(nc_out_t *o, const char *s)
+{
+    nc_out_printf(o, "'");
+    for (; *s; s++)
+        if (*s == '\'')
+            nc_out_printf(o, "'\\''");
+        else
+            nc_out_printf(o, "%c", *s);
+    nc_out_printf(o, "'");
+}
+
+static int run_slurm(const rg_opts_t *o, const rg_list_t *l, rg_res_t *res, size_t *ran, size_t *failed_now)
+{
+    char sdir[PATH_MAX], p[PATH_MAX + 16], cwd[PATH_MAX], list_abs[PATH_MAX], out_abs[PATH_MAX];
+    snprintf(sdir, sizeof sdir, "%s/slurm", o->out);
+    if (nc_mkdir_p(sdir))
+        return NC_ERR_IO;
+    if (!getcwd(cwd, sizeof cwd) || !realpath(o->list, list_abs) || !realpath(o->out, out_abs))
+        return nc_err_set(NC_ERR_IO, "cannot resolve the folder, the list or --out: %s", strerror(errno));
+    size_t todo = 0;
+    nc_out_t t;
+    snprintf(p, sizeof p, "%s/todo", sdir);
+    int rc = nc_out_open(&t, p, 64u << 20, "fewer jobs");
+    for (size_t i = 0; !rc && i < l->n; i++)
+        if (!res[i].done) {
+            nc_out_printf(&t, "%s\n", l->jobs[i].name);
+            todo++;
+        }
+    if (rc || (rc = nc_out_commit(&t)))
+        return rc;
+    *ran = 0;
+    *failed_now = 0;
+    if (!todo)
+        return NC_OK;
+    size_t ntasks = (todo + (size_t)o->per_task - 1) / (size_t)o->per_task;
+    snprintf(p, sizeof p, "%s/task.sh", sdir);
+    if ((rc = nc_out_open(&t, p, 1u << 20, "a shorter path")))
+        return rc;
+    nc_out_printf(&t, "#!/bin/sh\n# one array task of a neurocosim regression (neurocosim regress --engine slurm)\ncd ");
+    sh_quote(&t, cwd);
+    nc_out_printf(&t, " || exit 1\nexec ");
+    sh_quote(&t, tool_path());
+    nc_out_printf(&t, " regress --slurm-task --per-task %d --timeout %.0f --list ", o->per_task, o->timeout_s);
+    sh_quote(&t, list_abs);
+    nc_out_printf(&t, " --out ");
+    sh_quote(&t, out_abs);
+    nc_out_printf(&t, "\n");
+    if ((rc = nc_out_commit(&t)))
+        return rc;
+    chmod(p, 0755);
+    char arr[64], outp[PATH_MAX + 32], part[256], tl[128];
+    snprintf(arr, sizeof arr, "--array=0-%zu", ntasks - 1);
+    snprintf(outp, sizeof outp, "--output=%s/slurm/task-%%a.log", out_abs);
+    char *argv[12];
+    int k = 0;
+    argv[k++] = "sbatch";
+    argv[k++] = "--parsable";
+    argv[k++] = "--job-name=nc-regress";
+    argv[k++] = arr;
+    argv[k++] = outp;
+    if (o->partition) {
+        snprintf(part, sizeof part, "--partition=%s", o->partition);
+        argv[k++] = part;
+    }
+    if (o->time_limit) {
+        snprintf(tl, sizeof tl, "--time=%s", o->time_limit);
+        argv[k++] = tl;
+    }
+    argv[k++] = p;
+    argv[k] = NULL;
+    char buf[4096];
+    int st = run_capture(argv, buf, sizeof buf);
+    long long jobid = -1;
+    if (st != 0 || sscanf(buf, "%lld", &jobid) != 1 || jobid <= 0)
+        return nc_err_set(NC_ERR_IO, "sbatch failed (status %d%s%.200s): is Slurm reachable (SLURM_CONF)?",
+                          st, buf[0] ? ", output: " : "", buf);
+    printf("regress: Slurm job array %lld: %zu tasks of at most %d jobs (%s)\n", jobid, ntasks, o->per_task, p);
+    fflush(stdout);
+    char jid[32];
+    snprintf(jid, sizeof jid, "%lld", jobid);
+    char *sq[] = {"squeue", "-h", "-j", jid, "-o", "%i", NULL};
+    char *sc[] = {"scancel", jid, NULL};
+    struct sigaction sa = {0}, oint, oterm;
+    sa.sa_handler = on_stop;
+    sigaction(SIGINT, &sa, &oint);
+    sigaction(SIGTERM, &sa, &oterm);
+    double t0 = nc_now_s(), deadline = t0 + o->timeout_s * (double)o->per_task * (double)ntasks + 300;
+    size_t done = 0, failed = 0, gone = 0;
+    while (!stop_sig) {
+        int q = run_capture(sq, buf, sizeof buf);
+        /* squeue forgets a finished array after MinJobAge; an error then is "gone" too */
+        bool empty = q != 0 || buf[strspn(buf, " \n")] == '\0';
+        done = failed = 0;
+        for (size_t i = 0; i < l->n; i++)
+            if (!res[i].done) {
+                rg_res_t r = {0};
+                if (result_read(o->out, &l->jobs[i], &r)) {
+                    done++;
+                    failed += r.status != 0;
+                }
+            }
+        char what[96];
+        snprintf(what, sizeof what, "regress (Slurm %lld): %zu failed; jobs done", jobid, failed);
+        nc_progress(what, (double)done, (double)todo);
+        if (done == todo || (empty && ++gone >= 2))
+            break;
+        if (nc_now_s() > deadline) {
+            run_capture(sc, buf, sizeof buf);
+            nc_progress_end();
+            return nc_err_set(NC_ERR_TIMEOUT, "Slurm job %lld still running after %.0f s: cancelled", jobid,
+                              deadline - t0);
+        }
+        struct timespec ts = {0, 500 * 1000 * 1000};
+        nanosleep(&ts, NULL);
+    }
+    nc_progress_end();
+    sigaction(SIGINT, &oint, NULL);
+    sigaction(SIGTERM, &oterm, NULL);
+    if (stop_sig) {
+        run_capture(sc, buf, sizeof buf);
+        return nc_err_set(NC_ERR_IO, "stopped by signal %d: Slurm job %lld cancelled; finished jobs are kept",
+                          (int)stop_sig, jobid);
+    }
+    for (size_t i = 0; i < l->n; i++) {
+        if (res[i].done || !result_read(o->out, &l->jobs[i], &res[i]))
+            continue;
+        (*ran)++;
+        if (res[i].status) {
+            (*failed_now)++;
+            char cmd[RG_LINE * 2], lp[PATH_MAX];
+            repro(cmd, sizeof cmd, o->out, &l->jobs[i], res[i].waves);
+            job_path(lp, sizeof lp, o->out, &l->jobs[i], "log");
+            printf("FAIL %s (%s %d, %.1f s)\n  reproduce: %s\n  log: %s\n", l->jobs[i].name,
+                   res[i].status == 124 ? "timeout, status" : "exit status", res[i].status, res[i].seconds, cmd, lp);
+            if (res[i].waves) {
+                char wp[PATH_MAX];
+                job_path(wp, sizeof wp, o->out, &l->jobs[i], "wave.fst");
+                nc_waves_print(stdout, wp);
+            }
+        }
+    }
+    return NC_OK;
+}
+
+/* One array task: the jobs of lines [id*K, id*K+K) of DIR/slurm/todo, one at a time. */
+static int slurm_task(rg_opts_t *o, const rg_list_t *l, rg_res_t *res)
+{
+    const char *ids = getenv("SLURM_ARRAY_TASK_ID");
+    int64_t id;
+    if (!ids || nc_parse_int(ids, 0, RG_MAX_JOBS, "SLURM_ARRAY_TASK_ID", &id))
+        return nc_err_set(NC_ERR_ARG, "--slurm-task runs inside a Slurm array task (SLURM_ARRAY_TASK_ID)");
+    char p[PATH_MAX], line[RG_NAME + 8];
+    snprintf(p, sizeof p, "%s/slurm/todo", o->out);
+    FILE *f = fopen(p, "r");
+    if (!f)
+        return nc_err_set(NC_ERR_IO, "%s: cannot open", p);
+    for (size_t i = 0; i < l->n; i++)
+        res[i].done = true;
+    size_t first = (size_t)id * (size_t)o->per_task, n = 0;
+    for (size_t ln = 0; fgets(line, sizeof line, f); ln++) {
+        if (ln < first || ln >= first + (size_t)o->per_task)
+            continue;
+        line[strcspn(line, "\n")] = '\0';
+        for (size_t i = 0; i < l->n; i++)
+            if (!strcmp(l->jobs[i].name, line)) {
+                memset(&res[i], 0, sizeof res[i]);
+                n++;
+            }
+    }
+    fclose(f);
+    o->workers = 1;
+    size_t ran = 0, failed = 0;
+    printf("task %lld: %zu jobs\n", (long long)id, n);
+    return run_local(o, l, res, &ran, &failed);
+}
+
 /* ---- merged results ---- */
 
 static int write_merged(const rg_opts_t *o, const rg_list_t *l, const rg_res_t *res, double secs)
@@ -773,7 +988,8 @@ static void regress_usage(FILE *f)
 {
     fprintf(f,
             "usage: neurocosim regress --list FILE --out DIR [--jobs N] [--timeout S]\n"
-            "                          [--retry-failed] [--dry-run]\n"
+            "                          [--retry-failed] [--dry-run] [--engine local|slurm]\n"
+            "                          [--partition P] [--time-limit T] [--per-task K]\n"
             "Runs every job of a job list (format: docs/REGRESS.md: 'set VAR VALUES...' and\n"
             "'job NAME COMMAND ARGS...', {VAR} expanding to every value) as its own neurocosim\n"
             "process, N at a time, in this folder, and merges the results.\n"
@@ -786,6 +1002,15 @@ static void regress_usage(FILE *f)
             "                    a job past it is killed and fails with status 124\n"
             "  --retry-failed    also rerun jobs whose result is a failure\n"
             "  --dry-run         print the expanded jobs (name and command) and stop\n"
+            "  --engine E        local (default): N worker processes here; slurm: one job array\n"
+            "                    through sbatch (the standard Slurm environment, SLURM_CONF,\n"
+            "                    SBATCH_* variables, passes through), K jobs per array task, each\n"
+            "                    task running its jobs here one at a time into the same result\n"
+            "                    files; progress by polling squeue; DIR must be on a file system\n"
+            "                    the nodes share\n"
+            "  --partition P     sbatch --partition (slurm)\n"
+            "  --time-limit T    sbatch --time, e.g. 30 or 2:00:00 (slurm)\n"
+            "  --per-task K      jobs per array task, 1..10000 (slurm; default 4)\n"
             "  -h, --help        this text\n"
             "Resumable: a job whose result exists for the same command is not run again (a\n"
             "killed regression loses no finished job). A failed job prints the exact command\n"
@@ -807,9 +1032,15 @@ int cmd_regress(int argc, char **argv)
                                          {"timeout", required_argument, 0, 't'},
                                          {"retry-failed", no_argument, 0, 'R'},
                                          {"dry-run", no_argument, 0, 'n'},
+                                         {"engine", required_argument, 0, 'e'},
+                                         {"partition", required_argument, 0, 'P'},
+                                         {"time-limit", required_argument, 0, 'T'},
+                                         {"per-task", required_argument, 0, 'K'},
+                                         {"slurm-task", no_argument, 0, 'S'},
                                          {0, 0, 0, 0}};
     long np = sysconf(_SC_NPROCESSORS_ONLN);
-    rg_opts_t o = {.workers = np > 0 && np <= RG_MAX_WORKERS ? (int)np : 2, .timeout_s = RG_TIMEOUT_DEFAULT};
+    rg_opts_t o = {.workers = np > 0 && np <= RG_MAX_WORKERS ? (int)np : 2, .timeout_s = RG_TIMEOUT_DEFAULT,
+                   .per_task = 4};
     bool dry = false;
     int64_t v;
     optind = 1;
@@ -835,6 +1066,23 @@ int cmd_regress(int argc, char **argv)
             break;
         case 'R': o.retry_failed = true; break;
         case 'n': dry = true; break;
+        case 'e':
+            if (strcmp(optarg, "local") && strcmp(optarg, "slurm")) {
+                fprintf(stderr, "neurocosim regress: --engine '%s': expected local or slurm\n", optarg);
+                return 2;
+            }
+            o.slurm = !strcmp(optarg, "slurm");
+            break;
+        case 'P': o.partition = optarg; break;
+        case 'T': o.time_limit = optarg; break;
+        case 'K':
+            if (nc_parse_int(optarg, 1, 10000, "--per-task", &v)) {
+                fprintf(stderr, "neurocosim regress: %s\n", nc_err_msg());
+                return 2;
+            }
+            o.per_task = (int)v;
+            break;
+        case 'S': o.slurm_task = true; break;
         default: fprintf(stderr, "neurocosim regress: see neurocosim regress --help\n"); return 2;
         }
     }
@@ -867,6 +1115,14 @@ int cmd_regress(int argc, char **argv)
         list_free(&l);
         return 1;
     }
+    if (o.slurm_task) {
+        int trc = slurm_task(&o, &l, res);
+        if (trc)
+            fprintf(stderr, "neurocosim regress: %s\n", nc_err_msg());
+        free(res);
+        list_free(&l);
+        return trc ? 1 : 0;
+    }
     size_t skipped = 0;
     for (size_t i = 0; i < l.n; i++)
         if (result_read(o.out, &l.jobs[i], &res[i])) {
@@ -877,12 +1133,16 @@ int cmd_regress(int argc, char **argv)
             res[i].skipped = true;
             skipped++;
         }
-    printf("regress: %zu jobs from %s, %zu already done (kept), %zu to run on %d workers\n", l.n,
-           o.list, skipped, l.n - skipped, o.workers);
+    if (o.slurm)
+        printf("regress: %zu jobs from %s, %zu already done (kept), %zu to run on Slurm\n", l.n,
+               o.list, skipped, l.n - skipped);
+    else
+        printf("regress: %zu jobs from %s, %zu already done (kept), %zu to run on %d workers\n", l.n,
+               o.list, skipped, l.n - skipped, o.workers);
     fflush(stdout);
     double t0 = nc_now_s();
     size_t ran = 0, failed_now = 0;
-    int rc = run_local(&o, &l, res, &ran, &failed_now);
+    int rc = o.slurm ? run_slurm(&o, &l, res, &ran, &failed_now) : run_local(&o, &l, res, &ran, &failed_now);
     double secs = nc_now_s() - t0;
     if (rc)
         fprintf(stderr, "neurocosim regress: %s\n", nc_err_msg());
