@@ -44,7 +44,7 @@ LDFLAGS := $(SANFLAGS) -Wl,-u,sc_main
 # live in these packages (the Verilator runtime under /usr/share/verilator) then see them on
 # the very first run. Goals that need no package (help, clean) skip the check.
 DEB_PKGS := build-essential pkg-config verilator libsystemc-dev ngspice libngspice0-dev gtkwave \
-            libcriterion-dev libfftw3-dev zlib1g-dev libhdf5-dev python3-h5py
+            libcriterion-dev libfftw3-dev zlib1g-dev libhdf5-dev python3-h5py gnuplot-nox
 # `make fuzz` also needs clang and its libFuzzer runtime.
 FUZZ_PKGS := clang libclang-rt-14-dev
 $(if $(FUZZ)$(filter fuzz fuzz-merge fuzz-bins,$(MAKECMDGOALS)),$(eval DEB_PKGS += $(FUZZ_PKGS)))
@@ -286,11 +286,29 @@ $(foreach t,$(FUZZ_NAMES),$(eval $(call fuzz_rules,$(t),$(or $(call design_of,fu
 
 # ---------------------------------------------------------------------------------------------
 # User targets.
-.PHONY: all run test verify bench lint waves clean help fuzz fuzz-merge fuzz-bins fuzz-libfuzzer-bins
+.PHONY: all run report regress test verify bench lint waves clean help fuzz fuzz-merge fuzz-bins fuzz-libfuzzer-bins
 all: $(CLI)  ## build the neurocosim tool (build/rel/bin/neurocosim)
 
-run: $(CLI)  ## co-simulate every design on its defaults; print the validation report
-	$(Q)$(CLI) run
+# make run also writes the rows (results/run.json, run.xml: JUnit, run.tsv) and the HTML
+# report (report/index.html); its exit status is the validation's.
+run: $(CLI)  ## co-simulate every design on its defaults; print the validation report, write the HTML report
+	$(Q)$(CLI) run --out $(B)/results; st=$$?; \
+	$(CLI) report --out $(B)/report --run $(B)/results/run.tsv >/dev/null 2>$(B)/report.log \
+	  && echo "HTML report: $(B)/report/index.html" \
+	  || { cat $(B)/report.log >&2; echo "HTML report: failed (above); the rows are in $(B)/results" >&2; }; exit $$st
+
+# The HTML report of the latest rows (make run), checked in headless Chromium: every image
+# loads, no error; a screenshot is kept next to it.
+ifneq ($(filter report test verify,$(MAKECMDGOALS)),)
+$(call deps_ensure,chromium)
+endif
+# The Slurm engine's test brings up a private single-node cluster (tests/slurm_cluster.sh).
+ifneq ($(filter test verify bench,$(MAKECMDGOALS)),)
+$(call deps_ensure,munge slurmctld slurmd slurm-client)
+endif
+report: $(CLI)  ## the HTML report (build/<tree>/report/index.html) of the latest make run, checked in a browser
+	$(Q)$(CLI) report --out $(B)/report --run $(B)/results/run.tsv $(if $(wildcard $(B)/regress/jobs.tsv),--regress $(B)/regress)
+	$(Q)tests/report_check.sh $(B)/report $(B)/report/screenshot.png
 
 # The environment the tests run in: sanitizer options, and the level (test or verify).
 TEST_ENV = ASAN_OPTIONS=abort_on_error=0:detect_leaks=1 LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp \
@@ -331,6 +349,16 @@ synth-ci:  ## synthesis of the smallest configurations: fails on a synthesis err
 	$(Q)set -o pipefail; mkdir -p $(B)/results; rtl/common/synth.sh --header | tee $(B)/results/synth.txt; \
 	$(foreach m,$(SYNTH_CI),$(call synth_row,$(m)))
 
+# Regressions: a job list (docs/REGRESS.md) on JOBS local workers; results in build/<tree>/regress
+# (resumable: finished jobs are kept), then the report with its pass/fail matrix.
+LIST ?= tests/regress/smoke.jobs
+JOBS ?= $(NPROC)
+regress: $(CLI)  ## run the job list LIST (default tests/regress/smoke.jobs) on JOBS workers; results in build/<tree>/regress
+	$(Q)$(CLI) regress --list $(LIST) --out $(B)/regress --jobs $(JOBS); st=$$?; \
+	$(CLI) report --out $(B)/report --run $(B)/results/run.tsv --regress $(B)/regress >/dev/null 2>$(B)/report.log \
+	  && echo "HTML report: $(B)/report/index.html" \
+	  || { cat $(B)/report.log >&2; echo "HTML report: failed (above)" >&2; }; exit $$st
+
 WAVE ?= $(shell ls -t build/*/waves/*.fst 2>/dev/null | head -1)
 ifneq ($(filter waves,$(MAKECMDGOALS)),)
 $(call deps_ensure,gtkwave)
@@ -365,7 +393,7 @@ clean:  ## remove build/
 help:  ## this list
 	@echo "neurocosim make targets:"; \
 	grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/^([a-z-]+):.*## (.*)/  \1\t\2/' | expand -t 14
-	@echo "options: SAN=1 (ASan+UBSan build in build/san), V=1 (verbose), WAVE=file.fst, NC_SEED=n"
+	@echo "options: SAN=1 (ASan+UBSan build in build/san), V=1 (verbose), WAVE=file.fst, NC_SEED=n, LIST=file.jobs JOBS=n (regress)"
 	@echo "fuzzing: FUZZ_SECONDS=60 FUZZ_TARGETS='core_ints snn_net ...' FUZZ_MAX_LEN=8192 FUZZ_RSS_MB=2048 FUZZ_TIMEOUT=10"
 
 # Design-specific targets that use the tool (make cells, sfq-fit, sfq-xor).

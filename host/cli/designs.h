@@ -22,4 +22,10 @@ int validate_spice(nc_report_t *r);
 int cmd_platform(int argc, char **argv);
 int validate_platform(nc_report_t *r);
 
+/* neurocosim report: the HTML page of rows and plots (cmd_report.c). */
+int cmd_report(int argc, char **argv);
+
+/* neurocosim regress: a job list on N local workers (cmd_regress.c). */
+int cmd_regress(int argc, char **argv);
+
 #endif

@@ -4,6 +4,7 @@
  * its options with getopt_long and answers --help (usage on stdout, exit 0). */
 #define _POSIX_C_SOURCE 200809L
 #include <getopt.h>
+#include <math.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,6 +15,7 @@
 #include <unistd.h>
 
 #include "designs.h"
+#include "nc_error.h"
 #include "nc_util.h"
 #include "nc_version.h"
 #include "vmodel.h"
@@ -46,6 +48,8 @@ static void usage(FILE *f)
         fprintf(f, "  %-19s %s (neurocosim %s --help)\n", designs[i].name, designs[i].what,
                 designs[i].name);
     fprintf(f, "  models              list the RTL configurations built into this binary\n");
+    fprintf(f, "  regress             a list of jobs on N workers, resumable (neurocosim regress --help)\n");
+    fprintf(f, "  report              the HTML report: rows of a run and plots (neurocosim report --help)\n");
     fprintf(f, "  help [COMMAND]      this text, or the usage of COMMAND\n");
     fprintf(f, "\noptions:\n  -h, --help          this text\n"
                "  -V, --version       print the version and exit\n");
@@ -68,16 +72,21 @@ static void design_list(FILE *f)
 
 static void run_usage(FILE *f)
 {
-    fprintf(f, "usage: neurocosim run [--help] [DESIGN...]\n"
+    fprintf(f, "usage: neurocosim run [--help] [--out DIR] [DESIGN...]\n"
                "Co-simulates every design (or only the named ones, in this order: ");
     design_list(f);
     fprintf(f, ")\non its defaults, each in its own process, compares each with its golden model "
                "and prints\none report row per checked configuration, then a summary line.\n"
                "A progress line per design goes to stderr when it is a terminal (NC_PROGRESS=1\n"
                "forces it, NC_PROGRESS=0 silences it).\n"
+               "The closing line counts rows: 'validation: R rows passed, F failed (D designs, T s)';\n"
+               "a design that crashes or adds no row counts as one failed row.\n"
+               "  --out DIR           also write the rows to DIR/run.json, DIR/run.xml (JUnit: one\n"
+               "                      testcase per row) and DIR/run.tsv (read by neurocosim report);\n"
+               "                      DIR is created; checked before anything runs\n"
                "  -h, --help          this text\n"
                "exit status: 0 when every row passed, 1 when a check failed or a design crashed,\n"
-               "2 on an unknown design or option.\n");
+               "2 on an unknown design or option, or an --out DIR that cannot be written.\n");
 }
 
 static void models_usage(FILE *f)
@@ -105,11 +114,72 @@ static int parse_help_only(int argc, char **argv, const char *cmd, void (*use)(F
     return -1;
 }
 
+/* At most this many rows per design are collected (a design adds a few dozen). */
+#define RUN_ROWS_MAX 4096
+
+/* Reads the TSV records a child wrote to f and appends them to *rows. */
+static int collect_rows(FILE *f, const char *design, nc_row_t **rows, size_t *n, size_t *cap)
+{
+    rewind(f);
+    char line[sizeof(nc_row_t) + 256], where[96];
+    size_t added = 0;
+    for (size_t ln = 1; fgets(line, sizeof line, f) && added < RUN_ROWS_MAX; ln++) {
+        if (*n == *cap) {
+            size_t nc = *cap ? 2 * *cap : 64;
+            nc_row_t *p = realloc(*rows, nc * sizeof *p);
+            if (!p)
+                return -1;
+            *rows = p;
+            *cap = nc;
+        }
+        snprintf(where, sizeof where, "rows of %s:%zu", design, ln);
+        if (nc_row_parse(line, where, &(*rows)[*n]) == NC_OK) {
+            (*n)++;
+            added++;
+        }
+    }
+    return (int)added;
+}
+
+static int add_row(nc_row_t **rows, size_t *n, size_t *cap, const char *design, const char *note)
+{
+    if (*n == *cap) {
+        size_t nc = *cap ? 2 * *cap : 64;
+        nc_row_t *p = realloc(*rows, nc * sizeof *p);
+        if (!p)
+            return -1;
+        *rows = p;
+        *cap = nc;
+    }
+    nc_row_t *r = &(*rows)[(*n)++];
+    memset(r, 0, sizeof *r);
+    snprintf(r->design, sizeof r->design, "%s", design);
+    snprintf(r->config, sizeof r->config, "(design run)");
+    snprintf(r->note, sizeof r->note, "%s", note);
+    r->sqnr_db = NAN;
+    return 0;
+}
+
 static int run_all(int argc, char **argv)
 {
-    int st0 = parse_help_only(argc, argv, "run", run_usage);
-    if (st0 >= 0)
-        return st0;
+    static const struct option opts[] = {
+        {"help", no_argument, 0, 'h'}, {"out", required_argument, 0, 'o'}, {0, 0, 0, 0}};
+    const char *outdir = NULL;
+    optind = 1;
+    int c;
+    while ((c = getopt_long(argc, argv, "ho:", opts, NULL)) != -1) {
+        if (c == 'h') {
+            run_usage(stdout);
+            return 0;
+        }
+        if (c == 'o' && optarg[0]) {
+            outdir = optarg;
+            continue;
+        }
+        fprintf(stderr, "neurocosim run: %s (see neurocosim run --help)\n",
+                c == 'o' ? "--out needs a folder name" : "unknown option");
+        return 2;
+    }
     bool want[N_DESIGNS];
     size_t nwant = 0;
     memset(want, argc > optind ? 0 : 1, sizeof want);
@@ -125,12 +195,24 @@ static int run_all(int argc, char **argv)
         }
         want[i] = true;
     }
+    char pjson[4096], pxml[4096], ptsv[4096];
+    if (outdir) {
+        snprintf(pjson, sizeof pjson, "%s/run.json", outdir);
+        snprintf(pxml, sizeof pxml, "%s/run.xml", outdir);
+        snprintf(ptsv, sizeof ptsv, "%s/run.tsv", outdir);
+        if (nc_mkdir_p(outdir) || nc_out_check(pjson) || nc_out_check(pxml) || nc_out_check(ptsv)) {
+            fprintf(stderr, "neurocosim run: --out %s: %s\n", outdir, nc_err_msg());
+            return 2;
+        }
+    }
     for (size_t i = 0; i < N_DESIGNS; i++)
         nwant += want[i];
     printf("neurocosim validation report: every design co-simulated on its defaults and "
            "compared with its golden model\n\n");
     nc_report_header();
-    int failed = 0, ran = 0;
+    int ran = 0;
+    nc_row_t *rows = NULL;
+    size_t nrows = 0, cap = 0;
     double t0 = nc_now_s();
     for (size_t i = 0; i < N_DESIGNS; i++) {
         if (!want[i])
@@ -142,6 +224,12 @@ static int run_all(int argc, char **argv)
         nc_progress_end();
         ran++;
         pid_t parent = getpid();
+        FILE *sink = tmpfile();
+        if (!sink) {
+            perror("neurocosim run: tmpfile");
+            free(rows);
+            return 1;
+        }
         pid_t pid = fork();
         if (pid == 0) {
             /* The design's process dies with `run` (a killed run leaves nothing behind). */
@@ -149,24 +237,59 @@ static int run_all(int argc, char **argv)
             if (getppid() != parent)
                 _exit(1);
             nc_report_t r = {0, 0};
+            nc_report_sink(sink);
             int rc = designs[i].validate(&r);
             fflush(stdout);
+            fflush(sink);
             _exit(rc != 0 || r.failures != 0 || r.rows == 0 ? 1 : 0);
         }
         int st = 0;
         if (pid < 0 || waitpid(pid, &st, 0) < 0) {
             perror("neurocosim run: fork");
+            fclose(sink);
+            free(rows);
             return 1;
         }
-        if (!WIFEXITED(st) || WEXITSTATUS(st) != 0) {
-            failed++;
-            if (WIFSIGNALED(st))
-                printf("%-8s crashed with signal %d\n", designs[i].name, WTERMSIG(st));
+        int got = collect_rows(sink, designs[i].name, &rows, &nrows, &cap);
+        fclose(sink);
+        char why[128] = "";
+        if (WIFSIGNALED(st)) {
+            printf("%-8s crashed with signal %d\n", designs[i].name, WTERMSIG(st));
+            snprintf(why, sizeof why, "crashed with signal %d", WTERMSIG(st));
+        } else if (got <= 0) {
+            snprintf(why, sizeof why, "added no row (exit status %d)", WEXITSTATUS(st));
+        } else if (WEXITSTATUS(st) != 0) {
+            /* A failure the rows do not show (e.g. an error after the last row). */
+            size_t bad = 0;
+            for (size_t k = nrows - (size_t)got; k < nrows; k++)
+                bad += !rows[k].pass;
+            if (!bad)
+                snprintf(why, sizeof why, "exit status %d with every row passing",
+                         WEXITSTATUS(st));
+        }
+        if (why[0] && add_row(&rows, &nrows, &cap, designs[i].name, why)) {
+            perror("neurocosim run");
+            free(rows);
+            return 1;
         }
     }
-    printf("\nvalidation: %d passed, %d failed (%.1f s)\n", ran - failed, failed,
-           nc_now_s() - t0);
-    return failed ? 1 : 0;
+    size_t failed = 0;
+    for (size_t k = 0; k < nrows; k++)
+        failed += !rows[k].pass;
+    double secs = nc_now_s() - t0;
+    printf("\nvalidation: %zu rows passed, %zu failed (%d design%s, %.1f s)\n", nrows - failed,
+           failed, ran, ran == 1 ? "" : "s", secs);
+    int st = failed ? 1 : 0;
+    if (outdir) {
+        if (nc_rows_write_json(pjson, rows, nrows) || nc_rows_write_junit(pxml, "neurocosim run", rows, nrows, secs) ||
+            nc_rows_write_tsv(ptsv, rows, nrows)) {
+            fprintf(stderr, "neurocosim run: %s\n", nc_err_msg());
+            st = 1;
+        } else
+            printf("rows written to %s, %s and %s\n", pjson, pxml, ptsv);
+    }
+    free(rows);
+    return st;
 }
 
 static int list_models(int argc, char **argv)
@@ -209,6 +332,10 @@ static int dispatch(int argc, char **argv)
         return run_all(argc, argv);
     if (!strcmp(argv[0], "models"))
         return list_models(argc, argv);
+    if (!strcmp(argv[0], "report"))
+        return cmd_report(argc, argv);
+    if (!strcmp(argv[0], "regress"))
+        return cmd_regress(argc, argv);
     if (!strcmp(argv[0], "help"))
         return help_cmd(argc, argv);
     for (size_t i = 0; i < N_DESIGNS; i++)

@@ -1,0 +1,231 @@
+/* test_core_report.c - the machine-readable rows of `neurocosim run --out`, the HTML report
+ * (`neurocosim report`) and its check in a real browser (headless Chromium,
+ * tests/report_check.sh). Runs the built tool ($NC_BUILD/bin) from the repository root. */
+#include <criterion/criterion.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+static char sout[1 << 16], serr[1 << 16];
+
+static void slurp(const char *path, char *buf, size_t cap)
+{
+    FILE *f = fopen(path, "r");
+    size_t n = f ? fread(buf, 1, cap - 1, f) : 0;
+    buf[n] = '\0';
+    if (f)
+        fclose(f);
+}
+
+/* Runs a shell command line with stdout in sout, stderr in serr; returns the exit status. */
+static int sh(const char *fmt, ...)
+{
+    char cmd[8192], errp[128];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(cmd, sizeof cmd - 200, fmt, ap);
+    va_end(ap);
+    snprintf(errp, sizeof errp, "/tmp/nc_report_%d_stderr.txt", (int)getpid());
+    size_t l = strlen(cmd);
+    snprintf(cmd + l, sizeof cmd - l, " 2>%s", errp);
+    FILE *p = popen(cmd, "r");
+    cr_assert(p, "cannot run %s", cmd);
+    size_t n = fread(sout, 1, sizeof sout - 1, p);
+    sout[n] = '\0';
+    int st = pclose(p);
+    slurp(errp, serr, sizeof serr);
+    unlink(errp);
+    cr_assert(WIFEXITED(st), "%s did not exit normally:\n%s%s", cmd, sout, serr);
+    return WEXITSTATUS(st);
+}
+
+static const char *tool(void)
+{
+    static char p[1024];
+    const char *b = getenv("NC_BUILD");
+    snprintf(p, sizeof p, "%s/bin/neurocosim", b && *b ? b : "build/rel");
+    return p;
+}
+
+static const char *tmpdir_named(const char *name)
+{
+    static char paths[4][256];
+    static int k;
+    char *p = paths[k++ % 4];
+    snprintf(p, 256, "/tmp/nc_report_%d_%s", (int)getpid(), name);
+    char cmd[600];
+    snprintf(cmd, sizeof cmd, "rm -rf %s && mkdir -p %s", p, p);
+    cr_assert_eq(system(cmd), 0);
+    return p;
+}
+
+static void rm_rf(const char *p)
+{
+    char cmd[600];
+    snprintf(cmd, sizeof cmd, "rm -rf %s", p);
+    cr_assert_eq(system(cmd), 0);
+}
+
+static size_t count(const char *hay, const char *needle)
+{
+    size_t n = 0;
+    for (const char *p = hay; (p = strstr(p, needle)) != NULL; p += strlen(needle))
+        n++;
+    return n;
+}
+
+static char file[1 << 22];
+
+/* `run fftconv --out DIR`: its 6 rows (rows, not designs, in the closing line) as JUnit XML,
+ * JSON and TSV. */
+Test(core_report, run_writes_junit_json_tsv, .timeout = 120)
+{
+    const char *d = tmpdir_named("run");
+    char out[400];
+    snprintf(out, sizeof out, "%s/new/results", d); /* created by --out */
+    cr_assert_eq(sh("%s run fftconv --out %s", tool(), out), 0, "%s%s", sout, serr);
+    cr_assert(strstr(sout, "validation: 6 rows passed, 0 failed (1 design, "), "%s", sout);
+    char p[600];
+    snprintf(p, sizeof p, "%s/run.xml", out);
+    slurp(p, file, sizeof file);
+    cr_assert(strstr(file, "<testsuites name=\"neurocosim run\" tests=\"6\" failures=\"0\""), "%s", file);
+    cr_assert(strstr(file, "<testsuite name=\"fftconv\" tests=\"6\" failures=\"0\">"), "%s", file);
+    cr_assert_eq(count(file, "<testcase classname=\"fftconv\""), 6, "%s", file);
+    cr_assert(strstr(file, "name=\"L=4096 partial LK=300 (Lk=512) P=2\""), "%s", file);
+    cr_assert(strstr(file, "(&gt;= 70 dB)"), "notes are escaped: %s", file);
+    cr_assert_eq(count(file, "<failure"), 0);
+    snprintf(p, sizeof p, "%s/run.json", out);
+    slurp(p, file, sizeof file);
+    cr_assert_eq(count(file, "\"design\": \"fftconv\""), 6, "%s", file);
+    cr_assert(strstr(file, "\"config\": \"L=1024 dense P=1\", \"compared\": 1024, \"mismatch\": 0, "
+                           "\"sqnr_db\": "), "%s", file);
+    cr_assert(strstr(file, "\"passed\": 6, \"failed\": 0}"), "%s", file);
+    snprintf(p, sizeof p, "%s/run.tsv", out);
+    slurp(p, file, sizeof file);
+    cr_assert_eq(count(file, "\n"), 6, "%s", file);
+    cr_assert(strstr(file, "fftconv\tL=16384 dense P=4\t16384\t0\t"), "%s", file);
+    rm_rf(d);
+}
+
+/* An --out that cannot be written is a usage error before anything runs. */
+Test(core_report, run_out_checked_first, .timeout = 30)
+{
+    cr_assert_eq(sh("%s run fftconv --out /dev/null/x", tool()), 2, "%s%s", sout, serr);
+    cr_assert(strstr(serr, "--out /dev/null/x"), "%s", serr);
+    cr_assert(!strstr(sout, "fftconv  L="), "ran before refusing:\n%s", sout);
+    cr_assert_eq(sh("%s run --out", tool()), 2);
+}
+
+/* Rows written by hand: a passing fftconv row, a failing snn row whose note needs escaping,
+ * the four XOR rows of a spice run. */
+static void write_rows(const char *path)
+{
+    FILE *f = fopen(path, "w");
+    cr_assert(f);
+    fprintf(f, "fftconv\tL=4096 dense P=2\t4096\t0\t79\t53274\t1\tvs model\n"
+               "snn\tbroken <b>&</b>\t10\t3\tnan\t0\t0\tfirst mismatch <step 3> & more\n"
+               "spice\txor a=0 b=0\t1\t0\tnan\t0\t1\trates GHz: a 10 b 10 h1 1.0 h2 0.5 out 0.00 (0 pulses in 4 ns) -> class 0\n"
+               "spice\txor a=0 b=1\t1\t0\tnan\t0\t1\trates GHz: a 10 b 40 h1 19.8 h2 0.0 out 2.25 (9 pulses in 4 ns) -> class 1\n"
+               "spice\txor a=1 b=0\t1\t0\tnan\t0\t1\trates GHz: a 40 b 10 h1 19.5 h2 0.0 out 2.00 (8 pulses in 4 ns) -> class 1\n"
+               "spice\txor a=1 b=1\t1\t0\tnan\t0\t1\trates GHz: a 40 b 40 h1 30.0 h2 20.0 out 0.00 (0 pulses in 4 ns) -> class 0\n");
+    cr_assert_eq(fclose(f), 0);
+}
+
+/* The whole page: rows per design (a failed one marked, text escaped), the 9 plots embedded
+ * as images; then headless Chromium loads it: every image loads, no error, a screenshot. */
+Test(core_report, page_renders_in_chromium, .timeout = 300)
+{
+    const char *d = tmpdir_named("page");
+    char rows[400], rep[400], p[600];
+    snprintf(rows, sizeof rows, "%s/run.tsv", d);
+    snprintf(rep, sizeof rep, "%s/report", d);
+    write_rows(rows);
+    cr_assert_eq(sh("%s report --out %s --run %s", tool(), rep, rows), 0, "%s%s", sout, serr);
+    cr_assert(strstr(sout, "report: ") && strstr(sout, "index.html (0 problems)"), "%s", sout);
+    snprintf(p, sizeof p, "%s/index.html", rep);
+    slurp(p, file, sizeof file);
+    cr_assert(strstr(file, "validation: 5 rows passed, 1 failed"), "summary missing");
+    cr_assert(strstr(file, "<tr class=\"fail\"><td>broken &lt;b&gt;&amp;&lt;/b&gt;</td><td>10</td><td>3</td>"),
+              "the failed row is not marked or not escaped");
+    cr_assert(strstr(file, "first mismatch &lt;step 3&gt; &amp; more"));
+    cr_assert_eq(count(file, "<img "), 9, "9 plots: fftconv 2, snn 3, spice 4");
+    cr_assert_eq(count(file, "src=\"data:image/svg+xml;base64,"), 9, "every plot is embedded");
+    cr_assert(!strstr(file, "plot missing") && !strstr(file, "src=\"http") && !strstr(file, "src=\"/"),
+              "the page is not self-contained or lacks a plot");
+    static const char *ids[] = {"fftconv_sqnr", "fftconv_bound", "snn_activity", "snn_raster", "snn_counts",
+                                "sfq_delays", "sfq_margins", "sfq_phase", "sfq_xor"};
+    for (size_t i = 0; i < sizeof ids / sizeof ids[0]; i++) {
+        char id[64];
+        snprintf(id, sizeof id, "<img id=\"%s\"", ids[i]);
+        cr_assert(strstr(file, id), "no plot %s", ids[i]);
+    }
+    /* gnuplot made real plots from data: the SVGs say so, and the data is where --help says */
+    snprintf(p, sizeof p, "%s/data/fftconv_sqnr.svg", rep);
+    slurp(p, file, sizeof file);
+    cr_assert(strstr(file, "<svg") && strstr(file, "Gnuplot"), "not a gnuplot SVG");
+    snprintf(p, sizeof p, "%s/data/sfq_xor.dat", rep);
+    slurp(p, file, sizeof file);
+    cr_assert(strstr(file, "01 out 6.00 2.2500 "), "the measured rate of a=0 b=1 (row 2.25 GHz):\n%s", file);
+    /* the browser */
+    cr_assert_eq(sh("tests/report_check.sh %s", rep), 0, "%s%s", sout, serr);
+    cr_assert(strstr(sout, "images 9 loaded 9 broken [] errors []"), "%s", sout);
+    struct stat sb;
+    snprintf(p, sizeof p, "%s/screenshot.png", rep);
+    cr_assert(stat(p, &sb) == 0 && sb.st_size > 10000, "no screenshot at %s", p);
+    /* a broken image is caught */
+    cr_assert_eq(sh("sed -i '0,/base64,/s//base64,!!!!/' %s/index.html", rep), 0);
+    cr_assert_eq(sh("tests/report_check.sh %s", rep), 1, "%s%s", sout, serr);
+    cr_assert(strstr(sout, "images 9 loaded 8 broken [fftconv_sqnr]"), "%s", sout);
+    rm_rf(d);
+}
+
+/* Without rows the page says how to make them; plots made from rows say they need a run. */
+Test(core_report, page_without_run, .timeout = 120)
+{
+    const char *d = tmpdir_named("norun");
+    char rep[400], p[600];
+    snprintf(rep, sizeof rep, "%s/rep", d);
+    cr_assert_eq(sh("%s report --out %s --run %s/none.tsv --only fftconv", tool(), rep, d), 0, "%s%s", sout, serr);
+    snprintf(p, sizeof p, "%s/index.html", rep);
+    slurp(p, file, sizeof file);
+    cr_assert(strstr(file, "no validation rows yet: <code>make run</code>"));
+    cr_assert_eq(count(file, "<img "), 2, "only fftconv's plots");
+    cr_assert_eq(count(file, "plots not made in this report (--only)"), 2);
+    rm_rf(d);
+}
+
+Test(core_report, report_bad_usage, .timeout = 60)
+{
+    const char *d = tmpdir_named("bad");
+    char rows[400];
+    cr_assert_eq(sh("%s report --help", tool()), 0);
+    cr_assert(strstr(sout, "usage: neurocosim report"), "%s", sout);
+    cr_assert_eq(sh("%s help report", tool()), 0);
+    cr_assert(strstr(sout, "usage: neurocosim report"), "%s", sout);
+    cr_assert_eq(sh("%s report", tool()), 2);
+    cr_assert(strstr(serr, "--out DIR is required"), "%s", serr);
+    cr_assert_eq(sh("%s report --out %s/r --only fftconv,nosuch", tool(), d), 2);
+    cr_assert(strstr(serr, "unknown section 'nosuch'") && strstr(serr, "fftconv,snn,spice"), "%s", serr);
+    cr_assert_eq(sh("%s report --out /dev/null/x", tool()), 2);
+    cr_assert(strstr(serr, "--out /dev/null/x"), "%s", serr);
+    cr_assert_eq(sh("%s report --out %s/r --cells %s/nothere.md", tool(), d, d), 2);
+    cr_assert(strstr(serr, "nothere.md: cannot open"), "%s", serr);
+    /* a malformed row names file:line and the field */
+    snprintf(rows, sizeof rows, "%s/bad.tsv", d);
+    FILE *f = fopen(rows, "w");
+    cr_assert(f);
+    fprintf(f, "fftconv\tok\t1\t0\tnan\t0\t1\tfine\nfftconv\tbad\t010\t0\tnan\t0\t1\tnote\n");
+    fclose(f);
+    cr_assert_eq(sh("%s report --out %s/r --run %s", tool(), d, rows), 2);
+    cr_assert(strstr(serr, "bad.tsv:2: compared '010' is not a decimal integer"), "%s", serr);
+    f = fopen(rows, "w");
+    fprintf(f, "fftconv\tshort\t1\n");
+    fclose(f);
+    cr_assert_eq(sh("%s report --out %s/r --run %s", tool(), d, rows), 2);
+    cr_assert(strstr(serr, "bad.tsv:1: 3 tab-separated fields, expected 8"), "%s", serr);
+    rm_rf(d);
+}
