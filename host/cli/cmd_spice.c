@@ -136,7 +136,9 @@ static const subcmd_t subcmds[] = {
      "each probed phase node (e.g. xdut.p3) in [--from, --tstop] (s; --tstop 1e-12..1e-6,\n"
      "default 1e-9); --temp: Johnson noise of the 'external' sources, 0..300 K (default 0:\n"
      "none); --waves FILE: an FST waveform of the probed nodes in the order given (every\n"
-     "vector of the run when no --probe is given, at most 256), its directory must exist",
+     "vector of the run when no --probe is given, at most 256), its directory must exist;\n"
+     "maximum step 0.05 ps (switching times within 0.01 ps of the reference model,\n"
+     "docs/sfq_speed.md)",
      opts_sim, cmd_sim},
 };
 
@@ -713,7 +715,7 @@ static int cmd_sim(const opts_t *o)
         fprintf(stderr, "neurocosim spice sim: %s\n", nc_err_msg());
         return 2;
     }
-    nc_spice_tran_t tr = {0.1e-12, o->tstop, 0.1e-12, 600.0};
+    nc_spice_tran_t tr = {NC_SPICE_TMAX, o->tstop, NC_SPICE_TMAX, 600.0};
     double *t = NULL;
     size_t n = 0;
     int rc = nc_spice_noise(o->temp, NC_SYN_RSHUNT, 0.1e-12);

@@ -15,7 +15,7 @@
 /* Stimulus of the logic cells' testbenches: pulses every 50 ps from T0, over TSTOP. */
 #define T0 40e-12
 #define TSTOP 560e-12
-#define TMAX 0.1e-12  /* REFERENCE: <= 0.2 ps keeps the pulse area within 0.2% of Phi0 */
+#define TMAX NC_SPICE_TMAX /* switching times within 0.01 ps of the reference (spice.h) */
 #define WALL_S 60.0
 
 /* stimulus: pulses into the cell (see each tb_*.cir): every 50 ps from 40 ps to 540 ps (11);
@@ -576,4 +576,69 @@ int nc_cell_margin_job(size_t i, void *arg, void *result)
 {
     nc_margin_t *m = result;
     return nc_cell_margins(&nc_cells[i], *(const double *)arg, &m->lo, &m->hi);
+}
+
+/* ---- the speed study's JTL runs ---- */
+
+void nc_jtl_run_free(nc_jtl_run_t *r)
+{
+    if (r->slips)
+        for (size_t k = 0; k < 2 * r->stages; k++)
+            nc_slips_free(&r->slips[k]);
+    free(r->slips);
+    *r = (nc_jtl_run_t){0};
+}
+
+int nc_jtl_run(size_t stages, bool ref, double tstop, nc_jtl_run_t *out)
+{
+    *out = (nc_jtl_run_t){0};
+    const char *tb = stages == 16 ? "cells/tb_jtl16.cir" : stages == 64 ? "cells/tb_jtl64.cir" : NULL;
+    if (!tb)
+        return nc_err_set(NC_ERR_ARG, "JTL speed run: %zu stages (expected 16 or 64)", stages);
+    if (!(tstop >= 100e-12 && tstop <= 100e-9))
+        return nc_err_set(NC_ERR_ARG, "JTL speed run: stop time %g s (expected 100 ps to 100 ns)",
+                          tstop);
+    double tmax = ref ? NC_SPICE_TMAX_REF : NC_SPICE_TMAX;
+    nc_spice_param_t p[] = {{"jjref", ref ? 1 : 0}};
+    nc_spice_tran_t tr = {tmax, tstop, tmax, 60.0 + tstop * 1e9 * (double)stages * 4};
+    int rc = nc_spice_load(tb, p, 1, &tr);
+    if (!rc)
+        rc = nc_spice_run();
+    double *t = NULL;
+    size_t n = 0;
+    if (!rc)
+        rc = nc_spice_vec("time", &t, &n);
+    free(t);
+    if (rc)
+        return rc;
+    out->stages = stages, out->junctions = 2 * stages + 3, out->points = n;
+    out->wall_s = nc_spice_last_wall_s(), out->sim_s = tstop;
+    if (!(out->slips = calloc(2 * stages, sizeof *out->slips)))
+        return nc_err_set(NC_ERR_NOMEM, "%s: out of memory", tb);
+    for (size_t k = 0; k < 2 * stages && !rc; k++) {
+        char name[32];
+        snprintf(name, sizeof name, "xj%zu.p%zu", k / 2 + 1, k % 2 + 1);
+        rc = nc_spice_slips(name, &out->slips[k]);
+    }
+    if (rc)
+        nc_jtl_run_free(out);
+    return rc;
+}
+
+int nc_jtl_compare(const nc_jtl_run_t *a, const nc_jtl_run_t *b, double *worst_s, size_t *n)
+{
+    *worst_s = 0, *n = 0;
+    if (a->stages != b->stages || !a->slips || !b->slips)
+        return nc_err_set(NC_ERR_ARG, "JTL compare: runs of %zu and %zu stages", a->stages,
+                          b->stages);
+    for (size_t k = 0; k < 2 * a->stages; k++) {
+        const nc_slips_t *x = &a->slips[k], *y = &b->slips[k];
+        if (x->n != y->n)
+            return nc_err_set(NC_ERR_SIM, "JTL stage %zu junction %zu: %zu switchings against "
+                              "%zu", k / 2 + 1, k % 2 + 1, x->n, y->n);
+        for (size_t i = 0; i < x->n; i++)
+            *worst_s = fmax(*worst_s, fabs(x->t[i] - y->t[i]));
+        *n += x->n;
+    }
+    return NC_OK;
 }

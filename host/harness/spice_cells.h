@@ -23,6 +23,7 @@
 #include <stddef.h>
 
 #include "sfq_cells.h"
+#include "spice_pulse.h"
 #include "spice_wave.h"
 
 #define NC_CELL_LOGIC_TOL 5e-12
@@ -79,5 +80,23 @@ typedef struct nc_margin {
     double lo, hi;
 } nc_margin_t;
 int nc_cell_margin_job(size_t i, void *arg, void *result);
+
+/* ---- the speed study's JTL runs (docs/sfq_speed.md, bench_spice) ----
+ * cells/tb_jtl16.cir or tb_jtl64.cir (stages 16 or 64) to tstop, with the current junction
+ * model at NC_SPICE_TMAX or, ref = true, the reference model (jj.lib jjref = 1) at
+ * NC_SPICE_TMAX_REF. Keeps the slips of every JTL junction (xj<k>.p1, xj<k>.p2, in order). */
+typedef struct nc_jtl_run {
+    size_t stages, junctions; /* junctions: 2 per stage + 3 in the DC/SFQ source */
+    size_t points;            /* time points ngspice took */
+    double wall_s, sim_s;
+    nc_slips_t *slips;        /* 2 * stages */
+} nc_jtl_run_t;
+int nc_jtl_run(size_t stages, bool ref, double tstop, nc_jtl_run_t *out);
+void nc_jtl_run_free(nc_jtl_run_t *r);
+
+/* Worst |switching time difference| over every junction's slips of two runs of the same
+ * length; fails (NC_ERR_SIM, naming the junction) if a junction switched a different number
+ * of times. *n: switchings compared. */
+int nc_jtl_compare(const nc_jtl_run_t *a, const nc_jtl_run_t *b, double *worst_s, size_t *n);
 
 #endif
