@@ -76,3 +76,36 @@ Test(spice_speed, jtl_run_refuses_bad_arguments, .timeout = 30)
     cr_expect_eq(nc_jtl_run(16, false, 1e-3, &r), NC_ERR_ARG);
     cr_expect(strstr(nc_err_msg(), "100 ps to 100 ns"), "%s", nc_err_msg());
 }
+
+/* Thermal noise in the cells (spice margins --noise): off unless asked; when on, seeded (the
+ * same seed gives the same switching times, another seed others) and small at 4.2 K (the JTL
+ * still passes its logic check and its delay moves by less than 0.5 ps: the rms noise current
+ * of a 100 uA junction's shunt over 0.1 ps samples is about 1.5 uA, 1.5% of Ic). */
+Test(spice_speed, cell_noise_is_seeded_and_off_by_default, .timeout = 120)
+{
+    const nc_cell_desc_t *c = nc_cell_find("jtl");
+    cr_assert(c);
+    nc_cell_result_t r0, r1, r1b, r2;
+    cr_assert_eq(nc_cell_run(c, 1.0, NULL, &r0), NC_OK, "%s", nc_err_msg());
+    cr_assert_eq(nc_cell_noise(true, 4.2, 1, 1), NC_OK, "%s", nc_err_msg());
+    cr_assert_eq(nc_cell_run(c, 1.0, NULL, &r1), NC_OK, "%s", nc_err_msg());
+    cr_assert_eq(nc_cell_run(c, 1.0, NULL, &r1b), NC_OK, "%s", nc_err_msg());
+    cr_assert_eq(nc_cell_noise(true, 4.2, 2, 1), NC_OK, "%s", nc_err_msg());
+    cr_assert_eq(nc_cell_run(c, 1.0, NULL, &r2), NC_OK, "%s", nc_err_msg());
+    cr_assert_eq(nc_cell_noise(false, 0, 0, 1), NC_OK);
+    nc_cell_result_t r3;
+    cr_assert_eq(nc_cell_run(c, 1.0, NULL, &r3), NC_OK, "%s", nc_err_msg());
+    cr_expect(r0.ok && r1.ok && r2.ok, "JTL logic: %s / %s / %s", r0.why, r1.why, r2.why);
+    cr_expect(fabs(r1.delay_s - r0.delay_s) > 1e-16, "noise on, delay %.6f ps unchanged",
+              r1.delay_s * 1e12);
+    cr_expect(fabs(r1.delay_s - r0.delay_s) < 0.5e-12, "4.2 K moved the delay %.4f -> %.4f ps",
+              r0.delay_s * 1e12, r1.delay_s * 1e12);
+    cr_expect_eq(r1.delay_s, r1b.delay_s, "seed 1 twice: %.6f and %.6f ps", r1.delay_s * 1e12,
+                 r1b.delay_s * 1e12);
+    cr_expect(r2.delay_s != r1.delay_s, "seeds 1 and 2 gave the same delay %.6f ps",
+              r1.delay_s * 1e12);
+    cr_expect_eq(r3.delay_s, r0.delay_s, "noise off again: %.6f ps, before %.6f ps",
+                 r3.delay_s * 1e12, r0.delay_s * 1e12);
+    cr_expect_eq(nc_cell_noise(true, 0, 1, 1), NC_ERR_ARG);
+    cr_expect_eq(nc_cell_noise(true, 4.2, 1, 0), NC_ERR_ARG);
+}

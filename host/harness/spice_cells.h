@@ -21,6 +21,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "sfq_cells.h"
 #include "spice_pulse.h"
@@ -73,6 +74,18 @@ const nc_wave_probe_t *nc_cell_probes(const nc_cell_desc_t *cell, size_t *n);
 
 /* Bias margins of the cell: [*lo, *hi] with the given resolution (e.g. 0.01). */
 int nc_cell_margins(const nc_cell_desc_t *cell, double resolution, double *lo, double *hi);
+
+/* Thermal noise in the cell runs (spice margins --noise): on = true gives every junction the
+ * Johnson noise of its shunt at temp_k (jj.lib jjnoise = 1; the harness's seeded sources of
+ * a NC_CELL_RNOISE shunt, sampled every NC_CELL_NOISE_DT, scaled per junction in jj.lib), and
+ * a bias point passes the margin search only if `runs` runs of the testbench (seeds seed,
+ * seed + 1, ...; each run sends the testbench's stimulus pulses) all work. Off by default.
+ * Per process (each margin job runs in its own child). */
+#define NC_CELL_RNOISE 6.857
+#define NC_CELL_NOISE_DT 0.1e-12
+int nc_cell_noise(bool on, double temp_k, uint64_t seed, int runs);
+/* Testbench runs of the margin searches since nc_cell_noise(), and how many failed. */
+void nc_cell_noise_counts(size_t *tried, size_t *failed);
 
 /* The margins of nc_cells[i] as an nc_par_run job (spice_par.h): arg points to the resolution
  * (double), result to an nc_margin_t. */
