@@ -138,6 +138,10 @@ Test(spice_cli, empty_and_malformed_numbers_are_refused, .timeout = 120)
         {"cells --bias 1.0x", "--bias"},   {"xor --seed 010", "--seed"},
         {"margins --jobs 0", "--jobs"},    {"sim cells/tb_jtl.cir --probe ''", "--probe"},
         {"cells --cell ''", "--cell"},     {"xor --scale ''", "--scale"},
+        {"margins --runs 2", "only with --noise"}, {"margins --seed 3", "only with --noise"},
+        {"margins --temp 4.2", "only with --noise"}, {"margins --noise --temp 0", "0 < T"},
+        {"margins --noise --runs 0", "--runs"}, {"margins --noise --runs 101", "--runs"},
+        {"margins --noise --seed 010", "--seed"},
     };
     for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
         cr_assert_eq(spice(NULL, 20, "%s", bad[i][0]), 2, "spice %s:\n%s", bad[i][0], out);

@@ -36,14 +36,16 @@
 /* ---- sub-commands and their options ---- */
 enum {
     O_CELL = 256, O_BIAS, O_WAVES, O_JOBS, O_SEED, O_SCALE, O_MARGINS, O_MODEL, O_SEEDS, O_OUT,
-    O_UPDATE, O_PARAM, O_PROBE, O_TSTOP, O_FROM, O_TEMP, O_HELP = 'h'
+    O_UPDATE, O_PARAM, O_PROBE, O_TSTOP, O_FROM, O_TEMP, O_NOISE, O_RUNS, O_HELP = 'h'
 };
 #define OPT_HELP {"help", no_argument, 0, O_HELP}
 static const struct option opts_cells[] = {
     {"cell", required_argument, 0, O_CELL}, {"bias", required_argument, 0, O_BIAS},
     {"waves", required_argument, 0, O_WAVES}, OPT_HELP, {0, 0, 0, 0}};
 static const struct option opts_margins[] = {
-    {"cell", required_argument, 0, O_CELL}, {"jobs", required_argument, 0, O_JOBS}, OPT_HELP,
+    {"cell", required_argument, 0, O_CELL}, {"jobs", required_argument, 0, O_JOBS},
+    {"noise", no_argument, 0, O_NOISE}, {"seed", required_argument, 0, O_SEED},
+    {"runs", required_argument, 0, O_RUNS}, {"temp", required_argument, 0, O_TEMP}, OPT_HELP,
     {0, 0, 0, 0}};
 static const struct option opts_xor[] = {
     {"seed", required_argument, 0, O_SEED}, {"bias", required_argument, 0, O_BIAS},
@@ -66,8 +68,8 @@ static const struct option opts_sim[] = {
 typedef struct opts {
     const char *cell, *waves, *out, *model;
     double bias;
-    int64_t seed, jobs, seeds;
-    int margins, update_model, bias_set;
+    int64_t seed, jobs, seeds, runs;
+    int margins, update_model, bias_set, noise, temp_set, runs_set, seed_set;
     const char *scale; /* all, supply, weights */
     /* sim */
     const char *netlist;
@@ -98,10 +100,14 @@ static const subcmd_t subcmds[] = {
      "--bias: global bias scale, 0.2..2 (default 1);\n"
      "--waves DIR: write DIR/sfq_<cell>.fst per cell (DIR must exist)",
      opts_cells, cmd_cells},
-    {"margins", "[--cell NAME] [--jobs N]",
+    {"margins", "[--cell NAME] [--jobs N] [--noise [--seed N] [--runs N] [--temp K]]",
      "bias margins of each cell (lowest/highest global bias scale that works, resolution\n"
      "0.01), one child process per cell, --jobs at once (1..64, default: the CPUs);\n"
-     "each cell's sweep is bounded to 900 s",
+     "each cell's sweep is bounded to 900 s;\n"
+     "--noise: thermal noise in every junction (its shunt's Johnson noise at --temp K,\n"
+     "default 4.2, 0 < T <= 300), seeded (--seed, default 1): a bias point passes only if\n"
+     "--runs runs of the testbench (seeds seed..seed+runs-1, 1..100, default 4; each sends\n"
+     "the testbench's stimulus pulses) have no error; prints the runs tried and failed",
      opts_margins, cmd_margins},
     {"xor", "[--seed N] [--bias B] [--scale all|supply|weights] [--jobs N] [--waves DIR]\n"
             "      [--model FILE] [--margins]",
@@ -136,7 +142,9 @@ static const subcmd_t subcmds[] = {
      "each probed phase node (e.g. xdut.p3) in [--from, --tstop] (s; --tstop 1e-12..1e-6,\n"
      "default 1e-9); --temp: Johnson noise of the 'external' sources, 0..300 K (default 0:\n"
      "none); --waves FILE: an FST waveform of the probed nodes in the order given (every\n"
-     "vector of the run when no --probe is given, at most 256), its directory must exist",
+     "vector of the run when no --probe is given, at most 256), its directory must exist;\n"
+     "maximum step 0.05 ps (switching times within 0.01 ps of the reference model,\n"
+     "docs/sfq_speed.md)",
      opts_sim, cmd_sim},
 };
 
@@ -221,7 +229,7 @@ static int parse_opts(const subcmd_t *sc, int argc, char **argv, opts_t *o)
 {
     memset(o, 0, sizeof *o);
     int cpus = nc_par_cpus();
-    o->bias = 1.0, o->scale = "all", o->seed = 1, o->jobs = cpus > 64 ? 64 : cpus, o->seeds = 8;
+    o->bias = 1.0, o->scale = "all", o->seed = 1, o->jobs = cpus > 64 ? 64 : cpus, o->seeds = 8, o->runs = 4;
     o->tstop = 1e-9;
     nc_err_clear();
     optind = 1;
@@ -242,7 +250,7 @@ static int parse_opts(const subcmd_t *sc, int argc, char **argv, opts_t *o)
         case O_OUT: o->out = v; break;
         case O_MODEL: o->model = v; break;
         case O_BIAS: rc = parse_double(v, 0.2, 2.0, "--bias", &o->bias), o->bias_set = 1; break;
-        case O_SEED: rc = nc_parse_int(v, 0, INT64_MAX, "--seed", &o->seed); break;
+        case O_SEED: rc = nc_parse_int(v, 0, INT64_MAX, "--seed", &o->seed), o->seed_set = 1; break;
         case O_JOBS: rc = nc_parse_int(v, 1, NC_PAR_MAX_PROCS, "--jobs", &o->jobs); break;
         case O_SEEDS: rc = nc_parse_int(v, 1, 16, "--seeds", &o->seeds); break;
         case O_MARGINS: o->margins = 1; break;
@@ -263,7 +271,9 @@ static int parse_opts(const subcmd_t *sc, int argc, char **argv, opts_t *o)
             break;
         case O_TSTOP: rc = parse_double(v, 1e-12, 1e-6, "--tstop (s)", &o->tstop); break;
         case O_FROM: rc = parse_double(v, 0, 1e-6, "--from (s)", &o->tfrom); break;
-        case O_TEMP: rc = parse_double(v, 0, 300, "--temp (K)", &o->temp); break;
+        case O_TEMP: rc = parse_double(v, 0, 300, "--temp (K)", &o->temp), o->temp_set = 1; break;
+        case O_NOISE: o->noise = 1; break;
+        case O_RUNS: rc = nc_parse_int(v, 1, 100, "--runs", &o->runs), o->runs_set = 1; break;
         case ':':
             rc = nc_err_set(NC_ERR_ARG, "%s needs a value", argv[optind - 1]);
             break;
@@ -292,6 +302,12 @@ static int parse_opts(const subcmd_t *sc, int argc, char **argv, opts_t *o)
     if (!rc && o->margins && (o->bias_set || o->waves))
         rc = nc_err_set(NC_ERR_ARG, "--margins sweeps the bias and writes no waveform: not "
                         "with %s", o->bias_set ? "--bias" : "--waves");
+    if (!rc && !strcmp(sc->name, "margins") && !o->noise &&
+        (o->temp_set || o->runs_set || o->seed_set))
+        rc = nc_err_set(NC_ERR_ARG, "%s: only with --noise", o->temp_set ? "--temp" :
+                        o->runs_set ? "--runs" : "--seed");
+    if (!rc && o->noise && o->temp_set && !(o->temp > 0))
+        rc = nc_err_set(NC_ERR_ARG, "--temp %g: expected 0 < T <= 300 K with --noise", o->temp);
     if (!rc && o->out && o->update_model)
         rc = nc_err_set(NC_ERR_ARG, "--out and --update-model: give one of them");
     if (rc) {
@@ -391,32 +407,49 @@ static void cell_job_name(size_t i, const void *arg, char *buf, size_t cap)
     snprintf(buf, cap, "cell %s", only ? only->name : nc_cells[i].name);
 }
 
-/* The margins of one cell (arg: that cell) as a job. */
-static int one_margin_job(size_t i, void *arg, void *result)
+/* The margins of one cell as a job (arg: that cell, or NULL for nc_cells[i]), with the
+ * noisy runs' counts (the noise setting is inherited from the parent by fork). */
+typedef struct margin_res {
+    nc_margin_t m;
+    size_t tried, failed;
+} margin_res_t;
+
+static int margin_job(size_t i, void *arg, void *result)
 {
-    (void)i;
-    nc_margin_t *m = result;
-    return nc_cell_margins(arg, 0.01, &m->lo, &m->hi);
+    margin_res_t *m = result;
+    const nc_cell_desc_t *c = arg ? arg : &nc_cells[i];
+    int rc = nc_cell_margins(c, 0.01, &m->m.lo, &m->m.hi);
+    nc_cell_noise_counts(&m->tried, &m->failed);
+    return rc;
 }
 
 static int cmd_margins(const opts_t *o)
 {
-    nc_margin_t res[16];
+    margin_res_t res[16];
     int st[16];
     double t0 = nc_now_s();
-    double resolution = 0.01;
     const nc_cell_desc_t *only = o->cell ? nc_cell_find(o->cell) : NULL;
     size_t n = only ? 1 : nc_cells_count;
+    double temp = o->temp_set ? o->temp : 4.2;
+    if (o->noise && nc_cell_noise(true, temp, (uint64_t)o->seed, (int)o->runs)) {
+        fprintf(stderr, "neurocosim spice margins: %s\n", nc_err_msg());
+        return 2;
+    }
     /* every cell's sweep in a bounded child process (one cell too: bounded and killable) */
     nc_par_cfg_t cfg = {(int)o->jobs, CELL_JOB_WALL_S, "spice margins, cells", cell_job_name};
-    int rc = only ? nc_par_run_cfg(&cfg, 1, one_margin_job, (void *)only, res, sizeof res[0], st)
-                  : nc_par_run_cfg(&cfg, n, nc_cell_margin_job, &resolution, res, sizeof res[0],
-                                   st);
-    printf("%-7s %8s %8s\n", "cell", "low", "high");
+    int rc = nc_par_run_cfg(&cfg, n, margin_job, (void *)only, res, sizeof res[0], st);
+    if (o->noise)
+        printf("thermal noise %.2f K in every junction, seeds %lld..%lld: a bias point passes "
+               "if all %lld runs work\n", temp, (long long)o->seed,
+               (long long)(o->seed + o->runs - 1), (long long)o->runs);
+    printf("%-7s %8s %8s%s\n", "cell", "low", "high", o->noise ? "   runs tried  failed" : "");
     for (size_t i = 0; i < n; i++) {
         const char *name = only ? only->name : nc_cells[i].name;
-        if (st[i] == NC_OK)
-            printf("%-7s %8.2f %8.2f\n", name, res[i].lo, res[i].hi);
+        if (st[i] == NC_OK && o->noise)
+            printf("%-7s %8.2f %8.2f %12zu %7zu\n", name, res[i].m.lo, res[i].m.hi,
+                   res[i].tried, res[i].failed);
+        else if (st[i] == NC_OK)
+            printf("%-7s %8.2f %8.2f\n", name, res[i].m.lo, res[i].m.hi);
         else
             printf("%-7s   %s\n", name, st[i] == NC_ERR_TIMEOUT ? "timed out" : "failed");
     }
@@ -713,7 +746,7 @@ static int cmd_sim(const opts_t *o)
         fprintf(stderr, "neurocosim spice sim: %s\n", nc_err_msg());
         return 2;
     }
-    nc_spice_tran_t tr = {0.1e-12, o->tstop, 0.1e-12, 600.0};
+    nc_spice_tran_t tr = {NC_SPICE_TMAX, o->tstop, NC_SPICE_TMAX, 600.0};
     double *t = NULL;
     size_t n = 0;
     int rc = nc_spice_noise(o->temp, NC_SYN_RSHUNT, 0.1e-12);

@@ -2,6 +2,7 @@
 #include "spice_cells.h"
 
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,10 +13,19 @@
 #include "spice_pulse.h"
 #include "spice_wave.h"
 
+/* Seeded thermal noise of every junction (nc_cell_noise), off by default. */
+static struct cell_noise {
+    bool on;
+    double temp_k;
+    uint64_t seed;
+    int runs;
+    size_t tried, failed; /* testbench runs in margin searches, and how many failed */
+} g_noise;
+
 /* Stimulus of the logic cells' testbenches: pulses every 50 ps from T0, over TSTOP. */
 #define T0 40e-12
 #define TSTOP 560e-12
-#define TMAX 0.1e-12  /* REFERENCE: <= 0.2 ps keeps the pulse area within 0.2% of Phi0 */
+#define TMAX NC_SPICE_TMAX /* switching times within 0.01 ps of the reference (spice.h) */
 #define WALL_S 60.0
 
 /* stimulus: pulses into the cell (see each tb_*.cir): every 50 ps from 40 ps to 540 ps (11);
@@ -498,11 +508,15 @@ int nc_cell_run(const nc_cell_desc_t *cell, double bias, const char *wave_path,
         return nc_err_set(NC_ERR_ARG, "no cell testbench named '%s'", cell ? cell->name : "?");
     if (!(bias > 0.1 && bias < 3.0))
         return nc_err_set(NC_ERR_ARG, "%s: bias scale %g outside (0.1, 3)", cell->testbench, bias);
-    nc_spice_param_t p[] = {{"bias", bias}};
+    nc_spice_param_t p[] = {{"bias", bias}, {"jjnoise", g_noise.on ? 1 : 0}};
     nc_spice_tran_t tr = {TMAX, cell->tstop, TMAX, WALL_S};
-    int rc = nc_spice_noise(0, 1, TMAX); /* the cells' logic: noise off (syn's sources) */
+    /* the cells' logic: noise off (syn's sources), unless nc_cell_noise() asked for it */
+    int rc = g_noise.on ? nc_spice_noise(g_noise.temp_k, NC_CELL_RNOISE, NC_CELL_NOISE_DT)
+                        : nc_spice_noise(0, 1, TMAX);
+    if (!rc && g_noise.on)
+        rc = nc_spice_seed(g_noise.seed);
     if (!rc)
-        rc = nc_spice_load(cell->testbench, p, 1, &tr);
+        rc = nc_spice_load(cell->testbench, p, 2, &tr);
     if (!rc)
         rc = nc_spice_run();
     if (rc)
@@ -519,15 +533,43 @@ int nc_cell_run(const nc_cell_desc_t *cell, double bias, const char *wave_path,
     return rc;
 }
 
-/* Passes at bias b? (a failed simulation counts as not working, e.g. at extreme biases) */
+/* Passes at bias b? (a failed simulation counts as not working, e.g. at extreme biases).
+ * With noise (nc_cell_noise): every one of the runs (seeds seed, seed + 1, ...) must pass; the
+ * runs that failed are counted in g_noise.failed. */
 static int works(const nc_cell_desc_t *c, double b, bool *ok)
 {
-    nc_cell_result_t r;
-    int rc = nc_cell_run(c, b, NULL, &r);
-    if (rc == NC_ERR_SIM || rc == NC_ERR_TIMEOUT)
-        return *ok = false, NC_OK;
-    *ok = rc == NC_OK && r.logic_ok;
+    int runs = g_noise.on ? g_noise.runs : 1;
+    uint64_t seed0 = g_noise.seed;
+    *ok = true;
+    int rc = NC_OK;
+    for (int k = 0; k < runs && *ok && !rc; k++) {
+        nc_cell_result_t r;
+        g_noise.seed = seed0 + (uint64_t)k;
+        rc = nc_cell_run(c, b, NULL, &r);
+        if (rc == NC_ERR_SIM || rc == NC_ERR_TIMEOUT)
+            rc = NC_OK, r.logic_ok = false;
+        *ok = rc == NC_OK && r.logic_ok;
+        if (g_noise.on) {
+            g_noise.tried++;
+            g_noise.failed += !*ok;
+        }
+    }
+    g_noise.seed = seed0;
     return rc;
+}
+
+int nc_cell_noise(bool on, double temp_k, uint64_t seed, int runs)
+{
+    if (on && (!(temp_k > 0 && temp_k <= 300) || runs < 1 || runs > 1000))
+        return nc_err_set(NC_ERR_ARG, "cell noise: %g K, %d runs: expected 0 < T <= 300 K and "
+                          "1..1000 runs per bias point", temp_k, runs);
+    g_noise = (struct cell_noise){.on = on, .temp_k = temp_k, .seed = seed, .runs = runs};
+    return NC_OK;
+}
+
+void nc_cell_noise_counts(size_t *tried, size_t *failed)
+{
+    *tried = g_noise.tried, *failed = g_noise.failed;
 }
 
 /* Edge of the working region from `good` towards `dir` (+1/-1). */
@@ -576,4 +618,69 @@ int nc_cell_margin_job(size_t i, void *arg, void *result)
 {
     nc_margin_t *m = result;
     return nc_cell_margins(&nc_cells[i], *(const double *)arg, &m->lo, &m->hi);
+}
+
+/* ---- the speed study's JTL runs ---- */
+
+void nc_jtl_run_free(nc_jtl_run_t *r)
+{
+    if (r->slips)
+        for (size_t k = 0; k < 2 * r->stages; k++)
+            nc_slips_free(&r->slips[k]);
+    free(r->slips);
+    *r = (nc_jtl_run_t){0};
+}
+
+int nc_jtl_run(size_t stages, bool ref, double tstop, nc_jtl_run_t *out)
+{
+    *out = (nc_jtl_run_t){0};
+    const char *tb = stages == 16 ? "cells/tb_jtl16.cir" : stages == 64 ? "cells/tb_jtl64.cir" : NULL;
+    if (!tb)
+        return nc_err_set(NC_ERR_ARG, "JTL speed run: %zu stages (expected 16 or 64)", stages);
+    if (!(tstop >= 100e-12 && tstop <= 100e-9))
+        return nc_err_set(NC_ERR_ARG, "JTL speed run: stop time %g s (expected 100 ps to 100 ns)",
+                          tstop);
+    double tmax = ref ? NC_SPICE_TMAX_REF : NC_SPICE_TMAX;
+    nc_spice_param_t p[] = {{"jjref", ref ? 1 : 0}};
+    nc_spice_tran_t tr = {tmax, tstop, tmax, 60.0 + tstop * 1e9 * (double)stages * 4};
+    int rc = nc_spice_load(tb, p, 1, &tr);
+    if (!rc)
+        rc = nc_spice_run();
+    double *t = NULL;
+    size_t n = 0;
+    if (!rc)
+        rc = nc_spice_vec("time", &t, &n);
+    free(t);
+    if (rc)
+        return rc;
+    out->stages = stages, out->junctions = 2 * stages + 3, out->points = n;
+    out->wall_s = nc_spice_last_wall_s(), out->sim_s = tstop;
+    if (!(out->slips = calloc(2 * stages, sizeof *out->slips)))
+        return nc_err_set(NC_ERR_NOMEM, "%s: out of memory", tb);
+    for (size_t k = 0; k < 2 * stages && !rc; k++) {
+        char name[32];
+        snprintf(name, sizeof name, "xj%zu.p%zu", k / 2 + 1, k % 2 + 1);
+        rc = nc_spice_slips(name, &out->slips[k]);
+    }
+    if (rc)
+        nc_jtl_run_free(out);
+    return rc;
+}
+
+int nc_jtl_compare(const nc_jtl_run_t *a, const nc_jtl_run_t *b, double *worst_s, size_t *n)
+{
+    *worst_s = 0, *n = 0;
+    if (a->stages != b->stages || !a->slips || !b->slips)
+        return nc_err_set(NC_ERR_ARG, "JTL compare: runs of %zu and %zu stages", a->stages,
+                          b->stages);
+    for (size_t k = 0; k < 2 * a->stages; k++) {
+        const nc_slips_t *x = &a->slips[k], *y = &b->slips[k];
+        if (x->n != y->n)
+            return nc_err_set(NC_ERR_SIM, "JTL stage %zu junction %zu: %zu switchings against "
+                              "%zu", k / 2 + 1, k % 2 + 1, x->n, y->n);
+        for (size_t i = 0; i < x->n; i++)
+            *worst_s = fmax(*worst_s, fabs(x->t[i] - y->t[i]));
+        *n += x->n;
+    }
+    return NC_OK;
 }

@@ -21,8 +21,10 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "sfq_cells.h"
+#include "spice_pulse.h"
 #include "spice_wave.h"
 
 #define NC_CELL_LOGIC_TOL 5e-12
@@ -73,11 +75,41 @@ const nc_wave_probe_t *nc_cell_probes(const nc_cell_desc_t *cell, size_t *n);
 /* Bias margins of the cell: [*lo, *hi] with the given resolution (e.g. 0.01). */
 int nc_cell_margins(const nc_cell_desc_t *cell, double resolution, double *lo, double *hi);
 
+/* Thermal noise in the cell runs (spice margins --noise): on = true gives every junction the
+ * Johnson noise of its shunt at temp_k (jj.lib jjnoise = 1; the harness's seeded sources of
+ * a NC_CELL_RNOISE shunt, sampled every NC_CELL_NOISE_DT, scaled per junction in jj.lib), and
+ * a bias point passes the margin search only if `runs` runs of the testbench (seeds seed,
+ * seed + 1, ...; each run sends the testbench's stimulus pulses) all work. Off by default.
+ * Per process (each margin job runs in its own child). */
+#define NC_CELL_RNOISE 6.857
+#define NC_CELL_NOISE_DT 0.1e-12
+int nc_cell_noise(bool on, double temp_k, uint64_t seed, int runs);
+/* Testbench runs of the margin searches since nc_cell_noise(), and how many failed. */
+void nc_cell_noise_counts(size_t *tried, size_t *failed);
+
 /* The margins of nc_cells[i] as an nc_par_run job (spice_par.h): arg points to the resolution
  * (double), result to an nc_margin_t. */
 typedef struct nc_margin {
     double lo, hi;
 } nc_margin_t;
 int nc_cell_margin_job(size_t i, void *arg, void *result);
+
+/* ---- the speed study's JTL runs (docs/sfq_speed.md, bench_spice) ----
+ * cells/tb_jtl16.cir or tb_jtl64.cir (stages 16 or 64) to tstop, with the current junction
+ * model at NC_SPICE_TMAX or, ref = true, the reference model (jj.lib jjref = 1) at
+ * NC_SPICE_TMAX_REF. Keeps the slips of every JTL junction (xj<k>.p1, xj<k>.p2, in order). */
+typedef struct nc_jtl_run {
+    size_t stages, junctions; /* junctions: 2 per stage + 3 in the DC/SFQ source */
+    size_t points;            /* time points ngspice took */
+    double wall_s, sim_s;
+    nc_slips_t *slips;        /* 2 * stages */
+} nc_jtl_run_t;
+int nc_jtl_run(size_t stages, bool ref, double tstop, nc_jtl_run_t *out);
+void nc_jtl_run_free(nc_jtl_run_t *r);
+
+/* Worst |switching time difference| over every junction's slips of two runs of the same
+ * length; fails (NC_ERR_SIM, naming the junction) if a junction switched a different number
+ * of times. *n: switchings compared. */
+int nc_jtl_compare(const nc_jtl_run_t *a, const nc_jtl_run_t *b, double *worst_s, size_t *n);
 
 #endif

@@ -1,0 +1,111 @@
+/* test_spice_speed.c - the junction model's speed changes (issue 12, docs/sfq_speed.md) keep
+ * its accuracy, and the noise source steps a run only where noise is asked for. Each test runs
+ * in its own process (one ngspice each). Nothing here times anything: points are counted. */
+#include <criterion/criterion.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "nc_test.h"
+#include "spice.h"
+#include "spice_cells.h"
+#include "spice_pulse.h"
+
+/* Time points of a 400 ps tb_jj.cir run at 0.1 ps maximum step with the given overrides. */
+static size_t points_of(const nc_spice_param_t *p, size_t np)
+{
+    nc_spice_tran_t tr = {0.1e-12, 400e-12, 0.1e-12, 60.0};
+    cr_assert_eq(nc_spice_load("lib/tb_jj.cir", p, np, &tr), NC_OK, "%s", nc_err_msg());
+    cr_assert_eq(nc_spice_run(), NC_OK, "%s", nc_err_msg());
+    double *t = NULL;
+    size_t n = 0;
+    cr_assert_eq(nc_spice_vec("time", &t, &n), NC_OK, "%s", nc_err_msg());
+    free(t);
+    return n;
+}
+
+/* 400 ps at 0.1 ps maximum step is 4000 steps. Noiseless (temp = 0): no more than 4000 plus a
+ * few hundred at the bias breakpoints and the pulse (the 0.1 ps noise grid of the old model
+ * added about 4 points per 0.1 ps step: > 10000). Asked for (temp = 4.2 K) or with the
+ * reference model (jjref = 1): the noise grid is there, more than 2 points per 0.1 ps. */
+Test(spice_speed, noise_source_steps_only_when_asked, .timeout = 120)
+{
+    nc_spice_param_t quiet[] = {{"ibias", 0.5}, {"ipulse", 70e-6}};
+    size_t n0 = points_of(quiet, 2);
+    cr_expect(n0 <= 4600, "temp = 0: %zu time points in 400 ps, expected <= 4600 (no noise grid)",
+              n0);
+    nc_spice_param_t hot[] = {{"ibias", 0.5}, {"ipulse", 70e-6}, {"temp", 4.2}};
+    size_t n1 = points_of(hot, 3);
+    cr_expect(n1 > 8000, "temp = 4.2 K: %zu time points, expected > 8000 (noise every 0.1 ps)",
+              n1);
+    nc_spice_param_t ref[] = {{"ibias", 0.5}, {"ipulse", 70e-6}, {"jjref", 1}};
+    size_t n2 = points_of(ref, 3);
+    cr_expect(n2 > 8000, "jjref = 1: %zu time points, expected > 8000 (the old model's grid)",
+              n2);
+}
+
+/* Accuracy at the new speed: a 16-stage JTL for 300 ps (5 pulses through 32 junctions plus
+ * the source) with the current model at NC_SPICE_TMAX against the reference model (before
+ * issue 12) at 0.1 ps maximum step: the same switchings, every one within 0.01 ps (the
+ * issue's bound). */
+Test(spice_speed, jtl16_switching_times_match_reference, .timeout = 240)
+{
+    nc_jtl_run_t ref, cur;
+    cr_assert_eq(nc_jtl_run(16, true, 300e-12, &ref), NC_OK, "%s", nc_err_msg());
+    cr_assert_eq(nc_jtl_run(16, false, 300e-12, &cur), NC_OK, "%s", nc_err_msg());
+    /* 5 pulses of the source (t0 = 40 ps, period 50 ps) reach the last stage by 300 ps */
+    cr_expect_eq(cur.slips[31].n, 5, "last junction switched %zu times, expected 5",
+                 cur.slips[31].n);
+    double worst;
+    size_t n;
+    cr_assert_eq(nc_jtl_compare(&ref, &cur, &worst, &n), NC_OK, "%s", nc_err_msg());
+    cr_expect(n >= 32 * 5, "%zu switchings compared", n);
+    cr_expect(worst <= 0.01e-12, "worst switching-time difference %.4f ps, expected <= 0.01 ps",
+              worst * 1e12);
+    cr_expect(cur.points < ref.points / 2, "current model: %zu points, reference %zu: expected "
+              "fewer than half", cur.points, ref.points);
+    nc_jtl_run_free(&ref), nc_jtl_run_free(&cur);
+}
+
+/* Bad arguments of the JTL speed run are refused with the expected range. */
+Test(spice_speed, jtl_run_refuses_bad_arguments, .timeout = 30)
+{
+    nc_jtl_run_t r;
+    cr_expect_eq(nc_jtl_run(8, false, 1e-9, &r), NC_ERR_ARG);
+    cr_expect(strstr(nc_err_msg(), "16 or 64"), "%s", nc_err_msg());
+    cr_expect_eq(nc_jtl_run(16, false, 1e-3, &r), NC_ERR_ARG);
+    cr_expect(strstr(nc_err_msg(), "100 ps to 100 ns"), "%s", nc_err_msg());
+}
+
+/* Thermal noise in the cells (spice margins --noise): off unless asked; when on, seeded (the
+ * same seed gives the same switching times, another seed others) and small at 4.2 K (the JTL
+ * still passes its logic check and its delay moves by less than 0.5 ps: the rms noise current
+ * of a 100 uA junction's shunt over 0.1 ps samples is about 1.5 uA, 1.5% of Ic). */
+Test(spice_speed, cell_noise_is_seeded_and_off_by_default, .timeout = 120)
+{
+    const nc_cell_desc_t *c = nc_cell_find("jtl");
+    cr_assert(c);
+    nc_cell_result_t r0, r1, r1b, r2;
+    cr_assert_eq(nc_cell_run(c, 1.0, NULL, &r0), NC_OK, "%s", nc_err_msg());
+    cr_assert_eq(nc_cell_noise(true, 4.2, 1, 1), NC_OK, "%s", nc_err_msg());
+    cr_assert_eq(nc_cell_run(c, 1.0, NULL, &r1), NC_OK, "%s", nc_err_msg());
+    cr_assert_eq(nc_cell_run(c, 1.0, NULL, &r1b), NC_OK, "%s", nc_err_msg());
+    cr_assert_eq(nc_cell_noise(true, 4.2, 2, 1), NC_OK, "%s", nc_err_msg());
+    cr_assert_eq(nc_cell_run(c, 1.0, NULL, &r2), NC_OK, "%s", nc_err_msg());
+    cr_assert_eq(nc_cell_noise(false, 0, 0, 1), NC_OK);
+    nc_cell_result_t r3;
+    cr_assert_eq(nc_cell_run(c, 1.0, NULL, &r3), NC_OK, "%s", nc_err_msg());
+    cr_expect(r0.ok && r1.ok && r2.ok, "JTL logic: %s / %s / %s", r0.why, r1.why, r2.why);
+    cr_expect(fabs(r1.delay_s - r0.delay_s) > 1e-16, "noise on, delay %.6f ps unchanged",
+              r1.delay_s * 1e12);
+    cr_expect(fabs(r1.delay_s - r0.delay_s) < 0.5e-12, "4.2 K moved the delay %.4f -> %.4f ps",
+              r0.delay_s * 1e12, r1.delay_s * 1e12);
+    cr_expect_eq(r1.delay_s, r1b.delay_s, "seed 1 twice: %.6f and %.6f ps", r1.delay_s * 1e12,
+                 r1b.delay_s * 1e12);
+    cr_expect(r2.delay_s != r1.delay_s, "seeds 1 and 2 gave the same delay %.6f ps",
+              r1.delay_s * 1e12);
+    cr_expect_eq(r3.delay_s, r0.delay_s, "noise off again: %.6f ps, before %.6f ps",
+                 r3.delay_s * 1e12, r0.delay_s * 1e12);
+    cr_expect_eq(nc_cell_noise(true, 0, 1, 1), NC_ERR_ARG);
+    cr_expect_eq(nc_cell_noise(true, 4.2, 1, 0), NC_ERR_ARG);
+}
