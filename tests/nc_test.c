@@ -2,12 +2,46 @@
 #include "nc_test.h"
 
 #include <criterion/criterion.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 
 uint64_t nc_test_seed(uint64_t fallback) { return nc_seed_from_env(fallback); }
+
+const char *nc_test_tool(void)
+{
+    static char path[512];
+    const char *b = getenv("NC_BUILD");
+    snprintf(path, sizeof path, "%s/bin/neurocosim", b && *b ? b : "build/rel");
+    return path;
+}
+
+int nc_test_sh(char *out, size_t cap, int bound_s, const char *fmt, ...)
+{
+    char cmd[8192], full[128];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(cmd, sizeof cmd, fmt, ap);
+    va_end(ap);
+    /* The command travels in the environment: no quoting of it can break the wrapper. */
+    setenv("NC_TEST_CMD", cmd, 1);
+    snprintf(full, sizeof full, "timeout -s KILL %d sh -c \"$NC_TEST_CMD\" 2>&1", bound_s);
+    FILE *p = popen(full, "r");
+    cr_assert(p, "cannot run %s", cmd);
+    size_t n = cap ? fread(out, 1, cap - 1, p) : 0;
+    if (cap)
+        out[n] = '\0';
+    char sink[4096]; /* the rest, so the command never blocks on a full pipe */
+    while (fread(sink, 1, sizeof sink, p) > 0) {
+    }
+    int st = pclose(p);
+    cr_assert(WIFEXITED(st), "%s did not exit normally (a crash, or its %d s bound):\n%s", cmd, bound_s,
+              cap ? out : "");
+    return WEXITSTATUS(st);
+}
 
 bool nc_test_verify(void)
 {

@@ -24,6 +24,15 @@
 uint64_t nc_test_seed(uint64_t fallback);
 bool nc_test_verify(void);
 
+/* The neurocosim tool of this build: $NC_BUILD/bin/neurocosim (build/rel without NC_BUILD). */
+const char *nc_test_tool(void);
+
+/* Runs a shell command (printf-style) under `timeout -s KILL bound_s`, its stdout and stderr
+ * into out (NUL-terminated, cut at cap); fails the test when it does not exit normally (a hang
+ * or a crash). Returns its exit status. */
+int nc_test_sh(char *out, size_t cap, int bound_s, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
 /* Directory for test artifacts (build/<rel|san>/waves), created on demand. */
 const char *nc_test_wave_dir(void);
 

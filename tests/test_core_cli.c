@@ -19,20 +19,12 @@ static char out[65536];
 /* Runs `neurocosim <args>` with stdout+stderr captured in out; returns the exit status. */
 static int nc(const char *fmt, ...)
 {
-    const char *b = getenv("NC_BUILD");
-    char args[2048], cmd[4096];
+    char args[2048];
     va_list ap;
     va_start(ap, fmt);
     vsnprintf(args, sizeof args, fmt, ap);
     va_end(ap);
-    snprintf(cmd, sizeof cmd, "%s/bin/neurocosim %s 2>&1", b && *b ? b : "build/rel", args);
-    FILE *p = popen(cmd, "r");
-    cr_assert(p, "cannot run %s", cmd);
-    size_t n = fread(out, 1, sizeof out - 1, p);
-    out[n] = '\0';
-    int st = pclose(p);
-    cr_assert(WIFEXITED(st), "%s did not exit normally:\n%s", cmd, out);
-    return WEXITSTATUS(st);
+    return nc_test_sh(out, sizeof out, 300, "%s %s", nc_test_tool(), args);
 }
 
 static char sout[65536], serr[65536];

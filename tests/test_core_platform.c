@@ -143,25 +143,16 @@ Test(core_platform, bad_maps_are_refused, .timeout = 30)
 
 static char out[65536];
 
+/* Runs `neurocosim <args>` (bounded), output in out; returns the exit status. */
 static int tool(const char *fmt, ...)
 {
-    const char *b = getenv("NC_BUILD");
-    char args[1024], cmd[2048];
+    char args[2048];
     va_list ap;
     va_start(ap, fmt);
     vsnprintf(args, sizeof args, fmt, ap);
     va_end(ap);
-    snprintf(cmd, sizeof cmd, "timeout -s KILL 120 %s/bin/neurocosim %s 2>&1", b && *b ? b : "build/rel",
-             args);
-    FILE *p = popen(cmd, "r");
-    cr_assert(p);
-    size_t n = fread(out, 1, sizeof out - 1, p);
-    out[n] = '\0';
-    int st = pclose(p);
-    cr_assert(WIFEXITED(st), "%s", cmd);
-    return WEXITSTATUS(st);
+    return nc_test_sh(out, sizeof out, 120, "%s %s", nc_test_tool(), args);
 }
-
 Test(core_platform_cli, usage_map_and_bad_options, .timeout = 60)
 {
     cr_assert_eq(tool("platform --help"), 0, "%s", out);

@@ -14,15 +14,7 @@ static char out[8192];
 
 static int waves_print(const char *path)
 {
-    char cmd[1024];
-    snprintf(cmd, sizeof cmd, "cosim/waves.sh --print '%s' 2>&1", path);
-    FILE *p = popen(cmd, "r");
-    cr_assert(p);
-    size_t n = fread(out, 1, sizeof out - 1, p);
-    out[n] = '\0';
-    int st = pclose(p);
-    cr_assert(WIFEXITED(st), "%s", cmd);
-    return WEXITSTATUS(st);
+    return nc_test_sh(out, sizeof out, 60, "cosim/waves.sh --print %s", path);
 }
 
 Test(core_waves, layout_is_chosen_by_content, .timeout = 60)
