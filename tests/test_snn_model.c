@@ -186,6 +186,9 @@ Test(snn_model, network_file_round_trip, .timeout = 10)
                         .vth_hi = SNN_VTH_MAX};
     snn_net_t a, b;
     cr_assert_eq(snn_gen_layered(&a, &g, &rng), NC_OK);
+    a.neuron[2].pred_steps = 15, a.neuron[2].pred_drop = 131071; /* active dendrites, largest values */
+    cr_assert_eq(snn_net_add_dsyn(&a, 3, 2, 31), NC_OK);
+    cr_assert_eq(snn_net_add_dsyn(&a, 8 + 1, 2, 0), NC_OK);
     char path[64];
     snprintf(path, sizeof path, "/tmp/snn_rt_%d.net", (int)getpid());
     cr_assert_eq(snn_net_write(path, &a), NC_OK, "%s", nc_err_msg());
@@ -197,7 +200,8 @@ Test(snn_model, network_file_round_trip, .timeout = 10)
     cr_expect_eq(memcmp(a.astro, b.astro, sizeof a.astro), 0, "astrocytes differ");
     for (size_t k = 0; k < a.n_syn && k < b.n_syn; k++)
         cr_expect(a.syn[k].src == b.syn[k].src && a.syn[k].target == b.syn[k].target &&
-                      a.syn[k].weight == b.syn[k].weight && a.syn[k].delay == b.syn[k].delay,
+                      a.syn[k].weight == b.syn[k].weight && a.syn[k].delay == b.syn[k].delay &&
+                      a.syn[k].dend == b.syn[k].dend,
                   "synapse %zu differs", k);
     snn_net_free(&a);
     snn_net_free(&b);
@@ -413,6 +417,44 @@ Test(snn_model, counts_cycles_synops_slots_by_hand, .timeout = 10)
     snn_model_t m;
     cr_assert_eq(snn_model_init(&m, &net, 32), NC_OK);
     cr_expect_neq(snn_model_set_lanes(&m, 3), NC_OK, "3 lanes (not a power of two) accepted");
+    snn_model_free(&m);
+    snn_net_free(&net);
+}
+
+/* Active dendrites in the text format, and the predictive window by hand: a dendritic event
+ * sent by a spike of step c lands at c + 1 and keeps the target predictive for pred_steps
+ * steps (c + 1 .. c + pred_steps), with the threshold lowered by pred_drop. */
+Test(snn_model, active_dendrites_window_by_hand, .timeout = 10)
+{
+    char path[64];
+    snprintf(path, sizeof path, "/tmp/snn_dend_%d.net", (int)getpid());
+    FILE *f = fopen(path, "w");
+    cr_assert(f);
+    fputs("snn 2 2\nneuron 0 1 du 4095 dv 4095 vth 150 pred 3 60 out 1\n"
+          "neuron 1 1 du 4095 dv 4095 vth 10\nsyn a0 0 100 0\nsyn a1 1 100 0\ndsyn n1 0 0\n", f);
+    fclose(f);
+    snn_net_t net;
+    cr_assert_eq(snn_net_read(path, &net), NC_OK, "%s", nc_err_msg());
+    unlink(path);
+    cr_expect_eq(net.neuron[0].pred_steps, 3);
+    cr_expect_eq(net.neuron[0].pred_drop, 60);
+    cr_expect(net.n_syn == 3 && net.syn[2].dend && !net.syn[0].dend, "dsyn not read as dendritic");
+    snn_model_t m;
+    cr_assert_eq(snn_model_init(&m, &net, 32), NC_OK);
+    /* context (axon 1) at step 0; the feed-forward input (axon 0) at every step 0..5 */
+    const uint8_t want_pred_left[6] = {0, 2, 1, 0, 0, 0}; /* after the update of steps 0..5 */
+    const bool want_fire[6] = {false, true, true, true, false, false};
+    for (uint32_t t = 0; t < 6; t++) {
+        uint32_t ax[2] = {0, 1}, sp[2];
+        size_t ns;
+        cr_assert_eq(snn_model_step(&m, ax, t == 0 ? 2 : 1, sp, &ns), NC_OK);
+        bool soma = false;
+        for (size_t i = 0; i < ns; i++)
+            soma |= sp[i] == 0;
+        cr_expect_eq(soma, want_fire[t], "step %u: soma %s", t, soma ? "fired" : "silent");
+        cr_expect_eq(m.pred[0], want_pred_left[t], "step %u: %u predictive steps left, expected %u", t, m.pred[0],
+                     want_pred_left[t]);
+    }
     snn_model_free(&m);
     snn_net_free(&net);
 }

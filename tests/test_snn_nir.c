@@ -82,6 +82,24 @@ Test(snn_nir, reads_and_maps_with_hand_checked_values, .timeout = 30)
     }
     cr_expect_eq(dmax_other, 0);
     cr_expect(dmax_lif2 >= 1 && dmax_lif2 <= 3, "delays into lif2 up to %u", dmax_lif2);
+    /* the same graph stored with fixed-length strings maps to the same network */
+    snn_nir_t g2;
+    snn_net_t net2;
+    snn_nir_report_t rep2;
+    cr_assert_eq(snn_nir_read(file("ff_fixed.nir"), &g2), NC_OK, "%s", nc_err_msg());
+    cr_assert_eq(snn_nir_map(&g2, 1e-3, &net2, &rep2), NC_OK, "%s", nc_err_msg());
+    bool same = net2.n_syn == net.n_syn && net2.n_neurons == net.n_neurons && net2.wexp == net.wexp;
+    for (size_t k = 0; same && k < net.n_syn; k++)
+        same = net2.syn[k].src == net.syn[k].src && net2.syn[k].target == net.syn[k].target &&
+               net2.syn[k].weight == net.syn[k].weight && net2.syn[k].delay == net.syn[k].delay;
+    for (uint32_t i = 0; same && i < net.n_neurons; i++) {
+        const snn_neuron_params_t *a = &net.neuron[i], *b = &net2.neuron[i];
+        same = a->du == b->du && a->dv == b->dv && a->vth == b->vth && a->bias_mant == b->bias_mant &&
+               a->bias_exp == b->bias_exp && a->out == b->out;
+    }
+    cr_expect(same, "ff_fixed.nir maps differently from ff.nir");
+    snn_net_free(&net2);
+    snn_nir_free(&g2);
     snn_net_free(&net);
     snn_nir_free(&g);
 }

@@ -60,8 +60,26 @@ typedef struct rand_case {
     double rate;
     bool check_state;
     uint32_t min_steps_per_run; /* 0: no demand */
+    bool dendrites;   /* add predictive windows and dendritic synapses (active dendrites) */
     uint64_t updates; /* out */
 } rand_case_t;
+
+/* Active dendrites on a random network: half the neurons get a predictive window (1..15
+ * steps, threshold drop up to their vth), and n_neurons dendritic synapses join random
+ * sources (axons and neurons) to random targets with random delays. */
+static int add_dendrites(snn_net_t *net, nc_rng_t *rng, uint32_t dmax)
+{
+    for (uint32_t i = 0; i < net->n_neurons; i++)
+        if (nc_rng_below(rng, 2)) {
+            net->neuron[i].pred_steps = (uint8_t)nc_rng_range(rng, 1, 15);
+            net->neuron[i].pred_drop = (uint32_t)nc_rng_below(rng, net->neuron[i].vth + 1);
+        }
+    int rc = NC_OK;
+    for (uint32_t k = 0; k < net->n_neurons && rc == NC_OK; k++)
+        rc = snn_net_add_dsyn(net, (uint32_t)nc_rng_below(rng, net->n_axons + net->n_neurons),
+                              (uint32_t)nc_rng_below(rng, net->n_neurons), (unsigned)nc_rng_below(rng, dmax));
+    return rc;
+}
 
 static int run_random(void *arg, const char *wave, char *msg, size_t len)
 {
@@ -76,6 +94,8 @@ static int run_random(void *arg, const char *wave, char *msg, size_t len)
     int rc = rtl_open(&r, wave, msg, len);
     if (rc == NC_OK && (rc = snn_gen_layered(&net, &c->g, &rng)))
         snprintf(msg, len, "generate: %s", nc_err_msg());
+    if (rc == NC_OK && c->dendrites && (rc = add_dendrites(&net, &rng, c->g.dmax)))
+        snprintf(msg, len, "dendrites: %s", nc_err_msg());
     if (rc == NC_OK && (rc = snn_gen_poisson(c->g.n_axons, c->steps, c->rate, &rng, &in, &n_in)))
         snprintf(msg, len, "poisson: %s", nc_err_msg());
     if (rc == NC_OK && (rc = snn_dev_load(&r.dev, &net)))
@@ -112,6 +132,11 @@ static int run_random(void *arg, const char *wave, char *msg, size_t len)
         snprintf(msg, len, "%llu steps took %llu RUN commands: expected >= %u steps per run without the host "
                  "(%llu output events, spike rate %.3f)", (unsigned long long)res.steps,
                  (unsigned long long)res.runs, c->min_steps_per_run, (unsigned long long)res.events_out, rate);
+        rc = NC_ERR_MISMATCH;
+    }
+    if (rc == NC_OK && c->dendrites && (res.model.pred_steps == 0 || res.model.pred_steps == res.updates)) {
+        snprintf(msg, len, "%llu predictive updates of %llu: the dendrites were not exercised",
+                 (unsigned long long)res.model.pred_steps, (unsigned long long)res.updates);
         rc = NC_ERR_MISMATCH;
     }
     c->updates = res.updates;
@@ -189,6 +214,17 @@ Test(snn_rtl, random_eight_lanes_4096_neurons, .timeout = 240)
         c.steps = 1000;
     nc_test_run_case("snn_rtl_random_l8_n4096", c.seed, run_random, &c);
     cr_expect_geq(c.updates, 60u * 4096u, "only %llu neuron updates compared", (unsigned long long)c.updates);
+}
+
+Test(snn_rtl, active_dendrites_state_every_step, .timeout = 240)
+{
+    /* predictive windows and dendritic synapses, u/v/ref and PRED of every neuron every step,
+     * on 2 lanes (snn_l2) and on 1 lane with DMAX 64 (snn_l1) */
+    rand_case_t c = {.seed = nc_test_seed(1007), .g = three_layers(), .steps = 400, .rate = 0.08,
+                     .check_state = true, .dendrites = true};
+    nc_test_run_case("snn_rtl_dendrites_l2", c.seed, run_random, &c);
+    c.model = "snn_l1", c.g.dmax = 64, c.g.layer[0] = 96, c.g.layer[1] = 96;
+    nc_test_run_case("snn_rtl_dendrites_l1", c.seed, run_random, &c);
 }
 
 /* ---- AER step fields are 16 bits: runs past step 65536 ---- */
@@ -856,4 +892,67 @@ Test(snn_rtl, lane_cost_bounds_every_build, .timeout = 120)
     const char *models[] = {"snn_l1", "snn_l2", "snn_l4", "snn_l8"};
     for (size_t i = 0; i < NC_ARRAY_LEN(models); i++)
         nc_test_run_case(models[i], 0, lane_bounds_case, (void *)models[i]);
+}
+
+/* ---- active dendrites: a context-gated neuron (SPEC.md, "Active dendrites") ---- */
+
+/* Axon 0 is the feed-forward input, axon 1 the context. Neuron 1 is the context segment: it
+ * sums its own synapse (axon 1, weight 100) against its own threshold (vth 10) and reaches
+ * the soma, neuron 0, through a dendritic synapse (delay 0: the event lands one step later).
+ * The soma alone does not fire on the feed-forward input (v = 100 x 64 = 6400 <= 150 x 64 =
+ * 9600); predictive (pred 10 steps, drop 60: threshold 90 x 64 = 5760) it does. Trials: the
+ * context k steps before the input, k = 0..14, and a trial without context. By the rules: the
+ * context spike at step c is seen at c + 1 and keeps the soma predictive for steps c + 1 ..
+ * c + 10, so the soma fires exactly for k = 1..10. */
+static int context_case(void *arg, const char *wave, char *msg, size_t len)
+{
+    const char *model = arg;
+    rtl_t r = {.model = model};
+    snn_net_t net = {0};
+    snn_cosim_result_t res = {0};
+    enum { PERIOD = 40, TRIALS = 16 };
+    snn_event_t in[2 * TRIALS];
+    size_t n = 0;
+    int rc = rtl_open(&r, wave, msg, len);
+    if (rc)
+        goto done;
+    CALL(snn_net_init(&net, 2, 2));
+    net.neuron[0] = (snn_neuron_params_t){.du = 4095, .dv = 4095, .vth = 150, .astro = -1, .out = true,
+                                          .pred_steps = 10, .pred_drop = 60};
+    net.neuron[1] = (snn_neuron_params_t){.du = 4095, .dv = 4095, .vth = 10, .astro = -1, .out = false};
+    CALL(snn_net_add_syn(&net, 0, 0, 100, 0));
+    CALL(snn_net_add_syn(&net, 1, 1, 100, 0));
+    CALL(snn_net_add_dsyn(&net, 2 + 1, 0, 0));
+    for (uint32_t k = 0; k < TRIALS; k++) {
+        uint32_t t = PERIOD * (k + 1);
+        if (k < 15)
+            in[n++] = (snn_event_t){t - k, 1}; /* context k steps before (k = 0: same step) */
+        in[n++] = (snn_event_t){t, 0};
+    }
+    snn_events_sort(in, n);
+    CALL(snn_dev_load(&r.dev, &net));
+    snn_cosim_opts_t o = {.check_state = true};
+    CALL(snn_cosim_run(&r.dev, &net, in, n, PERIOD * (TRIALS + 1), &o, &res));
+    CHECK(!res.spike_mismatches && !res.state_mismatches && !res.counter_mismatches, "%s: mismatches: %s", model,
+          res.first_mismatch);
+    bool fired[TRIALS] = {0};
+    for (size_t i = 0; i < res.n_out; i++) {
+        CHECK(res.out[i].id == 0 && res.out[i].step % PERIOD == 0, "%s: soma spike at step %u (neuron %u): only at "
+              "the feed-forward inputs", model, res.out[i].step, res.out[i].id);
+        fired[res.out[i].step / PERIOD - 1] = true;
+    }
+    for (uint32_t k = 0; k < TRIALS; k++)
+        CHECK(fired[k] == (k >= 1 && k <= 10), "%s: context %u steps before the input: soma %s (expected %s)", model,
+              k, fired[k] ? "fired" : "silent", k >= 1 && k <= 10 ? "fire" : "silent");
+done:
+    snn_cosim_result_free(&res);
+    snn_net_free(&net);
+    rtl_close(&r);
+    return rc;
+}
+
+Test(snn_rtl, active_dendrites_context_gated_neuron, .timeout = 60)
+{
+    nc_test_run_case("snn_rtl_context_l2", 0, context_case, "snn_l2");
+    nc_test_run_case("snn_rtl_context_l1", 0, context_case, "snn_l1");
 }

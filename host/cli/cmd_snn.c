@@ -601,6 +601,42 @@ static int row_xor(nc_report_t *r)
     return ok ? NC_OK : NC_ERR_MISMATCH;
 }
 
+/* Active dendrites: the context-gated neuron; the same input fires the soma only 1..10 steps
+ * after its context (SPEC.md, "Active dendrites"). */
+static int row_context(nc_report_t *r)
+{
+    enum { TRIALS = 16, PERIOD = 40 };
+    snn_net_t net = {0};
+    snn_event_t in[2 * TRIALS];
+    snn_cosim_result_t res = {0};
+    int rc = snn_demo_context(&net);
+    size_t n = snn_demo_context_input(in, TRIALS, PERIOD);
+    if (rc == NC_OK)
+        rc = cosim_row(r, "active dendrites, context-gated", &net, in, n, PERIOD * (TRIALS + 1), true, &res,
+                       "u/v/ref/pred every step");
+    else
+        nc_report_row(r, "snn", "active dendrites, context-gated", 0, 0, 0.0 / 0.0, 0, false, nc_err_msg());
+    unsigned wrong = 0, fired = 0;
+    bool fire[TRIALS] = {0};
+    for (size_t i = 0; i < res.n_out; i++)
+        if (res.out[i].id == 0 && res.out[i].step % PERIOD == 0 && res.out[i].step / PERIOD - 1 < TRIALS)
+            fire[res.out[i].step / PERIOD - 1] = true;
+        else
+            wrong++;
+    for (unsigned k = 0; k < TRIALS; k++) {
+        fired += fire[k];
+        wrong += fire[k] != (k >= 1 && k <= 10);
+    }
+    char note[160];
+    snprintf(note, sizeof note, "fired in %u of 16 trials: context 1..10 steps before (10 expected), none outside",
+             fired);
+    bool ok = rc == NC_OK && wrong == 0;
+    nc_report_row(r, "snn", "  same input, context 0..14 / none", TRIALS, wrong, 0.0 / 0.0, 0, ok, note);
+    snn_cosim_result_free(&res);
+    snn_net_free(&net);
+    return ok ? NC_OK : NC_ERR_MISMATCH;
+}
+
 /* A NIR graph (rtl/snn/examples/ff.nir, written by tests/nir/make_nir.py 1): the core against
  * the bit-exact model, then the core's output spikes against the graph's float equations. */
 static int row_nir(nc_report_t *r)
@@ -658,6 +694,7 @@ int validate_snn(nc_report_t *r)
     bad |= row_chain(r) != NC_OK;
     bad |= row_coincidence(r) != NC_OK;
     bad |= row_xor(r) != NC_OK;
+    bad |= row_context(r) != NC_OK;
     bad |= row_nir(r) != NC_OK;
     return bad;
 }

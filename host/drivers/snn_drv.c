@@ -41,21 +41,22 @@ int snn_dev_open(bus_t *bus, snn_dev_t *d)
     return NC_OK;
 }
 
-void snn_pack_neuron(const snn_neuron_params_t *p, uint32_t w[3])
+void snn_pack_neuron(const snn_neuron_params_t *p, uint32_t w[4])
 {
     w[0] = (uint32_t)p->du | (uint32_t)p->dv << 12 | (uint32_t)p->refr << 24 |
            (uint32_t)(p->astro >= 0 ? p->astro : 0) << 28 | (uint32_t)(p->astro >= 0) << 30 |
            (uint32_t)p->out << 31;
     w[1] = ((uint32_t)p->bias_mant & 0x1fffu) | (uint32_t)p->bias_exp << 13;
     w[2] = p->vth;
+    w[3] = (uint32_t)(p->pred_steps & 0xfu) | (p->pred_drop & 0x1ffffu) << 4;
 }
 
 static int load_neurons(snn_dev_t *d, const snn_net_t *net)
 {
     for (uint32_t n = 0; n < net->n_neurons; n++) {
-        uint32_t w[3];
+        uint32_t w[4];
         snn_pack_neuron(&net->neuron[n], w);
-        TRY(bus_write_burst(d->bus, neuron_addr(n, SNN_NW_P0), w, 3));
+        TRY(bus_write_burst(d->bus, neuron_addr(n, SNN_NW_P0), w, 4));
     }
     for (int j = 0; j < SNN_ASTROS; j++) {
         const snn_astro_params_t *a = &net->astro[j];
@@ -86,8 +87,8 @@ static int load_source(snn_dev_t *d, const snn_net_t *net, uint32_t s, const uin
     for (uint32_t i = 0; i < cnt; i++) {
         const snn_syn_t *y = &net->syn[idx[i]];
         uint32_t k = y->target % L, r = lane_fill[k]++;
-        row_words[(size_t)r * L + k] = 1u << 31 | (uint32_t)y->delay << 24 | (uint32_t)(uint8_t)y->weight << 16 |
-                                       y->target;
+        row_words[(size_t)r * L + k] = 1u << 31 | (uint32_t)y->dend << 30 | (uint32_t)y->delay << 24 |
+                                       (uint32_t)(uint8_t)y->weight << 16 | y->target;
     }
     uint32_t start = d->rows_used;
     if (rows)
@@ -192,6 +193,19 @@ int snn_dev_read_state(snn_dev_t *d, uint32_t first, uint32_t count, int32_t *u,
             v[i] = (int32_t)w[1];
         if (ref)
             ref[i] = (uint8_t)w[2];
+    }
+    return NC_OK;
+}
+
+int snn_dev_read_pred(snn_dev_t *d, uint32_t first, uint32_t count, uint8_t *pred)
+{
+    if (first + count > d->nmax)
+        return nc_err_set(NC_ERR_ARG, "read PRED of neurons %u..%u: the core has %u", first, first + count - 1,
+                          d->nmax);
+    for (uint32_t i = 0; i < count; i++) {
+        uint32_t w;
+        TRY(bus_read32(d->bus, neuron_addr(first + i, SNN_NW_PRED), &w));
+        pred[i] = (uint8_t)w;
     }
     return NC_OK;
 }

@@ -61,7 +61,9 @@ NC_MUST_CHECK int snn_dev_clear_errors(snn_dev_t *d, uint32_t mask);
 NC_MUST_CHECK int snn_dev_set_probe(snn_dev_t *d, unsigned k, uint32_t neuron);
 NC_MUST_CHECK int snn_dev_probe(snn_dev_t *d, unsigned k, int32_t *u, int32_t *v, int *spike);
 
-/* Packs a neuron's parameters into the P0, P1 and VTH words (SPEC.md). */
-void snn_pack_neuron(const snn_neuron_params_t *p, uint32_t w[3]);
+/* Packs a neuron's parameters into the P0, P1, VTH and P3 words (SPEC.md). */
+void snn_pack_neuron(const snn_neuron_params_t *p, uint32_t w[4]);
+/* Reads the predictive steps left (word PRED, active dendrites) of neurons first..first+count-1. */
+NC_MUST_CHECK int snn_dev_read_pred(snn_dev_t *d, uint32_t first, uint32_t count, uint8_t *pred);
 
 #endif

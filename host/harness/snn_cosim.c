@@ -36,7 +36,8 @@ typedef struct run {
     snn_model_t m;
     uint32_t *axons, *spikes; /* this step's input axons (fifo_depth), spikes (n_neurons) */
     int32_t *u, *v;
-    uint8_t *ref;
+    uint8_t *ref, *pred;
+    bool dendrites;           /* some neuron has a predictive window: PRED is compared too */
     evbuf_t expect, got, all_out;
     evbuf_t chunk_in;         /* input events of the chunk not yet pushed (<= 2 fifo_depth) */
     snn_counters_t c_last;    /* the core's counters after the previous run               */
@@ -80,6 +81,15 @@ static int check_state(run_t *x, uint32_t step)
     uint16_t c[SNN_ASTROS];
     if ((rc = snn_dev_astro(x->d, c)))
         return rc;
+    if (x->dendrites && (rc = snn_dev_read_pred(x->d, 0, n, x->pred)))
+        return rc;
+    for (uint32_t i = 0; x->dendrites && i < n; i++)
+        if (x->pred[i] != x->m.pred[i]) {
+            if (!x->r->first_mismatch[0])
+                snprintf(x->r->first_mismatch, sizeof x->r->first_mismatch,
+                         "step %u neuron %u: predictive steps left %u (model %u)", step, i, x->pred[i], x->m.pred[i]);
+            x->r->state_mismatches++;
+        }
     for (int j = 0; j < SNN_ASTROS; j++)
         if (c[j] != x->m.astro_c[j]) {
             if (!x->r->first_mismatch[0])
@@ -307,7 +317,10 @@ int snn_cosim_run_src(snn_dev_t *d, const snn_net_t *net, snn_input_fn src, void
     x.u = malloc(n * sizeof *x.u);
     x.v = malloc(n * sizeof *x.v);
     x.ref = malloc(n);
-    if (!x.axons || !x.spikes || !x.u || !x.v || !x.ref)
+    x.pred = malloc(n);
+    for (uint32_t i = 0; i < n; i++)
+        x.dendrites |= net->neuron[i].pred_steps != 0;
+    if (!x.axons || !x.spikes || !x.u || !x.v || !x.ref || !x.pred)
         rc = nc_err_set(NC_ERR_NOMEM, "snn cosim: no memory");
     if (rc == NC_OK)
         rc = snn_dev_counters(d, &x.c_last);
@@ -332,6 +345,7 @@ int snn_cosim_run_src(snn_dev_t *d, const snn_net_t *net, snn_input_fn src, void
     free(x.u);
     free(x.v);
     free(x.ref);
+    free(x.pred);
     free(x.expect.e);
     free(x.got.e);
     free(x.chunk_in.e);

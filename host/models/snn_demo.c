@@ -63,3 +63,34 @@ size_t snn_demo_xor_input(snn_event_t *ev, int x0, int x1, unsigned steps, nc_rn
     }
     return n;
 }
+
+int snn_demo_context(snn_net_t *net)
+{
+    int rc = snn_net_init(net, 2, 2);
+    if (rc)
+        return rc;
+    net->neuron[0] = (snn_neuron_params_t){.du = 4095, .dv = 4095, .vth = 150, .astro = -1, .out = true,
+                                           .pred_steps = 10, .pred_drop = 60};
+    net->neuron[1] = (snn_neuron_params_t){.du = 4095, .dv = 4095, .vth = 10, .astro = -1};
+    rc = snn_net_add_syn(net, 0, 0, 100, 0);
+    if (rc == NC_OK)
+        rc = snn_net_add_syn(net, 1, 1, 100, 0);
+    if (rc == NC_OK)
+        rc = snn_net_add_dsyn(net, 2 + 1, 0, 0);
+    if (rc)
+        snn_net_free(net);
+    return rc;
+}
+
+size_t snn_demo_context_input(snn_event_t *ev, unsigned trials, unsigned period)
+{
+    size_t n = 0;
+    for (unsigned k = 0; k < trials; k++) {
+        uint32_t t = period * (k + 1);
+        if (k < 15 && k < period)
+            ev[n++] = (snn_event_t){t - k, 1};
+        ev[n++] = (snn_event_t){t, 0};
+    }
+    snn_events_sort(ev, n);
+    return n;
+}

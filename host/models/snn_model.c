@@ -29,12 +29,13 @@ static int64_t floor_shift(int64_t x, unsigned s)
 typedef struct state_mem {
     uint32_t *first, *order;
     void *u, *v, *ring;
-    uint8_t *ref;
+    uint8_t *ref, *dring, *pred;
 } state_mem_t;
 
 static void free_state(state_mem_t *s)
 {
     free(s->first), free(s->order), free(s->u), free(s->v), free(s->ring), free(s->ref);
+    free(s->dring), free(s->pred);
     memset(s, 0, sizeof *s);
 }
 
@@ -54,7 +55,9 @@ static int alloc_state(const snn_net_t *net, uint32_t dmax, size_t val_size, siz
     s->v = calloc(n, val_size);
     s->ref = calloc(n, 1);
     s->ring = calloc((size_t)dmax * n, ring_size);
-    if (!s->u || !s->v || !s->ref || !s->ring) {
+    s->dring = calloc((size_t)dmax * n, 1);
+    s->pred = calloc(n, 1);
+    if (!s->u || !s->v || !s->ref || !s->ring || !s->dring || !s->pred) {
         free_state(s);
         return nc_err_set(NC_ERR_NOMEM, "%s: no memory for %u neurons", what, n);
     }
@@ -69,7 +72,7 @@ int snn_model_init(snn_model_t *m, const snn_net_t *net, uint32_t dmax)
     if (rc)
         return rc;
     *m = (snn_model_t){.net = net, .dmax = dmax, .first = s.first, .order = s.order, .u = s.u,
-                       .v = s.v, .ref = s.ref, .ring = s.ring};
+                       .v = s.v, .ref = s.ref, .ring = s.ring, .dring = s.dring, .pred = s.pred};
     rc = snn_model_set_lanes(m, 1);
     if (rc)
         snn_model_free(m);
@@ -107,7 +110,7 @@ uint64_t snn_step_cycles(uint64_t n_in, uint64_t in_rows, uint64_t n_spikes, uin
 
 void snn_model_free(snn_model_t *m)
 {
-    state_mem_t s = {m->first, m->order, m->u, m->v, m->ring, m->ref};
+    state_mem_t s = {m->first, m->order, m->u, m->v, m->ring, m->ref, m->dring, m->pred};
     free_state(&s);
     free(m->rows);
     memset(m, 0, sizeof *m);
@@ -128,7 +131,10 @@ static uint32_t deliver(snn_model_t *m, uint32_t s, uint32_t base)
     for (uint32_t k = m->first[s]; k < m->first[s + 1]; k++) {
         const snn_syn_t *y = &net->syn[m->order[k]];
         uint32_t slot = (base + y->delay) % m->dmax;
-        m->ring[(size_t)slot * net->n_neurons + y->target] += (int64_t)y->weight * ((int64_t)1 << net->wexp);
+        if (y->dend)
+            m->dring[(size_t)slot * net->n_neurons + y->target] = 1;
+        else
+            m->ring[(size_t)slot * net->n_neurons + y->target] += (int64_t)y->weight * ((int64_t)1 << net->wexp);
         m->stats.synops++;
     }
     return m->rows[s];
@@ -159,6 +165,13 @@ static int update_neuron(snn_model_t *m, uint32_t n, uint32_t slot)
     int64_t a_in = clamp16(*cell, &m->stats.sat);
     *cell = 0;
     m->stats.updates++;
+    /* active dendrites: a dendritic event restarts the predictive window */
+    uint8_t *dcell = &m->dring[(size_t)slot * m->net->n_neurons + n];
+    uint8_t p_now = *dcell ? p->pred_steps : m->pred[n];
+    *dcell = 0;
+    m->pred[n] = p_now ? (uint8_t)(p_now - 1) : 0;
+    if (p_now)
+        m->stats.pred_steps++;
 
     int64_t u = snn_trunc4096((int64_t)m->u[n] * (4095 - p->du)) + a_in * 64;
     if (u != snn_wrap24(u))
@@ -180,7 +193,8 @@ static int update_neuron(snn_model_t *m, uint32_t n, uint32_t slot)
         v = -V_LIMIT;
         m->stats.v_clip_lo++;
     }
-    int64_t thr = (int64_t)p->vth * 64 + astro_term(m, p);
+    int64_t vth = p_now ? (p->vth > p->pred_drop ? p->vth - p->pred_drop : 0) : p->vth;
+    int64_t thr = vth * 64 + astro_term(m, p);
     if (v > thr) {
         m->v[n] = 0;
         m->ref[n] = p->refr;
@@ -239,13 +253,13 @@ int snn_fmodel_init(snn_fmodel_t *m, const snn_net_t *net, uint32_t dmax)
     if (rc)
         return rc;
     *m = (snn_fmodel_t){.net = net, .dmax = dmax, .first = s.first, .order = s.order, .u = s.u,
-                        .v = s.v, .ref = s.ref, .ring = s.ring};
+                        .v = s.v, .ref = s.ref, .ring = s.ring, .dring = s.dring, .pred = s.pred};
     return NC_OK;
 }
 
 void snn_fmodel_free(snn_fmodel_t *m)
 {
-    state_mem_t s = {m->first, m->order, m->u, m->v, m->ring, m->ref};
+    state_mem_t s = {m->first, m->order, m->u, m->v, m->ring, m->ref, m->dring, m->pred};
     free_state(&s);
     memset(m, 0, sizeof *m);
 }
@@ -256,7 +270,10 @@ static void fdeliver(snn_fmodel_t *m, uint32_t s, uint32_t base)
     for (uint32_t k = m->first[s]; k < m->first[s + 1]; k++) {
         const snn_syn_t *y = &net->syn[m->order[k]];
         uint32_t slot = (base + y->delay) % m->dmax;
-        m->ring[(size_t)slot * net->n_neurons + y->target] += (double)y->weight * (double)(1u << net->wexp);
+        if (y->dend)
+            m->dring[(size_t)slot * net->n_neurons + y->target] = 1;
+        else
+            m->ring[(size_t)slot * net->n_neurons + y->target] += (double)y->weight * (double)(1u << net->wexp);
     }
 }
 
@@ -266,6 +283,10 @@ static int fupdate_neuron(snn_fmodel_t *m, uint32_t n, uint32_t slot)
     double *cell = &m->ring[(size_t)slot * m->net->n_neurons + n];
     double a_in = *cell;
     *cell = 0;
+    uint8_t *dcell = &m->dring[(size_t)slot * m->net->n_neurons + n];
+    uint8_t p_now = *dcell ? p->pred_steps : m->pred[n];
+    *dcell = 0;
+    m->pred[n] = p_now ? (uint8_t)(p_now - 1) : 0;
     m->u[n] = m->u[n] * (1.0 - (p->du + 1) / 4096.0) + 64.0 * a_in;
     if (m->ref[n]) {
         m->ref[n]--;
@@ -274,7 +295,8 @@ static int fupdate_neuron(snn_fmodel_t *m, uint32_t n, uint32_t slot)
     }
     double bias = (double)p->bias_mant * (double)(1u << p->bias_exp);
     m->v[n] = m->v[n] * (1.0 - p->dv / 4096.0) + m->u[n] + bias;
-    double thr = 64.0 * p->vth + (p->astro >= 0 ? m->net->astro[p->astro].gain * m->astro_c[p->astro] / 16.0 : 0);
+    double vth = p_now ? (p->vth > p->pred_drop ? p->vth - p->pred_drop : 0) : p->vth;
+    double thr = 64.0 * vth + (p->astro >= 0 ? m->net->astro[p->astro].gain * m->astro_c[p->astro] / 16.0 : 0);
     if (m->v[n] > thr) {
         m->v[n] = 0;
         m->ref[n] = p->refr;

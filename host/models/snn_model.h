@@ -27,6 +27,7 @@ typedef struct snn_model_stats {
     uint64_t v_clip_hi;  /* v clipped at +(2^23-1)                              */
     uint64_t v_clip_lo;  /* v clipped at -(2^23-1)                              */
     uint64_t refr_steps; /* updates spent refractory                            */
+    uint64_t pred_steps; /* updates spent predictive (active dendrites)         */
     uint64_t synops;     /* synapse deliveries (the core's SYNOPS)              */
     uint64_t slots;      /* synapse slots walked: rows x lanes (the core's SLOTS) */
     uint64_t cycles;     /* clock cycles of the steps per SPEC.md, "A time step"
@@ -42,6 +43,8 @@ typedef struct snn_model {
     int32_t *u, *v;          /* 24-bit values                                   */
     uint8_t *ref;
     int64_t *ring;           /* [slot * n_neurons + neuron]: exact sums         */
+    uint8_t *dring;          /* [slot * n_neurons + neuron]: a dendritic event  */
+    uint8_t *pred;           /* predictive steps left                           */
     uint16_t astro_c[SNN_ASTROS];
     uint32_t t;
     snn_model_stats_t stats;
@@ -79,7 +82,7 @@ typedef struct snn_fmodel {
     uint32_t dmax;
     uint32_t *first, *order;
     double *u, *v, *ring;
-    uint8_t *ref;
+    uint8_t *ref, *dring, *pred;
     double astro_c[SNN_ASTROS];
     uint32_t t;
 } snn_fmodel_t;

@@ -55,8 +55,16 @@ int snn_net_add_syn(snn_net_t *net, uint32_t src, uint32_t target, int weight, u
         }
         net->cap_syn = cap;
     }
-    net->syn[net->n_syn++] = (snn_syn_t){src, target, (int8_t)weight, (uint8_t)delay};
+    net->syn[net->n_syn++] = (snn_syn_t){src, target, (int8_t)weight, (uint8_t)delay, false};
     return NC_OK;
+}
+
+int snn_net_add_dsyn(snn_net_t *net, uint32_t src, uint32_t target, unsigned delay)
+{
+    int rc = snn_net_add_syn(net, src, target, 0, delay);
+    if (rc == NC_OK)
+        net->syn[net->n_syn - 1].dend = true;
+    return rc;
 }
 
 static int check_neuron(const snn_neuron_params_t *p, uint32_t i)
@@ -72,6 +80,9 @@ static int check_neuron(const snn_neuron_params_t *p, uint32_t i)
         return nc_err_set(NC_ERR_ARG, "neuron %u: refractory %u: expected 0..15", i, p->refr);
     if (p->astro < -1 || p->astro >= SNN_ASTROS)
         return nc_err_set(NC_ERR_ARG, "neuron %u: astrocyte %d: expected -1..3", i, p->astro);
+    if (p->pred_steps > 15 || p->pred_drop > SNN_VTH_MAX)
+        return nc_err_set(NC_ERR_ARG, "neuron %u: pred %u %u: expected steps 0..15, drop 0..131071", i,
+                          p->pred_steps, p->pred_drop);
     return NC_OK;
 }
 
@@ -202,7 +213,7 @@ static int tok_int(reader_t *r, int i, long lo, long hi, const char *what, long 
 
 /* "neuron FIRST COUNT key value ...": the keys given set those fields of every neuron
  * FIRST..FIRST+COUNT-1; the fields not given keep each neuron's own values. */
-enum { K_DU = 1, K_DV = 2, K_BIAS = 4, K_VTH = 8, K_REFR = 16, K_ASTRO = 32, K_OUT = 64 };
+enum { K_DU = 1, K_DV = 2, K_BIAS = 4, K_VTH = 8, K_REFR = 16, K_ASTRO = 32, K_OUT = 64, K_PRED = 128 };
 
 static int parse_neuron(reader_t *r, snn_net_t *net)
 {
@@ -244,8 +255,16 @@ static int parse_neuron(reader_t *r, snn_net_t *net)
             TRY(tok_int(r, i + 1, 0, 1, "out", &v));
             p.out = v != 0;
             given |= K_OUT;
+        } else if (!strcmp(k, "pred")) {
+            TRY(tok_int(r, i + 1, 0, SNN_REFR_MAX, "pred steps", &v));
+            TRY(tok_int(r, i + 2, 0, SNN_VTH_MAX, "pred drop", &e));
+            p.pred_steps = (uint8_t)v;
+            p.pred_drop = (uint32_t)e;
+            given |= K_PRED;
+            i++;
         } else {
-            return nc_err_set(NC_ERR_PARSE, "%s:%u: unknown neuron key '%s' (expected du dv bias vth refr astro out)",
+            return nc_err_set(NC_ERR_PARSE,
+                              "%s:%u: unknown neuron key '%s' (expected du dv bias vth refr astro out pred)",
                               r->path, r->line, k);
         }
     }
@@ -267,6 +286,10 @@ static int parse_neuron(reader_t *r, snn_net_t *net)
             q->astro = p.astro;
         if (given & K_OUT)
             q->out = p.out;
+        if (given & K_PRED) {
+            q->pred_steps = p.pred_steps;
+            q->pred_drop = p.pred_drop;
+        }
     }
     return NC_OK;
 }
@@ -318,8 +341,17 @@ static int parse_body(reader_t *r, snn_net_t *net)
             TRY(tok_int(r, 4, 0, 63, "delay", &d));
             TRY(snn_net_add_syn(net, src, (uint32_t)t, (int)w, (unsigned)d));
             net->syn_line[net->n_syn - 1] = r->line;
+        } else if (!strcmp(k, "dsyn")) {
+            uint32_t src = 0;
+            if (r->ntok != 4)
+                return nc_err_set(NC_ERR_PARSE, "%s:%u: expected 'dsyn SRC TARGET DELAY'", r->path, r->line);
+            TRY(parse_source(r, 1, net, &src));
+            TRY(tok_int(r, 2, 0, (long)net->n_neurons - 1, "target neuron", &t));
+            TRY(tok_int(r, 3, 0, 63, "delay", &d));
+            TRY(snn_net_add_dsyn(net, src, (uint32_t)t, (unsigned)d));
+            net->syn_line[net->n_syn - 1] = r->line;
         } else {
-            return nc_err_set(NC_ERR_PARSE, "%s:%u: unknown keyword '%s' (expected wexp astro neuron syn)", r->path,
+            return nc_err_set(NC_ERR_PARSE, "%s:%u: unknown keyword '%s' (expected wexp astro neuron syn dsyn)", r->path,
                               r->line, k);
         }
     }
@@ -367,14 +399,22 @@ int snn_net_write(const char *path, const snn_net_t *net)
                            net->astro[j].gain);
     for (uint32_t i = 0; i < net->n_neurons && rc == NC_OK; i++) {
         const snn_neuron_params_t *p = &net->neuron[i];
-        rc = nc_out_printf(&o, "neuron %u 1 du %u dv %u bias %d %u vth %u refr %u astro %d out %d\n", i, p->du,
+        rc = nc_out_printf(&o, "neuron %u 1 du %u dv %u bias %d %u vth %u refr %u astro %d out %d", i, p->du,
                            p->dv, p->bias_mant, p->bias_exp, p->vth, p->refr, p->astro, p->out ? 1 : 0);
+        if (rc == NC_OK && (p->pred_steps || p->pred_drop))
+            rc = nc_out_printf(&o, " pred %u %u", p->pred_steps, p->pred_drop);
+        if (rc == NC_OK)
+            rc = nc_out_printf(&o, "\n");
     }
     for (size_t k = 0; k < net->n_syn && rc == NC_OK; k++) {
         const snn_syn_t *s = &net->syn[k];
         bool axon = s->src < net->n_axons;
-        rc = nc_out_printf(&o, "syn %c%u %u %d %u\n", axon ? 'a' : 'n', axon ? s->src : s->src - net->n_axons,
-                           s->target, s->weight, s->delay);
+        if (s->dend)
+            rc = nc_out_printf(&o, "dsyn %c%u %u %u\n", axon ? 'a' : 'n', axon ? s->src : s->src - net->n_axons,
+                               s->target, s->delay);
+        else
+            rc = nc_out_printf(&o, "syn %c%u %u %d %u\n", axon ? 'a' : 'n', axon ? s->src : s->src - net->n_axons,
+                               s->target, s->weight, s->delay);
     }
     if (rc) {
         nc_out_abort(&o);

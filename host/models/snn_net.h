@@ -36,6 +36,10 @@ typedef struct snn_neuron_params {
     uint8_t refr;      /* refractory steps after a spike, 0..15                 */
     int8_t astro;      /* astrocyte 0..3, or -1 for none                        */
     bool out;          /* spikes leave the core as output AER events            */
+    uint8_t pred_steps;  /* active dendrites: steps a dendritic event keeps the
+                          * neuron predictive, 0..15 (SPEC.md, "Active dendrites") */
+    uint32_t pred_drop;  /* threshold lowered by this (vth units, 0..2^17-1) while
+                          * predictive                                             */
 } snn_neuron_params_t;
 
 typedef struct snn_astro_params {
@@ -48,6 +52,7 @@ typedef struct snn_syn {
     uint32_t src, target;
     int8_t weight;
     uint8_t delay;
+    bool dend;      /* a dendritic synapse: no current, makes the target predictive */
 } snn_syn_t;
 
 typedef struct snn_net {
@@ -71,6 +76,9 @@ typedef struct snn_event {
 int snn_net_init(snn_net_t *net, uint32_t n_neurons, uint32_t n_axons);
 void snn_net_free(snn_net_t *net);
 int snn_net_add_syn(snn_net_t *net, uint32_t src, uint32_t target, int weight, unsigned delay);
+/* A dendritic synapse (SPEC.md, "Active dendrites"): weight 0, puts the target into its
+ * predictive state for its pred_steps steps when the source spikes. */
+int snn_net_add_dsyn(snn_net_t *net, uint32_t src, uint32_t target, unsigned delay);
 
 /* Checks every value against the spec's ranges and a core's geometry (neurons <= nmax,
  * axons <= amax, delays < dmax). */

@@ -50,9 +50,11 @@ static int read_str(hid_t loc, const char *name, char *buf, size_t cap)
                 rc = 0;
             }
         } else {
+            /* read the bytes as stored (NUL-padded or not), then terminate */
             size_t sz = H5Tget_size(ft);
             char *tmp = calloc(sz + 1, 1);
-            H5Tset_size(mt, sz);
+            H5Tclose(mt);
+            mt = H5Tcopy(ft);
             if (tmp && H5Dread(d, mt, H5S_ALL, H5S_ALL, H5P_DEFAULT, tmp) >= 0) {
                 snprintf(buf, cap, "%s", tmp);
                 rc = 0;
@@ -191,7 +193,8 @@ static int read_edges(snn_nir_t *g, hid_t node)
                 rc = E("%s: 'edges' cannot be read as strings", g->path);
         } else {
             size_t sz = H5Tget_size(ft);
-            H5Tset_size(mt, sz);
+            H5Tclose(mt);
+            mt = H5Tcopy(ft); /* the bytes as stored; each name terminated below */
             fixed = calloc(2 * ne, sz + 1);
             char *raw = calloc(2 * ne, sz);
             if (!fixed || !raw)

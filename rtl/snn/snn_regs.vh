@@ -111,18 +111,20 @@ localparam [23:0] SNN_PROBE_V3 = 24'h0000bc; // RO: v of probe 3's neuron, as PR
 localparam [31:0] SNN_PROBE_V3_RESET = 32'h00000000;
 localparam [23:0] SNN_PROBE_SPIKE = 24'h0000c0; // RO: bit k: probe k's neuron spiked at its last update
 localparam [31:0] SNN_PROBE_SPIKE_RESET = 32'h00000000;
-localparam [23:0] SNN_WIN_NEURON_BASE = 24'h010000; // 8 words per neuron n at n*32 (up to 4096 neurons): P0, P1, VTH, -, U, V, REF, -
+localparam [23:0] SNN_WIN_NEURON_BASE = 24'h010000; // 8 words per neuron n at n*32 (up to 4096 neurons): P0, P1, VTH, P3, U, V, REF, PRED
 localparam [23:0] SNN_WIN_NEURON_BYTES = 24'h020000;
 localparam [23:0] SNN_WIN_PTR_BASE = 24'h030000; // one word per source (up to 8192) (axon a at a*4, neuron n at (AMAX+n)*4): [15:0] first row, [31:16] rows
 localparam [23:0] SNN_WIN_PTR_BYTES = 24'h008000;
-localparam [23:0] SNN_WIN_SYN_BASE = 24'h100000; // synapse slot (row, lane) at (row*LANES+lane)*4 (SROWS*LANES <= 2^20): [31] valid, [29:24] delay, [23:16] weight, [15:0] target
+localparam [23:0] SNN_WIN_SYN_BASE = 24'h100000; // synapse slot (row, lane) at (row*LANES+lane)*4 (SROWS*LANES <= 2^20): [31] valid, [30] dendritic, [29:24] delay, [23:16] weight, [15:0] target
 localparam [23:0] SNN_WIN_SYN_BYTES = 24'h400000;
 localparam integer SNN_ASTROS = 4; // astrocytes
 localparam integer SNN_NW_P0 = 0; // neuron word P0: [11:0] du, [23:12] dv, [27:24] refractory steps, [29:28] astrocyte, [30] astrocyte enable, [31] output enable
 localparam integer SNN_NW_P1 = 1; // neuron word P1: [12:0] bias mantissa (signed), [15:13] bias exponent
 localparam integer SNN_NW_VTH = 2; // neuron word VTH: [16:0] threshold (unsigned)
+localparam integer SNN_NW_P3 = 3; // neuron word P3 (active dendrites): [3:0] predictive steps after a dendritic event, [20:4] threshold drop while predictive
 localparam integer SNN_NW_U = 4; // neuron word U: 24-bit current (reads sign-extended)
 localparam integer SNN_NW_V = 5; // neuron word V: 24-bit voltage (reads sign-extended)
 localparam integer SNN_NW_REF = 6; // neuron word REF: [3:0] refractory steps left
+localparam integer SNN_NW_PRED = 7; // neuron word PRED: [3:0] predictive steps left (read only)
 localparam integer SNN_NEURON_WORDS = 8; // words per neuron in the NEURON window
 /* verilator lint_on UNUSEDPARAM */

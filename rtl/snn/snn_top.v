@@ -103,9 +103,12 @@ module snn_top #(
     reg [23:0] nu   [0:N-1];
     reg [23:0] nv   [0:N-1];
     reg [3:0]  nref [0:N-1];
+    reg [20:0] np3  [0:N-1];                // active dendrites: [3:0] pred steps, [20:4] threshold drop
+    reg [3:0]  npred [0:N-1];               // predictive steps left
     reg [31:0] ptr  [0:A+N-1];              // per source: [15:0] first row, [31:16] rows
     reg [31:0] syn  [0:SROWS*L-1];          // (row, lane) slots
     reg [31:0] ring [0:DMAX*N-1];           // (lane, slot, row): exact sums of weights
+    reg        dring [0:DMAX*N-1];          // (lane, slot, row): a dendritic event arrived
     reg [31:0] splist [0:N-1];              // (lane, j): bank row of the j-th spike
 
     // ---- control and status ----
@@ -169,6 +172,7 @@ module snn_top #(
     wire [23:0] b_u [0:L-1];
     wire [23:0] b_v [0:L-1];
     wire [3:0]  b_r [0:L-1];
+    wire [3:0]  b_p [0:L-1];
     wire        b_spk [0:L-1];
     wire        b_act [0:L-1];
     wire        b_sat [0:L-1];
@@ -191,6 +195,12 @@ module snn_top #(
             wire        aen = p0[30];
             wire [RIW-1:0] ri = ring_idx(gk, tslot, brow);
             wire signed [31:0] acc = ring[ri];
+            // active dendrites: a dendritic event (re)starts the predictive window; while
+            // predictive the threshold is vth - drop (at least 0)
+            wire [20:0] p3 = np3[ni];
+            wire [3:0]  p_now = dring[ri] ? p3[3:0] : npred[ni];
+            wire        pr = p_now != 4'd0;
+            wire [16:0] vth_eff = !pr ? nvth[ni] : (nvth[ni] > p3[20:4]) ? nvth[ni] - p3[20:4] : 17'd0;
             wire        sat_hi = acc > 32'sd32767;
             wire        sat_lo = acc < -32'sd32768;
             wire signed [15:0] ain = sat_hi ? 16'sh7fff : sat_lo ? 16'sh8000 : acc[15:0];
@@ -216,13 +226,14 @@ module snn_top #(
             wire signed [39:0] ag40 = {{32{ag[7]}}, ag};
             wire signed [39:0] ac40 = {24'd0, ac};
             wire signed [39:0] m = aen ? ((ag40 * ac40) >>> 4) : 40'sd0;
-            wire signed [39:0] thr = {17'd0, nvth[ni], 6'd0} + m;
+            wire signed [39:0] thr = {17'd0, vth_eff, 6'd0} + m;
             wire in_ref = nref[ni] != 4'd0;
             wire spk = !in_ref && (vc > thr);
             assign b_act[gk] = n < nact;
             assign b_u[gk] = u_new;
             assign b_v[gk] = (in_ref || spk) ? 24'd0 : vc[23:0];
             assign b_r[gk] = in_ref ? nref[ni] - 4'd1 : spk ? refr : 4'd0;
+            assign b_p[gk] = pr ? p_now - 4'd1 : 4'd0;
             assign b_spk[gk] = spk;
             assign b_sat[gk] = sat_hi || sat_lo;
             assign b_n[gk] = n;
@@ -234,6 +245,7 @@ module snn_top #(
     wire [RIW-1:0] s2_ri [0:L-1];
     wire [31:0]    s2_w  [0:L-1];
     wire           s2_ok [0:L-1];
+    wire           s2_dend [0:L-1];
     generate
         for (gk = 0; gk < L; gk = gk + 1) begin : slot
             wire [31:0] sw = s2_syn[gk];
@@ -243,6 +255,7 @@ module snn_top #(
             assign s2_ri[gk] = ring_idx(gk, (s2_base + d) % D32, tgt / L32);
             assign s2_w[gk] = w8 << wexp;
             assign s2_ok[gk] = s2_v && sw[31];
+            assign s2_dend[gk] = sw[30];
         end
     endgenerate
     /* verilator lint_on UNUSEDSIGNAL */
@@ -293,9 +306,11 @@ module snn_top #(
                 3'd0: rsp_rdata = np0[a_ni];
                 3'd1: rsp_rdata = {16'd0, np1[a_ni]};
                 3'd2: rsp_rdata = {15'd0, nvth[a_ni]};
+                3'd3: rsp_rdata = {11'd0, np3[a_ni]};
                 3'd4: rsp_rdata = {{8{nu[a_ni][23]}}, nu[a_ni]};
                 3'd5: rsp_rdata = {{8{nv[a_ni][23]}}, nv[a_ni]};
                 3'd6: rsp_rdata = {28'd0, nref[a_ni]};
+                3'd7: rsp_rdata = {28'd0, npred[a_ni]};
                 default: rsp_rdata = 32'd0;
             endcase
         end else if (in_ptr) begin
@@ -410,6 +425,7 @@ module snn_top #(
                     3'd0: np0[a_ni] <= wd;
                     3'd1: np1[a_ni] <= wd[15:0];
                     3'd2: nvth[a_ni] <= wd[16:0];
+                    3'd3: np3[a_ni] <= wd[20:0];
                     3'd4: nu[a_ni] <= wd[23:0];
                     3'd5: nv[a_ni] <= wd[23:0];
                     3'd6: nref[a_ni] <= wd[3:0];
@@ -442,7 +458,10 @@ module snn_top #(
 
             // -- walker stage 2 --
             for (j = 0; j < L; j = j + 1)
-                if (s2_ok[j]) ring[s2_ri[j]] <= ring[s2_ri[j]] + s2_w[j];
+                if (s2_ok[j]) begin
+                    if (s2_dend[j]) dring[s2_ri[j]] <= 1'b1;
+                    else ring[s2_ri[j]] <= ring[s2_ri[j]] + s2_w[j];
+                end
             if (s2_v) begin
                 synops <= synops + s2_count;
                 slots <= slots + L32;
@@ -472,10 +491,12 @@ module snn_top #(
                 S_CLEAR: begin
                     for (j = 0; j < L; j = j + 1) begin
                         ring[ring_idx(j, 32'd0, 32'd0) + clr_idx[RIW-1:0]] <= 32'd0;
+                        dring[ring_idx(j, 32'd0, 32'd0) + clr_idx[RIW-1:0]] <= 1'b0;
                         if (clr_idx < NR32) begin
                             nu[nidx(clr_idx * L32 + j)] <= 24'd0;
                             nv[nidx(clr_idx * L32 + j)] <= 24'd0;
                             nref[nidx(clr_idx * L32 + j)] <= 4'd0;
+                            npred[nidx(clr_idx * L32 + j)] <= 4'd0;
                         end
                     end
                     clr_idx <= clr_idx + 32'd1;
@@ -516,7 +537,9 @@ module snn_top #(
                             nu[nidx(b_n[j])] <= b_u[j];
                             nv[nidx(b_n[j])] <= b_v[j];
                             nref[nidx(b_n[j])] <= b_r[j];
+                            npred[nidx(b_n[j])] <= b_p[j];
                             ring[b_ri[j]] <= 32'd0;
+                            dring[b_ri[j]] <= 1'b0;
                             if (b_spk[j]) begin
                                 splist[nidx(j * (NR32) + cnt[j])] <= brow;
                                 cnt[j] <= cnt[j] + 32'd1;

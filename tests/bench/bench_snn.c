@@ -154,6 +154,48 @@ static int bench_lanes(double full[NB], int *bad)
     return NC_OK;
 }
 
+/* Active dendrites: the 10%-connected layer (256 somas) at 10% activity, then the same with
+ * 256 segment neurons (2 per soma for 128 somas; 8 axon synapses each, one dendritic synapse
+ * to their soma, pred 10 steps): the option's cost in cycles per step, against the same run
+ * without it. */
+static int bench_dendrites(void)
+{
+    snn_net_t base, dend;
+    meas_t m0, m1;
+    int rc = dense_layer_p(&base, 0.1);
+    if (rc == NC_OK)
+        rc = snn_net_init(&dend, 512, 256);
+    if (rc == NC_OK) {
+        nc_rng_t rng;
+        nc_rng_seed(&rng, 77);
+        for (uint32_t i = 0; i < 256; i++) {
+            dend.neuron[i] = base.neuron[i];
+            dend.neuron[i].pred_steps = 10, dend.neuron[i].pred_drop = 20000;
+            dend.neuron[256 + i] = (snn_neuron_params_t){.du = 512, .dv = 512, .vth = 300, .astro = -1};
+        }
+        for (size_t k = 0; k < base.n_syn && rc == NC_OK; k++)
+            rc = snn_net_add_syn(&dend, base.syn[k].src, base.syn[k].target, base.syn[k].weight, base.syn[k].delay);
+        for (uint32_t s = 0; s < 256 && rc == NC_OK; s++) {
+            for (int j = 0; j < 8 && rc == NC_OK; j++)
+                rc = snn_net_add_syn(&dend, nc_rng_below(&rng, 256), 256 + s, 60, 0);
+            if (rc == NC_OK)
+                rc = snn_net_add_dsyn(&dend, 256 + 256 + s, s / 2, 0);
+        }
+    }
+    if (rc == NC_OK)
+        rc = measure("snn_l2", &base, 0.1, 200, 106, &m0);
+    if (rc == NC_OK)
+        rc = measure("snn_l2", &dend, 0.1, 200, 106, &m1);
+    if (rc == NC_OK)
+        printf("active dendrites (snn_l2, 10%% activity): %.1f cycles/step with 256 segments (2 per soma for 128 "
+               "somas, %zu synapses) against %.1f without (%.2fx): segments are neurons and dendritic synapses are "
+               "slots, paid per event and per active neuron\n",
+               m1.cycles_per_step, dend.n_syn, m0.cycles_per_step, m1.cycles_per_step / m0.cycles_per_step);
+    snn_net_free(&base);
+    snn_net_free(&dend);
+    return rc;
+}
+
 static int bench_three_layers(void)
 {
     nc_rng_t rng;
@@ -211,6 +253,8 @@ int main(void)
     int rc = bench_lanes(full, &bad);
     if (rc == NC_OK)
         rc = bench_sparse(full[1]);
+    if (rc == NC_OK)
+        rc = bench_dendrites();
     if (rc == NC_OK)
         rc = bench_three_layers();
     if (rc) {

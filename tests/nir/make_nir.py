@@ -5,6 +5,7 @@ string and its parameter arrays -- and an "edges" array of (source, target) name
 the tests of `neurocosim snn --nir`. Usage: make_nir.py OUTDIR [SEED]
 
 Files:
+  ff_fixed.nir  the same graph with fixed-length (bytes) strings instead of variable-length UTF-8;
   ff.nir        Input(16) -> Affine(32x16) -> CubaLIF(32) -> Linear(16x32) -> Delay -> LIF(16) -> Output,
                 plus a Threshold layer fed from the input: the network whose float behaviour the
                 quantised core is compared with;
@@ -18,25 +19,33 @@ import h5py
 import numpy as np
 
 
-def put(group, name, value):
+def put(group, name, value, fixed=False):
     if isinstance(value, str):
-        group.create_dataset(name, data=value, dtype=h5py.string_dtype())
+        if fixed:  # fixed-length bytes, as numpy 'S' arrays are stored
+            group.create_dataset(name, data=np.bytes_(value))
+        else:      # variable-length UTF-8
+            group.create_dataset(name, data=value, dtype=h5py.string_dtype())
+    elif isinstance(value, list) and all(isinstance(x, int) for x in value):
+        group.create_dataset(name, data=np.asarray(value, dtype=np.int64))  # shapes are integers
     else:
         group.create_dataset(name, data=np.asarray(value, dtype=np.float64))
 
 
-def write(path, nodes, edges):
+def write(path, nodes, edges, fixed=False):
     with h5py.File(path, "w") as f:
-        put(f, "version", "1.0")
+        put(f, "version", "1.0", fixed)
         g = f.create_group("node")
-        put(g, "type", "NIRGraph")
+        put(g, "type", "NIRGraph", fixed)
         ng = g.create_group("nodes")
         for name, params in nodes.items():
             sub = ng.create_group(name)
             for k, v in params.items():
-                put(sub, k, v)
-        e = np.array([[a, b] for a, b in edges], dtype=object)
-        g.create_dataset("edges", data=e, dtype=h5py.string_dtype())
+                put(sub, k, v, fixed)
+        if fixed:
+            g.create_dataset("edges", data=np.array([[a, b] for a, b in edges], dtype="S"))
+        else:
+            e = np.array([[a, b] for a, b in edges], dtype=object)
+            g.create_dataset("edges", data=e, dtype=h5py.string_dtype())
 
 
 def main():
@@ -65,6 +74,7 @@ def main():
     edges = [("input", "fc1"), ("fc1", "lif1"), ("lif1", "fc2"), ("fc2", "delay2"), ("delay2", "lif2"),
              ("lif2", "output"), ("input", "fct"), ("fct", "thr")]
     write(f"{out}/ff.nir", nodes, edges)
+    write(f"{out}/ff_fixed.nir", nodes, edges, fixed=True)  # the same graph with fixed-length strings
 
     small = {
         "input": {"type": "Input", "shape": [4]},
