@@ -496,6 +496,8 @@ static check_fn checker(const char *name)
     return NULL;
 }
 
+static int rest_ratio(const nc_cell_desc_t *cell, nc_cell_result_t *r);
+
 int nc_cell_run(const nc_cell_desc_t *cell, double bias, const char *wave_path,
                 nc_cell_result_t *r)
 {
@@ -522,7 +524,9 @@ int nc_cell_run(const nc_cell_desc_t *cell, double bias, const char *wave_path,
     if (rc)
         return rc;
     r->wall_s = nc_spice_last_wall_s();
-    rc = check(cell, r);
+    rc = rest_ratio(cell, r);
+    if (!rc)
+        rc = check(cell, r);
     if (!rc)
         check_stimulus(cell, r);
     if (!rc && wave_path) {
@@ -530,6 +534,31 @@ int nc_cell_run(const nc_cell_desc_t *cell, double bias, const char *wave_path,
         const nc_wave_probe_t *p = nc_cell_probes(cell, &np);
         rc = nc_spice_wave_write(wave_path, p, np, NULL);
     }
+    return rc;
+}
+
+/* The worst junction bias ratio of the cell at rest (r->bias_ratio, r->worst_junction). */
+static int rest_ratio(const nc_cell_desc_t *cell, nc_cell_result_t *r)
+{
+    const char *inst = strcmp(cell->name, "syn") ? "xdut" : "xon";
+    double *t = NULL;
+    size_t n = 0;
+    int rc = nc_spice_vec("time", &t, &n);
+    r->bias_ratio = 0, r->worst_junction = 0;
+    for (int k = 1; k <= cell->junctions && !rc; k++) {
+        char name[32];
+        double *ph = NULL;
+        size_t m = 0;
+        snprintf(name, sizeof name, "%s.p%d", inst, k);
+        rc = nc_spice_vec(name, &ph, &m);
+        if (!rc) {
+            double q = fabs(sin(nc_interp(t, ph, m < n ? m : n, NC_CELL_T_REST)));
+            if (q > r->bias_ratio)
+                r->bias_ratio = q, r->worst_junction = k;
+        }
+        free(ph);
+    }
+    free(t);
     return rc;
 }
 
