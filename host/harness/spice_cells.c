@@ -545,20 +545,26 @@ static int rest_ratio(const nc_cell_desc_t *cell, nc_cell_result_t *r)
     size_t n = 0;
     int rc = nc_spice_vec("time", &t, &n);
     r->bias_ratio = 0, r->worst_junction = 0;
-    for (int k = 1; k <= cell->junctions && !rc; k++) {
+    /* phase nodes p<k> of the cell's X<k>; some cells skip numbers (the neurons: p1 p3 p4) */
+    int found = 0;
+    for (int k = 1; k <= 16 && !rc; k++) {
         char name[32];
         double *ph = NULL;
         size_t m = 0;
         snprintf(name, sizeof name, "%s.p%d", inst, k);
-        rc = nc_spice_vec(name, &ph, &m);
-        if (!rc) {
-            double q = fabs(sin(nc_interp(t, ph, m < n ? m : n, NC_CELL_T_REST)));
-            if (q > r->bias_ratio)
-                r->bias_ratio = q, r->worst_junction = k;
-        }
+        if (nc_spice_vec(name, &ph, &m) != NC_OK)
+            continue; /* no junction X<k> */
+        found++;
+        double q = fabs(sin(nc_interp(t, ph, m < n ? m : n, NC_CELL_T_REST)));
+        if (q > r->bias_ratio)
+            r->bias_ratio = q, r->worst_junction = k;
         free(ph);
     }
     free(t);
+    nc_err_clear();
+    if (!rc && !found)
+        rc = nc_err_set(NC_ERR_SIM, "%s: no phase node %s.p1 ... %s.p16 of the cell's "
+                        "junctions", cell->testbench, inst, inst);
     return rc;
 }
 
