@@ -39,7 +39,8 @@ const nc_cell_desc_t nc_cells[] = {
      11, TSTOP},
     {"spl", "cells/tb_spl.cir", &sfq_t_spl, 3, "splitter (fan-out 2)", 11, TSTOP},
     {"mrg", "cells/tb_mrg.cir", &sfq_t_mrg, 5, "merger (fan-in 2)", 11, TSTOP},
-    {"dff", "cells/tb_dff.cir", &sfq_t_dff, 6, "D flip-flop, destructive readout", 16, TSTOP},
+    {"dff", "cells/tb_dff.cir", &sfq_t_dff, 7, "D flip-flop, destructive readout, buffered q", 16,
+     TSTOP},
     {"sfqdc", "cells/tb_sfqdc.cir", &sfq_t_sfqdc, 4,
      "SFQ/DC converter (each pulse toggles the DC level)", 11, TSTOP},
     {"syn", "cells/tb_syn2.cir", &sfq_t_syn, 3,
@@ -68,8 +69,8 @@ static const nc_wave_probe_t w_mrg[] = {P("xda.p2", "in_a"), P("xdb.p2", "in_b")
 static const nc_wave_probe_t w_dff[] = {P("xdd.p2", "in_d"), P("xdc.p2", "in_clk"),
                                         P("xdut.p1", "dut_d"), P("xdut.p2", "dut_d_esc"),
                                         P("xdut.p3", "dut_store"), P("xdut.p5", "dut_clk"),
-                                        P("xdut.p6", "dut_clk_esc"), P("xdut.p4", "dut_q"),
-                                        P("xld.p2", "load")};
+                                        P("xdut.p6", "dut_clk_esc"), P("xdut.p4", "dut_read"),
+                                        P("xdut.p7", "dut_q_buffer"), P("xld.p2", "load")};
 static const nc_wave_probe_t w_sfqdc[] = {P("xdrv.p2", "in"), P("xdut.p1", "dut_j1"),
                                           P("xdut.p2", "dut_esc"), P("xdut.p3", "dut_set"),
                                           P("xdut.p4", "dut_reset"),
@@ -271,7 +272,7 @@ static int check_dff(const nc_cell_desc_t *c, nc_cell_result_t *r)
     if (!rc)
         rc = probe("xdc.p2", &clk, NULL);
     if (!rc)
-        rc = probe("xdut.p4", &q, NULL);
+        rc = probe("xdut.p7", &q, NULL); /* the output buffer */
     if (!rc)
         rc = sfq_dff(&d, &clk, c->timing->nominal, &pred);
     if (!rc) {
