@@ -599,3 +599,22 @@ Test(spice_cli, sim_waves_hold_the_probes_only, .timeout = 120)
     snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
     cr_assert_eq(system(cmd), 0);
 }
+
+/* spice margins --noise end to end (one cell, one run per bias point): the header names the
+ * noise and the seeds, the JTL's row carries a margin around 1.0 and its run counts. */
+Test(spice_cli, margins_with_noise, .timeout = 240)
+{
+    cr_assert_eq(spice(NULL, 200, "margins --cell jtl --noise --runs 1 --seed 5 --jobs 1"), 0,
+                 "%s", out);
+    cr_assert(strstr(out, "thermal noise 4.20 K"), "%s", out);
+    cr_assert(strstr(out, "seeds 5..5"), "%s", out);
+    cr_assert(strstr(out, "runs tried"), "%s", out);
+    const char *row = strstr(out, "\njtl");
+    cr_assert(row, "%s", out);
+    double lo, hi;
+    size_t tried, failed;
+    cr_assert_eq(sscanf(row + 4, "%lf %lf %zu %zu", &lo, &hi, &tried, &failed), 4, "%s", out);
+    cr_expect(lo < 0.9 && hi > 1.1, "JTL noisy margins %.2f-%.2f, expected beyond +-10%%", lo, hi);
+    cr_expect(tried > failed && failed > 0, "runs %zu tried, %zu failed (the searches end on "
+              "failed points)", tried, failed);
+}

@@ -109,3 +109,20 @@ Test(spice_speed, cell_noise_is_seeded_and_off_by_default, .timeout = 120)
     cr_expect_eq(nc_cell_noise(true, 0, 1, 1), NC_ERR_ARG);
     cr_expect_eq(nc_cell_noise(true, 4.2, 1, 0), NC_ERR_ARG);
 }
+
+/* Worst junction bias ratio at rest (the cell table's column): a JTL stage's two junctions
+ * carry their own 70 uA bias of a 100 uA Ic (0.7, sfq.lib) give or take what the 2-4 pH
+ * inductors share with the neighbours; the merger's worst is its merge junction X5 (210 uA
+ * into a 150 uA junction, the excess returning through the escapes: 0.94 Ic, issue 12). */
+Test(spice_speed, worst_bias_ratio_at_rest, .timeout = 60)
+{
+    nc_cell_result_t r;
+    cr_assert_eq(nc_cell_run(nc_cell_find("jtl"), 1.0, NULL, &r), NC_OK, "%s", nc_err_msg());
+    cr_expect(r.bias_ratio > 0.6 && r.bias_ratio < 0.8, "JTL: worst ratio %.3f (X%d), expected "
+              "0.6-0.8", r.bias_ratio, r.worst_junction);
+    cr_assert_eq(nc_cell_run(nc_cell_find("mrg"), 1.0, NULL, &r), NC_OK, "%s", nc_err_msg());
+    cr_expect_eq(r.worst_junction, 5, "merger: worst junction X%d (ratio %.3f), expected X5",
+                 r.worst_junction, r.bias_ratio);
+    cr_expect(r.bias_ratio > 0.9 && r.bias_ratio < 1.0, "merger: X5 at %.3f Ic, expected "
+              "0.9-1.0", r.bias_ratio);
+}

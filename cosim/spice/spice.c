@@ -128,12 +128,33 @@ double nc_spice_noise_sample(uint64_t seed, const char *source, double t, double
     return sqrt(-2.0 * log(u1)) * cos(2.0 * M_PI * u2);
 }
 
+/* ngspice asks for every source's value at every Newton iteration of every time point,
+ * several times per noise step: the last sample of each source is kept, keyed by the source's
+ * name pointer (stable while a circuit is loaded; the cache is emptied at every load and at
+ * every change of seed or noise). */
+#define NOISE_CACHE 2048
+static struct noise_cache {
+    const char *name;
+    uint64_t k;
+    double v;
+} noise_cache[NOISE_CACHE];
+
+static void noise_cache_clear(void) { memset(noise_cache, 0, sizeof noise_cache); }
+
 static int cb_isrc(double *value, double t, char *name, int id, void *ud)
 {
     (void)id, (void)ud;
-    *value = g.noise_rms > 0 ? g.noise_rms * nc_spice_noise_sample(g.noise_seed, name, t,
-                                                                    g.noise_dt)
-                             : 0.0;
+    if (!(g.noise_rms > 0)) {
+        *value = 0.0;
+        return 0;
+    }
+    uint64_t k = t > 0 ? (uint64_t)(t / g.noise_dt) : 0;
+    struct noise_cache *c = &noise_cache[(mix64((uint64_t)(uintptr_t)name) >> 11) % NOISE_CACHE];
+    if (c->name != name || c->k != k) {
+        c->name = name, c->k = k;
+        c->v = g.noise_rms * nc_spice_noise_sample(g.noise_seed, name, t, g.noise_dt);
+    }
+    *value = c->v;
     return 0;
 }
 
@@ -236,6 +257,7 @@ int nc_spice_seed(uint64_t seed)
     if (rc)
         return rc;
     g.noise_seed = seed;
+    noise_cache_clear();
     return NC_OK;
 }
 
@@ -249,6 +271,7 @@ int nc_spice_noise(double temp_k, double r_ohm, double dt)
                           "expected T >= 0, R > 0, step > 0", temp_k, r_ohm, dt);
     g.noise_rms = sqrt(4 * 1.380649e-23 * temp_k / r_ohm / (2 * dt));
     g.noise_dt = dt;
+    noise_cache_clear();
     return NC_OK;
 }
 
@@ -310,6 +333,7 @@ static int submit_deck(void)
         g.loaded = false;
     }
     g.mark = g.log_len;
+    noise_cache_clear();
     int rc = ngSpice_Circ(g.lines);
     char why[1024];
     problems_since(g.mark, why, sizeof why);

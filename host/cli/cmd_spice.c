@@ -132,7 +132,8 @@ static const subcmd_t subcmds[] = {
      opts_fit, cmd_fit},
     {"table", "[--out FILE] [--jobs N]",
      "regenerate the cell table (default docs/sfq_cells.md, what `make cells` writes) from\n"
-     "simulations: delays and margins of every cell, one child process per cell (bounded to\n"
+     "simulations: delays and margins of every cell, with and without thermal noise (4.2 K,\n"
+     "2 seeded runs per bias point), one child process per cell (bounded to\n"
      "900 s), --jobs at once (1..64, default: the CPUs); checked before the run and written\n"
      "atomically (a temporary file in the same directory, renamed into place)",
      opts_table, cmd_table},
@@ -807,9 +808,13 @@ static int cmd_sim(const opts_t *o)
 }
 
 /* ---- table (docs/sfq_cells.md) ---- */
+/* the table's noisy margins: 4.2 K, seeds 1.., TABLE_NOISE_RUNS runs per bias point */
+#define TABLE_NOISE_RUNS 2
 typedef struct table_res {
     nc_cell_result_t r;
     double lo, hi;
+    double nlo, nhi;           /* margins with noise; NAN if it fails at bias 1.0 */
+    size_t ntried, nfailed;    /* noisy testbench runs of the search, and failed ones */
 } table_res_t;
 
 static int table_job(size_t i, void *arg, void *res)
@@ -817,7 +822,17 @@ static int table_job(size_t i, void *arg, void *res)
     (void)arg;
     table_res_t *t = res;
     int rc = nc_cell_run(&nc_cells[i], 1.0, NULL, &t->r);
-    return rc ? rc : nc_cell_margins(&nc_cells[i], 0.01, &t->lo, &t->hi);
+    if (!rc)
+        rc = nc_cell_margins(&nc_cells[i], 0.01, &t->lo, &t->hi);
+    if (!rc)
+        rc = nc_cell_noise(true, 4.2, 1, TABLE_NOISE_RUNS);
+    if (!rc) {
+        rc = nc_cell_margins(&nc_cells[i], 0.01, &t->nlo, &t->nhi);
+        if (rc == NC_ERR_MISMATCH) /* fails at nominal bias with noise: reported, not an error */
+            rc = NC_OK, t->nlo = t->nhi = NAN;
+        nc_cell_noise_counts(&t->ntried, &t->nfailed);
+    }
+    return rc;
 }
 
 static int cmd_table(const opts_t *o)
@@ -849,20 +864,37 @@ static int cmd_table(const opts_t *o)
                "junction's 2*pi slip to the cell's output junction's). Band: what the tests "
                "and the timed model (`host/models/sfq_cells.c`) allow. Margins: lowest and "
                "highest global bias scale at which the cell's logic is still right "
-               "(resolution 0.01).\n\n");
+               "(resolution 0.01). Margins at 4.2 K: the same with the thermal noise of every "
+               "junction's shunt (seeded, `neurocosim spice margins --noise --runs %d`): a bias "
+               "point passes only if %d runs of the testbench (seeds 1-%d, each the testbench's "
+               "full stimulus) have no error; runs failed / tried over the search (the failures "
+               "are the points at and beyond the edges). Worst bias ratio: the highest supercurrent / Ic "
+               "= |sin(phase)| over the cell's junctions at rest at bias 1.0 (35 ps, before the "
+               "first pulse), and which junction (X<k> of the cell in `circuits/cells/sfq.lib`; "
+               "syn: the instance biased to pass); RSFQ practice keeps it near 0.7, a junction "
+               "near 1 is close to switching on its own.\n\n", TABLE_NOISE_RUNS,
+               TABLE_NOISE_RUNS, TABLE_NOISE_RUNS);
     double sfqdc_hi = NAN, sfqdc_lo = NAN;
     for (size_t i = 0; i < nc_cells_count; i++)
         if (!strcmp(nc_cells[i].name, "sfqdc"))
             sfqdc_hi = res[i].r.level_hi, sfqdc_lo = res[i].r.level_lo;
-    nc_out_printf(f, "| cell | what | junctions | path | delay (ps) | band (ps) | margins | check |\n"
-               "|---|---|---|---|---|---|---|---|\n");
+    nc_out_printf(f, "| cell | what | junctions | path | delay (ps) | band (ps) | margins | "
+               "margins at 4.2 K | runs failed / tried | worst bias ratio | check |\n"
+               "|---|---|---|---|---|---|---|---|---|---|---|\n");
     for (size_t i = 0; i < nc_cells_count; i++) {
         const nc_cell_desc_t *c = &nc_cells[i];
         char path[64], delay[64], band[64];
         cell_columns(c, &res[i].r, path, delay, band);
-        nc_out_printf(f, "| %s | %s | %d | %s | %s | %s | %.2f - %.2f (%+.0f%% / %+.0f%%) | %s |\n",
-                c->name, c->what, c->junctions, path, delay, band, res[i].lo, res[i].hi,
-                (res[i].lo - 1) * 100, (res[i].hi - 1) * 100, res[i].r.ok ? "ok" : "FAIL");
+        char noisy[64];
+        if (isnan(res[i].nlo))
+            snprintf(noisy, sizeof noisy, "fails at 1.0");
+        else
+            snprintf(noisy, sizeof noisy, "%.2f - %.2f", res[i].nlo, res[i].nhi);
+        nc_out_printf(f, "| %s | %s | %d | %s | %s | %s | %.2f - %.2f (%+.0f%% / %+.0f%%) | %s | "
+                "%zu / %zu | %.2f (X%d) | %s |\n", c->name, c->what, c->junctions, path, delay, band,
+                res[i].lo, res[i].hi, (res[i].lo - 1) * 100, (res[i].hi - 1) * 100, noisy,
+                res[i].nfailed, res[i].ntried, res[i].r.bias_ratio, res[i].r.worst_junction,
+                res[i].r.ok ? "ok" : "FAIL");
     }
     nc_out_printf(f, "\nsfqdc: the DC output is the storing loop's current (%.0f uA with a quantum "
                "stored, %.0f uA without, at bias 1.0); set = the storing junction switches, reset "

@@ -39,7 +39,8 @@ const nc_cell_desc_t nc_cells[] = {
      11, TSTOP},
     {"spl", "cells/tb_spl.cir", &sfq_t_spl, 3, "splitter (fan-out 2)", 11, TSTOP},
     {"mrg", "cells/tb_mrg.cir", &sfq_t_mrg, 5, "merger (fan-in 2)", 11, TSTOP},
-    {"dff", "cells/tb_dff.cir", &sfq_t_dff, 6, "D flip-flop, destructive readout", 16, TSTOP},
+    {"dff", "cells/tb_dff.cir", &sfq_t_dff, 7, "D flip-flop, destructive readout, buffered q", 16,
+     TSTOP},
     {"sfqdc", "cells/tb_sfqdc.cir", &sfq_t_sfqdc, 4,
      "SFQ/DC converter (each pulse toggles the DC level)", 11, TSTOP},
     {"syn", "cells/tb_syn2.cir", &sfq_t_syn, 3,
@@ -68,8 +69,8 @@ static const nc_wave_probe_t w_mrg[] = {P("xda.p2", "in_a"), P("xdb.p2", "in_b")
 static const nc_wave_probe_t w_dff[] = {P("xdd.p2", "in_d"), P("xdc.p2", "in_clk"),
                                         P("xdut.p1", "dut_d"), P("xdut.p2", "dut_d_esc"),
                                         P("xdut.p3", "dut_store"), P("xdut.p5", "dut_clk"),
-                                        P("xdut.p6", "dut_clk_esc"), P("xdut.p4", "dut_q"),
-                                        P("xld.p2", "load")};
+                                        P("xdut.p6", "dut_clk_esc"), P("xdut.p4", "dut_read"),
+                                        P("xdut.p7", "dut_q_buffer"), P("xld.p2", "load")};
 static const nc_wave_probe_t w_sfqdc[] = {P("xdrv.p2", "in"), P("xdut.p1", "dut_j1"),
                                           P("xdut.p2", "dut_esc"), P("xdut.p3", "dut_set"),
                                           P("xdut.p4", "dut_reset"),
@@ -271,7 +272,7 @@ static int check_dff(const nc_cell_desc_t *c, nc_cell_result_t *r)
     if (!rc)
         rc = probe("xdc.p2", &clk, NULL);
     if (!rc)
-        rc = probe("xdut.p4", &q, NULL);
+        rc = probe("xdut.p7", &q, NULL); /* the output buffer */
     if (!rc)
         rc = sfq_dff(&d, &clk, c->timing->nominal, &pred);
     if (!rc) {
@@ -496,6 +497,8 @@ static check_fn checker(const char *name)
     return NULL;
 }
 
+static int rest_ratio(const nc_cell_desc_t *cell, nc_cell_result_t *r);
+
 int nc_cell_run(const nc_cell_desc_t *cell, double bias, const char *wave_path,
                 nc_cell_result_t *r)
 {
@@ -522,7 +525,9 @@ int nc_cell_run(const nc_cell_desc_t *cell, double bias, const char *wave_path,
     if (rc)
         return rc;
     r->wall_s = nc_spice_last_wall_s();
-    rc = check(cell, r);
+    rc = rest_ratio(cell, r);
+    if (!rc)
+        rc = check(cell, r);
     if (!rc)
         check_stimulus(cell, r);
     if (!rc && wave_path) {
@@ -530,6 +535,37 @@ int nc_cell_run(const nc_cell_desc_t *cell, double bias, const char *wave_path,
         const nc_wave_probe_t *p = nc_cell_probes(cell, &np);
         rc = nc_spice_wave_write(wave_path, p, np, NULL);
     }
+    return rc;
+}
+
+/* The worst junction bias ratio of the cell at rest (r->bias_ratio, r->worst_junction). */
+static int rest_ratio(const nc_cell_desc_t *cell, nc_cell_result_t *r)
+{
+    const char *inst = strcmp(cell->name, "syn") ? "xdut" : "xon";
+    double *t = NULL;
+    size_t n = 0;
+    int rc = nc_spice_vec("time", &t, &n);
+    r->bias_ratio = 0, r->worst_junction = 0;
+    /* phase nodes p<k> of the cell's X<k>; some cells skip numbers (the neurons: p1 p3 p4) */
+    int found = 0;
+    for (int k = 1; k <= 16 && !rc; k++) {
+        char name[32];
+        double *ph = NULL;
+        size_t m = 0;
+        snprintf(name, sizeof name, "%s.p%d", inst, k);
+        if (nc_spice_vec(name, &ph, &m) != NC_OK)
+            continue; /* no junction X<k> */
+        found++;
+        double q = fabs(sin(nc_interp(t, ph, m < n ? m : n, NC_CELL_T_REST)));
+        if (q > r->bias_ratio)
+            r->bias_ratio = q, r->worst_junction = k;
+        free(ph);
+    }
+    free(t);
+    nc_err_clear();
+    if (!rc && !found)
+        rc = nc_err_set(NC_ERR_SIM, "%s: no phase node %s.p1 ... %s.p16 of the cell's "
+                        "junctions", cell->testbench, inst, inst);
     return rc;
 }
 

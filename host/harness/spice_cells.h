@@ -59,8 +59,14 @@ typedef struct nc_cell_result {
     size_t fires[3];      /* neurons: firings in the testbench's three phases (see the
                              tb_neuron*.cir headers: below / above threshold / after;
                              neuron: excited / excited + inhibited / after)       */
+    double bias_ratio;    /* worst junction bias ratio: max over the cell's junctions of
+                             |sin(phase)| = supercurrent / Ic, at rest before the first
+                             pulse (NC_CELL_T_REST); syn: the instance biased to pass */
+    int worst_junction;   /* which (1-based, X<k> of the cell in sfq.lib order p<k>) */
     char why[256];        /* what disagreed, when !ok                      */
 } nc_cell_result_t;
+
+#define NC_CELL_T_REST 35e-12 /* biases ramped by 20 ps (tramp), first pulse at 40 ps */
 
 /* Simulates the cell's testbench at global bias scale `bias` and checks it. Returns NC_OK
  * when the simulation ran (r->ok tells whether the cell worked), or a negative status when
