@@ -17,7 +17,7 @@
 # Exit status: 0 ok, 1 a synthesis error, a latch or a failed structural check (the log's
 # path is printed), 2 bad usage.
 set -u
-fmt='%-12s %-28s %9s %7s %5s %10s %7s %6s\n'
+fmt='%-12s %-44s %9s %7s %5s %10s %7s %6s\n'
 if [ "${1:-}" = --header ]; then
   printf "$fmt" config params cells ffs mems mem_bits levels sec
   exit 0

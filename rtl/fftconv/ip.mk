@@ -16,10 +16,11 @@ fftconv_p4_PARAMS := -GP=4 -GLOG2LMAX=16
 fftconv_p4_DESC := P=4 LMAX=65536
 
 # Synthesis (make synth, rtl/common/synth.sh): the twiddle ROM's contents come from files
-# (Yosys has no real variables). make test synthesises the smallest configuration, fftconv_s1.
-$(foreach m,$(VMODELS_fftconv),$(eval $(m)_SYNTH_PRE := $(CURDIR)/rtl/fftconv/twiddle_hex.sh 16))
+# (Yosys has no real variables) for the configuration's LOG2LMAX. make test synthesises the
+# smallest configuration, fftconv_s1 (synthesis only, not Verilated).
 SYNTH_CI += fftconv_s1
 fftconv_s1_TOP := fftconv_top
 fftconv_s1_SRCS := $(fftconv_SRCS)
 fftconv_s1_PARAMS := -GP=1 -GLOG2LMAX=8
-fftconv_s1_SYNTH_PRE := $(CURDIR)/rtl/fftconv/twiddle_hex.sh 8
+fftconv_lg = $(patsubst -GLOG2LMAX=%,%,$(filter -GLOG2LMAX=%,$($(1)_PARAMS)))
+$(foreach m,$(VMODELS_fftconv) fftconv_s1,$(eval $(m)_SYNTH_PRE := $(CURDIR)/rtl/fftconv/twiddle_hex.sh $(call fftconv_lg,$(m))))
