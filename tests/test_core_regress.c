@@ -159,7 +159,10 @@ Test(core_regress, local_run_fail_resume, .timeout = 120)
                             "job bad-s9 fftconv --length 1000 --seed 9 --waves {waves}\n");
     char cwd[PATH_MAX];
     cr_assert(getcwd(cwd, sizeof cwd));
-    cr_assert_eq(sh("%s regress --list %s/r.jobs --out %s/out --jobs 2", tool(), d, d), 1, "%s%s", sout, serr);
+    cr_assert_eq(sh("NC_PROGRESS=1 %s regress --list %s/r.jobs --out %s/out --jobs 2", tool(), d, d), 1, "%s%s",
+                 sout, serr);
+    cr_assert(strstr(serr, "regress: 2 workers, 1 failed; jobs done: 5/5 (100%)"), "progress: %s", serr);
+    cr_assert(!strstr(sout, "jobs done:"), "progress went to stdout");
     cr_assert(strstr(sout, "regress: 5 jobs from"), "%s", sout);
     cr_assert(strstr(sout, "0 already done (kept), 5 to run on 2 workers"), "%s", sout);
     cr_assert(strstr(sout, "FAIL bad-s9 (exit status 2, "), "%s", sout);
