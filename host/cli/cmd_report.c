@@ -279,7 +279,7 @@ static int cells_table(const char *cells, const char *dir)
     char line[2048];
     int n = 0, rc = NC_OK;
     for (size_t ln = 1; fgets(line, sizeof line, in); ln++) {
-        char name[64], delay[64], marg[64];
+        char name[64], delay[64];
         /* | cell | what | junctions | path | delay (ps) | band (ps) | margins | check | */
         char *col[9] = {0};
         int nc = 0;
@@ -295,7 +295,6 @@ static int cells_table(const char *cells, const char *dir)
         }
         double d, lo, hi;
         if (nc < 8 || sscanf(col[0], " %63s", name) != 1 || sscanf(col[4], " %63s", delay) != 1 ||
-            sscanf(col[6], " %63[0-9.] - %63s", marg, marg + 32) < 1 ||
             sscanf(delay, "%lf", &d) != 1 || sscanf(col[6], " %lf - %lf", &lo, &hi) != 2) {
             rc = nc_err_set(NC_ERR_PARSE, "%s:%zu: expected a cell row '| cell | what | junctions | "
                             "path | delay | band | lo - hi (...) | check |'", cells, ln);
