@@ -295,7 +295,7 @@ TEST_ENV = ASAN_OPTIONS=abort_on_error=0:detect_leaks=1 LSAN_OPTIONS=suppression
 test: lint check-regs $(TEST_BINS) $(CLI) $(SC_TOP)  ## the whole suite: lint, generated files, Criterion tests
 	$(Q)$(TEST_ENV) NC_LEVEL=test tests/run_tests.sh $(B) $(TEST_BINS)
 
-verify: lint check-regs $(TEST_BINS) $(CLI) $(SC_TOP)  ## the long sweeps (larger sizes, 10^7 neuron updates)
+verify: lint check-regs $(TEST_BINS) $(CLI) $(SC_TOP)  ## the long sweeps (larger sizes, 10^7 neuron updates); RTL tests again with --x-initial unique
 	$(Q)$(TEST_ENV) NC_LEVEL=verify tests/run_tests.sh $(B) $(TEST_BINS)
 	$(Q)$(MAKE) --no-print-directory XINIT=1 B=build/xinit $(XINIT_TESTS)
 	@echo "== RTL tests on models with --x-initial unique (state the RTL does not reset starts random, seed $${NC_SEED:-1})"
