@@ -330,7 +330,7 @@ regress: $(CLI)  ## run the job list LIST (default tests/regress/smoke.jobs) on 
 # closed; verilator_coverage merges them, genhtml (Debian lcov) makes the HTML view, and
 # tests/coverage_summary.sh prints line and toggle coverage per module.
 COV_DIR := build/cov/coverage
-COV_TESTS := $(filter-out %/test_spice%,$(TEST_SRCS:tests/%.c=build/cov/tests/%))
+COV_TESTS := $(filter-out build/cov/tests/test_spice%,$(TEST_SRCS:tests/%.c=build/cov/tests/%))
 ifneq ($(filter coverage,$(MAKECMDGOALS)),)
 $(call deps_ensure,lcov)
 endif
