@@ -14,7 +14,11 @@ SHELL := /bin/bash
 
 SAN ?=
 FUZZ ?=
-B ?= build/$(if $(FUZZ),fuzz,$(if $(SAN),san,rel))
+# COV=1: models Verilated with line and toggle coverage (make coverage, tree build/cov);
+# XINIT=1: with --x-initial unique, randomised by NC_RAND_RESET (make verify, tree build/xinit).
+COV ?=
+XINIT ?=
+B ?= build/$(if $(FUZZ),fuzz,$(if $(SAN),san,$(if $(COV),cov,$(if $(XINIT),xinit,rel))))
 Q := $(if $(V),,@)
 
 CC := $(if $(FUZZ),clang,gcc)
@@ -34,7 +38,7 @@ HDF5_INC := /usr/include/hdf5/serial
 HDF5_LIB := -L/usr/lib/$(shell $(CC) -print-multiarch 2>/dev/null)/hdf5/serial -lhdf5
 CFLAGS := -std=c11 -D_DEFAULT_SOURCE $(OPT) $(WARN) $(SANFLAGS) $(INCS) -isystem $(VERILATOR_INC) -isystem $(HDF5_INC) -MMD -MP
 CXXFLAGS := -std=c++17 $(OPT) $(WARN) $(SANFLAGS) $(INCS) -isystem $(VERILATOR_INC) \
-            -isystem $(VERILATOR_INC)/vltstd -DVM_TRACE=1 -DVM_TRACE_FST=1 -DVM_COVERAGE=0 -DVM_SC=0 -MMD -MP
+            -isystem $(VERILATOR_INC)/vltstd -DVM_TRACE=1 -DVM_TRACE_FST=1 -DVM_COVERAGE=$(if $(COV),1,0) -DVM_SC=0 -MMD -MP
 LDLIBS = $(HDF5_LIB) -lfftw3 -lngspice -lsystemc -lz -latomic -pthread -lm
 LDFLAGS := $(SANFLAGS) -Wl,-u,sc_main
 
@@ -95,7 +99,9 @@ SRCPAT_fftconv := host/models/fftconv% host/drivers/fftconv% host/harness/fftcon
 SRCPAT_snn := host/models/snn% host/drivers/snn% host/harness/snn%
 SRCPAT_spice := cosim/spice/% host/models/sfq% host/harness/sfq% host/harness/spice%
 
-VFLAGS := --cc --build -j $(NPROC) -O3 --x-assign fast --x-initial fast --trace-fst \
+VFLAGS := --cc --build -j $(NPROC) -O3 --assert --trace-fst \
+          $(if $(XINIT),--x-assign unique --x-initial unique,--x-assign fast --x-initial fast) \
+          $(if $(COV),--coverage-line --coverage-toggle) \
           --timescale 1ns/1ns -Wno-fatal -MAKEFLAGS "OPT_FAST=-O2 OPT_SLOW=-O1 OPT_GLOBAL=-O1" \
           $(if $(SAN),-CFLAGS "$(SANFLAGS) -fno-sanitize=alignment" -LDFLAGS "$(SANFLAGS)")
 # (-fno-sanitize=alignment: Verilator's inlined trace code compares 64-bit signals through
@@ -123,11 +129,12 @@ $(foreach m,$(VMODELS),$(eval $(call vmodel_rules,$(m))))
 
 # The Verilator runtime, compiled once for all models. Third-party code: AddressSanitizer
 # only (its bundled FST writer does deliberate unaligned stores that UBSan would stop on).
-VRT_OBJS := $(B)/vm/runtime/verilated.o $(B)/vm/runtime/verilated_threads.o $(B)/vm/runtime/verilated_fst_c.o
+VRT_OBJS := $(B)/vm/runtime/verilated.o $(B)/vm/runtime/verilated_threads.o $(B)/vm/runtime/verilated_fst_c.o \
+            $(if $(COV),$(B)/vm/runtime/verilated_cov.o)
 $(B)/vm/runtime/%.o: $(VERILATOR_INC)/%.cpp | deps
 	@mkdir -p $(@D)
 	$(Q)$(CXX) -std=c++17 -O2 $(if $(SAN),-fsanitize=address) -isystem $(VERILATOR_INC) -isystem $(VERILATOR_INC)/vltstd \
-	    -DVM_TRACE=1 -DVM_TRACE_FST=1 -DVM_COVERAGE=0 -DVM_SC=0 -DVL_THREADED=1 -faligned-new \
+	    -DVM_TRACE=1 -DVM_TRACE_FST=1 -DVM_COVERAGE=$(if $(COV),1,0) -DVM_SC=0 -DVL_THREADED=1 -faligned-new \
 	    -w -c -o $@ $<
 
 # Registries of linked models (vmodel_classes[]): one per design and one of all, each
@@ -286,7 +293,7 @@ $(foreach t,$(FUZZ_NAMES),$(eval $(call fuzz_rules,$(t),$(or $(call design_of,fu
 
 # ---------------------------------------------------------------------------------------------
 # User targets.
-.PHONY: all run report regress test verify bench lint waves clean help fuzz fuzz-merge fuzz-bins fuzz-libfuzzer-bins
+.PHONY: all run report regress coverage test verify bench lint waves clean help fuzz fuzz-merge fuzz-bins fuzz-libfuzzer-bins
 all: $(CLI)  ## build the neurocosim tool (build/rel/bin/neurocosim)
 
 # make run also writes the rows (results/run.json, run.xml: JUnit, run.tsv) and the HTML
@@ -307,7 +314,8 @@ ifneq ($(filter test verify bench,$(MAKECMDGOALS)),)
 $(call deps_ensure,munge slurmctld slurmd slurm-client)
 endif
 report: $(CLI)  ## the HTML report (build/<tree>/report/index.html) of the latest make run, checked in a browser
-	$(Q)$(CLI) report --out $(B)/report --run $(B)/results/run.tsv $(if $(wildcard $(B)/regress/jobs.tsv),--regress $(B)/regress)
+	$(Q)$(CLI) report --out $(B)/report --run $(B)/results/run.tsv $(if $(wildcard $(B)/regress/jobs.tsv),--regress $(B)/regress) \
+	    $(if $(wildcard build/cov/coverage/summary.txt),--coverage build/cov/coverage)
 	$(Q)tests/report_check.sh $(B)/report $(B)/report/screenshot.png
 
 # The environment the tests run in: sanitizer options, and the level (test or verify).
@@ -317,8 +325,15 @@ TEST_ENV = ASAN_OPTIONS=abort_on_error=0:detect_leaks=1 LSAN_OPTIONS=suppression
 test: lint check-regs $(if $(SAN),,synth-ci) $(TEST_BINS) $(CLI) $(SC_TOP) $(FUZZ_BINS)  ## the whole suite: lint, generated files, synthesis of the smallest RTL configurations, Criterion tests, fuzz replays
 	$(Q)$(TEST_ENV) NC_LEVEL=test tests/run_tests.sh $(B) $(TEST_BINS) $(FUZZ_BINS)
 
-verify: lint check-regs $(TEST_BINS) $(CLI) $(SC_TOP)  ## the long sweeps (larger sizes, 10^7 neuron updates)
+verify: lint check-regs $(TEST_BINS) $(CLI) $(SC_TOP)  ## the long sweeps (larger sizes, 10^7 neuron updates); RTL tests again with --x-initial unique
 	$(Q)$(TEST_ENV) NC_LEVEL=verify tests/run_tests.sh $(B) $(TEST_BINS)
+	$(Q)$(MAKE) --no-print-directory XINIT=1 B=build/xinit $(XINIT_TESTS)
+	@echo "== RTL tests on models with --x-initial unique (state the RTL does not reset starts random, seed $${NC_SEED:-1})"
+	$(Q)$(TEST_ENV) NC_BUILD=build/xinit NC_RAND_RESET=$${NC_SEED:-1} NC_LEVEL=test tests/run_tests.sh build/xinit $(XINIT_TESTS)
+
+# make verify also runs the RTL tests on models Verilated with --x-initial unique, so that a
+# register without a reset cannot hide behind zero-initialised state (build/xinit).
+XINIT_TESTS := $(filter %_rtl %/test_core_bus %/test_fftconv_drv,$(TEST_SRCS:tests/%.c=build/xinit/tests/%))
 
 bench: $(BENCH_BINS)  ## benchmarks: figures as ratios against bounds or same-run baselines
 	$(Q)mkdir -p $(B)/results; : > $(B)/results/bench.txt; \
@@ -358,6 +373,28 @@ regress: $(CLI)  ## run the job list LIST (default tests/regress/smoke.jobs) on 
 	$(CLI) report --out $(B)/report --run $(B)/results/run.tsv --regress $(B)/regress >/dev/null 2>$(B)/report.log \
 	  && echo "HTML report: $(B)/report/index.html" \
 	  || { cat $(B)/report.log >&2; echo "HTML report: failed (above)" >&2; }; exit $$st
+
+# Coverage: the RTL tests (every test binary that links Verilated models) run on models built
+# with --coverage-line --coverage-toggle (tree build/cov); each model writes its counters when
+# closed; verilator_coverage merges them, genhtml (Debian lcov) makes the HTML view, and
+# tests/coverage_summary.sh prints line and toggle coverage per module.
+COV_DIR := build/cov/coverage
+COV_TESTS := $(filter-out build/cov/tests/test_spice%,$(TEST_SRCS:tests/%.c=build/cov/tests/%))
+ifneq ($(filter coverage,$(MAKECMDGOALS)),)
+$(call deps_ensure,lcov)
+endif
+coverage:  ## line and toggle coverage of the RTL by the tests (build/cov/coverage/html/index.html)
+	$(Q)$(MAKE) --no-print-directory COV=1 B=build/cov $(COV_TESTS) build/cov/bin/neurocosim
+	$(Q)rm -rf $(COV_DIR) && mkdir -p $(COV_DIR)/raw
+	$(Q)NC_COVERAGE_DIR=$(CURDIR)/$(COV_DIR)/raw ASAN_OPTIONS=detect_leaks=0 NC_BUILD=build/cov NC_LEVEL=test \
+	    tests/run_tests.sh build/cov $(COV_TESTS) || echo "coverage: some tests failed (above); figures of the tests that ran" >&2
+	$(Q)ls $(COV_DIR)/raw/*.dat >/dev/null 2>&1 || { echo "coverage: no coverage data written" >&2; exit 1; }
+	$(Q)verilator_coverage --write $(COV_DIR)/merged.dat $(COV_DIR)/raw/*.dat
+	$(Q)verilator_coverage --write-info $(COV_DIR)/merged.info $(COV_DIR)/merged.dat
+	$(Q)genhtml --quiet --output-directory $(COV_DIR)/html $(COV_DIR)/merged.info >$(COV_DIR)/genhtml.log 2>&1 \
+	    || { tail -5 $(COV_DIR)/genhtml.log; exit 1; }
+	$(Q)tests/coverage_summary.sh $(COV_DIR)/merged.dat | tee $(COV_DIR)/summary.txt
+	@echo "coverage: $(COV_DIR)/html/index.html (merged from $$(ls $(COV_DIR)/raw | wc -l) model runs)"
 
 WAVE ?= $(shell ls -t build/*/waves/*.fst 2>/dev/null | head -1)
 ifneq ($(filter waves,$(MAKECMDGOALS)),)

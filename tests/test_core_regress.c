@@ -159,7 +159,10 @@ Test(core_regress, local_run_fail_resume, .timeout = 120)
                             "job bad-s9 fftconv --length 1000 --seed 9 --waves {waves}\n");
     char cwd[PATH_MAX];
     cr_assert(getcwd(cwd, sizeof cwd));
-    cr_assert_eq(sh("%s regress --list %s/r.jobs --out %s/out --jobs 2", tool(), d, d), 1, "%s%s", sout, serr);
+    cr_assert_eq(sh("NC_PROGRESS=1 %s regress --list %s/r.jobs --out %s/out --jobs 2", tool(), d, d), 1, "%s%s",
+                 sout, serr);
+    cr_assert(strstr(serr, "regress: 2 workers, 1 failed; jobs done: 5/5 (100%)"), "progress: %s", serr);
+    cr_assert(!strstr(sout, "jobs done:"), "progress went to stdout");
     cr_assert(strstr(sout, "regress: 5 jobs from"), "%s", sout);
     cr_assert(strstr(sout, "0 already done (kept), 5 to run on 2 workers"), "%s", sout);
     cr_assert(strstr(sout, "FAIL bad-s9 (exit status 2, "), "%s", sout);
@@ -213,8 +216,9 @@ Test(core_regress, local_run_fail_resume, .timeout = 120)
 Test(core_regress, timeout_kills_the_job, .timeout = 60)
 {
     const char *d = tmpdir_named("timeout");
-    write_file(d, "t.jobs", "job slow fftconv --length 65536 --butterflies 1\njob quick fftconv --length 256\n");
-    cr_assert_eq(sh("%s regress --list %s/t.jobs --out %s/out --jobs 2 --timeout 1", tool(), d, d), 1,
+    write_file(d, "t.jobs", "job slow snn --network rtl/snn/examples/coincidence.net --rate 0.5 --steps 100000000 --output /dev/null\n"
+                            "job quick fftconv --help\n");
+    cr_assert_eq(sh("%s regress --list %s/t.jobs --out %s/out --jobs 2 --timeout 5", tool(), d, d), 1,
                  "%s%s", sout, serr);
     cr_assert(strstr(sout, "FAIL slow (timeout, status 124, "), "%s", sout);
     cr_assert(strstr(sout, "1 passed, 1 failed"), "%s", sout);
@@ -223,7 +227,8 @@ Test(core_regress, timeout_kills_the_job, .timeout = 60)
     snprintf(p, sizeof p, "%s/rep/index.html", d);
     slurp(p, file, sizeof file);
     cr_assert(strstr(file, "<tr class=\"fail\"><td>slow</td><td>124</td><td><code>cd "), "no failure row");
-    cr_assert(strstr(file, "fftconv --length 65536 --butterflies 1</code>"), "no reproduce command");
+    cr_assert(strstr(file, "snn --network rtl/snn/examples/coincidence.net --rate 0.5 --steps 100000000 --output /dev/null</code>"),
+              "no reproduce command");
     rm_rf(d);
 }
 
@@ -232,9 +237,11 @@ Test(core_regress, killed_regression_loses_nothing, .timeout = 120)
 {
     const char *d = tmpdir_named("kill");
     write_file(d, "k.jobs", "set seed 1..12\njob j-s{seed} fftconv --length 16384 --seed {seed}\n");
-    cr_assert_eq(sh("%s regress --list %s/k.jobs --out %s/out --jobs 1 >%s/first.txt & pid=$!; sleep 2; "
+    /* stopped as soon as the first job has its result (bounded: 120 s) */
+    cr_assert_eq(sh("%s regress --list %s/k.jobs --out %s/out --jobs 1 >%s/first.txt & pid=$!; "
+                    "for i in $(seq 1 600); do ls %s/out/jobs/*/result >/dev/null 2>&1 && break; sleep 0.2; done; "
                     "kill -TERM $pid; wait $pid; echo status $?",
-                    tool(), d, d, d), 0);
+                    tool(), d, d, d, d), 0);
     cr_assert(strstr(sout, "status 1"), "%s", sout);
     char p[600];
     snprintf(p, sizeof p, "%s/first.txt", d);

@@ -229,3 +229,25 @@ Test(core_report, report_bad_usage, .timeout = 60)
     cr_assert(strstr(serr, "bad.tsv:1: 3 tab-separated fields, expected 8"), "%s", serr);
     rm_rf(d);
 }
+
+/* --coverage DIR: the per-module summary of make coverage on the page, and the link to its HTML
+ * view; without figures the page says how to make them. */
+Test(core_report, page_links_coverage, .timeout = 120)
+{
+    const char *d = tmpdir_named("cov");
+    char p[600];
+    snprintf(p, sizeof p, "%s/cov/html", d);
+    char cmd[700];
+    snprintf(cmd, sizeof cmd, "mkdir -p %s && printf 'module line\\nnc_fifo <b> 93.0%%%%\\n' > %s/cov/summary.txt", p, d);
+    cr_assert_eq(system(cmd), 0);
+    cr_assert_eq(sh("%s report --out %s/rep --only fftconv --coverage %s/cov", tool(), d, d), 0, "%s%s", sout, serr);
+    snprintf(p, sizeof p, "%s/rep/index.html", d);
+    slurp(p, file, sizeof file);
+    cr_assert(strstr(file, "<pre id=\"coverage-summary\">module line\nnc_fifo &lt;b&gt; 93.0%\n</pre>"), "no summary");
+    snprintf(cmd, sizeof cmd, "/cov/html/index.html\">line and toggle coverage per source line");
+    cr_assert(strstr(file, cmd), "no link to the HTML view");
+    cr_assert_eq(sh("%s report --out %s/rep --only fftconv --coverage %s/none", tool(), d, d), 0);
+    slurp(p, file, sizeof file);
+    cr_assert(strstr(file, "no coverage figures yet: <code>make coverage</code>"));
+    rm_rf(d);
+}

@@ -7,11 +7,30 @@
 // which defines the C symbol `vmodel_class_<name>`. Everything else in cosim/ is C.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
+#include <cstdio>
+#include <cstdlib>
 #include <memory>
+#include <unistd.h>
 
 #include "verilated.h"
 #include "verilated_fst_c.h"
+#if VM_COVERAGE
+#include "verilated_cov.h"
+#endif
+
+// A fresh context. NC_RAND_RESET=<seed>: state the RTL does not reset starts random (only in
+// models Verilated with --x-initial unique: make verify's build/xinit tree); else zero.
+inline VerilatedContext *nc_new_context()
+{
+    VerilatedContext *c = new VerilatedContext;
+    if (const char *s = std::getenv("NC_RAND_RESET")) {
+        c->randReset(2);
+        c->randSeed(std::atoi(s));
+    }
+    return c;
+}
 
 extern "C" {
 #include "vmodel.h"
@@ -35,7 +54,7 @@ struct VModelIface {
 
 template <class T> class VModelImpl final : public VModelIface {
   public:
-    VModelImpl() : ctx_(new VerilatedContext), top_(new T(ctx_.get(), "top"))
+    VModelImpl() : ctx_(nc_new_context()), top_(new T(ctx_.get(), "top"))
     {
         ctx_->traceEverOn(true);
         top_->clk = 0;
@@ -50,6 +69,15 @@ template <class T> class VModelImpl final : public VModelIface {
     {
         trace_close();
         top_->final();
+#if VM_COVERAGE
+        // make coverage: every model writes its counters when closed (merged afterwards).
+        if (const char *d = std::getenv("NC_COVERAGE_DIR")) {
+            static std::atomic<unsigned> seq{0};
+            char path[4096];
+            std::snprintf(path, sizeof path, "%s/cov_%d_%u.dat", d, (int)getpid(), seq++);
+            ctx_->coveragep()->write(path);
+        }
+#endif
     }
     void set_rst_n(bool v) override { top_->rst_n = v; }
 

@@ -41,8 +41,8 @@
 static void report_usage(FILE *f)
 {
     fprintf(f,
-            "usage: neurocosim report --out DIR [--run FILE] [--regress DIR] [--cells FILE]\n"
-            "                         [--only SECTIONS]\n"
+            "usage: neurocosim report --out DIR [--run FILE] [--regress DIR] [--coverage DIR]\n"
+            "                         [--cells FILE] [--only SECTIONS]\n"
             "Writes DIR/index.html: one self-contained page (plots embedded) with the validation\n"
             "rows of FILE and plots made with gnuplot (SVG) from data collected now:\n"
             "  fftconv  SQNR against L, and cycles / bound against L for P = 1, 2, 4\n"
@@ -63,6 +63,8 @@ static void report_usage(FILE *f)
             "                    regress --out DIR: its jobs.tsv), with links to every job's log,\n"
             "                    the failed jobs' reproduce commands and waveforms; a DIR without\n"
             "                    jobs.tsv yet is named on the page\n"
+            "  --coverage DIR    add the RTL coverage of make coverage (DIR/summary.txt, per\n"
+            "                    module) with a link to its HTML view (DIR/html/index.html)\n"
             "  -h, --help        this text\n"
             "Needs gnuplot (Debian gnuplot-nox). Exit status: 0 page written, 1 a section or a\n"
             "plot failed (the page still says which), 2 bad usage, an unreadable --run or --cells\n"
@@ -277,7 +279,7 @@ static int cells_table(const char *cells, const char *dir)
     char line[2048];
     int n = 0, rc = NC_OK;
     for (size_t ln = 1; fgets(line, sizeof line, in); ln++) {
-        char name[64], delay[64], marg[64];
+        char name[64], delay[64];
         /* | cell | what | junctions | path | delay (ps) | band (ps) | margins | check | */
         char *col[9] = {0};
         int nc = 0;
@@ -293,7 +295,6 @@ static int cells_table(const char *cells, const char *dir)
         }
         double d, lo, hi;
         if (nc < 8 || sscanf(col[0], " %63s", name) != 1 || sscanf(col[4], " %63s", delay) != 1 ||
-            sscanf(col[6], " %63[0-9.] - %63s", marg, marg + 32) < 1 ||
             sscanf(delay, "%lf", &d) != 1 || sscanf(col[6], " %lf - %lf", &lo, &hi) != 2) {
             rc = nc_err_set(NC_ERR_PARSE, "%s:%zu: expected a cell row '| cell | what | junctions | "
                             "path | delay | band | lo - hi (...) | check |'", cells, ln);
@@ -714,11 +715,13 @@ int cmd_report(int argc, char **argv)
                                          {"cells", required_argument, 0, 'c'},
                                          {"only", required_argument, 0, 's'},
                                          {"regress", required_argument, 0, 'g'},
+                                         {"coverage", required_argument, 0, 'v'},
                                          {0, 0, 0, 0}};
-    const char *out = NULL, *run = NULL, *cells = "docs/sfq_cells.md", *only = NULL, *regress = NULL;
+    const char *out = NULL, *run = NULL, *cells = "docs/sfq_cells.md", *only = NULL, *regress = NULL,
+               *coverage = NULL;
     optind = 1;
     int c;
-    while ((c = getopt_long(argc, argv, "ho:r:c:s:g:", opts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "ho:r:c:s:g:v:", opts, NULL)) != -1) {
         switch (c) {
         case 'h': report_usage(stdout); return 0;
         case 'o': out = optarg; break;
@@ -726,6 +729,7 @@ int cmd_report(int argc, char **argv)
         case 'c': cells = optarg; break;
         case 's': only = optarg; break;
         case 'g': regress = optarg; break;
+        case 'v': coverage = optarg; break;
         default: fprintf(stderr, "neurocosim report: see neurocosim report --help\n"); return 2;
         }
     }
@@ -904,6 +908,23 @@ int cmd_report(int argc, char **argv)
         nc_out_printf(&o, "<h2 id=\"regress\">Regression</h2><p class=\"missing\">%s</p>\n", e);
         fprintf(stderr, "neurocosim report: --regress: %s\n", nc_err_msg());
         failed++;
+    }
+    if (coverage) {
+        char sp[4096], abs[4096], e[8192];
+        snprintf(sp, sizeof sp, "%s/summary.txt", coverage);
+        FILE *cf = realpath(coverage, abs) ? fopen(sp, "r") : NULL;
+        nc_out_printf(&o, "<h2 id=\"coverage\">RTL coverage (make coverage)</h2>\n");
+        if (!cf) {
+            nc_out_printf(&o, "<p class=\"note\">no coverage figures yet: <code>make coverage</code></p>\n");
+        } else {
+            char buf[8192];
+            size_t n = fread(buf, 1, sizeof buf - 1, cf);
+            fclose(cf);
+            buf[n] = '\0';
+            nc_xml_escape(e, sizeof e, buf);
+            nc_out_printf(&o, "<pre id=\"coverage-summary\">%s</pre>\n<p><a href=\"file://%s/html/index.html\">"
+                              "line and toggle coverage per source line (genhtml)</a></p>\n", e, abs);
+        }
     }
     nc_out_printf(&o, "</body></html>\n");
     free(rows);

@@ -174,7 +174,7 @@ void nc_xml_escape(char *out, size_t cap, const char *s)
         if (rep)
             memcpy(out + o, rep, k);
         else
-            out[o] = ((unsigned char)*s < 0x20) ? ' ' : *s;
+            out[o] = ((unsigned char)*s < 0x20 && *s != '\n') ? ' ' : *s;
         o += k;
     }
     if (cap)

@@ -58,7 +58,8 @@ int nc_rows_write_tsv(const char *path, const nc_row_t *rows, size_t n);
 /* Reads a TSV file of at most `max` rows (more: NC_ERR_PARSE naming the file and bound). */
 int nc_rows_read_tsv(const char *path, size_t max, nc_row_t **rows, size_t *n);
 
-/* Escapes s for XML/HTML text and attributes (& < > " ') into out (cut to cap). */
+/* Escapes s for XML/HTML text and attributes (& < > " ') into out (cut to cap); control
+ * characters other than line feeds become spaces. */
 void nc_xml_escape(char *out, size_t cap, const char *s);
 
 #endif

@@ -54,6 +54,22 @@ module nc_bus_slave #(
             end
         end
     end
+
+    // Assertions on the handshake (checked in builds Verilated with --assert; a failure stops
+    // the simulation with this file and line). The device side: a response comes only for a
+    // taken request (otherwise it would be lost silently), and bus_ack lasts exactly one
+    // cycle. (The host may abandon a pending request after its bounded wait; a reset recovers:
+    // see tests/test_core_bus.c, so the host side is not asserted.)
+    reg ack_q;
+    always @(posedge clk) begin
+        ack_q <= rst_n && bus_ack;
+        if (rst_n) begin
+            assert (!rsp_valid || cmd_valid || pending)
+            else $error("nc_bus_slave: rsp_valid without a request (the response would be lost)");
+            assert (!(bus_ack && ack_q))
+            else $error("nc_bus_slave: bus_ack high for two cycles");
+        end
+    end
 endmodule
 
 `default_nettype wire

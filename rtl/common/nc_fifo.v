@@ -43,6 +43,18 @@ module nc_fifo #(
             if (pop && !empty) rp <= rp + 1'b1;
         end
     end
+
+    // Assertions (checked in builds Verilated with --assert; a failure stops the simulation
+    // with this file and line). The pointers never drift apart by more than DEPTH entries, and
+    // never move past each other: an overflow or underflow cannot corrupt the queue silently.
+    always @(posedge clk) begin
+        if (rst_n && !clr) begin
+            assert (level <= DEPTH_W)
+            else $error("nc_fifo: level %0d exceeds DEPTH %0d (pointers corrupt)", level, DEPTH);
+            assert (!(full && empty))
+            else $error("nc_fifo: full and empty at once");
+        end
+    end
 endmodule
 
 `default_nettype wire
