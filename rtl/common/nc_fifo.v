@@ -47,6 +47,8 @@ module nc_fifo #(
     // Assertions (checked in builds Verilated with --assert; a failure stops the simulation
     // with this file and line). The pointers never drift apart by more than DEPTH entries, and
     // never move past each other: an overflow or underflow cannot corrupt the queue silently.
+    // Not synthesised.
+`ifndef SYNTHESIS
     always @(posedge clk) begin
         if (rst_n && !clr) begin
             assert (level <= DEPTH_W)
@@ -55,6 +57,7 @@ module nc_fifo #(
             else $error("nc_fifo: full and empty at once");
         end
     end
+`endif
 endmodule
 
 `default_nettype wire
