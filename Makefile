@@ -62,7 +62,7 @@ done; \
 if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
   echo "neurocosim: installing missing Debian packages:$$missing" >&2; \
   export DEBIAN_FRONTEND=noninteractive; \
-  { apt-get update -qq && apt-get install -y -qq --no-install-recommends$$missing; } >/tmp/neurocosim-apt.$$$$.log 2>&1 \
+  { apt-get -o DPkg::Lock::Timeout=600 update -qq && apt-get -o DPkg::Lock::Timeout=600 install -y -qq --no-install-recommends$$missing; } >/tmp/neurocosim-apt.$$$$.log 2>&1 \
     && { rm -f /tmp/neurocosim-apt.$$$$.log; exit 0; }; \
   tail -5 /tmp/neurocosim-apt.$$$$.log >&2; echo "neurocosim: apt-get install$$missing failed" >&2; exit 1; \
 fi; \

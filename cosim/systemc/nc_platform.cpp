@@ -547,10 +547,15 @@ int nc_platform_write_waves(nc_platform_t *p, const char *name, const char *rtl_
 void nc_platform_destroy(nc_platform_t *p)
 {
     if (!p) return;
+    // The modules stay registered with the SystemC kernel until the process ends (it keeps
+    // them reachable); their models' traces are closed here. Deleting a Verilated model after
+    // the SystemC run deadlocks in Verilator's context mutex, so they are not deleted.
     p->buses.clear();
-    while (!p->modules.empty()) p->modules.pop_back(); // targets (and their models)
-    p->router.reset();
-    p->cpu.reset();
+    for (const MapEntry &e : p->map)
+        if (e.vm) vmodel_trace_close(e.vm->m);
+    for (auto &mod : p->modules) (void)mod.release();
+    (void)p->router.release();
+    (void)p->cpu.release();
     delete p;
 }
 
