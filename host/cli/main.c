@@ -12,6 +12,7 @@
 #include <signal.h>
 #include <sys/prctl.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "designs.h"
@@ -160,6 +161,33 @@ static int add_row(nc_row_t **rows, size_t *n, size_t *cap, const char *design, 
     return 0;
 }
 
+/* A design's validation is bounded in wall-clock time: a hung child is killed. */
+#define RUN_DESIGN_BOUND_S 3600
+
+/* Waits for pid at most bound_s seconds (then SIGKILL and reap); false when it had to kill.
+ * *st = -1 when waiting failed. */
+static bool wait_bounded(pid_t pid, int *st, int bound_s)
+{
+    double t0 = nc_now_s();
+    for (;;) {
+        pid_t r = waitpid(pid, st, WNOHANG);
+        if (r == pid)
+            return true;
+        if (r < 0) {
+            *st = -1;
+            return true;
+        }
+        if (nc_now_s() - t0 > bound_s) {
+            kill(pid, SIGKILL);
+            if (waitpid(pid, st, 0) < 0)
+                *st = -1;
+            return false;
+        }
+        struct timespec ts = {0, 20 * 1000 * 1000};
+        nanosleep(&ts, NULL);
+    }
+}
+
 static int run_all(int argc, char **argv)
 {
     static const struct option opts[] = {
@@ -244,7 +272,10 @@ static int run_all(int argc, char **argv)
             _exit(rc != 0 || r.failures != 0 || r.rows == 0 ? 1 : 0);
         }
         int st = 0;
-        if (pid < 0 || waitpid(pid, &st, 0) < 0) {
+        if (pid > 0 && !wait_bounded(pid, &st, RUN_DESIGN_BOUND_S))
+            printf("%-8s did not finish within its bound of %d s: killed\n", designs[i].name,
+                   RUN_DESIGN_BOUND_S);
+        if (pid < 0 || st == -1) {
             perror("neurocosim run: fork");
             fclose(sink);
             free(rows);
