@@ -8,6 +8,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 uint64_t nc_test_seed(uint64_t fallback) { return nc_seed_from_env(fallback); }
 
@@ -47,6 +48,58 @@ bool nc_test_verify(void)
 {
     const char *l = getenv("NC_LEVEL");
     return l && strcmp(l, "verify") == 0;
+}
+
+void nc_test_slurp(const char *path, char *buf, size_t cap)
+{
+    FILE *f = fopen(path, "r");
+    size_t n = f ? fread(buf, 1, cap - 1, f) : 0;
+    buf[n] = '\0';
+    if (f)
+        fclose(f);
+}
+
+int nc_test_sh2(char *out, size_t ocap, char *err, size_t ecap, int bound_s, const char *fmt, ...)
+{
+    char cmd[8192], errp[128], full[256];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(cmd, sizeof cmd, fmt, ap);
+    va_end(ap);
+    snprintf(errp, sizeof errp, "/tmp/nc_test_%d_stderr.txt", (int)getpid());
+    setenv("NC_TEST_CMD", cmd, 1);
+    snprintf(full, sizeof full, "timeout -s KILL %d sh -c \"$NC_TEST_CMD\" 2>%s", bound_s, errp);
+    FILE *p = popen(full, "r");
+    cr_assert(p, "cannot run %s", cmd);
+    size_t n = fread(out, 1, ocap - 1, p);
+    out[n] = '\0';
+    char sink[4096];
+    while (fread(sink, 1, sizeof sink, p) > 0) {
+    }
+    int st = pclose(p);
+    nc_test_slurp(errp, err, ecap);
+    unlink(errp);
+    cr_assert(WIFEXITED(st), "%s did not exit normally (a crash, or its %d s bound):\n%s%s", cmd,
+              bound_s, out, err);
+    return WEXITSTATUS(st);
+}
+
+const char *nc_test_tmpdir(const char *name)
+{
+    static char paths[4][256];
+    static int k;
+    char *p = paths[k++ % 4];
+    snprintf(p, 256, "/tmp/nc_test_%d_%s", (int)getpid(), name);
+    nc_test_rm_rf(p);
+    cr_assert_eq(mkdir(p, 0777), 0, "cannot create %s", p);
+    return p;
+}
+
+void nc_test_rm_rf(const char *path)
+{
+    char cmd[600];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", path);
+    cr_assert_eq(system(cmd), 0);
 }
 
 const char *nc_test_wave_dir(void)

@@ -33,6 +33,17 @@ const char *nc_test_tool(void);
 int nc_test_sh(char *out, size_t cap, int bound_s, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
 
+/* The same with stdout and stderr apart (each NUL-terminated, cut at its cap). */
+int nc_test_sh2(char *out, size_t ocap, char *err, size_t ecap, int bound_s, const char *fmt, ...)
+    __attribute__((format(printf, 6, 7)));
+
+/* Reads a file into buf (NUL-terminated, cut at cap; "" when it cannot be read). */
+void nc_test_slurp(const char *path, char *buf, size_t cap);
+
+/* A fresh, empty /tmp/nc_test_<pid>_<name> (the last four names stay valid); removal. */
+const char *nc_test_tmpdir(const char *name);
+void nc_test_rm_rf(const char *path);
+
 /* Directory for test artifacts (build/<rel|san>/waves), created on demand. */
 const char *nc_test_wave_dir(void);
 

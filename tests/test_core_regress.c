@@ -4,6 +4,8 @@
  * the merged JUnit XML / JSON / CSV. Runs the built tool ($NC_BUILD/bin) from the repository
  * root. */
 #include <criterion/criterion.h>
+
+#include "nc_test.h"
 #include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -15,34 +17,17 @@
 
 static char sout[1 << 16], serr[1 << 16], file[1 << 20];
 
-static void slurp(const char *path, char *buf, size_t cap)
-{
-    FILE *f = fopen(path, "r");
-    size_t n = f ? fread(buf, 1, cap - 1, f) : 0;
-    buf[n] = '\0';
-    if (f)
-        fclose(f);
-}
+#define slurp nc_test_slurp
 
+/* Runs a shell command line (bounded) with stdout in sout, stderr in serr; its exit status. */
 static int sh(const char *fmt, ...)
 {
-    char cmd[8192], errp[128];
+    char cmd[8192];
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(cmd, sizeof cmd - 200, fmt, ap);
+    vsnprintf(cmd, sizeof cmd, fmt, ap);
     va_end(ap);
-    snprintf(errp, sizeof errp, "/tmp/nc_regress_%d_stderr.txt", (int)getpid());
-    size_t l = strlen(cmd);
-    snprintf(cmd + l, sizeof cmd - l, " 2>%s", errp);
-    FILE *p = popen(cmd, "r");
-    cr_assert(p, "cannot run %s", cmd);
-    size_t n = fread(sout, 1, sizeof sout - 1, p);
-    sout[n] = '\0';
-    int st = pclose(p);
-    slurp(errp, serr, sizeof serr);
-    unlink(errp);
-    cr_assert(WIFEXITED(st), "%s did not exit normally:\n%s%s", cmd, sout, serr);
-    return WEXITSTATUS(st);
+    return nc_test_sh2(sout, sizeof sout, serr, sizeof serr, 600, "%s", cmd);
 }
 
 static const char *tool(void)
@@ -55,24 +40,8 @@ static const char *tool(void)
     return p;
 }
 
-static const char *tmpdir_named(const char *name)
-{
-    static char paths[4][256];
-    static int k;
-    char *p = paths[k++ % 4];
-    snprintf(p, 256, "/tmp/nc_regress_%d_%s", (int)getpid(), name);
-    char cmd[600];
-    snprintf(cmd, sizeof cmd, "rm -rf %s && mkdir -p %s", p, p);
-    cr_assert_eq(system(cmd), 0);
-    return p;
-}
-
-static void rm_rf(const char *p)
-{
-    char cmd[600];
-    snprintf(cmd, sizeof cmd, "rm -rf %s", p);
-    cr_assert_eq(system(cmd), 0);
-}
+#define tmpdir_named nc_test_tmpdir
+#define rm_rf nc_test_rm_rf
 
 static void write_file(const char *dir, const char *name, const char *text)
 {
