@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -141,9 +142,41 @@ static struct noise_cache {
 
 static void noise_cache_clear(void) { memset(noise_cache, 0, sizeof noise_cache); }
 
+/* Sources set to a value by the caller (nc_spice_source_set): not noise. */
+#define NC_SPICE_SET_MAX 32
+static struct set_source {
+    char name[64];
+    double value;
+} set_src[NC_SPICE_SET_MAX];
+static size_t nset_src;
+
+int nc_spice_source_set(const char *name, double value)
+{
+    if (!name || !*name || strlen(name) >= sizeof set_src[0].name || !isfinite(value))
+        return nc_err_set(NC_ERR_ARG, "source '%s' = %g: expected the name of an 'external' "
+                          "current source (at most 63 characters) and a finite value",
+                          name ? name : "(null)", value);
+    for (size_t i = 0; i < nset_src; i++)
+        if (!strcasecmp(set_src[i].name, name))
+            return set_src[i].value = value, NC_OK;
+    if (nset_src == NC_SPICE_SET_MAX)
+        return nc_err_set(NC_ERR_RANGE, "source '%s': at most %d sources can be set",
+                          name, NC_SPICE_SET_MAX);
+    snprintf(set_src[nset_src].name, sizeof set_src[0].name, "%s", name);
+    set_src[nset_src++].value = value;
+    return NC_OK;
+}
+
+void nc_spice_source_clear(void) { nset_src = 0; }
+
 static int cb_isrc(double *value, double t, char *name, int id, void *ud)
 {
     (void)id, (void)ud;
+    for (size_t i = 0; i < nset_src; i++)
+        if (!strcasecmp(set_src[i].name, name)) {
+            *value = set_src[i].value;
+            return 0;
+        }
     if (!(g.noise_rms > 0)) {
         *value = 0.0;
         return 0;

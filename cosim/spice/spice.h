@@ -59,6 +59,12 @@ int nc_spice_init(void);
  * own trnoise cannot be seeded). Default: no noise (rms 0) until this is called. */
 int nc_spice_noise(double temp_k, double r_ohm, double dt);
 
+/* Sets the `external` current source `name` (its instance name as ngspice reports it, e.g.
+ * "idac_a" at top level; case-insensitive) to a constant `value` (A) instead of noise, for
+ * this and later runs; nc_spice_source_clear() returns every source to noise. At most 32. */
+int nc_spice_source_set(const char *name, double value);
+void nc_spice_source_clear(void);
+
 /* Seed of the noise sources (takes effect at once, for the next run). */
 int nc_spice_seed(uint64_t seed);
 
