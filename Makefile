@@ -84,13 +84,16 @@ deps:
 #   fftconv  files named fftconv* in host/models, host/drivers, host/harness
 #   snn      files named snn* in host/models, host/drivers, host/harness
 #   spice    cosim/spice/*, files named sfq* in host/models, sfq* and spice* in host/harness
+#   system   files named system* in host/models, host/drivers, host/harness: the hybrid chip
+#            (issue 10); it builds on snn and spice (DEPS_system) and links their libraries
 # A test tests/test_<design>*.c (benchmark tests/bench/bench_<design>*.c) links the core, its
 # design's C files and its design's RTL models. The neurocosim tool links everything.
 #
 # Each rtl/<ip>/ip.mk (and circuits/circuits.mk, included at the end) may add targets.
 # Each rtl/<ip>/ip.mk appends to VMODELS_<design> (one Verilated build per configuration) and
 # REGMAPS, and sets <model>_TOP, <model>_SRCS, <model>_PARAMS (verilator -G...), <model>_DESC.
-DESIGNS := core fftconv snn spice
+DESIGNS := core fftconv snn spice system
+DEPS_system := snn spice
 $(foreach d,$(DESIGNS),$(eval VMODELS_$(d) :=))
 REGMAPS :=
 include $(sort $(wildcard rtl/*/ip.mk))
@@ -98,6 +101,9 @@ VMODELS := $(foreach d,$(DESIGNS),$(VMODELS_$(d)))
 SRCPAT_fftconv := host/models/fftconv% host/drivers/fftconv% host/harness/fftconv%
 SRCPAT_snn := host/models/snn% host/drivers/snn% host/harness/snn%
 SRCPAT_spice := cosim/spice/% host/models/sfq% host/harness/sfq% host/harness/spice%
+SRCPAT_system := host/models/system% host/drivers/system% host/harness/system%
+# A design's libraries: its own, those it builds on, then the core's.
+dlibs = $(call lib,$(1)) $(foreach x,$(DEPS_$(1)),$(call lib,$(x))) $(call lib,core)
 
 VFLAGS := --cc --build -j $(NPROC) -O3 --assert --trace-fst \
           $(if $(XINIT),--x-assign unique --x-initial unique,--x-assign fast --x-initial fast) \
@@ -235,7 +241,7 @@ $(B)/obj/host/cli/main.o: $(if $(wildcard .git),$(wildcard .git/HEAD .git/index)
 
 # Link line of a binary of design d (objects first, then design lib, core lib, models).
 # $(3): libraries that must come before the others (-lcriterion: its main, not libsystemc's).
-link = $(CXX) $(LDFLAGS) -o $@ $(filter %.o,$^) $(call lib,$(2)) $(call lib,core) \
+link = $(CXX) $(LDFLAGS) -o $@ $(filter %.o,$^) $(call dlibs,$(2)) \
        $(filter %.a,$(1)) $(3) $(LDLIBS)
 
 # The command-line tool: every design.
@@ -253,7 +259,7 @@ TEST_SRCS := $(wildcard tests/test_*.c)
 TEST_BINS := $(TEST_SRCS:tests/%.c=$(B)/tests/%)
 TEST_SUPPORT := $(B)/obj/tests/nc_test.o $(B)/obj/tests/nc_test_bus.o
 define test_rules
-$(B)/tests/$(1): $(B)/obj/tests/$(1).o $(TEST_SUPPORT) $(call lib,$(2)) $(call lib,core) $(call vm_objs,$(2))
+$(B)/tests/$(1): $(B)/obj/tests/$(1).o $(TEST_SUPPORT) $(call dlibs,$(2)) $(call vm_objs,$(2))
 	@mkdir -p $$(@D)
 	@echo "  LINK $$@"
 	$(Q)$$(call link,$(call vm_objs,$(2)),$(2),-lcriterion)
@@ -264,7 +270,7 @@ $(foreach t,$(TEST_SRCS:tests/%.c=%),$(eval $(call test_rules,$(t),$(or $(call d
 BENCH_SRCS := $(wildcard tests/bench/bench_*.c)
 BENCH_BINS := $(BENCH_SRCS:tests/bench/%.c=$(B)/bench/%)
 define bench_rules
-$(B)/bench/$(1): $(B)/obj/tests/bench/$(1).o $(call lib,$(2)) $(call lib,core) $(call vm_objs,$(2))
+$(B)/bench/$(1): $(B)/obj/tests/bench/$(1).o $(call dlibs,$(2)) $(call vm_objs,$(2))
 	@mkdir -p $$(@D)
 	@echo "  LINK $$@"
 	$(Q)$$(call link,$(call vm_objs,$(2)),$(2))

@@ -67,6 +67,24 @@ bool vmodel_irq(const vmodel_t *m);
 /* Advances clock cycles until irq is high, at most max_cycles; returns irq. */
 bool vmodel_wait_irq(vmodel_t *m, uint64_t max_cycles);
 
+/* Pin-level bus access for callers that clock the model themselves (one vmodel_step(m, 1) at
+ * a time): vmodel_bus_drive() sets the request pins, held over the following cycles;
+ * after each cycle vmodel_bus_ack() returns 1 while bus_ack is low, else NC_OK or the access's
+ * error (NC_ERR_BUS, message naming the address) - then drop the request with
+ * vmodel_bus_drive(m, false, ...). After vmodel_bus_timeout() cycles without an ack, give up
+ * with vmodel_bus_timed_out() (NC_ERR_TIMEOUT and the message vmodel_read32 would give). */
+void vmodel_bus_drive(vmodel_t *m, bool req, bool we, uint32_t addr, uint32_t wdata);
+int vmodel_bus_ack(vmodel_t *m, bool we, uint32_t addr, uint32_t wdata, uint32_t *rdata);
+int vmodel_bus_timed_out(vmodel_t *m, bool we, uint32_t addr, uint32_t wdata);
+uint32_t vmodel_bus_timeout(const vmodel_t *m);
+
+/* General-purpose pins of tops that have them (gpi[31:0] input, gpo[31:0] output; see
+ * rtl/common/README.md): vmodel_set_gpi() sets the input for the following clock edges;
+ * vmodel_gpo() reads the output after the last cycle. Without the pins: false, no effect, 0. */
+bool vmodel_has_gpio(const vmodel_t *m);
+void vmodel_set_gpi(vmodel_t *m, uint32_t v);
+uint32_t vmodel_gpo(const vmodel_t *m);
+
 /* Clock cycles since vmodel_open (reset cycles included). */
 uint64_t vmodel_cycles(const vmodel_t *m);
 

@@ -95,10 +95,42 @@ struct VmodelTarget : sc_module {
         return origin + (uint64_t)(t.value() / period.value());
     }
 
+    // Side-band pin hooks (nc_platform_attach_pins): one cycle at a time when attached.
+    nc_pin_hooks_t hooks{};
+    bool hooked = false;
+    int hook_rc = NC_OK;
+    std::string hook_msg;
+
+    bool step_one()
+    {
+        if (hook_rc) return false;
+        uint64_t c = vmodel_cycles(m) - origin;
+        uint64_t t_ps = c * (uint64_t)period.value() + (uint64_t)period.value() / 2;
+        if (hooks.before) hook_rc = hooks.before(hooks.ctx, c, t_ps, m);
+        if (!hook_rc) vmodel_step(m, 1);
+        if (!hook_rc && hooks.after) hook_rc = hooks.after(hooks.ctx, c, t_ps, m);
+        if (hook_rc) {
+            hook_msg = nc_err_msg();
+            sc_stop();
+            return false;
+        }
+        return true;
+    }
+
+    void step_cycles(uint64_t n)
+    {
+        if (!hooked) {
+            vmodel_step(m, n);
+            return;
+        }
+        for (uint64_t i = 0; i < n && step_one(); i++) {
+        }
+    }
+
     void catch_up(const sc_time &t)
     {
         uint64_t want = cycle_at(t), now = vmodel_cycles(m);
-        if (want > now) vmodel_step(m, want - now);
+        if (want > now) step_cycles(want - now);
     }
 
     void b_transport(tlm::tlm_generic_payload &p, sc_time &d)
@@ -110,12 +142,19 @@ struct VmodelTarget : sc_module {
             return;
         }
         catch_up(sc_time_stamp() + d);
+        if (hook_rc) {
+            nc_err_set(hook_rc, "%s", hook_msg.c_str());
+            p.set_response_status(tlm::TLM_GENERIC_ERROR_RESPONSE);
+            return;
+        }
         uint64_t c0 = vmodel_cycles(m);
         unsigned char *data = p.get_data_ptr();
         int rc = NC_OK;
         for (unsigned i = 0; i < len / 4 && rc == NC_OK; i++) {
             uint32_t w = 0, addr = (uint32_t)a + 4u * i;
-            if (p.is_write()) {
+            if (hooked) {
+                rc = access_hooked(p.is_write(), addr, data + 4 * i);
+            } else if (p.is_write()) {
                 std::memcpy(&w, data + 4 * i, 4);
                 rc = vmodel_write32(m, addr, w);
             } else {
@@ -129,13 +168,39 @@ struct VmodelTarget : sc_module {
         p.set_response_status(rc == NC_OK ? tlm::TLM_OK_RESPONSE : tlm::TLM_GENERIC_ERROR_RESPONSE);
     }
 
+    // A bus access with hooks attached: the pin-level handshake one cycle at a time, so the
+    // hooks see every edge (the same handshake and bound as vmodel_read32/vmodel_write32).
+    int access_hooked(bool we, uint32_t addr, unsigned char *data)
+    {
+        uint32_t w = 0;
+        if (we) std::memcpy(&w, data, 4);
+        vmodel_bus_drive(m, true, we, addr, w);
+        int rc = 1;
+        for (uint32_t i = 0; i < vmodel_bus_timeout(m) && rc == 1; i++) {
+            if (!step_one()) {
+                vmodel_bus_drive(m, false, false, 0, 0);
+                return nc_err_set(hook_rc, "%s", hook_msg.c_str());
+            }
+            rc = vmodel_bus_ack(m, we, addr, w, &w);
+        }
+        vmodel_bus_drive(m, false, false, 0, 0);
+        if (rc == 1) return vmodel_bus_timed_out(m, we, addr, w);
+        if (!we) std::memcpy(data, &w, 4);
+        return rc;
+    }
+
     // Side band of the interrupt line: advances the model from time t until irq is high, at
     // most max_cycles; returns the cycles that passed.
     uint64_t run_until_irq(const sc_time &t, uint64_t max_cycles)
     {
         catch_up(t);
         uint64_t c0 = vmodel_cycles(m);
-        vmodel_wait_irq(m, max_cycles);
+        if (hooked) {
+            for (uint64_t i = 0; i < max_cycles && !vmodel_irq(m) && step_one(); i++) {
+            }
+        } else {
+            vmodel_wait_irq(m, max_cycles);
+        }
         irq.write(vmodel_irq(m));
         return vmodel_cycles(m) - c0;
     }
@@ -467,6 +532,22 @@ int nc_platform_add_vmodel(nc_platform_t *p, const char *name, const char *model
     return NC_OK;
 }
 
+int nc_platform_attach_pins(nc_platform_t *p, const char *name, const nc_pin_hooks_t *hooks)
+{
+    if (p->ran) return nc_err_set(NC_ERR_ARG, "platform: pins are attached before the run");
+    for (MapEntry &e : p->map) {
+        if (e.name != name || !e.vm) continue;
+        if (e.vm->hooked) return nc_err_set(NC_ERR_ARG, "platform: '%s' has pin hooks already", name);
+        if (!vmodel_has_gpio(e.vm->m))
+            return nc_err_set(NC_ERR_ARG, "platform: '%s' (model %s) has no gpi/gpo pins", name,
+                              vmodel_name(e.vm->m));
+        e.vm->hooks = *hooks;
+        e.vm->hooked = true;
+        return NC_OK;
+    }
+    return nc_err_set(NC_ERR_ARG, "platform: no accelerator named '%s'", name ? name : "");
+}
+
 vmodel_t *nc_platform_vmodel(nc_platform_t *p, const char *name)
 {
     for (const MapEntry &e : p->map)
@@ -506,6 +587,9 @@ int nc_platform_run(nc_platform_t *p, int (*prog)(nc_platform_t *, void *), void
     } catch (const std::exception &e) {
         return nc_err_set(NC_ERR_SIM, "platform: SystemC: %s", e.what());
     }
+    for (const MapEntry &e : p->map)
+        if (e.vm && e.vm->hook_rc)
+            return nc_err_set(e.vm->hook_rc, "%s", e.vm->hook_msg.c_str());
     if (!p->cpu->done)
         return nc_err_set(NC_ERR_TIMEOUT, "platform: the program did not finish within the "
                           "simulated-time bound of %g s", p->cfg.max_sim_s);
@@ -529,7 +613,8 @@ int nc_platform_record(nc_platform_t *p, size_t max_changes)
     return NC_OK;
 }
 
-int nc_platform_write_waves(nc_platform_t *p, const char *name, const char *rtl_fst, const char *out_fst)
+int nc_platform_write_waves_with(nc_platform_t *p, const char *name, const char *rtl_fst,
+                                 const nc_wave_in_t *extra, size_t nextra, const char *out_fst)
 {
     const MapEntry *e = nullptr;
     for (const MapEntry &m : p->map)
@@ -540,8 +625,16 @@ int nc_platform_write_waves(nc_platform_t *p, const char *name, const char *rtl_
                      p->cpu->rec_max);
     // The model's trace counts 10 time units per cycle from its creation; cycle `origin` is
     // simulated time 0 of the platform.
-    return nc_wave_merge(rtl_fst, 10 * e->vm->origin, (double)p->cfg.clk_ps / 10.0, "tlm", kTlmVars,
-                         TV_N, p->cpu->rec.data(), p->cpu->rec.size(), out_fst);
+    std::vector<nc_wave_in_t> in;
+    in.push_back(nc_wave_in_t{rtl_fst, 10 * e->vm->origin, (double)p->cfg.clk_ps / 10.0, 0, nullptr});
+    for (size_t i = 0; i < nextra; i++) in.push_back(extra[i]);
+    return nc_wave_merge_n(in.data(), in.size(), "tlm", kTlmVars, TV_N, p->cpu->rec.data(),
+                           p->cpu->rec.size(), out_fst);
+}
+
+int nc_platform_write_waves(nc_platform_t *p, const char *name, const char *rtl_fst, const char *out_fst)
+{
+    return nc_platform_write_waves_with(p, name, rtl_fst, nullptr, 0, out_fst);
 }
 
 void nc_platform_destroy(nc_platform_t *p)

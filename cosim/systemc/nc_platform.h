@@ -36,6 +36,7 @@
 #include <stdint.h>
 
 #include "bus.h"
+#include "nc_wave_merge.h"
 #include "vmodel.h"
 
 #ifdef __cplusplus
@@ -65,6 +66,21 @@ int nc_platform_add_vmodel(nc_platform_t *p, const char *name, const char *model
 /* The Verilated model of target `name` (for FST tracing); NULL if none. */
 vmodel_t *nc_platform_vmodel(nc_platform_t *p, const char *name);
 
+/* Side-band pins of a target (its gpi/gpo, vmodel.h): hooks called around every rising clock
+ * edge of target `name`'s model, with the cycle (counted from simulated time 0) and the edge's
+ * simulated time in ps (cycle c's rising edge is at c * clk_ps + clk_ps / 2). `before` may set
+ * the model's inputs (vmodel_set_gpi) from another simulator advanced to that time; `after`
+ * reads its outputs (vmodel_gpo). With hooks attached the model advances one cycle at a time
+ * whatever the access (bus, polls, irq waits), so the other simulator sees every edge. A hook
+ * that fails (returns non-zero with an nc_err message) stops the SystemC simulation:
+ * nc_platform_run returns that status and message. At most one set of hooks per target. */
+typedef struct nc_pin_hooks {
+    int (*before)(void *ctx, uint64_t cycle, uint64_t t_ps, vmodel_t *m);
+    int (*after)(void *ctx, uint64_t cycle, uint64_t t_ps, vmodel_t *m);
+    void *ctx;
+} nc_pin_hooks_t;
+int nc_platform_attach_pins(nc_platform_t *p, const char *name, const nc_pin_hooks_t *hooks);
+
 /* Runs prog(p, arg) in the CPU's SC_THREAD until it returns; returns its status, or
  * NC_ERR_TIMEOUT when the simulated-time bound ran out first, or NC_ERR_SIM on a SystemC
  * error. Call once. */
@@ -90,6 +106,11 @@ uint64_t nc_platform_transactions(const nc_platform_t *p);
 int nc_platform_record(nc_platform_t *p, size_t max_changes);
 int nc_platform_write_waves(nc_platform_t *p, const char *name, const char *rtl_fst,
                             const char *out_fst);
+
+/* As nc_platform_write_waves, with further FSTs on the same axis (for example the analog
+ * traces of a coupled ngspice run: nc_wave_merge.h says how their times map). */
+int nc_platform_write_waves_with(nc_platform_t *p, const char *name, const char *rtl_fst,
+                                 const nc_wave_in_t *extra, size_t nextra, const char *out_fst);
 
 /* Releases the platform's models (after run). */
 void nc_platform_destroy(nc_platform_t *p);

@@ -108,6 +108,24 @@ int vmodel_write32(vmodel_t *m, uint32_t addr, uint32_t val)
 void vmodel_set_bus_timeout(vmodel_t *m, uint32_t cycles) { m->bus_timeout = cycles ? cycles : 1; }
 bus_t *vmodel_bus(vmodel_t *m) { return &m->bus; }
 bool vmodel_irq(const vmodel_t *m) { return m->impl->irq(); }
+void vmodel_bus_drive(vmodel_t *m, bool req, bool we, uint32_t addr, uint32_t wdata)
+{
+    m->impl->bus_drive(req, we, addr, wdata);
+}
+int vmodel_bus_ack(vmodel_t *m, bool we, uint32_t addr, uint32_t wdata, uint32_t *rdata)
+{
+    bool err = false;
+    if (!m->impl->bus_ack(rdata, &err)) return 1;
+    return bus_result(m, err ? 1 : 0, we, addr, wdata);
+}
+int vmodel_bus_timed_out(vmodel_t *m, bool we, uint32_t addr, uint32_t wdata)
+{
+    return bus_result(m, 2, we, addr, wdata);
+}
+uint32_t vmodel_bus_timeout(const vmodel_t *m) { return m->bus_timeout; }
+bool vmodel_has_gpio(const vmodel_t *m) { return m->impl->has_gpio(); }
+void vmodel_set_gpi(vmodel_t *m, uint32_t v) { m->impl->set_gpi(v); }
+uint32_t vmodel_gpo(const vmodel_t *m) { return m->impl->gpo(); }
 
 bool vmodel_wait_irq(vmodel_t *m, uint64_t max_cycles)
 {

@@ -12,6 +12,8 @@
 #include <cstdio>
 #include <cstdlib>
 #include <memory>
+#include <type_traits>
+#include <utility>
 #include <unistd.h>
 
 #include "verilated.h"
@@ -36,6 +38,13 @@ extern "C" {
 #include "vmodel.h"
 }
 
+// Tops may have general-purpose pins besides the bus (rtl/common/README.md): gpi[31:0] in,
+// gpo[31:0] out, for side-band connections such as a mixed-signal interface.
+template <class U, class = void> struct nc_has_gpio : std::false_type {};
+template <class U>
+struct nc_has_gpio<U, std::void_t<decltype(std::declval<U &>().gpi), decltype(std::declval<U &>().gpo)>>
+    : std::true_type {};
+
 // The interface vmodel.cpp sees; one implementation per Verilated class.
 struct VModelIface {
     virtual ~VModelIface() = default;
@@ -45,7 +54,12 @@ struct VModelIface {
     // One bus handshake. Returns 0 (ok), 1 (bus_err on ack), 2 (no ack within timeout).
     virtual int access(bool we, uint32_t addr, uint32_t wdata, uint32_t *rdata,
                        uint32_t timeout) = 0;
+    virtual void bus_drive(bool req, bool we, uint32_t addr, uint32_t wdata) = 0;
+    virtual bool bus_ack(uint32_t *rdata, bool *err) const = 0;
     virtual bool irq() const = 0;
+    virtual bool has_gpio() const = 0;
+    virtual void set_gpi(uint32_t v) = 0; // takes effect at the next clock edge
+    virtual uint32_t gpo() const = 0;
     virtual uint64_t cycles() const = 0;
     virtual bool trace_open(const char *path) = 0;
     virtual void trace_close() = 0;
@@ -63,6 +77,7 @@ template <class T> class VModelImpl final : public VModelIface {
         top_->bus_we = 0;
         top_->bus_addr = 0;
         top_->bus_wdata = 0;
+        if constexpr (nc_has_gpio<T>::value) top_->gpi = 0;
         top_->eval();
     }
     ~VModelImpl() override
@@ -130,7 +145,32 @@ template <class T> class VModelImpl final : public VModelIface {
         top_->bus_we = 0;
         return 2;
     }
+    void bus_drive(bool req, bool we, uint32_t addr, uint32_t wdata) override
+    {
+        top_->bus_req = req;
+        top_->bus_we = we;
+        top_->bus_addr = addr;
+        top_->bus_wdata = wdata;
+    }
+    bool bus_ack(uint32_t *rdata, bool *err) const override
+    {
+        if (!top_->bus_ack) return false;
+        if (rdata) *rdata = top_->bus_rdata;
+        if (err) *err = top_->bus_err;
+        return true;
+    }
     bool irq() const override { return top_->irq; }
+    bool has_gpio() const override { return nc_has_gpio<T>::value; }
+    void set_gpi(uint32_t v) override
+    {
+        if constexpr (nc_has_gpio<T>::value) top_->gpi = v;
+        else (void)v;
+    }
+    uint32_t gpo() const override
+    {
+        if constexpr (nc_has_gpio<T>::value) return top_->gpo;
+        else return 0;
+    }
     uint64_t cycles() const override { return cycles_; }
     bool trace_open(const char *path) override
     {

@@ -22,6 +22,9 @@ int validate_spice(nc_report_t *r);
 int cmd_platform(int argc, char **argv);
 int validate_platform(nc_report_t *r);
 
+int cmd_system(int argc, char **argv);
+int validate_system(nc_report_t *r);
+
 /* neurocosim report: the HTML page of rows and plots (cmd_report.c). */
 int cmd_report(int argc, char **argv);
 

@@ -34,6 +34,8 @@ static const struct design designs[] = {
     {"spice", cmd_spice, validate_spice, "SFQ cells and the deep XOR network (ngspice)"},
     {"platform", cmd_platform, validate_platform,
      "fftconv and snn jobs on the SystemC/TLM-2.0 virtual platform"},
+    {"system", cmd_system, validate_system,
+     "the hybrid chip: host, RTL and SFQ circuits in one simulation"},
 };
 
 #define N_DESIGNS NC_ARRAY_LEN(designs)
