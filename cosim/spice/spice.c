@@ -20,6 +20,7 @@
 #include "nc_error.h"
 #include "nc_util.h"
 #include "spice_deck.h"
+#include "spice_impl.h"
 
 #define LOG_CAP 65536
 
@@ -81,12 +82,42 @@ static int cb_exit(int status, NG_BOOL unload, NG_BOOL quit, int id, void *ud)
     return 0;
 }
 
+/* The lockstep engine's hooks (spice_impl.h); NULL for SPICE-only runs. */
+static const nc_spice_hooks_t *hooks;
+
+void nc_spice_impl_hooks(const nc_spice_hooks_t *h) { hooks = h; }
+
 /* libngspice passes true when the background thread has ended (the header says otherwise). */
 static int cb_bg(NG_BOOL not_running, int id, void *ud)
 {
     (void)id, (void)ud;
-    if (not_running)
+    if (not_running) {
         atomic_store(&g.bg_done, 1);
+        if (hooks && hooks->bg_end)
+            hooks->bg_end();
+    }
+    return 0;
+}
+
+static int cb_sync(double t, double *delta, double olddelta, int redo, int id, int loc, void *ud)
+{
+    (void)id, (void)ud;
+    return hooks && hooks->sync ? hooks->sync(t, delta, olddelta, redo, loc) : 0;
+}
+
+static int cb_data(pvecvaluesall vals, int count, int id, void *ud)
+{
+    (void)id, (void)ud;
+    if (hooks && hooks->data)
+        hooks->data(vals, count);
+    return 0;
+}
+
+static int cb_initdata(pvecinfoall info, int id, void *ud)
+{
+    (void)id, (void)ud;
+    if (hooks && hooks->init)
+        hooks->init(info);
     return 0;
 }
 
@@ -172,6 +203,8 @@ void nc_spice_source_clear(void) { nset_src = 0; }
 static int cb_isrc(double *value, double t, char *name, int id, void *ud)
 {
     (void)id, (void)ud;
+    if (hooks && hooks->isrc && hooks->isrc(name, t, value))
+        return 0;
     for (size_t i = 0; i < nset_src; i++)
         if (!strcasecmp(set_src[i].name, name)) {
             *value = set_src[i].value;
@@ -275,10 +308,12 @@ int nc_spice_init(void)
 {
     if (g.inited)
         return NC_OK;
-    if (ngSpice_Init(cb_char, cb_stat, cb_exit, NULL, NULL, cb_bg, NULL) != 0)
+    /* One set of callbacks for every run: SendData/SendInitData and GetSyncData serve the
+     * lockstep engine (spice_sync.c) through its hooks and return at once otherwise. */
+    if (ngSpice_Init(cb_char, cb_stat, cb_exit, cb_data, cb_initdata, cb_bg, NULL) != 0)
         return nc_err_set(NC_ERR_SIM, "libngspice: ngSpice_Init failed: %s", g.log);
     int ident = 0;
-    ngSpice_Init_Sync(NULL, cb_isrc, NULL, &ident, NULL);
+    ngSpice_Init_Sync(NULL, cb_isrc, cb_sync, &ident, NULL);
     g.inited = true;
     g.noise_dt = 0.1e-12;
     return NC_OK;
@@ -495,4 +530,37 @@ int nc_spice_vec(const char *name, double **out, size_t *n)
     *out = d;
     *n = len;
     return NC_OK;
+}
+
+/* ---- the lockstep engine's access (spice_impl.h) ---- */
+
+int nc_spice_impl_bg_start(void)
+{
+    if (!g.loaded)
+        return nc_err_set(NC_ERR_ARG, "%s: no circuit loaded", g.netlist);
+    g.mark = g.log_len;
+    atomic_store(&g.bg_done, 0);
+    ngSpice_Command((char *)"bg_run");
+    return NC_OK;
+}
+
+bool nc_spice_impl_bg_done(void) { return atomic_load(&g.bg_done) || atomic_load(&g.exited); }
+
+bool nc_spice_impl_bg_halt(double limit_s)
+{
+    /* bg_halt interrupts a running transient and joins the thread (also one that has ended
+     * by itself); ngspice gives it about 1 s, then gives up: wait for the rest here. */
+    ngSpice_Command((char *)"bg_halt");
+    bool ended = wait_bg(limit_s);
+    if (ended)
+        ngSpice_Command((char *)"bg_halt"); /* joins it if the first call timed out */
+    return ended;
+}
+
+const char *nc_spice_impl_problems(char *buf, size_t cap) { return problems_since(g.mark, buf, cap); }
+
+char *const *nc_spice_impl_deck(size_t *n)
+{
+    *n = g.nlines;
+    return g.lines;
 }

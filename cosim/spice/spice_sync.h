@@ -63,6 +63,8 @@ typedef struct nc_spice_sync_cfg {
     size_t ndrives;
     const char *const *probes;       /* phase nodes watched for 2*pi slips              */
     size_t nprobes;
+    const char *text;                /* optional: the netlist as text (nc_spice_load_text
+                                        rules), `netlist` then only names it in messages */
 } nc_spice_sync_cfg_t;
 
 typedef struct nc_spice_slip {
