@@ -102,6 +102,7 @@ SRCPAT_fftconv := host/models/fftconv% host/drivers/fftconv% host/harness/fftcon
 SRCPAT_snn := host/models/snn% host/drivers/snn% host/harness/snn%
 SRCPAT_spice := cosim/spice/% host/models/sfq% host/harness/sfq% host/harness/spice%
 SRCPAT_system := host/models/system% host/drivers/system% host/harness/system%
+reverse = $(if $(1),$(call reverse,$(wordlist 2,$(words $(1)),$(1))) $(firstword $(1)))
 # A design's libraries: its own, those it builds on, then the core's.
 dlibs = $(call lib,$(1)) $(foreach x,$(DEPS_$(1)),$(call lib,$(x))) $(call lib,core)
 
@@ -250,7 +251,7 @@ CLI := $(B)/bin/neurocosim
 $(CLI): $(CLI_SRCS:%.c=$(B)/obj/%.o) $(foreach d,$(DESIGNS),$(call lib,$(d))) $(VM_OBJS_ALL)
 	@mkdir -p $(@D)
 	@echo "  LINK $@"
-	$(Q)$(CXX) $(LDFLAGS) -o $@ $(filter %.o,$^) $(foreach d,$(filter-out core,$(DESIGNS)),$(call lib,$(d))) \
+	$(Q)$(CXX) $(LDFLAGS) -o $@ $(filter %.o,$^) $(foreach d,$(call reverse,$(filter-out core,$(DESIGNS))),$(call lib,$(d))) \
 	    $(call lib,core) $(filter %.a,$(VM_OBJS_ALL)) $(LDLIBS)
 
 # Tests (Criterion): tests/test_<design>*.c, one binary each, plus tests/nc_test.c.

@@ -3,6 +3,8 @@
 # (make waves). The layout is chosen by the file's content, not its name:
 #  - an RTL trace (Verilator FST: scopes top.<module>) gets the saved layout rtl/<ip>/*.gtkw
 #    that names top.<module>, then the view zooms to the whole run (or as the layout says);
+#  - a trace whose top module has a layout script rtl/<ip>/<module without _top>_waves.tcl
+#    (the hybrid system: top.hybrid_top -> rtl/hybrid/hybrid_waves.tcl) gets that script;
 #  - a SPICE trace (scope "spice", written by neurocosim spice ... --waves) gets
 #    cosim/spice/sfq_waves.tcl, which shows the probed signals as analog traces.
 # Prints the command it runs. Exit 2 when the file is missing or not an FST.
@@ -22,6 +24,8 @@ first=$(sed -n 1p <<<"$scopes"); second=$(sed -n 2p <<<"$scopes")
 tcl=cosim/gtkwave_zoom_full.tcl; sav=
 if [ "$first" = spice ]; then
   tcl=cosim/spice/sfq_waves.tcl
+elif [ "$first" = top ] && [ -n "$second" ] && ls rtl/*/"${second%_top}_waves.tcl" >/dev/null 2>&1; then
+  tcl=$(ls rtl/*/"${second%_top}_waves.tcl" | head -1)
 elif [ "$first" = top ] && [ -n "$second" ]; then
   sav=$(grep -l -F "top.$second." rtl/*/*.gtkw 2>/dev/null | head -1)
   [ -n "$sav" ] || echo "make waves: no saved layout names top.$second; opening without one" >&2

@@ -301,7 +301,14 @@ struct Cpu : sc_module {
     uint64_t transactions = 0;
 
     SC_HAS_PROCESS(Cpu);
-    explicit Cpu(sc_module_name n) : sc_module(n), sock("sock") { SC_THREAD(run); }
+    // The CPU thread's stack: the C program and everything it calls on this coroutine (bus
+    // accesses may start ngspice through pin hooks, whose parser is deep) - 32 MiB, not
+    // SystemC's default of 64 KiB.
+    explicit Cpu(sc_module_name n) : sc_module(n), sock("sock")
+    {
+        SC_THREAD(run);
+        set_stack_size(32u << 20);
+    }
 
     void run()
     {

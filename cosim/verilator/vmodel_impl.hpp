@@ -22,11 +22,14 @@
 #include "verilated_cov.h"
 #endif
 
-// A fresh context. NC_RAND_RESET=<seed>: state the RTL does not reset starts random (only in
+// A fresh context, one thread. NC_RAND_RESET=<seed>: state the RTL does not reset starts random (only in
 // models Verilated with --x-initial unique: make verify's build/xinit tree); else zero.
 inline VerilatedContext *nc_new_context()
 {
     VerilatedContext *c = new VerilatedContext;
+    // The models are Verilated single-threaded: no worker pool (Verilator 5 would start one
+    // worker per further CPU, idle, and a thread no run needs).
+    c->threads(1);
     if (const char *s = std::getenv("NC_RAND_RESET")) {
         c->randReset(2);
         c->randSeed(std::atoi(s));

@@ -36,12 +36,13 @@ static void usage(FILE *f)
             "                 time axis in ps; its folder must exist (make waves WAVE=FILE)\n"
             "  --jobs N       runs at once, each in a process of its own, 1..64 (default: CPUs)\n"
             "  --wall S       wall-clock bound of each run's analog side in s, 1..86400 (default 600)\n"
+            "  --verbose      print each run's figures after the table\n"
             "Exit status: 0 when every run passed, 1 on a failed check, 2 on bad usage.\n");
 }
 
 typedef struct sys_args {
     int64_t a, b, seed, seeds, jobs, wall;
-    bool one;
+    bool one, verbose;
     const char *waves;
 } sys_args_t;
 
@@ -51,11 +52,12 @@ static int parse(int argc, char **argv, sys_args_t *a)
         {"inputs", required_argument, 0, 'i'}, {"seed", required_argument, 0, 's'},
         {"seeds", required_argument, 0, 'n'},  {"waves", required_argument, 0, 'w'},
         {"jobs", required_argument, 0, 'j'},   {"wall", required_argument, 0, 't'},
-        {"help", no_argument, 0, 'h'},         {0, 0, 0, 0}};
+        {"verbose", no_argument, 0, 'v'},      {"help", no_argument, 0, 'h'},
+        {0, 0, 0, 0}};
     *a = (sys_args_t){.seed = 1, .seeds = 1, .jobs = nc_par_cpus(), .wall = 600};
     optind = 1;
     int c, rc = NC_OK;
-    while (rc == NC_OK && (c = getopt_long(argc, argv, "i:s:n:w:j:t:h", opts, NULL)) != -1) {
+    while (rc == NC_OK && (c = getopt_long(argc, argv, "i:s:n:w:j:t:vh", opts, NULL)) != -1) {
         switch (c) {
         case 'i':
             if (strlen(optarg) != 2 || (optarg[0] != '0' && optarg[0] != '1') ||
@@ -69,6 +71,7 @@ static int parse(int argc, char **argv, sys_args_t *a)
         case 'w': a->waves = optarg; break;
         case 'j': rc = nc_parse_int(optarg, 1, NC_PAR_MAX_PROCS, "--jobs", &a->jobs); break;
         case 't': rc = nc_parse_int(optarg, 1, 86400, "--wall", &a->wall); break;
+        case 'v': a->verbose = true; break;
         case 'h': usage(stdout); return 0;
         default: usage(stderr); return 2;
         }
@@ -123,6 +126,21 @@ static int run(const sys_args_t *a, nc_report_t *rep)
             snprintf(note, sizeof note, "%s", r->why);
         nc_report_row(rep, "system", config, (uint64_t)r->edges_model + r->spikes_model + 1,
                       r->mismatches, NAN, (uint64_t)(r->sim_ps / SYS_CLK_PS), r->pass, note);
+    }
+    for (size_t i = 0; a->verbose && i < n; i++) {
+        const sys_result_t *r = &res[i];
+        printf("run %zu: inputs %d%d seed %llu: DAC %u,%u; bias on at %.3f ns, analog to %.4f ns; "
+               "%u slips (%u interface toggles), %u drive changes\n"
+               "  interface: %u level changes (model %u), %u AER events, %u drops; decision: %u "
+               "spikes (model %u), class %d (model %d, analog %d, want %d)\n"
+               "  rates: A %.2f, B %.2f, out %.3f GHz (model %.3f +- %.3f); bus: %llu TLM "
+               "transactions, %llu driver accesses; %.1f s wall\n",
+               i, r->a, r->b, (unsigned long long)r->seed, r->dac_a, r->dac_b, r->t_on_ps / 1e3,
+               r->t_end_s * 1e9, r->slips, r->n_iface, r->drive_changes, r->edges, r->edges_model,
+               r->events, r->drops, r->spikes_rtl, r->spikes_model, r->cls_rtl, r->cls_model,
+               r->cls_analog, r->cls_want, r->rate_a / 1e9, r->rate_b / 1e9, r->rate_out / 1e9,
+               r->pred_out / 1e9, r->tol_out / 1e9, (unsigned long long)r->transactions,
+               (unsigned long long)r->accesses, r->wall_s);
     }
     if (a->waves && n == 1 && res[0].pass)
         nc_waves_print(stdout, a->waves);

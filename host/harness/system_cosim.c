@@ -33,12 +33,14 @@
 
 /* PLACEHOLDERS until the hybrid netlist lands (issue 10, cells): */
 #define SYS_DAC_LSB 1e-6
-#define SYS_PROBE_IFACE "xsd.p2"
-#define SYS_PROBE_A "xja.p2"
-#define SYS_PROBE_B "xjb.p2"
-#define SYS_PROBE_OUT "xjo.p2"
-#define SYS_WAVE_PROBES {{"xja.p2", "in_a"}, {"xjb.p2", "in_b"}, {"xjo.p2", "out"}, {"xsd.p2", "iface"}}
-static uint8_t sys_dac_code(double period_s) { return period_s < 50e-12 ? 200 : 100; }
+#define SYS_PROBE_IFACE "psd"
+#define SYS_PROBE_A "pa"
+#define SYS_PROBE_B "pb"
+#define SYS_PROBE_OUT "po"
+#define SYS_WAVE_PROBES {{"pa", "in_a"}, {"pb", "in_b"}, {"psd", "iface"}}
+uint8_t sys_dac_code(double period_s) { return period_s < 50e-12 ? 200 : 100; }
+double sys_dac_lsb(void) { return SYS_DAC_LSB; }
+const char *sys_probe_iface(void) { return SYS_PROBE_IFACE; }
 
 /* The DAC: 8 bits per input; each code biases a generator pair (fluxons, antifluxons). */
 #define DAC_AMPS_PER_CODE SYS_DAC_LSB
@@ -279,7 +281,8 @@ static void check_rates(const nc_couple_t *cp, sys_result_t *r)
 
 static const nc_wave_probe_t k_wave_probes[] = SYS_WAVE_PROBES;
 
-static int write_waves(nc_platform_t *p, const char *rtl, const char *out, double t_on_ps)
+static int write_waves(nc_platform_t *p, const char *rtl, const char *out, double t_on_ps,
+                       double span_s)
 {
     char ana[PATH_MAX];
     snprintf(ana, sizeof ana, "%s.analog.tmp", out);
@@ -288,6 +291,15 @@ static int write_waves(nc_platform_t *p, const char *rtl, const char *out, doubl
         /* spice_wave.h: time unit 1 fs from the transient's start = the bias edge */
         nc_wave_in_t in = {ana, 0, 1e-3, (uint64_t)llround(t_on_ps), "sfq"};
         rc = nc_platform_write_waves_with(p, "chip", rtl, &in, 1, out);
+    }
+    if (rc == NC_OK) { /* the view make waves opens on (rtl/hybrid/hybrid_waves.tcl) */
+        char view[PATH_MAX], text[64];
+        size_t n = strlen(out);
+        snprintf(view, sizeof view, "%.*s.view", (int)(n > 4 && !strcmp(out + n - 4, ".fst") ? n - 4 : n),
+                 out);
+        double from = fmax(0, t_on_ps - 5e3), to = t_on_ps + span_s * 1e12 + 25e3;
+        snprintf(text, sizeof text, "%.0f %.0f\n", from, to);
+        rc = nc_write_file(view, text, strlen(text));
     }
     unlink(ana);
     char sig[PATH_MAX];
@@ -355,9 +367,21 @@ int sys_run(const sys_cfg_t *cfg, sys_result_t *r)
         vmodel_trace_close(nc_platform_vmodel(p, "chip"));
     if (cp) {
         size_t ns, nd;
-        nc_couple_slips(cp, &ns);
+        const nc_couple_slip_t *s = nc_couple_slips(cp, &ns);
         nc_couple_drives(cp, &nd);
         r->slips = (uint32_t)ns, r->drive_changes = (uint32_t)nd;
+        uint64_t h = 1469598103934665603ull;
+        for (size_t i = 0; i < ns; i++) {
+            uint64_t v[3] = {(uint64_t)llround(s[i].t_ps * 1e3), s[i].probe, (uint64_t)s[i].dir};
+            for (int k = 0; k < 3; k++)
+                h = (h ^ v[k]) * 1099511628211ull;
+            if (s[i].probe == P_IFACE) {
+                if (r->n_iface < NC_ARRAY_LEN(r->iface_t_ps))
+                    r->iface_t_ps[r->n_iface] = s[i].t_ps;
+                r->n_iface++;
+            }
+        }
+        r->slip_digest = h;
         r->t_on_ps = nc_couple_t_on_ps(cp);
         r->t_end_s = nc_couple_t_end_s(cp);
     }
@@ -376,7 +400,7 @@ int sys_run(const sys_cfg_t *cfg, sys_result_t *r)
         check_rates(cp, r);
         if (r->cls_rtl != r->cls_want)
             why(r, "class %d, XOR(%d, %d) = %d", r->cls_rtl, r->a, r->b, r->cls_want);
-        if (cfg->waves && (rc = write_waves(p, rtl, cfg->waves, r->t_on_ps)) != NC_OK)
+        if (cfg->waves && (rc = write_waves(p, rtl, cfg->waves, r->t_on_ps, span)) != NC_OK)
             snprintf(err, sizeof err, "%s", nc_err_msg());
     }
     if (cfg->waves)

@@ -25,7 +25,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define SYS_NETLIST "networks/xor_hybrid.cir"
+#define SYS_NETLIST "networks/tmp_hyb.cir"
 #define SYS_CLK_PS 1000u /* the chip's CMOS clock: 1 GHz */
 
 typedef struct sys_cfg {
@@ -53,11 +53,20 @@ typedef struct sys_result {
     uint64_t transactions, accesses;
     double t_on_ps, t_end_s, sim_ps;
     uint32_t slips;              /* analog -> digital events (every probe)                */
+    uint64_t slip_digest;        /* hash of every slip (time in fs, probe, direction)     */
+    uint32_t n_iface;            /* interface toggles (the level's changes) ...           */
+    double iface_t_ps[48];       /* ... and the first 48 of their times (platform ps)     */
     uint32_t drive_changes;      /* digital -> analog events                              */
     double wall_s;
     bool pass;
     char why[240];               /* first failed check, or a summary                      */
 } sys_result_t;
+
+/* The analog interface: amps per DAC code, the code the host writes for an input pulse period
+ * (from the pulse generator's rate model), the phase node whose slips toggle the level. */
+double sys_dac_lsb(void);
+uint8_t sys_dac_code(double period_s);
+const char *sys_probe_iface(void);
 
 /* One run in this process (creates the platform and the analog engine: once per process). */
 int sys_run(const sys_cfg_t *cfg, sys_result_t *r);

@@ -1,0 +1,269 @@
+/* test_system.c - the hybrid system of issue 10: the interface/encoder golden model by hand,
+ * the RTL interface against hand-written expectations, the whole chain end to end (host, RTL,
+ * SFQ circuits in lockstep), determinism per seed, exactness of the lockstep against a
+ * SPICE-only run, and the failure paths of the analog side. */
+#define _POSIX_C_SOURCE 200809L
+#include <criterion/criterion.h>
+#include <dirent.h>
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "hybrid_regs.h"
+#include "nc_test.h"
+#include "snn_regs.h"
+#include "spice.h"
+#include "spice_pulse.h"
+#include "spice_xor.h"
+#include "system_cosim.h"
+#include "system_drv.h"
+#include "system_model.h"
+#include "vmodel.h"
+
+/* ---- the golden model against hand-computed cycles ---- */
+
+Test(system_model, by_hand)
+{
+    /* edges at 1500, 2500, 3500, 4500, 5500 ps: L = 0 1 1 0 0 for e = 1..5 */
+    const double tg[] = {1600, 4100};
+    sysm_cfg_t c = {500, 1000, 10, 0, 2, 3};
+    uint32_t cyc[8];
+    snn_event_t ev[8];
+    cr_assert_eq(sysm_expect(&c, tg, 2, cyc, ev, 8), 2);
+    cr_expect_eq(cyc[0], 3); /* the change into L(2) is logged with cycle 3 */
+    cr_expect_eq(cyc[1], 5);
+    cr_expect_eq(ev[0].step, 1); /* 3 / 2 */
+    cr_expect_eq(ev[1].step, 2); /* 5 / 2 */
+    cr_expect_eq(ev[0].id, 3);
+    c.holdoff = 4;
+    cr_expect_eq(sysm_expect(&c, tg, 2, cyc, ev, 8), 1);
+    cr_expect_eq(cyc[0], 5);
+    c.holdoff = 0, c.window = 5; /* cycle 5 is past the window */
+    cr_expect_eq(sysm_expect(&c, tg, 2, cyc, ev, 8), 1);
+    const double at_edge[] = {2500}; /* a toggle at an edge's time counts at that edge */
+    c.window = 10;
+    cr_expect_eq(sysm_expect(&c, at_edge, 1, cyc, ev, 8), 1);
+    cr_expect_eq(cyc[0], 3);
+}
+
+/* ---- the RTL interface, driven edge by edge ---- */
+
+static void step_edges(vmodel_t *m, const int *lv, int n, bool *acked)
+{
+    for (int e = 1; e <= n; e++) {
+        vmodel_set_gpi(m, (uint32_t)lv[e]);
+        vmodel_step(m, 1);
+        uint32_t rd;
+        if (!*acked && vmodel_bus_ack(m, true, HYBRID_CTRL, 0, &rd) != 1) {
+            *acked = true;
+            vmodel_bus_drive(m, false, false, 0, 0);
+        }
+    }
+}
+
+Test(system_rtl, interface_by_hand)
+{
+    vmodel_t *m = vmodel_open_name("hybrid");
+    cr_assert(m, "%s", nc_err_msg());
+    cr_assert(vmodel_has_gpio(m));
+    bus_t *b = vmodel_bus(m);
+    hyb_window_t w = {.dac_a = 17, .dac_b = 201, .window = 11, .holdoff = 0, .step_cycles = 3,
+                      .axon = 2};
+    cr_assert_eq(hyb_open(b), NC_OK, "%s", nc_err_msg());
+    cr_assert_eq(hyb_arm(b, &w), NC_OK, "%s", nc_err_msg());
+    cr_expect_eq(vmodel_gpo(m), 17u | 201u << 8, "the DAC codes appear on gpo before the bias");
+    /* the CTRL write, one edge at a time: edge 0 is the one after which gpo[16] is high */
+    vmodel_bus_drive(m, true, true, HYBRID_CTRL, HYBRID_CTRL_BIAS_EN_MASK | HYBRID_CTRL_ENC_EN_MASK);
+    int guard = 0;
+    while (!(vmodel_gpo(m) >> 16 & 1u) && guard++ < 10)
+        vmodel_step(m, 1);
+    cr_assert(vmodel_gpo(m) >> 16 & 1u, "BIAS_EN never reached gpo");
+    bool acked = vmodel_bus_ack(m, true, HYBRID_CTRL, 0, NULL) != 1;
+    if (acked)
+        vmodel_bus_drive(m, false, false, 0, 0);
+    /* L(e) for e = 1..14: changes into L(3), L(6), L(9), L(10) -> cycles 4, 7, 10, 11 */
+    const int lv[15] = {0, 0, 0, 1, 1, 1, 0, 0, 0, 1, 0, 0, 0, 0, 0};
+    step_edges(m, lv, 14, &acked);
+    cr_assert(acked);
+    hyb_result_t r;
+    cr_assert_eq(hyb_read(b, &r), NC_OK, "%s", nc_err_msg());
+    cr_expect_eq(r.edges, 3, "cycle 11 lies past WINDOW = 11: %u", r.edges);
+    cr_expect_eq(r.log[0], 4);
+    cr_expect_eq(r.log[1], 7);
+    cr_expect_eq(r.log[2], 10);
+    cr_expect_eq(r.events, 3, "events written into the SNN core: %u", r.events);
+    cr_expect_eq(r.drops, 0);
+    uint32_t level = 0, ev0;
+    cr_assert_eq(bus_read32(b, SNN_IN_LEVEL, &level), NC_OK, "%s", nc_err_msg());
+    cr_expect_eq(level, 3, "the core's input FIFO holds the three events: %u", level);
+    /* the model on toggle times that give the same levels (edge e at e * 1000 ps) */
+    const double tg[] = {2500, 5500, 8500, 9500};
+    sysm_cfg_t c = {0, 1000, 11, 0, 3, 2};
+    uint32_t cyc[8];
+    snn_event_t ev[8];
+    cr_expect_eq(sysm_expect(&c, tg, 4, cyc, ev, 8), 3);
+    cr_expect(cyc[0] == 4 && cyc[1] == 7 && cyc[2] == 10);
+    /* the first event in the core's FIFO: step 4 / 3 = 1, axon 2 (the FIFO is write-only:
+     * the ID of the block instead shows the bus still answers) */
+    cr_expect_eq(bus_read32(b, HYBRID_ID, &ev0), NC_OK);
+    cr_expect_eq(ev0, HYBRID_ID_RESET);
+    cr_expect_eq(ev[0].step, 1);
+    cr_expect_eq(ev[0].id, 2);
+    vmodel_close(m);
+}
+
+Test(system_rtl, bad_register_values)
+{
+    vmodel_t *m = vmodel_open_name("hybrid");
+    cr_assert(m);
+    bus_t *b = vmodel_bus(m);
+    cr_expect_eq(bus_write32(b, HYBRID_STEP_CYCLES, 0), NC_ERR_BUS, "STEP_CYCLES 0 is refused");
+    cr_expect_eq(bus_write32(b, HYBRID_EDGES, 1), NC_ERR_BUS, "EDGES is read-only");
+    cr_expect_eq(bus_write32(b, 0x800ffc, 1), NC_ERR_BUS, "unmapped");
+    hyb_window_t w = {.window = 3, .holdoff = 3, .step_cycles = 1};
+    cr_expect_eq(hyb_arm(b, &w), NC_ERR_ARG, "window <= holdoff refused by the driver");
+    vmodel_close(m);
+}
+
+/* ---- end to end ---- */
+
+static void xor_case(int a, int b)
+{
+    sys_cfg_t c = {.a = a, .b = b, .seed = 1};
+    sys_result_t r;
+    int rc = sys_run(&c, &r);
+    cr_assert_eq(rc, NC_OK, "inputs %d%d: %s", a, b, nc_err_msg());
+    cr_expect(r.pass, "inputs %d%d: %s", a, b, r.why);
+    cr_expect_eq(r.cls_rtl, a ^ b, "class %d for inputs %d%d", r.cls_rtl, a, b);
+    cr_expect_eq(r.mismatches, 0, "%s", r.why);
+    cr_expect(r.bus_ok, "%llu transactions, %llu accesses", (unsigned long long)r.transactions,
+              (unsigned long long)r.accesses);
+    cr_expect(r.rates_ok, "%s", r.why);
+    cr_expect_eq(r.events, r.edges);
+    if (a ^ b)
+        cr_expect(r.edges >= 2, "class 1: %u level changes", r.edges);
+    else
+        cr_expect(r.edges == 0, "class 0: %u level changes", r.edges);
+    cr_expect(r.t_on_ps > 0 && fabs(r.t_end_s - NC_XOR_TSTOP) < 1e-15,
+              "the analog span ran to its end: %g s", r.t_end_s);
+    cr_expect_eq(r.drive_changes, 4, "the four DAC sources set at the bias edge");
+}
+
+Test(system, xor_00, .timeout = 600) { xor_case(0, 0); }
+Test(system, xor_01, .timeout = 600) { xor_case(0, 1); }
+Test(system, xor_10, .timeout = 600) { xor_case(1, 0); }
+Test(system, xor_11, .timeout = 600) { xor_case(1, 1); }
+
+/* ---- determinism and exactness ---- */
+
+Test(system, deterministic_per_seed, .timeout = 900)
+{
+    sys_cfg_t c[3] = {{.a = 0, .b = 1, .seed = 5}, {.a = 0, .b = 1, .seed = 5},
+                      {.a = 0, .b = 1, .seed = 6}};
+    sys_result_t r[3];
+    int st[3];
+    int rc = sys_run_all(c, 3, 2, r, st);
+    cr_assert_eq(rc, NC_OK, "%s", nc_err_msg());
+    cr_expect_eq(r[0].slip_digest, r[1].slip_digest, "same seed, different analog events");
+    cr_expect_eq(r[0].n_iface, r[1].n_iface);
+    cr_expect_neq(r[0].slip_digest, r[2].slip_digest, "another seed, the same analog events");
+}
+
+/* Threads of this process; their names into names (for the failure message). */
+static int count_tasks_named(char *names, size_t cap)
+{
+    DIR *d = opendir("/proc/self/task");
+    int n = 0;
+    size_t used = 0;
+    struct dirent *e;
+    if (names && cap)
+        names[0] = '\0';
+    while (d && (e = readdir(d))) {
+        if (e->d_name[0] == '.')
+            continue;
+        n++;
+        char p[300], comm[64] = "?";
+        snprintf(p, sizeof p, "/proc/self/task/%s/comm", e->d_name);
+        FILE *f = fopen(p, "r");
+        if (f && fgets(comm, sizeof comm, f))
+            comm[strcspn(comm, "\n")] = '\0';
+        if (f)
+            fclose(f);
+        if (names && used + 80 < cap)
+            used += (size_t)snprintf(names + used, cap - used, "%s%s", used ? ", " : "", comm);
+    }
+    if (d)
+        closedir(d);
+    return n;
+}
+
+static int count_tasks(void) { return count_tasks_named(NULL, 0); }
+
+/* The coupled run's interface events equal a SPICE-only run of the same netlist with the DAC
+ * currents constant from t = 0 (the coupler drives them from the bias edge, analog t = 0). */
+Test(system, lockstep_equals_spice_only, .timeout = 900)
+{
+    sys_cfg_t c = {.a = 1, .b = 0, .seed = 3};
+    sys_result_t r;
+    int st;
+    cr_assert_eq(sys_run_all(&c, 1, 1, &r, &st), NC_OK, "%s", nc_err_msg());
+    cr_assert(r.n_iface >= 2, "%u interface toggles", r.n_iface);
+    /* SPICE only, in this process */
+    cr_assert_eq(nc_spice_noise(NC_SYN_TNOISE, NC_SYN_RSHUNT, NC_SPICE_TMAX_REF), NC_OK);
+    cr_assert_eq(nc_spice_seed(3), NC_OK);
+    double amps_a = r.dac_a * sys_dac_lsb(), amps_b = r.dac_b * sys_dac_lsb();
+    cr_assert_eq(nc_spice_source_set("idac_a", amps_a), NC_OK);
+    cr_assert_eq(nc_spice_source_set("idac_an", -amps_a), NC_OK);
+    cr_assert_eq(nc_spice_source_set("idac_b", amps_b), NC_OK);
+    cr_assert_eq(nc_spice_source_set("idac_bn", -amps_b), NC_OK);
+    nc_spice_tran_t tr = {NC_SPICE_TMAX, NC_XOR_TSTOP, NC_SPICE_TMAX, 600};
+    cr_assert_eq(nc_spice_load(SYS_NETLIST, NULL, 0, &tr), NC_OK, "%s", nc_err_msg());
+    cr_assert_eq(nc_spice_run(), NC_OK, "%s", nc_err_msg());
+    nc_slips_t s;
+    cr_assert_eq(nc_spice_slips(sys_probe_iface(), &s), NC_OK, "%s", nc_err_msg());
+    cr_expect_eq(s.n, r.n_iface, "SPICE only: %zu toggles, coupled: %u", s.n, r.n_iface);
+    for (size_t i = 0; i < s.n && i < r.n_iface && i < 48; i++) {
+        double coupled = (r.iface_t_ps[i] - r.t_on_ps) * 1e-12;
+        cr_expect(fabs(coupled - s.t[i]) < 0.01e-12, "toggle %zu: coupled %.4f ps, SPICE only "
+                  "%.4f ps", i, coupled * 1e12, s.t[i] * 1e12);
+    }
+    nc_slips_free(&s);
+}
+
+/* ---- failures of the analog side ---- */
+
+static void failure_case(sys_cfg_t *c, int want, const char *const *words, size_t nwords)
+{
+    int before = count_tasks();
+    sys_result_t r;
+    int rc = sys_run(c, &r);
+    cr_expect_eq(rc, want, "status %d, expected %d: %s", rc, want, nc_err_msg());
+    const char *msg = nc_err_msg();
+    for (size_t i = 0; i < nwords; i++)
+        cr_expect(strstr(msg, words[i]), "the message names '%s': %s", words[i], msg);
+    cr_expect(!r.pass);
+    char names[1024];
+    int after = count_tasks_named(names, sizeof names);
+    cr_expect_eq(after, before, "threads left behind: %d -> %d (%s)", before, after, names);
+}
+
+Test(system_fail, missing_netlist, .timeout = 120)
+{
+    sys_cfg_t c = {.a = 0, .b = 1, .seed = 1, .netlist = "networks/no_such_hybrid.cir"};
+    const char *w[] = {"no_such_hybrid.cir", "simulated time"};
+    failure_case(&c, NC_ERR_IO, w, 2);
+}
+
+Test(system_fail, wall_clock_bound, .timeout = 120)
+{
+    sys_cfg_t c = {.a = 0, .b = 1, .seed = 1, .wall_s = 0.3};
+    const char *w[] = {"xor_hybrid.cir", "simulated time", "wall"};
+    failure_case(&c, NC_ERR_TIMEOUT, w, 3);
+}
+
+Test(system_fail, non_convergence, .timeout = 300)
+{
+    sys_cfg_t c = {.a = 1, .b = 1, .seed = 1, .dac_scale = 1e7};
+    const char *w[] = {"xor_hybrid.cir", "simulated time"};
+    failure_case(&c, NC_ERR_SIM, w, 2);
+}
