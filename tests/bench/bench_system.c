@@ -1,0 +1,83 @@
+/* bench_system.c - the cost of the coupling (issue 10): the hybrid system's whole run (host
+ * program, RTL at 1 GHz and the SFQ circuit in lockstep, edge by edge) against the SPICE-only
+ * run of the same netlist over the same analog span with the same DAC currents, measured in
+ * this run, alternating, each in a process of its own. Goal: coupled / SPICE-only <= 1.25.
+ * Exit status 1 when the ratio is above the bound or a run fails. */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "nc_error.h"
+#include "nc_util.h"
+#include "spice.h"
+#include "spice_par.h"
+#include "spice_xor.h"
+#include "system_cosim.h"
+
+#define REPS 2
+#define BOUND 1.25
+
+typedef struct res {
+    double wall;
+    sys_result_t sys;
+} res_t;
+
+/* even jobs: coupled; odd: SPICE only */
+static int job(size_t i, void *arg, void *out)
+{
+    (void)arg;
+    res_t *r = out;
+    if (i % 2 == 0) {
+        sys_cfg_t c = {.a = 0, .b = 1, .seed = 1};
+        double t0 = nc_now_s();
+        int rc = sys_run(&c, &r->sys);
+        r->wall = nc_now_s() - t0;
+        return rc;
+    }
+    double amps_a = sys_dac_code(NC_XOR_PER_LOW) * sys_dac_lsb();
+    double amps_b = sys_dac_code(NC_XOR_PER_HIGH) * sys_dac_lsb();
+    double t0 = nc_now_s();
+    int rc = nc_spice_noise(NC_SYN_TNOISE, NC_SYN_RSHUNT, NC_SPICE_TMAX_REF);
+    if (!rc)
+        rc = nc_spice_seed(1);
+    if (!rc)
+        rc = nc_spice_source_set("idac_a", amps_a);
+    if (!rc)
+        rc = nc_spice_source_set("idac_an", -amps_a);
+    if (!rc)
+        rc = nc_spice_source_set("idac_b", amps_b);
+    if (!rc)
+        rc = nc_spice_source_set("idac_bn", -amps_b);
+    nc_spice_tran_t tr = {NC_SPICE_TMAX, NC_XOR_TSTOP, NC_SPICE_TMAX, 600};
+    if (!rc)
+        rc = nc_spice_load(SYS_NETLIST, NULL, 0, &tr);
+    if (!rc)
+        rc = nc_spice_run();
+    r->wall = nc_now_s() - t0;
+    return rc;
+}
+
+int main(void)
+{
+    res_t r[2 * REPS];
+    int st[2 * REPS];
+    if (nc_par_run(2 * REPS, 1, 900, job, NULL, r, sizeof *r, st)) {
+        fprintf(stderr, "bench_system: %s\n", nc_err_msg());
+        return 1;
+    }
+    double coupled = INFINITY, alone = INFINITY;
+    for (int i = 0; i < 2 * REPS; i++)
+        if (i % 2 == 0)
+            coupled = fmin(coupled, r[i].wall);
+        else
+            alone = fmin(alone, r[i].wall);
+    double ratio = coupled / alone;
+    printf("system coupling cost (%s, %.2f ns analog, inputs 01, best of %d each, one process at "
+           "a time):\n", SYS_NETLIST, NC_XOR_TSTOP * 1e9, REPS);
+    printf("  SPICE only                          %7.2f s\n", alone);
+    printf("  coupled (host + RTL 1 GHz + SPICE)  %7.2f s   %u clock edges in lockstep, %u slips, "
+           "%llu TLM transactions\n", coupled, (unsigned)(r[0].sys.sim_ps / SYS_CLK_PS),
+           r[0].sys.slips, (unsigned long long)r[0].sys.transactions);
+    printf("  ratio coupled / SPICE only          %7.3f   (bound %.2f)\n", ratio, BOUND);
+    return ratio <= BOUND ? 0 : 1;
+}
