@@ -437,6 +437,10 @@ int nc_spice_sync_start(const nc_spice_sync_cfg_t *cfg)
     if (!cfg || !cfg->netlist || !*cfg->netlist)
         return nc_err_set(NC_ERR_ARG, "lockstep run: no netlist given");
     snprintf(S.netlist, sizeof S.netlist, "%s", cfg->netlist);
+    if (cfg->text && cfg->nparams)
+        return nc_err_set(NC_ERR_ARG, "%s: parameter overrides apply to a netlist file, not "
+                          "to a netlist given as text (write the values into the text)",
+                          S.netlist);
     free_state();
     int rc = copy_names("drives", cfg->drives, cfg->ndrives, SYNC_MAX_DRIVES, &S.drive);
     S.ndrives = S.drive ? cfg->ndrives : 0;

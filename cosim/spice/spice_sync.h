@@ -13,7 +13,12 @@
  *                           named drives[i] carries `value` amperes. t must not lie before the
  *                           analog time (NC_ERR_ARG: the analog side cannot go back); ngspice
  *                           lands a time point exactly on t, so the change takes effect at the
- *                           exact simulated time of the digital event.
+ *                           exact simulated time of the digital event: the point at t still
+ *                           carries the old value (the left limit), every later point the new
+ *                           one, and the first step after t is at most 0.01 tmax (ngspice
+ *                           integrates a source linearly between points: the step response
+ *                           then lags a PWL step at t by at most 0.005 tmax). Drives must be
+ *                           top-level `I<name> n+ n- external` sources (checked at start).
  *   nc_spice_sync_advance() lets the transient run up to t_until (a time point lands exactly
  *                           on it; ngspice's step is shortened through GetSyncData, never
  *                           lengthened) and returns, in time order, the 2*pi phase slips of
@@ -24,7 +29,11 @@
  *                           the caller never moves past a time that could still produce an
  *                           earlier event. When more slips occur than `cap`, the advance
  *                           returns early (nc_spice_sync_time() < t_until, *n == cap) and the
- *                           caller simply calls again: nothing is lost.
+ *                           caller simply calls again: nothing is lost. (The thread then
+ *                           stands at the first accepted point after the slip that filled
+ *                           the buffer; drives may be scheduled from that time on.) A slip is
+ *                           any crossing, without hysteresis: a junction that nearly switches
+ *                           gives a +1 and a -1 slip (its net count is exact).
  *   nc_spice_sync_stop()    ends the transient (halted if mid-run) and joins ngspice's
  *                           thread; the run's vectors stay readable (nc_spice_vec, spice_wave.h)
  *                           up to the time reached.
@@ -36,7 +45,9 @@
  *
  * Time: analog time is ngspice's, in seconds from the start of the transient; the caller maps
  * it onto its own axis (the platform starts the transient at a digital event and adds that
- * offset). Advances must not go backwards, nor past tran.tstop.
+ * offset). Advances must not go backwards, nor past tran.tstop. Points land bit-exactly on
+ * every advance and drive time inside the transient; at tstop ngspice ends up to 1.1 of its
+ * minimum step short (its own rule), which counts as tstop reached.
  *
  * Failures (all bounded, all leave no thread behind once nc_spice_sync_stop() returns, which
  * every failure path of the caller must call): ngspice failing mid-run (non-convergence,
@@ -44,7 +55,11 @@
  * with a message naming the netlist, the analog time reached and ngspice's own words; the
  * wall-clock bound tran.wall_s of the whole run gives NC_ERR_TIMEOUT (the transient is
  * halted); a netlist the reader or ngspice refuses fails nc_spice_sync_start (NC_ERR_PARSE,
- * NC_ERR_IO) with no thread started. One transient at a time (one ngspice per process).
+ * NC_ERR_IO) with no thread started. One transient at a time (one ngspice per process); no
+ * nc_spice_load/run while it is active. Errors are sticky until stop; after stop a new start
+ * works in the same process. Misuse (stop without start or twice, advance or drive without
+ * start, a drive index out of range) returns NC_ERR_ARG / NC_ERR_RANGE with a message.
+ * docs/mixed_signal.md ("The analog engine") has the protocol, exactness and figures.
  */
 #ifndef NC_SPICE_SYNC_H
 #define NC_SPICE_SYNC_H
