@@ -8,6 +8,7 @@
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include "hybrid_regs.h"
 #include "nc_test.h"
@@ -200,16 +201,18 @@ static int count_tasks_named(char *names, size_t cap)
 static int count_tasks(void) { return count_tasks_named(NULL, 0); }
 
 /* The coupled run's interface events equal a SPICE-only run of the same netlist with the DAC
- * currents constant from t = 0 (the coupler drives them from the bias edge, analog t = 0). */
+ * currents constant from t = 0 (the coupler drives them from the bias edge, analog t = 0).
+ * Without noise: with it, a synapse deciding right at its threshold can tip either way when a
+ * time point moves (docs/mixed_signal.md); the engine's own tests show the noisy case. */
 Test(system, lockstep_equals_spice_only, .timeout = 900)
 {
-    sys_cfg_t c = {.a = 1, .b = 0, .seed = 3};
+    sys_cfg_t c = {.a = 1, .b = 0, .seed = 3, .noiseless = true};
     sys_result_t r;
     int st;
     cr_assert_eq(sys_run_all(&c, 1, 1, &r, &st), NC_OK, "%s", nc_err_msg());
     cr_assert(r.n_iface >= 2, "%u interface toggles", r.n_iface);
     /* SPICE only, in this process */
-    cr_assert_eq(nc_spice_noise(NC_SYN_TNOISE, NC_SYN_RSHUNT, NC_SPICE_TMAX_REF), NC_OK);
+    cr_assert_eq(nc_spice_noise(0.0, NC_SYN_RSHUNT, NC_SPICE_TMAX_REF), NC_OK);
     cr_assert_eq(nc_spice_seed(3), NC_OK);
     double amps_a = r.dac_a * sys_dac_lsb(), amps_b = r.dac_b * sys_dac_lsb();
     cr_assert_eq(nc_spice_source_set("idac_a", amps_a), NC_OK);
@@ -244,6 +247,11 @@ static void failure_case(sys_cfg_t *c, int want, const char *const *words, size_
     cr_expect(!r.pass);
     char names[1024];
     int after = count_tasks_named(names, sizeof names);
+    for (int i = 0; i < 100 && after > before; i++) { /* a joined thread leaves /proc shortly */
+        struct timespec ts = {0, 10000000};
+        nanosleep(&ts, NULL);
+        after = count_tasks_named(names, sizeof names);
+    }
     cr_expect_eq(after, before, "threads left behind: %d -> %d (%s)", before, after, names);
 }
 

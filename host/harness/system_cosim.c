@@ -344,7 +344,8 @@ int sys_run(const sys_cfg_t *cfg, sys_result_t *r)
     if (rc == NC_OK)
         rc = nc_platform_add_vmodel(p, "chip", "hybrid", CHIP_BASE, CHIP_SIZE);
     if (rc == NC_OK)
-        rc = nc_spice_noise(NC_SYN_TNOISE, NC_SYN_RSHUNT, NC_SPICE_TMAX_REF);
+        rc = nc_spice_noise(cfg->noiseless ? 0.0 : NC_SYN_TNOISE, NC_SYN_RSHUNT,
+                            NC_SPICE_TMAX_REF);
     if (rc == NC_OK)
         rc = nc_spice_seed(cfg->seed);
     nc_couple_t *cp = rc == NC_OK ? nc_couple_attach(p, "chip", &cc) : NULL;

@@ -36,6 +36,7 @@ typedef struct sys_cfg {
     double span_s;        /* analog span (0: the XOR run's, NC_XOR_TSTOP)                */
     const char *netlist;  /* NULL: SYS_NETLIST (tests use others for failure paths)      */
     double dac_scale;     /* multiplies the DAC's amps per code (0: 1; failure tests)    */
+    bool noiseless;       /* no thermal noise (tests comparing against a SPICE-only run)  */
 } sys_cfg_t;
 
 typedef struct sys_result {
