@@ -449,6 +449,7 @@ Test(spice_sync, wall_clock_bound_gives_timeout, .timeout = 60)
     size_t before = count_tasks();
     nc_spice_sync_cfg_t cfg = chain_cfg();
     cfg.tran.tstop = 1e-6; /* 20 million steps: far longer than the bound */
+    cfg.tran.tstep = 1e-10; /* ngspice preallocates tstop/tstep points per vector */
     cfg.tran.wall_s = 0.5;
     cr_assert_eq(nc_spice_sync_start(&cfg), NC_OK, "%s", nc_err_msg());
     nc_spice_slip_t buf[8];
