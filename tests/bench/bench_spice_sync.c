@@ -104,7 +104,7 @@ static int lockstep(double period, res_t *r)
         size_t n = 0;
         rc = nc_spice_sync_advance(t_until, buf, NC_ARRAY_LEN(buf), &n);
         r->slips += n;
-        if (nc_spice_sync_time() >= t_until)
+        if (nc_spice_sync_time() >= t_until && n < NC_ARRAY_LEN(buf))
             k++;
     }
     nc_spice_sync_stats_t st;
@@ -184,7 +184,7 @@ static int jtl_lockstep(double period, jtl_slips_t *o)
             if (buf[i].dir > 0 && o->n[p] < JTL_MAXSLIP)
                 o->t[p][o->n[p]++] = buf[i].t;
         }
-        if (nc_spice_sync_time() >= t_until)
+        if (nc_spice_sync_time() >= t_until && n < NC_ARRAY_LEN(buf))
             k++;
     }
     int rc2 = nc_spice_sync_stop();
