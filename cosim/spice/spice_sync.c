@@ -511,10 +511,10 @@ int nc_spice_sync_start(const nc_spice_sync_cfg_t *cfg)
     snprintf(msg, sizeof msg, "%s", S.errmsg);
     pthread_mutex_unlock(&S.mu);
     if (!parked || err) {
-        char why[1024];
-        nc_spice_impl_problems(why, sizeof why);
         bool ended = nc_spice_impl_bg_done();
         shutdown_thread();
+        char why[1024]; /* read once ngspice's thread, which writes the log, is gone */
+        nc_spice_impl_problems(why, sizeof why);
         free_state();
         if (err)
             return nc_err_set(err, "%s", msg);
