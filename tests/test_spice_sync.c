@@ -551,3 +551,33 @@ Test(spice_sync, cap_rule_at_an_advance_boundary, .timeout = 120)
     cr_expect_geq(again, 1, "the slips never had to wait at a boundary");
     cr_log_info("slip at %.5f ps; %zu of 2 delivered at the boundary", t_slip[0] / PS, again);
 }
+
+/* Two driven sources, each into its own DC/SFQ + JTL: a drive reaches only its own source
+ * (drive index -> source name), a source never driven stays at 0 A, probes may be written
+ * v(node). Expectations by hand: b rises at 40 ps -> one slip of b's JTL; a rises at 120 ps
+ * -> one slip of a's JTL, after it; nothing else. */
+Test(spice_sync, two_drives_reach_their_own_sources, .timeout = 60)
+{
+    static const char *const d2[] = {"ia", "IB"};
+    static const char *const p2[] = {"v(xja.p2)", "xjb.p2"};
+    nc_spice_sync_cfg_t cfg = {
+        .netlist = "sync_two.cir",
+        .text = "* two chains\n.include cells/sfq.lib\n.include cells/tb_common.inc\n"
+                "Ia 0 ina external\nIb 0 inb external\nXsa ina a0 dcsfq\nXja a0 a1 jtl\n"
+                "Xka a1 sink\nXsb inb b0 dcsfq\nXjb b0 b1 jtl\nXkb b1 sink\n",
+        .tran = tr, .drives = d2, .ndrives = 2, .probes = p2, .nprobes = 2};
+    cr_assert_eq(nc_spice_sync_start(&cfg), NC_OK, "%s", nc_err_msg());
+    cr_assert_eq(nc_spice_sync_drive(1, 40 * PS, 600e-6), NC_OK, "%s", nc_err_msg());
+    nc_spice_slip_t buf[8];
+    size_t n;
+    cr_assert_eq(nc_spice_sync_advance(100 * PS, buf, 8, &n), NC_OK, "%s", nc_err_msg());
+    cr_assert_eq(n, 1, "%zu slips by 100 ps, expected b's one", n);
+    cr_expect_eq(buf[0].probe, 1);
+    cr_expect(buf[0].t > 40 * PS && buf[0].t < 60 * PS, "b's slip at %g ps", buf[0].t / PS);
+    cr_assert_eq(nc_spice_sync_drive(0, 120 * PS, 600e-6), NC_OK, "%s", nc_err_msg());
+    cr_assert_eq(nc_spice_sync_advance(TSTOP, buf, 8, &n), NC_OK, "%s", nc_err_msg());
+    cr_assert_eq(n, 1, "%zu slips after 100 ps, expected a's one", n);
+    cr_expect_eq(buf[0].probe, 0);
+    cr_expect(buf[0].t > 120 * PS && buf[0].t < 140 * PS, "a's slip at %g ps", buf[0].t / PS);
+    cr_assert_eq(nc_spice_sync_stop(), NC_OK, "%s", nc_err_msg());
+}
