@@ -462,7 +462,7 @@ Test(spice_sync, wall_clock_bound_gives_timeout, .timeout = 60)
     nc_spice_sync_cfg_t cfg = chain_cfg();
     cfg.tran.tstop = 1e-6; /* 20 million steps: far longer than the bound */
     cfg.tran.tstep = 1e-10; /* ngspice preallocates tstop/tstep points per vector */
-    cfg.tran.wall_s = 0.5;
+    cfg.tran.wall_s = 2.0; /* 1 us needs minutes; the start (load, t = 0) needs far less */
     cr_assert_eq(nc_spice_sync_start(&cfg), NC_OK, "%s", nc_err_msg());
     nc_spice_slip_t buf[8];
     size_t n;
