@@ -116,10 +116,15 @@ static void run_sync(double step, size_t cap, slipv_t *out)
         for (size_t i = 0; i < n; i++) {
             cr_assert(buf[i].t <= nc_spice_sync_time() + 1e-18, "slip at %g after the analog "
                       "time %g", buf[i].t, nc_spice_sync_time());
+            /* reported by the advance whose interval contains it */
+            double from = nuntil >= 2 ? until[nuntil - 2] : 0;
+            cr_assert(buf[i].t >= from - 1e-18, "slip at %.6g ps reported by the "
+                      "advance to %.6g ps, after the one to %.6g ps", buf[i].t / PS,
+                      t_until / PS, from / PS);
             push(out, buf[i].t, (int)buf[i].probe, buf[i].dir);
         }
-        if (nc_spice_sync_time() >= t_until)
-            k++;
+        if (nc_spice_sync_time() >= t_until && n < cap)
+            k++; /* the protocol: *n == cap means "call again with the same t_until" */
         else
             cr_assert_eq(n, cap, "advance returned early at %g s without a full buffer",
                          nc_spice_sync_time());
@@ -282,6 +287,13 @@ Test(spice_sync, cap_one_loses_nothing, .timeout = 120)
     nc_spice_sync_stats_t st;
     nc_spice_sync_get_stats(&st);
     cr_assert_eq(nc_spice_sync_stop(), NC_OK, "%s", nc_err_msg());
+    /* and with 10 ps advances (several slips of one step may have to wait at a boundary) */
+    slipv_t one10;
+    run_sync(10 * PS, 1, &one10);
+    cr_assert_eq(nc_spice_sync_stop(), NC_OK, "%s", nc_err_msg());
+    cr_expect_eq(one10.n, all.n);
+    expect_time_order(&one10);
+    cr_expect(max_diff(&one10, &all) <= 0.01 * PS);
     cr_expect_eq(one.n, (size_t)7, "%zu slips with cap 1 (7 expected: 1 + 2 + 2 + 2)", one.n);
     cr_expect_eq(one.n, all.n);
     cr_expect_geq(st.advances, one.n, "%llu advances for %zu slips",
@@ -449,7 +461,8 @@ Test(spice_sync, wall_clock_bound_gives_timeout, .timeout = 60)
     size_t before = count_tasks();
     nc_spice_sync_cfg_t cfg = chain_cfg();
     cfg.tran.tstop = 1e-6; /* 20 million steps: far longer than the bound */
-    cfg.tran.wall_s = 0.5;
+    cfg.tran.tstep = 1e-10; /* ngspice preallocates tstop/tstep points per vector */
+    cfg.tran.wall_s = 2.0; /* 1 us needs minutes; the start (load, t = 0) needs far less */
     cr_assert_eq(nc_spice_sync_start(&cfg), NC_OK, "%s", nc_err_msg());
     nc_spice_slip_t buf[8];
     size_t n;
@@ -497,4 +510,74 @@ Test(spice_sync, misuse_gives_clear_errors, .timeout = 60)
                  "the input (none at the reset junction without a falling edge), got %zu", n);
     cr_assert_eq(nc_spice_sync_stop(), NC_OK, "%s", nc_err_msg());
     expect_err(nc_spice_sync_stop(), NC_ERR_ARG, "stop twice", "no run is active");
+}
+
+/* The corner of the cap rule: slips that do not fit, found in the very step that ends at
+ * t_until. The same junction probed twice slips twice in one step; advances of 0.02 ps (below
+ * the maximum step) make every accepted point an advance boundary. With cap 1 the advance
+ * returns at t_until with one slip and the other waiting: "*n == cap: call again with the same
+ * t_until" returns it from that same interval, never from a later advance. */
+Test(spice_sync, cap_rule_at_an_advance_boundary, .timeout = 120)
+{
+    static const char *const twice[] = {"xj1.p2", "xj1.p2"};
+    nc_spice_sync_cfg_t cfg = chain_cfg();
+    cfg.probes = twice;
+    cfg.nprobes = 2;
+    cfg.tran.tstop = 80 * PS;
+    cr_assert_eq(nc_spice_sync_start(&cfg), NC_OK, "%s", nc_err_msg());
+    cr_assert_eq(nc_spice_sync_drive(0, 60 * PS, 600e-6), NC_OK, "%s", nc_err_msg());
+    nc_spice_slip_t s;
+    size_t n, got = 0, again = 0;
+    double t_slip[2] = {0, 0};
+    for (long k = 1; k <= 1000; k++) { /* 60 ps .. 80 ps in 0.02 ps */
+        double t_until = k == 1000 ? 80 * PS : 60 * PS + (double)k * 0.02 * PS;
+        double from = nc_spice_sync_time();
+        do {
+            cr_assert_eq(nc_spice_sync_advance(t_until, &s, 1, &n), NC_OK, "%s", nc_err_msg());
+            if (n) {
+                cr_assert(got < 2, "more than 2 slips");
+                cr_expect(s.t > from - 1e-18 && s.t <= t_until + 1e-18, "slip at %.6f ps "
+                          "outside the interval (%.6f, %.6f] ps of its advance", s.t / PS,
+                          from / PS, t_until / PS);
+                cr_expect_eq(s.probe, (uint32_t)got, "probe %u, expected %zu", s.probe, got);
+                t_slip[got++] = s.t;
+                again += nc_spice_sync_time() >= t_until;
+            }
+        } while (n == 1);
+    }
+    cr_assert_eq(nc_spice_sync_stop(), NC_OK, "%s", nc_err_msg());
+    cr_expect_eq(got, 2, "%zu slips, expected 2 (the junction probed twice)", got);
+    cr_expect_eq(t_slip[0], t_slip[1], "the same junction's slips differ");
+    cr_expect_geq(again, 1, "the slips never had to wait at a boundary");
+    cr_log_info("slip at %.5f ps; %zu of 2 delivered at the boundary", t_slip[0] / PS, again);
+}
+
+/* Two driven sources, each into its own DC/SFQ + JTL: a drive reaches only its own source
+ * (drive index -> source name), a source never driven stays at 0 A, probes may be written
+ * v(node). Expectations by hand: b rises at 40 ps -> one slip of b's JTL; a rises at 120 ps
+ * -> one slip of a's JTL, after it; nothing else. */
+Test(spice_sync, two_drives_reach_their_own_sources, .timeout = 60)
+{
+    static const char *const d2[] = {"ia", "IB"};
+    static const char *const p2[] = {"v(xja.p2)", "xjb.p2"};
+    nc_spice_sync_cfg_t cfg = {
+        .netlist = "sync_two.cir",
+        .text = "* two chains\n.include cells/sfq.lib\n.include cells/tb_common.inc\n"
+                "Ia 0 ina external\nIb 0 inb external\nXsa ina a0 dcsfq\nXja a0 a1 jtl\n"
+                "Xka a1 sink\nXsb inb b0 dcsfq\nXjb b0 b1 jtl\nXkb b1 sink\n",
+        .tran = tr, .drives = d2, .ndrives = 2, .probes = p2, .nprobes = 2};
+    cr_assert_eq(nc_spice_sync_start(&cfg), NC_OK, "%s", nc_err_msg());
+    cr_assert_eq(nc_spice_sync_drive(1, 40 * PS, 600e-6), NC_OK, "%s", nc_err_msg());
+    nc_spice_slip_t buf[8];
+    size_t n;
+    cr_assert_eq(nc_spice_sync_advance(100 * PS, buf, 8, &n), NC_OK, "%s", nc_err_msg());
+    cr_assert_eq(n, 1, "%zu slips by 100 ps, expected b's one", n);
+    cr_expect_eq(buf[0].probe, 1);
+    cr_expect(buf[0].t > 40 * PS && buf[0].t < 60 * PS, "b's slip at %g ps", buf[0].t / PS);
+    cr_assert_eq(nc_spice_sync_drive(0, 120 * PS, 600e-6), NC_OK, "%s", nc_err_msg());
+    cr_assert_eq(nc_spice_sync_advance(TSTOP, buf, 8, &n), NC_OK, "%s", nc_err_msg());
+    cr_assert_eq(n, 1, "%zu slips after 100 ps, expected a's one", n);
+    cr_expect_eq(buf[0].probe, 0);
+    cr_expect(buf[0].t > 120 * PS && buf[0].t < 140 * PS, "a's slip at %g ps", buf[0].t / PS);
+    cr_assert_eq(nc_spice_sync_stop(), NC_OK, "%s", nc_err_msg());
 }

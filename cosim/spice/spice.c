@@ -83,9 +83,14 @@ static int cb_exit(int status, NG_BOOL unload, NG_BOOL quit, int id, void *ud)
 }
 
 /* The lockstep engine's hooks (spice_impl.h); NULL for SPICE-only runs. */
-static const nc_spice_hooks_t *hooks;
+static const nc_spice_hooks_t *_Atomic hooks_ptr;
 
-void nc_spice_impl_hooks(const nc_spice_hooks_t *h) { hooks = h; }
+void nc_spice_impl_hooks(const nc_spice_hooks_t *h) { atomic_store(&hooks_ptr, h); }
+
+static inline const nc_spice_hooks_t *hooks_get(void)
+{
+    return atomic_load_explicit(&hooks_ptr, memory_order_acquire);
+}
 
 /* libngspice passes true when the background thread has ended (the header says otherwise). */
 static int cb_bg(NG_BOOL not_running, int id, void *ud)
@@ -93,8 +98,9 @@ static int cb_bg(NG_BOOL not_running, int id, void *ud)
     (void)id, (void)ud;
     if (not_running) {
         atomic_store(&g.bg_done, 1);
-        if (hooks && hooks->bg_end)
-            hooks->bg_end();
+        const nc_spice_hooks_t *h = hooks_get();
+        if (h && h->bg_end)
+            h->bg_end();
     }
     return 0;
 }
@@ -102,22 +108,25 @@ static int cb_bg(NG_BOOL not_running, int id, void *ud)
 static int cb_sync(double t, double *delta, double olddelta, int redo, int id, int loc, void *ud)
 {
     (void)id, (void)ud;
-    return hooks && hooks->sync ? hooks->sync(t, delta, olddelta, redo, loc) : 0;
+    const nc_spice_hooks_t *h = hooks_get();
+    return h && h->sync ? h->sync(t, delta, olddelta, redo, loc) : 0;
 }
 
 static int cb_data(pvecvaluesall vals, int count, int id, void *ud)
 {
     (void)id, (void)ud;
-    if (hooks && hooks->data)
-        hooks->data(vals, count);
+    const nc_spice_hooks_t *h = hooks_get();
+    if (h && h->data)
+        h->data(vals, count);
     return 0;
 }
 
 static int cb_initdata(pvecinfoall info, int id, void *ud)
 {
     (void)id, (void)ud;
-    if (hooks && hooks->init)
-        hooks->init(info);
+    const nc_spice_hooks_t *h = hooks_get();
+    if (h && h->init)
+        h->init(info);
     return 0;
 }
 
@@ -203,7 +212,8 @@ void nc_spice_source_clear(void) { nset_src = 0; }
 static int cb_isrc(double *value, double t, char *name, int id, void *ud)
 {
     (void)id, (void)ud;
-    if (hooks && hooks->isrc && hooks->isrc(name, t, value))
+    const nc_spice_hooks_t *h = hooks_get();
+    if (h && h->isrc && h->isrc(name, t, value))
         return 0;
     for (size_t i = 0; i < nset_src; i++)
         if (!strcasecmp(set_src[i].name, name)) {

@@ -472,6 +472,9 @@ int nc_spice_sync_start(const nc_spice_sync_cfg_t *cfg)
         free_state();
         return rc;
     }
+    /* under the mutex: ngspice's previous thread has been joined, but the join happens
+     * inside libngspice, out of sight of a race detector */
+    pthread_mutex_lock(&S.mu);
     S.tran = cfg->tran;
     S.eps = 1e-6 * cfg->tran.tmax;
     S.allowed = 0;
@@ -483,6 +486,7 @@ int nc_spice_sync_start(const nc_spice_sync_cfg_t *cfg)
     S.errmsg[0] = '\0';
     S.st = (nc_spice_sync_stats_t){0};
     memset(name_cache, 0, sizeof name_cache);
+    pthread_mutex_unlock(&S.mu);
     S.t0_wall = nc_now_s();
     nc_spice_impl_hooks(&hooks);
     if ((rc = nc_spice_impl_bg_start())) {
@@ -507,10 +511,10 @@ int nc_spice_sync_start(const nc_spice_sync_cfg_t *cfg)
     snprintf(msg, sizeof msg, "%s", S.errmsg);
     pthread_mutex_unlock(&S.mu);
     if (!parked || err) {
-        char why[1024];
-        nc_spice_impl_problems(why, sizeof why);
         bool ended = nc_spice_impl_bg_done();
         shutdown_thread();
+        char why[1024]; /* read once ngspice's thread, which writes the log, is gone */
+        nc_spice_impl_problems(why, sizeof why);
         free_state();
         if (err)
             return nc_err_set(err, "%s", msg);

@@ -31,7 +31,10 @@
  *                           returns early (nc_spice_sync_time() < t_until, *n == cap) and the
  *                           caller simply calls again: nothing is lost. (The thread then
  *                           stands at the first accepted point after the slip that filled
- *                           the buffer; drives may be scheduled from that time on.) A slip is
+ *                           the buffer, nc_spice_sync_time(); drives may be scheduled from
+ *                           that time on. When that point is t_until itself, the time is
+ *                           t_until and slips may still wait: the rule is "*n == cap: call
+ *                           again with the same t_until", until *n < cap.) A slip is
  *                           any crossing, without hysteresis: a junction that nearly switches
  *                           gives a +1 and a -1 slip (its net count is exact).
  *   nc_spice_sync_stop()    ends the transient (halted if mid-run) and joins ngspice's
