@@ -5,6 +5,7 @@
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "nc_test.h"
 #include "sfq_cells.h"
@@ -239,4 +240,43 @@ Test(spice_cells, margins_at_least_10_percent, .timeout = 900)
         cr_expect(lo <= 1 - need && hi >= 1 + need, "%s margins [%.2f, %.2f], need +-%.0f%%",
                   nc_cells[i].name, lo, hi, need * 100);
     }
+}
+
+/* The generator's rate model alone (no SPICE): points on a hand-written quadratic
+ * f = 1e9 + 4e14 I - 2e17 I^2 over 150-270 uA give back its coefficients, zero residual, the
+ * range of the points; the inverse returns the current of a rate; rates outside the range and
+ * a falling curve are refused. */
+Test(spice_cells, osc_model_fit_and_inverse, .timeout = 10)
+{
+    double i[7], f[7];
+    for (int k = 0; k < 7; k++) {
+        i[k] = (150 + 20 * k) * 1e-6;
+        f[k] = 1e9 + 4e14 * i[k] - 2e17 * i[k] * i[k];
+    }
+    sfq_osc_model_t m;
+    cr_assert_eq(sfq_osc_fit(i, f, 7, &m), NC_OK, "%s", nc_err_msg());
+    cr_expect(fabs(m.c0 - 1e9) < 1e6 && fabs(m.c1 - 4e14) < 1e10 && fabs(m.c2 + 2e17) < 1e13,
+              "c0 %g c1 %g c2 %g", m.c0, m.c1, m.c2);
+    cr_expect(m.rms < 1e3 && m.max_res < 1e3, "residual %g / %g Hz on exact points", m.rms,
+              m.max_res);
+    cr_expect(m.i_lo == 150e-6 && m.i_hi == 270e-6, "range %g-%g", m.i_lo, m.i_hi);
+    /* 210 uA: 1e9 + 84e9 - 8.82e9 = 76.18 GHz; the mirrored current gives the same rate */
+    cr_expect(fabs(sfq_osc_rate(&m, 210e-6) - 76.18e9) < 1e6, "%g", sfq_osc_rate(&m, 210e-6));
+    cr_expect(fabs(sfq_osc_rate(&m, -210e-6) - 76.18e9) < 1e6, "%g", sfq_osc_rate(&m, -210e-6));
+    cr_expect(isnan(sfq_osc_rate(&m, 100e-6)), "below the range: no claim");
+    double cur;
+    cr_assert_eq(sfq_osc_current(&m, 76.18e9, &cur), NC_OK, "%s", nc_err_msg());
+    cr_expect(fabs(cur - 210e-6) < 1e-9, "inverse of 76.18 GHz: %g uA", cur * 1e6);
+    cr_expect_eq(sfq_osc_current(&m, 1e9, &cur), NC_ERR_ARG, "1 GHz is below the range");
+    cr_expect(strstr(nc_err_msg(), "outside the model's range"), "%s", nc_err_msg());
+    /* the nominal model's DAC codes: 10 and 40 GHz at 170 and 240 uA within 1 uA */
+    cr_assert_eq(sfq_osc_current(&sfq_osc_nominal, 10e9, &cur), NC_OK, "%s", nc_err_msg());
+    cr_expect(fabs(cur - 170e-6) < 1e-6, "10 GHz at %.2f uA", cur * 1e6);
+    cr_assert_eq(sfq_osc_current(&sfq_osc_nominal, 40e9, &cur), NC_OK, "%s", nc_err_msg());
+    cr_expect(fabs(cur - 240e-6) < 1e-6, "40 GHz at %.2f uA", cur * 1e6);
+    /* a falling set of points is not a generator */
+    for (int k = 0; k < 7; k++)
+        f[k] = 50e9 - 1e14 * i[k];
+    cr_expect_eq(sfq_osc_fit(i, f, 7, &m), NC_ERR_ARG, "falling points fitted");
+    cr_expect_eq(sfq_osc_fit(i, f, 3, &m), NC_ERR_ARG, "3 points fitted");
 }
