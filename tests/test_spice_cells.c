@@ -5,11 +5,14 @@
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "nc_test.h"
 #include "sfq_cells.h"
 #include "spice.h"
 #include "spice_cells.h"
+#include "spice_hybrid.h"
+#include "sfq_osc.h"
 #include "spice_pulse.h"
 
 static void check_cell(const char *name)
@@ -120,6 +123,65 @@ Test(spice_cells, sfqdc_toggles_dc_level_per_pulse, .timeout = 60)
     nc_slips_free(&s);
 }
 
+/* T flip-flop: 11 pulses every 50 ps give 5 output pulses, after the 2nd, 4th, 6th, 8th and
+ * 10th input (hand-written: 47.4 ps is the driver's first slip, 50 ps apart, + ~4 ps), 6 sets;
+ * each pulse's own quantum leaves through one escape. Counted here from the slips themselves. */
+Test(spice_cells, tff_divides_by_two, .timeout = 60)
+{
+    check_cell("tff");
+    nc_slips_t in, out, set, e2, e3;
+    cr_assert_eq(nc_spice_slips("xdrv.p2", &in), NC_OK, "%s", nc_err_msg());
+    cr_assert_eq(nc_spice_slips("xdut.p6", &out), NC_OK, "%s", nc_err_msg());
+    cr_assert_eq(nc_spice_slips("xdut.p4", &set), NC_OK, "%s", nc_err_msg());
+    cr_assert_eq(nc_spice_slips("xdut.p2", &e2), NC_OK, "%s", nc_err_msg());
+    cr_assert_eq(nc_spice_slips("xdut.p3", &e3), NC_OK, "%s", nc_err_msg());
+    cr_expect_eq(in.n, 11, "%zu input pulses, the source sends 11", in.n);
+    cr_expect_eq(out.net, 5, "%d output pulses (net) for 11 inputs, expected 5", out.net);
+    cr_expect_eq(set.net, 6, "%d sets, expected 6", set.net);
+    cr_expect(e2.net == 5 && e3.net == 6, "escapes %d / %d, expected 5 / 6", e2.net, e3.net);
+    for (size_t k = 0; k < out.n && k < 5; k++) {
+        double t_in = 97.4e-12 + 100e-12 * (double)k; /* the 2nd, 4th, ... input */
+        cr_expect(out.t[k] > t_in + 3e-12 && out.t[k] < t_in + 5.5e-12, "output %zu at %.1f ps, "
+                  "expected 3-5.5 ps after the input at %.1f ps", k + 1, out.t[k] * 1e12,
+                  t_in * 1e12);
+    }
+    nc_slips_free(&in), nc_slips_free(&out), nc_slips_free(&set), nc_slips_free(&e2);
+    nc_slips_free(&e3);
+}
+
+/* Over-biased T flip-flop (1.4): the storing junction's 98 uA bias leaves no room: caught. */
+Test(spice_cells, over_biased_tff_is_caught, .timeout = 60) { expect_caught("tff", 1.4); }
+
+/* The pulse generator's cell check at its default currents (170, 240, -240 uA). */
+Test(spice_cells, osc_generates_at_both_ends, .timeout = 60) { check_cell("osc"); }
+
+/* The pulse generator at three DAC currents, both polarities (two plain generators and the
+ * mirrored one at the same current magnitude): hand-written expectations from the DAC codes
+ * (1 uA LSB) chosen for 10, 25 and 40 GHz, within 0.5 GHz (about one LSB, 0.43 GHz), the
+ * mirrored generator at the same rate as the plain ones within 0.1%; and the rate model
+ * (sfq_osc_nominal) within its tolerance. */
+Test(spice_cells, osc_rate_follows_dac_current_both_polarities, .timeout = 120)
+{
+    const double cur[3] = {170e-6, 204e-6, 240e-6}, ghz[3] = {10, 25, 40};
+    for (int k = 0; k < 3; k++) {
+        nc_osc_meas_t m[3];
+        cr_assert_eq(nc_osc_measure(cur[k], cur[k], -cur[k], 1.0, m), NC_OK, "%s", nc_err_msg());
+        double want = sfq_osc_rate(&sfq_osc_nominal, cur[k]);
+        for (int g = 0; g < 3; g++) {
+            cr_expect(fabs(m[g].rate - ghz[k] * 1e9) < 0.5e9, "generator %d at %.0f uA: %.3f GHz, "
+                      "expected %.0f +- 0.5 GHz", g, cur[k] * 1e6, m[g].rate / 1e9, ghz[k]);
+            cr_expect(fabs(m[g].rate - want) <= sfq_osc_tol(&sfq_osc_nominal, want), "generator %d "
+                      "at %.0f uA: %.3f GHz, model %.3f GHz", g, cur[k] * 1e6, m[g].rate / 1e9,
+                      want / 1e9);
+            cr_expect(m[g].wrong == 0 && m[g].gen >= m[g].buf && m[g].gen <= m[g].buf + 1,
+                      "generator %d: %zu slips, %zu buffered, %zu backwards", g, m[g].gen,
+                      m[g].buf, m[g].wrong);
+        }
+        cr_expect(fabs(m[2].rate - m[0].rate) < 1e-3 * m[0].rate, "mirrored %.4f GHz, plain %.4f "
+                  "GHz", m[2].rate / 1e9, m[0].rate / 1e9);
+    }
+}
+
 /* The SFQ/DC converter at bias 1.25: the full loop's current plus X4's bias (27 x 1.25 +
  * ~70 uA) leaves no room, every pulse runs through. */
 Test(spice_cells, over_biased_sfqdc_is_caught, .timeout = 60) { expect_caught("sfqdc", 1.25); }
@@ -160,7 +222,8 @@ Test(spice_cells, chain_timing_matches_model, .timeout = 90)
 }
 
 /* Margins (make verify): every logic cell works over at least +-10% of its nominal bias; the
- * synapse and the neurons, which sit at a threshold on purpose, over at least +-5%. */
+ * synapse and the neurons, which sit at a threshold on purpose, over at least +-5%; the pulse
+ * generator's rate within 10% over +-2%. */
 Test(spice_cells, margins_at_least_10_percent, .timeout = 900)
 {
     if (!nc_test_verify())
@@ -170,7 +233,50 @@ Test(spice_cells, margins_at_least_10_percent, .timeout = 900)
         cr_assert_eq(nc_cell_margins(&nc_cells[i], 0.01, &lo, &hi), NC_OK, "%s", nc_err_msg());
         bool analog = !nc_cells[i].timing || !strcmp(nc_cells[i].name, "syn");
         double need = analog ? 0.05 : 0.10;
+        /* the generator's rate follows the bias (~1 uA of DAC current per 1%): its margins are
+         * those of the rate within 10% at the low code, calibrated by the DAC, not +-10% */
+        if (!strcmp(nc_cells[i].name, "osc"))
+            need = 0.02;
         cr_expect(lo <= 1 - need && hi >= 1 + need, "%s margins [%.2f, %.2f], need +-%.0f%%",
                   nc_cells[i].name, lo, hi, need * 100);
     }
+}
+
+/* The generator's rate model alone (no SPICE): points on a hand-written quadratic
+ * f = 1e9 + 4e14 I - 2e17 I^2 over 150-270 uA give back its coefficients, zero residual, the
+ * range of the points; the inverse returns the current of a rate; rates outside the range and
+ * a falling curve are refused. */
+Test(spice_cells, osc_model_fit_and_inverse, .timeout = 10)
+{
+    double i[7], f[7];
+    for (int k = 0; k < 7; k++) {
+        i[k] = (150 + 20 * k) * 1e-6;
+        f[k] = 1e9 + 4e14 * i[k] - 2e17 * i[k] * i[k];
+    }
+    sfq_osc_model_t m;
+    cr_assert_eq(sfq_osc_fit(i, f, 7, &m), NC_OK, "%s", nc_err_msg());
+    cr_expect(fabs(m.c0 - 1e9) < 1e6 && fabs(m.c1 - 4e14) < 1e10 && fabs(m.c2 + 2e17) < 1e13,
+              "c0 %g c1 %g c2 %g", m.c0, m.c1, m.c2);
+    cr_expect(m.rms < 1e3 && m.max_res < 1e3, "residual %g / %g Hz on exact points", m.rms,
+              m.max_res);
+    cr_expect(m.i_lo == 150e-6 && m.i_hi == 270e-6, "range %g-%g", m.i_lo, m.i_hi);
+    /* 210 uA: 1e9 + 84e9 - 8.82e9 = 76.18 GHz; the mirrored current gives the same rate */
+    cr_expect(fabs(sfq_osc_rate(&m, 210e-6) - 76.18e9) < 1e6, "%g", sfq_osc_rate(&m, 210e-6));
+    cr_expect(fabs(sfq_osc_rate(&m, -210e-6) - 76.18e9) < 1e6, "%g", sfq_osc_rate(&m, -210e-6));
+    cr_expect(isnan(sfq_osc_rate(&m, 100e-6)), "below the range: no claim");
+    double cur;
+    cr_assert_eq(sfq_osc_current(&m, 76.18e9, &cur), NC_OK, "%s", nc_err_msg());
+    cr_expect(fabs(cur - 210e-6) < 1e-9, "inverse of 76.18 GHz: %g uA", cur * 1e6);
+    cr_expect_eq(sfq_osc_current(&m, 1e9, &cur), NC_ERR_ARG, "1 GHz is below the range");
+    cr_expect(strstr(nc_err_msg(), "outside the model's range"), "%s", nc_err_msg());
+    /* the nominal model's DAC codes: 10 and 40 GHz at 170 and 240 uA within 1 uA */
+    cr_assert_eq(sfq_osc_current(&sfq_osc_nominal, 10e9, &cur), NC_OK, "%s", nc_err_msg());
+    cr_expect(fabs(cur - 170e-6) < 1e-6, "10 GHz at %.2f uA", cur * 1e6);
+    cr_assert_eq(sfq_osc_current(&sfq_osc_nominal, 40e9, &cur), NC_OK, "%s", nc_err_msg());
+    cr_expect(fabs(cur - 240e-6) < 1e-6, "40 GHz at %.2f uA", cur * 1e6);
+    /* a falling set of points is not a generator */
+    for (int k = 0; k < 7; k++)
+        f[k] = 50e9 - 1e14 * i[k];
+    cr_expect_eq(sfq_osc_fit(i, f, 7, &m), NC_ERR_ARG, "falling points fitted");
+    cr_expect_eq(sfq_osc_fit(i, f, 3, &m), NC_ERR_ARG, "3 points fitted");
 }

@@ -94,7 +94,8 @@ Test(spice_netlist, committed_netlists_are_accepted)
                           "cells/tb_dff.cir", "cells/tb_jtl.cir", "cells/tb_jtl16.cir",
                           "cells/tb_mrg.cir", "cells/tb_neuron.cir", "cells/tb_neuron1.cir",
                           "cells/tb_sfqdc.cir", "cells/tb_spl.cir", "cells/tb_syn.cir",
-                          "cells/tb_syn2.cir", "networks/xor.cir"};
+                          "cells/tb_syn2.cir", "cells/tb_tff.cir", "cells/tb_osc.cir",
+                          "networks/xor.cir", "networks/xor_hybrid.cir"};
     for (size_t i = 0; i < NC_ARRAY_LEN(nets); i++) {
         nc_spice_deck_t d = {0};
         int rc = nc_spice_read_deck(dirs, nets[i], NULL, 0, &d);

@@ -10,6 +10,7 @@
 #include "nc_error.h"
 #include "nc_util.h"
 #include "spice.h"
+#include "spice_hybrid.h"
 #include "spice_pulse.h"
 #include "spice_wave.h"
 
@@ -43,6 +44,10 @@ const nc_cell_desc_t nc_cells[] = {
      TSTOP},
     {"sfqdc", "cells/tb_sfqdc.cir", &sfq_t_sfqdc, 4,
      "SFQ/DC converter (each pulse toggles the DC level)", 11, TSTOP},
+    {"tff", "cells/tb_tff.cir", &sfq_t_tff, 6, "T flip-flop: divides by 2 (out on pulses 2, 4, ...)",
+     11, TSTOP},
+    {"osc", "cells/tb_osc.cir", &sfq_t_osc, 3,
+     "pulse generator: 10 / 40 GHz at 170 / 240 uA DC", 0, 1.5e-9},
     {"syn", "cells/tb_syn2.cir", &sfq_t_syn, 3,
      "stochastic synapse (noise off: logic at both ends)", 22, TSTOP},
     {"neuron1", "cells/tb_neuron1.cir", NULL, 3,
@@ -75,6 +80,14 @@ static const nc_wave_probe_t w_sfqdc[] = {P("xdrv.p2", "in"), P("xdut.p1", "dut_
                                           P("xdut.p2", "dut_esc"), P("xdut.p3", "dut_set"),
                                           P("xdut.p4", "dut_reset"),
                                           P("i(v.xdut.vq)", "dut_level")};
+static const nc_wave_probe_t w_tff[] = {P("xdrv.p2", "in"), P("xdut.p1", "dut_j1"),
+                                        P("xdut.p2", "dut_esc_set"), P("xdut.p3", "dut_esc_out"),
+                                        P("xdut.p4", "dut_set"), P("xdut.p5", "dut_toggle"),
+                                        P("xdut.p6", "dut_out"), P("xld.p2", "load")};
+static const nc_wave_probe_t w_osc[] = {P("xlo.p1", "lo_gen"), P("xlo.p3", "lo_out"),
+                                        P("xdut.p1", "hi_gen"), P("xdut.p3", "hi_out"),
+                                        P("xneg.p1", "neg_gen"), P("xneg.p3", "neg_out"),
+                                        P("xld.p2", "hi_load")};
 static const nc_wave_probe_t w_syn[] = {P("xdon.p2", "in_on"), P("xon.p1", "on_j1"),
                                         P("xon.p2", "on_esc"), P("xon.p3", "on_pass"),
                                         P("xjon.p2", "on_load"), P("xdoff.p2", "in_off"),
@@ -97,7 +110,8 @@ const nc_wave_probe_t *nc_cell_probes(const nc_cell_desc_t *cell, size_t *n)
         size_t n;
     } t[] = {
 #define W(c) {#c, w_##c, NC_ARRAY_LEN(w_##c)}
-        W(jtl), W(dcsfq), W(spl), W(mrg), W(dff), W(sfqdc), W(syn), W(neuron1), W(neuron),
+        W(jtl), W(dcsfq), W(spl), W(mrg), W(dff), W(sfqdc), W(tff), W(osc), W(syn), W(neuron1),
+        W(neuron),
 #undef W
     };
     for (size_t i = 0; cell && i < NC_ARRAY_LEN(t); i++)
@@ -288,6 +302,115 @@ static int check_dff(const nc_cell_desc_t *c, nc_cell_result_t *r)
  * exceed every 'empty' one by at least NC_SFQDC_MIN_STEP (half the current of one stored
  * quantum, Phi0 / (24 pH + 2 x 3.3 pH junction inductance) = 68 uA). The input's quantum on a
  * reset must leave through the escape X2, never back up the line (no slips down anywhere). */
+/* Marks the result failed with the first reason given. */
+static void fail(nc_cell_result_t *r, const char *why)
+{
+    if (r->ok || r->logic_ok)
+        snprintf(r->why, sizeof r->why, "%s", why);
+    r->ok = r->logic_ok = false;
+}
+
+/* T flip-flop (tb_tff.cir): the buffer X6 against the divider model (pulses 2, 4, ...); the
+ * storing junction X4 on pulses 1, 3, ... (timed by sfq_t_tff_set); each pulse's own quantum
+ * leaves through the escape of the other side (X3 on a set, X2 on an output); the load carries
+ * every output; nothing slips down. */
+static int check_tff(const nc_cell_desc_t *c, nc_cell_result_t *r)
+{
+    sfq_train_t in = {0}, out = {0}, set = {0}, e2 = {0}, e3 = {0}, load = {0}, po = {0};
+    sfq_train_t odd = {0}, ps = {0};
+    size_t down = 0, d = 0;
+    int rc = probe("xdrv.p2", &in, &d);
+    down += d;
+    if (!rc)
+        rc = probe("xdut.p6", &out, &d), down += d;
+    if (!rc)
+        rc = probe("xdut.p4", &set, &d), down += d;
+    if (!rc)
+        rc = probe("xdut.p2", &e2, &d), down += d;
+    if (!rc)
+        rc = probe("xdut.p3", &e3, &d), down += d;
+    if (!rc)
+        rc = probe("xld.p2", &load, &d), down += d;
+    if (!rc)
+        rc = sfq_tff(&in, c->timing->nominal, &po);
+    for (size_t i = 0; i < in.n && !rc; i += 2)
+        rc = sfq_train_push(&odd, in.t[i]);
+    if (!rc)
+        rc = sfq_delay(&odd, sfq_t_tff_set.nominal, &ps);
+    if (!rc) {
+        r->n_in = in.n, r->n_out = out.n;
+        nc_cell_desc_t cs = *c;
+        cs.timing = &sfq_t_tff_set;
+        judge(&cs, &ps, &set, r, "set (X4)");
+        r->set_s = r->delay_s, r->set_spread_s = r->delay_max_s - r->delay_min_s;
+        r->delay_s = NAN; /* the cell's delay: the output path */
+        judge(c, &po, &out, r, "out (X6)");
+        char why[200];
+        snprintf(why, sizeof why, "escapes X2 %zu (for %zu outputs), X3 %zu (for %zu sets); "
+                 "load %zu; %zu slips down", e2.n, out.n, e3.n, set.n, load.n, down);
+        if (e2.n != out.n || e3.n != set.n || load.n != out.n || down)
+            fail(r, why);
+    }
+    sfq_train_free(&in), sfq_train_free(&out), sfq_train_free(&set), sfq_train_free(&e2);
+    sfq_train_free(&e3), sfq_train_free(&load), sfq_train_free(&po), sfq_train_free(&odd);
+    sfq_train_free(&ps);
+    return rc;
+}
+
+/* Pulse generators (tb_osc.cir at its default currents NC_OSC_I_LOW, NC_OSC_I_HIGH and
+ * -NC_OSC_I_HIGH): logic = every generator slip leaves the buffer and reaches the load (the
+ * buffer and the load may each miss the last one, still on its way at the end), all in the generator's direction
+ * and at a rate within NC_OSC_LOGIC_TOL of the rate model (the rate is what the cell computes:
+ * the margins are the bias range that keeps it there); ok also needs each rate within the
+ * model's tolerance (sfq_osc_tol) and the gen->out delay in its band. */
+static int check_osc(const nc_cell_desc_t *c, nc_cell_result_t *r)
+{
+    nc_osc_meas_t m[3];
+    int rc = nc_osc_analyse(m);
+    const double cur[3] = {NC_OSC_I_LOW, NC_OSC_I_HIGH, -NC_OSC_I_HIGH};
+    static const char *const name[3] = {"low", "high", "mirrored"};
+    for (int g = 0; g < 3 && !rc; g++) {
+        char why[200];
+        r->n_out += m[g].buf;
+        if (m[g].buf > m[g].gen || m[g].buf + 1 < m[g].gen || m[g].load + 1 < m[g].buf ||
+            m[g].load > m[g].buf ||
+            m[g].wrong || !(m[g].rate > 1e9)) {
+            snprintf(why, sizeof why, "%s generator: %zu slips, %zu left the buffer, %zu reached "
+                     "the load, %zu against its direction, %.2f GHz", name[g], m[g].gen, m[g].buf,
+                     m[g].load, m[g].wrong, m[g].rate / 1e9);
+            fail(r, why);
+            continue;
+        }
+        double want = sfq_osc_rate(&sfq_osc_nominal, cur[g]);
+        double tol = sfq_osc_tol(&sfq_osc_nominal, want);
+        if (!(fabs(m[g].rate - want) <= NC_OSC_LOGIC_TOL * want)) {
+            snprintf(why, sizeof why, "%s generator at %.1f uA: %.3f GHz, more than %.0f%% from "
+                     "the rate model's %.3f GHz", name[g], cur[g] * 1e6, m[g].rate / 1e9,
+                     NC_OSC_LOGIC_TOL * 100, want / 1e9);
+            fail(r, why);
+        } else if (!(fabs(m[g].rate - want) <= tol) && r->ok) {
+            snprintf(r->why, sizeof r->why, "%s generator at %.1f uA: %.3f GHz, the rate model "
+                     "says %.3f +- %.3f GHz", name[g], cur[g] * 1e6, m[g].rate / 1e9, want / 1e9,
+                     tol / 1e9);
+            r->ok = false;
+        }
+    }
+    if (!rc) { /* delay of the high generator: each buffer slip after its generator slip */
+        sfq_train_t gen = {0}, out = {0}, pred = {0};
+        rc = probe("xdut.p1", &gen, NULL);
+        if (!rc)
+            rc = probe("xdut.p3", &out, NULL);
+        while (!rc && out.n < gen.n) /* the last generator slip may not have left yet */
+            gen.n--;
+        if (!rc)
+            rc = sfq_delay(&gen, c->timing->nominal, &pred);
+        if (!rc)
+            judge(c, &pred, &out, r, "high generator gen->out");
+        sfq_train_free(&gen), sfq_train_free(&out), sfq_train_free(&pred);
+    }
+    return rc;
+}
+
 static int check_sfqdc(const nc_cell_desc_t *c, nc_cell_result_t *r)
 {
     sfq_train_t in = {0}, set = {0}, reset = {0}, esc = {0}, ps = {0}, pr = {0};
@@ -350,13 +473,6 @@ static int check_sfqdc(const nc_cell_desc_t *c, nc_cell_result_t *r)
     return rc;
 }
 
-/* Marks the result failed with the first reason given. */
-static void fail(nc_cell_result_t *r, const char *why)
-{
-    if (r->ok || r->logic_ok)
-        snprintf(r->why, sizeof r->why, "%s", why);
-    r->ok = r->logic_ok = false;
-}
 
 /* Synapse (tb_syn2.cir, noise off): 'on' passes every pulse (X3, timed), its escape X2 never
  * slips; 'off' absorbs every pulse in X2, X3 never slips; the load carries on's pulses. */
@@ -490,6 +606,10 @@ static check_fn checker(const char *name)
         return check_dff;
     if (!strcmp(name, "sfqdc"))
         return check_sfqdc;
+    if (!strcmp(name, "tff"))
+        return check_tff;
+    if (!strcmp(name, "osc"))
+        return check_osc;
     if (!strcmp(name, "syn"))
         return check_syn;
     if (!strcmp(name, "neuron1") || !strcmp(name, "neuron"))

@@ -28,10 +28,14 @@
 #include "spice_wave.h"
 
 #define NC_CELL_LOGIC_TOL 5e-12
+/* osc: the rate may leave the model by this fraction before the cell counts as not working
+ * (its margins): ~1 uA of DAC current per 1% of bias (docs/sfq_interface.md). */
+#define NC_OSC_LOGIC_TOL 0.10
 #define NC_SFQDC_MIN_STEP 34e-6 /* A: half the loop current of one stored quantum (68 uA) */
 
 typedef struct nc_cell_desc {
-    const char *name;           /* jtl, dcsfq, spl, mrg, dff, sfqdc, syn, neuron1, neuron */
+    const char *name;           /* jtl, dcsfq, spl, mrg, dff, sfqdc, tff, osc, syn, neuron1,
+                                   neuron */
     const char *testbench;      /* relative to circuits/                           */
     const sfq_timing_t *timing; /* the delay the model uses and its band; NULL for the
                                    neurons (threshold elements: checked by phases)  */

@@ -25,6 +25,22 @@ const sfq_timing_t sfq_t_sfqdc = {"sfqdc", "in->set", 2.1e-12, 1.1e-12, 3.1e-12}
 const sfq_timing_t sfq_t_sfqdc_reset = {"sfqdc", "in->reset", 4.7e-12, 3.7e-12, 5.7e-12};
 /* syn: from the driving junction's slip to the decision junction X3's (weight high). */
 const sfq_timing_t sfq_t_syn = {"syn", "in->pass", 2.8e-12, 1.8e-12, 3.8e-12};
+/* tff (issue 10): to the output buffer X6 on the 2nd, 4th, ... pulse (the toggle junction X5
+ * switches 1.1 ps before it); set: to the storing junction X4 on the 1st, 3rd, ... pulse. */
+const sfq_timing_t sfq_t_tff = {"tff", "in->out", 4.1e-12, 3.1e-12, 5.1e-12};
+const sfq_timing_t sfq_t_tff_set = {"tff", "in->set", 3.1e-12, 2.1e-12, 4.1e-12};
+/* osc (issue 10): from the generator junction X1's slip to the buffer X3's. */
+const sfq_timing_t sfq_t_osc = {"osc", "gen->out", 2.0e-12, 1.0e-12, 3.0e-12};
+
+int sfq_tff(const sfq_train_t *in, double delay, sfq_train_t *out)
+{
+    for (size_t i = 1; i < in->n; i += 2) {
+        int rc = sfq_train_push(out, in->t[i] + delay);
+        if (rc)
+            return rc;
+    }
+    return NC_OK;
+}
 
 int sfq_train_push(sfq_train_t *tr, double t)
 {

@@ -15,6 +15,10 @@
  *   sfqdc      : SFQ/DC converter, a toggle: every input pulse flips the DC output level;
  *                odd pulses set it (the storing junction switches, in->set delay), even
  *                pulses reset it (the output junction switches, in->reset delay)
+ *   tff        : T flip-flop, a divider by 2: the 2nd, 4th, ... input pulse leaves (starts empty)
+ *   osc        : pulse generator: no input pulse; its rate is a function of its DC current
+ *                (sfq_osc.h); the timed path is from the generator junction's slip to the
+ *                buffer's
  *   syn        : stochastic synapse at its deterministic ends (no noise): a high weight
  *                passes every pulse after the in->pass delay (sfq_delay), a low weight
  *                none; between them it is a coin (the rate model's probit, sfq_rate.h)
@@ -40,7 +44,7 @@ typedef struct sfq_timing {
 } sfq_timing_t;
 
 extern const sfq_timing_t sfq_t_jtl, sfq_t_dcsfq, sfq_t_spl, sfq_t_mrg, sfq_t_dff, sfq_t_sfqdc,
-    sfq_t_sfqdc_reset, sfq_t_syn;
+    sfq_t_sfqdc_reset, sfq_t_syn, sfq_t_tff, sfq_t_tff_set, sfq_t_osc;
 #define SFQ_MRG_RESOLUTION 8e-12 /* pulses closer than this at a merger leave as one */
 
 int sfq_delay(const sfq_train_t *in, double delay, sfq_train_t *out);           /* jtl, dcsfq */
@@ -53,6 +57,9 @@ int sfq_dff(const sfq_train_t *d, const sfq_train_t *clk, double clk_q, sfq_trai
  * The level after input pulse k (0-based) is (k + 1) % 2. */
 int sfq_toggle(const sfq_train_t *in, double set_delay, double reset_delay, sfq_train_t *set,
                sfq_train_t *reset);
+
+/* T flip-flop: out gets input pulses 2, 4, 6, ... (1-based) `delay` after them. */
+int sfq_tff(const sfq_train_t *in, double delay, sfq_train_t *out);
 
 /* Compares a measured train with a predicted one: same count, and every pulse within tol
  * of its prediction. Returns 0 if they agree; otherwise fills why (cap bytes). */
