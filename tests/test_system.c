@@ -141,8 +141,8 @@ static void xor_case(int a, int b)
               (unsigned long long)r.accesses);
     cr_expect(r.rates_ok, "%s", r.why);
     cr_expect_eq(r.events, r.edges);
-    if (a ^ b)
-        cr_expect(r.edges >= 2, "class 1: %u level changes", r.edges);
+    if (a ^ b) /* a divider by 4: 5-9 output pulses give 1-3 level changes */
+        cr_expect(r.edges >= 1, "class 1: %u level changes", r.edges);
     else
         cr_expect(r.edges == 0, "class 0: %u level changes", r.edges);
     cr_expect(r.t_on_ps > 0 && fabs(r.t_end_s - NC_XOR_TSTOP) < 1e-15,
@@ -219,7 +219,7 @@ Test(system, lockstep_equals_spice_only, .timeout = 900)
     cr_assert_eq(nc_spice_source_set("idac_an", -amps_a), NC_OK);
     cr_assert_eq(nc_spice_source_set("idac_b", amps_b), NC_OK);
     cr_assert_eq(nc_spice_source_set("idac_bn", -amps_b), NC_OK);
-    nc_spice_tran_t tr = {NC_SPICE_TMAX, NC_XOR_TSTOP, NC_SPICE_TMAX, 600};
+    nc_spice_tran_t tr = {SYS_TMAX, NC_XOR_TSTOP, SYS_TMAX, 600};
     cr_assert_eq(nc_spice_load(SYS_NETLIST, NULL, 0, &tr), NC_OK, "%s", nc_err_msg());
     cr_assert_eq(nc_spice_run(), NC_OK, "%s", nc_err_msg());
     nc_slips_t s;

@@ -118,7 +118,7 @@ static int before(void *ctx, uint64_t cycle, uint64_t t_ps, vmodel_t *m)
                 if (bit < 32)
                     c->gpi ^= 1u << bit;
             }
-            if (nc_spice_sync_time() >= ta)
+            if (n < SLIP_BATCH && nc_spice_sync_time() >= ta) /* the cap rule of spice_sync.h */
                 break;
         }
         c->t_end_s = ta;
@@ -144,7 +144,8 @@ static int after(void *ctx, uint64_t cycle, uint64_t t_ps, vmodel_t *m)
     if (c->state == 0 && on) {
         nc_spice_sync_cfg_t sc = {
             .netlist = c->cfg.netlist, .params = c->cfg.params, .nparams = c->cfg.nparams,
-            .tran = {c->cfg.tmax_s, c->cfg.span_s, c->cfg.tmax_s, c->cfg.wall_s},
+            .tran = {fmax(c->cfg.tmax_s, c->cfg.span_s / 5000), c->cfg.span_s, c->cfg.tmax_s,
+                     c->cfg.wall_s}, /* tstep: ngspice preallocates tstop / tstep points */
             .drives = c->drive_names, .ndrives = c->cfg.ndrives,
             .probes = c->probe_nodes, .nprobes = c->cfg.nprobes};
         c->t_on_ps = (double)t_ps;

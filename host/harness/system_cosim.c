@@ -14,11 +14,13 @@
 #include "nc_error.h"
 #include "nc_platform.h"
 #include "nc_util.h"
+#include "sfq_osc.h"
 #include "sfq_rate.h"
 #include "snn_drv.h"
 #include "snn_model.h"
 #include "spice.h"
 #include "spice_couple.h"
+#include "spice_hybrid.h"
 #include "spice_par.h"
 #include "spice_wave.h"
 #include "spice_xor.h"
@@ -31,14 +33,24 @@
 
 /* ---- the analog side: netlist names (circuits/networks/xor_hybrid.cir) ---- */
 
-/* PLACEHOLDERS until the hybrid netlist lands (issue 10, cells): */
+/* docs/sfq_interface.md: an 8-bit DAC of 1 uA per code; the watched junction is the divider's
+ * output (NC_HYBRID_WATCH); the rates are counted at the retimed inputs and the output JTL. */
 #define SYS_DAC_LSB 1e-6
-#define SYS_PROBE_IFACE "psd"
-#define SYS_PROBE_A "pa"
-#define SYS_PROBE_B "pb"
-#define SYS_PROBE_OUT "po"
-#define SYS_WAVE_PROBES {{"pa", "in_a"}, {"pb", "in_b"}, {"psd", "iface"}}
-uint8_t sys_dac_code(double period_s) { return period_s < 50e-12 ? 200 : 100; }
+#define SYS_PROBE_IFACE NC_HYBRID_WATCH
+#define SYS_PROBE_A "xja.p2"
+#define SYS_PROBE_B "xjb.p2"
+#define SYS_PROBE_OUT "xjo.p2"
+
+/* The code for a generator rate of 1 / period_s, from the generator's rate model (sfq_osc.h);
+ * 0 when the rate is outside the model's range. */
+uint8_t sys_dac_code(double period_s)
+{
+    double amps;
+    if (sfq_osc_current(&sfq_osc_nominal, 1.0 / period_s, &amps) != NC_OK)
+        return 0;
+    double code = round(amps / SYS_DAC_LSB);
+    return code < 1 ? 0 : code > 255 ? 255 : (uint8_t)code;
+}
 double sys_dac_lsb(void) { return SYS_DAC_LSB; }
 const char *sys_probe_iface(void) { return SYS_PROBE_IFACE; }
 
@@ -104,7 +116,7 @@ static int c_wait_irq(void *c, uint32_t max_cycles)
 static const struct bus_ops k_counting_ops = {c_read, c_write, c_idle, c_wburst, c_rburst, NULL,
                                               c_wait_irq};
 
-/* ---- the decision layer: one neuron, fires from the second interface event of a window ---- */
+/* ---- the decision layer: one neuron, fires at each interface event of the window ---- */
 
 static int decision_net(snn_net_t *net)
 {
@@ -112,7 +124,7 @@ static int decision_net(snn_net_t *net)
     if (rc)
         return rc;
     net->wexp = 6; /* 64 << 6 = 4096 per event */
-    net->neuron[0] = (snn_neuron_params_t){.du = 4095, .dv = 0, .vth = 96, .astro = -1,
+    net->neuron[0] = (snn_neuron_params_t){.du = 4095, .dv = 0, .vth = 32, .astro = -1,
                                            .out = true};
     return snn_net_add_syn(net, 0, 0, 64, 0);
 }
@@ -279,14 +291,12 @@ static void check_rates(const nc_couple_t *cp, sys_result_t *r)
 
 /* ---- the waveform: the chip's RTL, the analog traces, the bus, one axis ---- */
 
-static const nc_wave_probe_t k_wave_probes[] = SYS_WAVE_PROBES;
-
 static int write_waves(nc_platform_t *p, const char *rtl, const char *out, double t_on_ps,
                        double span_s)
 {
     char ana[PATH_MAX];
     snprintf(ana, sizeof ana, "%s.analog.tmp", out);
-    int rc = nc_spice_wave_write(ana, k_wave_probes, NC_ARRAY_LEN(k_wave_probes), NULL);
+    int rc = nc_spice_wave_write(ana, nc_hybrid_probes, nc_hybrid_nprobes, NULL);
     if (rc == NC_OK) {
         /* spice_wave.h: time unit 1 fs from the transient's start = the bias edge */
         nc_wave_in_t in = {ana, 0, 1e-3, (uint64_t)llround(t_on_ps), "sfq"};
@@ -334,7 +344,7 @@ int sys_run(const sys_cfg_t *cfg, sys_result_t *r)
     for (size_t i = 0; i < NC_ARRAY_LEN(drives); i++)
         drives[i].amps_per_lsb *= scale;
     nc_couple_cfg_t cc = {
-        .netlist = cfg->netlist ? cfg->netlist : SYS_NETLIST, .span_s = span,
+        .netlist = cfg->netlist ? cfg->netlist : SYS_NETLIST, .span_s = span, .tmax_s = SYS_TMAX,
         .wall_s = cfg->wall_s > 0 ? cfg->wall_s : 600.0, .start_bit = START_BIT,
         .drives = drives, .ndrives = NC_ARRAY_LEN(drives), .probes = k_probes, .nprobes = P_N};
 

@@ -25,8 +25,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define SYS_NETLIST "networks/tmp_hyb.cir"
+#define SYS_NETLIST "networks/xor_hybrid.cir"
 #define SYS_CLK_PS 1000u /* the chip's CMOS clock: 1 GHz */
+#define SYS_TMAX 0.1e-12 /* ngspice's maximum step: the XOR runs' (spice_xor.c, spice_hybrid.c) */
 
 typedef struct sys_cfg {
     int a, b;             /* inputs: 0 low (10 GHz), 1 high (40 GHz)                     */

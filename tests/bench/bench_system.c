@@ -48,7 +48,7 @@ static int job(size_t i, void *arg, void *out)
         rc = nc_spice_source_set("idac_b", amps_b);
     if (!rc)
         rc = nc_spice_source_set("idac_bn", -amps_b);
-    nc_spice_tran_t tr = {NC_SPICE_TMAX, NC_XOR_TSTOP, NC_SPICE_TMAX, 600};
+    nc_spice_tran_t tr = {SYS_TMAX, NC_XOR_TSTOP, SYS_TMAX, 600};
     if (!rc)
         rc = nc_spice_load(SYS_NETLIST, NULL, 0, &tr);
     if (!rc)
