@@ -72,14 +72,18 @@ static int apply_drives(nc_couple_t *c, uint32_t gpo, double t_ps, bool all)
     return NC_OK;
 }
 
+/* Stops the transient and the run: the message names the simulated time the analog side
+ * reached (platform and analog axes), then the engine's words (netlist, cause). */
 static int fail(nc_couple_t *c, int rc, double t_ps)
 {
     char msg[1024];
     snprintf(msg, sizeof msg, "%s", nc_err_msg());
+    double ta = c->state == 1 ? nc_spice_sync_time() : (t_ps - c->t_on_ps) * 1e-12;
     nc_spice_sync_stop();
     c->state = 2;
-    return nc_err_set(rc, "mixed-signal run stopped at simulated time %.3f ns (analog %.3f ps "
-                      "after the start edge): %s", t_ps * 1e-3, (t_ps - c->t_on_ps), msg);
+    return nc_err_set(rc, "mixed-signal run stopped at simulated time %.4f ns (analog time "
+                      "%.2f ps after the bias edge at %.3f ns): %s", (c->t_on_ps + ta * 1e12) * 1e-3,
+                      ta * 1e12, c->t_on_ps * 1e-3, msg);
 }
 
 /* Before the rising edge at t_ps: the analog side runs up to it; its slips set gpi. */

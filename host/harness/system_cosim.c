@@ -386,10 +386,10 @@ int sys_run(const sys_cfg_t *cfg, sys_result_t *r)
             uint64_t v[3] = {(uint64_t)llround(s[i].t_ps * 1e3), s[i].probe, (uint64_t)s[i].dir};
             for (int k = 0; k < 3; k++)
                 h = (h ^ v[k]) * 1099511628211ull;
-            if (s[i].probe == P_IFACE) {
-                if (r->n_iface < NC_ARRAY_LEN(r->iface_t_ps))
-                    r->iface_t_ps[r->n_iface] = s[i].t_ps;
-                r->n_iface++;
+            r->n_iface += s[i].probe == P_IFACE;
+            if (r->n_first < NC_ARRAY_LEN(r->first_t_ps)) {
+                r->first_t_ps[r->n_first] = s[i].t_ps;
+                r->first_probe[r->n_first++] = (uint8_t)s[i].probe;
             }
         }
         r->slip_digest = h;

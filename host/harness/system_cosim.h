@@ -56,8 +56,10 @@ typedef struct sys_result {
     double t_on_ps, t_end_s, sim_ps;
     uint32_t slips;              /* analog -> digital events (every probe)                */
     uint64_t slip_digest;        /* hash of every slip (time in fs, probe, direction)     */
-    uint32_t n_iface;            /* interface toggles (the level's changes) ...           */
-    double iface_t_ps[48];       /* ... and the first 48 of their times (platform ps)     */
+    uint32_t n_iface;            /* interface toggles (the level's changes)               */
+    uint32_t n_first;            /* the first slips of every probe, in time order:        */
+    double first_t_ps[256];      /*   platform time (ps)                                  */
+    uint8_t first_probe[256];    /*   probe: 0 interface, 1 input A, 2 input B, 3 output  */
     uint32_t drive_changes;      /* digital -> analog events                              */
     double wall_s;
     bool pass;
