@@ -292,7 +292,7 @@ static void check_rates(const nc_couple_t *cp, sys_result_t *r)
 /* ---- the waveform: the chip's RTL, the analog traces, the bus, one axis ---- */
 
 static int write_waves(nc_platform_t *p, const char *rtl, const char *out, double t_on_ps,
-                       double span_s)
+                       double span_s, double end_ps)
 {
     char ana[PATH_MAX];
     snprintf(ana, sizeof ana, "%s.analog.tmp", out);
@@ -302,14 +302,25 @@ static int write_waves(nc_platform_t *p, const char *rtl, const char *out, doubl
         nc_wave_in_t in = {ana, 0, 1e-3, (uint64_t)llround(t_on_ps), "sfq"};
         rc = nc_platform_write_waves_with(p, "chip", rtl, &in, 1, out);
     }
-    if (rc == NC_OK) { /* the view make waves opens on (rtl/hybrid/hybrid_waves.tcl) */
+    /* Beside FILE.fst, for make waves (rtl/hybrid/hybrid_waves.tcl): FILE.view, the part of
+     * the run it opens on; FILE.signals, the analog signals in signal-flow order. */
+    size_t n = strlen(out);
+    int stem = (int)(n > 4 && !strcmp(out + n - 4, ".fst") ? n - 4 : n);
+    if (rc == NC_OK) {
         char view[PATH_MAX], text[64];
-        size_t n = strlen(out);
-        snprintf(view, sizeof view, "%.*s.view", (int)(n > 4 && !strcmp(out + n - 4, ".fst") ? n - 4 : n),
-                 out);
-        double from = fmax(0, t_on_ps - 5e3), to = t_on_ps + span_s * 1e12 + 25e3;
+        snprintf(view, sizeof view, "%.*s.view", stem, out);
+        double from = fmax(0, t_on_ps - 5e3), to = fmax(end_ps, t_on_ps + span_s * 1e12);
         snprintf(text, sizeof text, "%.0f %.0f\n", from, to);
         rc = nc_write_file(view, text, strlen(text));
+    }
+    if (rc == NC_OK) {
+        char side[PATH_MAX], text[4096];
+        size_t used = 0;
+        for (size_t i = 0; i < nc_hybrid_nprobes && used + 80 < sizeof text; i++)
+            used += (size_t)snprintf(text + used, sizeof text - used, "sfq.spice.%s\n",
+                                     nc_hybrid_probes[i].label);
+        snprintf(side, sizeof side, "%.*s.signals", stem, out);
+        rc = nc_write_file(side, text, used);
     }
     unlink(ana);
     char sig[PATH_MAX];
@@ -411,7 +422,7 @@ int sys_run(const sys_cfg_t *cfg, sys_result_t *r)
         check_rates(cp, r);
         if (r->cls_rtl != r->cls_want)
             why(r, "class %d, XOR(%d, %d) = %d", r->cls_rtl, r->a, r->b, r->cls_want);
-        if (cfg->waves && (rc = write_waves(p, rtl, cfg->waves, r->t_on_ps, span)) != NC_OK)
+        if (cfg->waves && (rc = write_waves(p, rtl, cfg->waves, r->t_on_ps, span, r->sim_ps)) != NC_OK)
             snprintf(err, sizeof err, "%s", nc_err_msg());
     }
     if (cfg->waves)

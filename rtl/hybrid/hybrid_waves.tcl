@@ -21,22 +21,32 @@ proc nc_group {facs title bases {analog 0}} {
     foreach b $bases { set sel [concat $sel [nc_find $facs $b]] }
     if {[llength $sel] == 0} { return }
     gtkwave::addCommentTracesFromList [list $title]
-    foreach f $sel {
-        gtkwave::addSignalsFromList [list $f]
-        if {$analog} {
-            gtkwave::highlightSignalsFromList [list $f]
-            gtkwave::/Edit/Data_Format/Analog/Step
-            gtkwave::/Edit/Insert_Analog_Height_Extension
-            gtkwave::/Edit/UnHighlight_All
-        }
+    gtkwave::addSignalsFromList $sel
+    if {$analog} { # one format change for the whole group (each one redraws)
+        gtkwave::highlightSignalsFromList $sel
+        gtkwave::/Edit/Data_Format/Analog/Step
+        gtkwave::/Edit/Insert_Analog_Height_Extension
+        gtkwave::/Edit/UnHighlight_All
     }
 }
 
 set h top.hybrid_top
 nc_group $facs "host -> chip: TLM transactions" {tlm.kind tlm.addr tlm.data tlm.resp}
 nc_group $facs "stimulus (RTL): DAC codes, SFQ bias" [list $h.dac_a $h.dac_b $h.bias_en]
+# The analog signals in signal-flow order: FILE.signals beside FILE.fst (written with it);
+# without it, every sfq.spice.* signal (in the name order GTKWave lists them).
 set spice {}
-foreach f $facs { if {[string match "sfq.spice.*" $f]} { lappend spice $f } }
+set side "[file rootname [gtkwave::getDumpFileName]].signals"
+if {[file readable $side]} {
+    set f [open $side r]
+    foreach line [split [read $f] "\n"] {
+        set line [string trim $line]
+        if {$line ne ""} { lappend spice $line }
+    }
+    close $f
+} else {
+    foreach f $facs { if {[string match "sfq.spice.*" $f]} { lappend spice $f } }
+}
 nc_group $facs "SFQ circuit (ngspice): junction phases, rad" $spice 1
 nc_group $facs "interface (RTL): SFQ/DC level, synchroniser, changes" \
     [list $h.gpi $h.s1 $h.s2 $h.chg $h.active $h.cyc $h.edges]
