@@ -155,6 +155,23 @@ Test(system, xor_01, .timeout = 600) { xor_case(0, 1); }
 Test(system, xor_10, .timeout = 600) { xor_case(1, 0); }
 Test(system, xor_11, .timeout = 600) { xor_case(1, 1); }
 
+/* All four inputs under more noise seeds (make verify: 12 runs, two at a time). */
+Test(system, xor_over_seeds, .timeout = 3600)
+{
+    if (!nc_test_verify())
+        cr_skip_test("the seed sweep runs under make verify");
+    sys_cfg_t c[12];
+    for (int i = 0; i < 12; i++)
+        c[i] = (sys_cfg_t){.a = (i % 4) >> 1, .b = i & 1, .seed = 2 + (uint64_t)(i / 4)};
+    sys_result_t r[12];
+    int st[12];
+    int rc = sys_run_all(c, 12, 2, r, st);
+    cr_assert_eq(rc, NC_OK, "%s", nc_err_msg());
+    for (int i = 0; i < 12; i++)
+        cr_expect(r[i].pass, "inputs %d%d seed %llu: %s", c[i].a, c[i].b,
+                  (unsigned long long)c[i].seed, r[i].why);
+}
+
 /* ---- determinism and exactness ---- */
 
 /* Short runs (2.5 ns of analog time) for the properties below. */

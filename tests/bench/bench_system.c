@@ -6,6 +6,7 @@
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <time.h>
 
 #include "nc_error.h"
 #include "nc_util.h"
@@ -18,9 +19,16 @@
 #define BOUND 1.25
 
 typedef struct res {
-    double wall;
+    double wall, cpu; /* cpu: this process, every thread (ngspice's included) */
     sys_result_t sys;
 } res_t;
+
+static double cpu_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+    return (double)ts.tv_sec + ts.tv_nsec * 1e-9;
+}
 
 /* even jobs: coupled; odd: SPICE only */
 static int job(size_t i, void *arg, void *out)
@@ -32,6 +40,7 @@ static int job(size_t i, void *arg, void *out)
         double t0 = nc_now_s();
         int rc = sys_run(&c, &r->sys);
         r->wall = nc_now_s() - t0;
+        r->cpu = cpu_s();
         return rc;
     }
     double amps_a = sys_dac_code(NC_XOR_PER_LOW) * sys_dac_lsb();
@@ -54,6 +63,7 @@ static int job(size_t i, void *arg, void *out)
     if (!rc)
         rc = nc_spice_run();
     r->wall = nc_now_s() - t0;
+    r->cpu = cpu_s();
     return rc;
 }
 
@@ -65,19 +75,21 @@ int main(void)
         fprintf(stderr, "bench_system: %s\n", nc_err_msg());
         return 1;
     }
-    double coupled = INFINITY, alone = INFINITY;
+    double coupled = INFINITY, alone = INFINITY, ccpu = INFINITY, acpu = INFINITY;
     for (int i = 0; i < 2 * REPS; i++)
         if (i % 2 == 0)
-            coupled = fmin(coupled, r[i].wall);
+            coupled = fmin(coupled, r[i].wall), ccpu = fmin(ccpu, r[i].cpu);
         else
-            alone = fmin(alone, r[i].wall);
+            alone = fmin(alone, r[i].wall), acpu = fmin(acpu, r[i].cpu);
     double ratio = coupled / alone;
     printf("system coupling cost (%s, %.2f ns analog, inputs 01, best of %d each, one process at "
            "a time):\n", SYS_NETLIST, NC_XOR_TSTOP * 1e9, REPS);
-    printf("  SPICE only                          %7.2f s\n", alone);
-    printf("  coupled (host + RTL 1 GHz + SPICE)  %7.2f s   %u clock edges in lockstep, %u slips, "
-           "%llu TLM transactions\n", coupled, (unsigned)(r[0].sys.sim_ps / SYS_CLK_PS),
+    printf("                                       wall s    cpu s\n");
+    printf("  SPICE only                          %7.2f  %7.2f\n", alone, acpu);
+    printf("  coupled (host + RTL 1 GHz + SPICE)  %7.2f  %7.2f   %u clock edges in lockstep, %u "
+           "slips, %llu TLM transactions\n", coupled, ccpu, (unsigned)(r[0].sys.sim_ps / SYS_CLK_PS),
            r[0].sys.slips, (unsigned long long)r[0].sys.transactions);
-    printf("  ratio coupled / SPICE only          %7.3f   (bound %.2f)\n", ratio, BOUND);
+    printf("  ratio coupled / SPICE only          %7.3f  %7.3f   (bound %.2f on wall time)\n", ratio,
+           ccpu / acpu, BOUND);
     return ratio <= BOUND ? 0 : 1;
 }
