@@ -583,6 +583,35 @@ typedef struct rg_slot {
     int first_status;
 } rg_slot_t;
 
+/* Gives this process's autogroup (its session's, when the kernel has autogroup scheduling)
+ * the process's own niceness; nothing when there is none. */
+static void autogroup_nice(void)
+{
+    errno = 0;
+    int nice_now = getpriority(PRIO_PROCESS, 0);
+    if (errno || nice_now <= 0)
+        return;
+    FILE *f = fopen("/proc/self/autogroup", "w");
+    if (f) {
+        fprintf(f, "%d\n", nice_now);
+        fclose(f);
+    }
+}
+
+/* The design commands a job may run inside a fork of this process (designs.h); others (run)
+ * are exec'ed. */
+static int (*inproc_command(const char *name))(int, char **)
+{
+    static const struct {
+        const char *name;
+        int (*fn)(int, char **);
+    } cmds[] = {{"fftconv", cmd_fftconv}, {"snn", cmd_snn}, {"spice", cmd_spice}, {"platform", cmd_platform}};
+    for (size_t i = 0; i < NC_ARRAY_LEN(cmds); i++)
+        if (!strcmp(name, cmds[i].name))
+            return cmds[i].fn;
+    return NULL;
+}
+
 /* Starts job j (with its waveform when waves, every file it writes bounded by wave_bytes) in
  * its own process group; output to its log. */
 static pid_t start_job(const char *dir, const rg_job_t *j, bool waves, long long wave_bytes)
@@ -599,13 +628,9 @@ static pid_t start_job(const char *dir, const rg_job_t *j, bool waves, long long
         if (j->wave_dir && nc_mkdir_p(wave))
             return -1;
     } else {
-        char tmp[RG_LINE + 2];
-        int n = snprintf(tmp, sizeof tmp, "%s\n", j->cmdline);
         char rp[PATH_MAX];
         job_path(rp, sizeof rp, dir, j, "result");
         unlink(rp); /* no stale result while the job runs again */
-        if (nc_write_file(cmdp, tmp, (size_t)n))
-            return -1;
     }
     char *argv[RG_MAX_ARGS + 2];
     int k = 0;
@@ -624,31 +649,73 @@ static pid_t start_job(const char *dir, const rg_job_t *j, bool waves, long long
     fflush(NULL);
     pid_t pid = fork();
     if (pid == 0) {
-        setpgid(0, 0);
+        /* Each job is a session of its own (and so its own process group, killed as one). With
+         * the kernel's autogroup scheduling (sched_autogroup_enabled), CPU time is shared between
+         * sessions: N jobs in the regression's session would share one session's CPU on a busy
+         * machine, whatever N. The job's session gets the niceness the regression runs with
+         * (nice -n 10 make regress stays nice to the other sessions). */
+        if (setsid() < 0)
+            setpgid(0, 0);
+        else
+            autogroup_nice();
         sigset_t none;
         sigemptyset(&none);
         sigprocmask(SIG_SETMASK, &none, NULL);
         signal(SIGINT, SIG_DFL);
         signal(SIGTERM, SIG_DFL);
         int fd = open(logp, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-        int in = open("/dev/null", O_RDONLY);
-        if (fd < 0 || in < 0)
+        int in = open("/dev/null", O_RDONLY), nul = open("/dev/null", O_WRONLY);
+        if (fd < 0 || in < 0 || nul < 0)
             _exit(127);
+        /* forget the parent's progress line (this process may run the command itself) */
+        dup2(nul, 2);
+        nc_progress_end();
         dup2(in, 0);
         dup2(fd, 1);
         dup2(fd, 2);
+        for (int k2 = 0; k2 < 3; k2++) {
+            int c = k2 == 0 ? fd : k2 == 1 ? in : nul;
+            if (c > 2)
+                close(c);
+        }
         if (waves) {
             /* a write past the bound ends the rerun with SIGXFSZ; its waveform is dropped */
             struct rlimit rl = {(rlim_t)wave_bytes, (rlim_t)wave_bytes};
             setrlimit(RLIMIT_FSIZE, &rl);
+        } else {
+            /* the job's command, written here (in parallel with the other workers) before it
+             * runs; its result is written by the parent when it ends */
+            char tmp[RG_LINE + 2];
+            int n = snprintf(tmp, sizeof tmp, "%s\n", j->cmdline);
+            if (nc_write_file(cmdp, tmp, (size_t)n)) {
+                fprintf(stderr, "neurocosim regress: %s\n", nc_err_msg());
+                _exit(127);
+            }
         }
         setenv("NC_PROGRESS", "0", 1);
+        /* A design command runs in this fork of the tool, which has every library loaded and
+         * relocated already: no exec, no dynamic loading per job (the parent has started no
+         * thread, no simulator and no SystemC kernel). The result is the same as
+         * `neurocosim ARGS...` (the reproduce command): main() only dispatches to it. */
+        int (*fn)(int, char **) = inproc_command(argv[1]);
+        if (fn) {
+            optind = 1;
+            int st = fn(k - 1, argv + 1);
+            fflush(NULL);
+            exit(st & 0xff);
+        }
         execv(argv[0], argv);
         _exit(127);
     }
-    if (pid > 0)
-        setpgid(pid, pid);
-    return pid;
+    return pid; /* (its session and group are made by the job: a group made here first would
+                 * keep it from starting a session) */
+}
+
+/* Kills a job's process group; before the job has made its session, the job itself. */
+static void kill_job(pid_t pid)
+{
+    if (kill(-pid, SIGKILL) != 0)
+        kill(pid, SIGKILL);
 }
 
 typedef struct rg_opts {
@@ -690,7 +757,32 @@ static int run_local(const rg_opts_t *o, const rg_list_t *l, rg_res_t *res, size
     size_t nwq = 0, wqi = 0;
     if (!wq)
         rc = nc_err_set(NC_ERR_NOMEM, "no memory");
+    /* finished jobs of one pass: reaped first, their slots refilled, then their results written
+     * (the workers never wait for the parent's files) */
+    typedef struct rg_fin {
+        rg_slot_t slot;
+        int st;
+        double end;
+    } rg_fin_t;
+    rg_fin_t *fin = malloc((size_t)o->workers * sizeof *fin);
+    if (!fin && !rc)
+        rc = nc_err_set(NC_ERR_NOMEM, "no memory");
     while (!rc && !stop_sig && (next < todo || running > 0 || wqi < nwq)) {
+        /* reap */
+        int st;
+        pid_t pid;
+        size_t nfin = 0;
+        while ((pid = waitpid(-1, &st, WNOHANG)) > 0) {
+            int s = 0;
+            while (s < o->workers && slots[s].pid != pid)
+                s++;
+            if (s == o->workers)
+                continue;
+            fin[nfin++] = (rg_fin_t){slots[s], st, nc_now_s()};
+            running--;
+            slots[s].pid = 0;
+        }
+        /* start jobs in the free slots */
         for (int s = 0; s < o->workers && !stop_sig; s++) {
             if (slots[s].pid)
                 continue;
@@ -717,23 +809,14 @@ static int run_local(const rg_opts_t *o, const rg_list_t *l, rg_res_t *res, size
         }
         if (rc)
             break;
-        /* reap */
-        int st;
-        pid_t pid;
-        bool any = false;
-        while ((pid = waitpid(-1, &st, WNOHANG)) > 0) {
-            int s = 0;
-            while (s < o->workers && slots[s].pid != pid)
-                s++;
-            if (s == o->workers)
-                continue;
-            any = true;
-            running--;
-            slots[s].pid = 0;
-            const rg_job_t *j = &l->jobs[slots[s].job];
-            rg_res_t *r = &res[slots[s].job];
+        /* the results of the finished ones */
+        for (size_t f = 0; f < nfin && !rc; f++) {
+            const rg_slot_t *sl = &fin[f].slot;
+            st = fin[f].st;
+            const rg_job_t *j = &l->jobs[sl->job];
+            rg_res_t *r = &res[sl->job];
             int status = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + (WIFSIGNALED(st) ? WTERMSIG(st) : 0);
-            if (slots[s].waves_run) {
+            if (sl->waves_run) {
                 char wp[PATH_MAX];
                 long long bytes;
                 r->waves = wave_find(o->out, j, wp, sizeof wp, &bytes);
@@ -744,13 +827,13 @@ static int run_local(const rg_opts_t *o, const rg_list_t *l, rg_res_t *res, size
                     printf("%s: its waveform rerun wrote more than %d MiB (--max-waves-mb): no "
                            "waveform kept\n", j->name, o->waves_mb);
                 }
-                r->status = slots[s].first_status;
-                r->seconds = slots[s].first_seconds;
+                r->status = sl->first_status;
+                r->seconds = sl->first_seconds;
             } else {
                 r->status = r->seconds < 0 ? 124 : status;
-                r->seconds = nc_now_s() - slots[s].t0;
+                r->seconds = fin[f].end - sl->t0;
                 if (r->status != 0 && j->waves_at >= 0 && r->status < 124) {
-                    wq[nwq++] = slots[s].job; /* result written after the waveform run */
+                    wq[nwq++] = sl->job; /* result written after the waveform run */
                     continue;
                 }
             }
@@ -777,10 +860,10 @@ static int run_local(const rg_opts_t *o, const rg_list_t *l, rg_res_t *res, size
         for (int s = 0; s < o->workers; s++)
             if (slots[s].pid && o->timeout_s > 0 && now - slots[s].t0 > o->timeout_s &&
                 res[slots[s].job].seconds >= 0) {
-                kill(-slots[s].pid, SIGKILL);
+                kill_job(slots[s].pid);
                 res[slots[s].job].seconds = -1; /* marks the timeout for the reaper */
             }
-        if (!any && running > 0) {
+        if (!nfin && running > 0) {
             struct timespec ts = {0, 100 * 1000 * 1000};
             sigtimedwait(&set, NULL, &ts);
         }
@@ -788,7 +871,7 @@ static int run_local(const rg_opts_t *o, const rg_list_t *l, rg_res_t *res, size
     if (stop_sig || rc) {
         for (int s = 0; s < o->workers; s++)
             if (slots[s].pid) {
-                kill(-slots[s].pid, SIGKILL);
+                kill_job(slots[s].pid);
                 waitpid(slots[s].pid, NULL, 0);
             }
     }
@@ -798,7 +881,7 @@ static int run_local(const rg_opts_t *o, const rg_list_t *l, rg_res_t *res, size
     sigaction(SIGTERM, &oterm, NULL);
     sigprocmask(SIG_SETMASK, &old, NULL);
     *failed_now = failed;
-    free(queue), free(slots), free(wq);
+    free(queue), free(slots), free(wq), free(fin);
     if (!rc && stop_sig)
         rc = nc_err_set(NC_ERR_IO, "stopped by signal %d: %zu jobs finished and kept; run the same "
                         "command again to go on", (int)stop_sig, finished);
@@ -1113,8 +1196,9 @@ static void regress_usage(FILE *f)
             "                          [--partition P] [--time-limit T] [--per-task K]\n"
             "                          [--max-waves-mb M]\n"
             "Runs every job of a job list (format: docs/REGRESS.md: 'set VAR VALUES...' and\n"
-            "'job NAME COMMAND ARGS...', {VAR} expanding to every value) as its own neurocosim\n"
-            "process, N at a time, in this folder, and merges the results.\n"
+            "'job NAME COMMAND ARGS...', {VAR} expanding to every value) as its own process (a\n"
+            "session of its own; a design command runs in a fork of this process, the same as\n"
+            "`neurocosim ARGS...`), N at a time, in this folder, and merges the results.\n"
             "  --list FILE       the job list (e.g. tests/regress/smoke.jobs)\n"
             "  --out DIR         results: DIR/jobs/NAME/{cmd,log,result,wave.fst|waves/}, merged into\n"
             "                    DIR/results.xml (JUnit, one testcase per job), results.json,\n"
