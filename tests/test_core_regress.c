@@ -287,6 +287,32 @@ Test(core_regress, timeout_kills_the_job, .timeout = 60)
     rm_rf(d);
 }
 
+/* Each job is a session of its own (its process group: killed as one), with the niceness the
+ * regression runs with, also in its autogroup where the kernel has autogroup scheduling (the
+ * CPU is shared per session there: N jobs in one session would get one share). */
+Test(core_regress, job_is_a_session_with_the_regression_niceness, .timeout = 60)
+{
+    const char *d = tmpdir_named("session");
+    write_file(d, "s.jobs", "job slow snn --network rtl/snn/examples/coincidence.net --rate 0.5 --steps 100000000 --output /dev/null\n");
+    cr_assert_eq(sh("nice -n 7 %s regress --list %s/s.jobs --out %s/out --jobs 1 --timeout 4 >/dev/null & r=$!; "
+                    "for i in $(seq 1 100); do j=$(pgrep -P $r | head -1); "
+                    "[ -n \"$j\" ] && break; sleep 0.1; done; sleep 0.3; "
+                    "echo regress $r sid $(ps -o sid= -p $r); echo job $j sid $(ps -o sid= -p $j) pgid $(ps -o pgid= -p $j) "
+                    "nice $(ps -o ni= -p $j); echo autogroup $(cat /proc/$j/autogroup 2>/dev/null || echo none); wait $r; echo status $?",
+                    tool(), d, d), 0, "%s%s", sout, serr);
+    int r, rsid, j, jsid, jpgid, jnice;
+    const char *jl = strstr(sout, "job ");
+    cr_assert(sscanf(sout, "regress %d sid %d", &r, &rsid) == 2 && jl &&
+              sscanf(jl, "job %d sid %d pgid %d nice %d", &j, &jsid, &jpgid, &jnice) == 4, "%s", sout);
+    cr_assert(jsid == j && jpgid == j && jsid != rsid, "the job is not a session of its own:\n%s", sout);
+    cr_assert_eq(jnice, 7, "%s", sout);
+    const char *ag = strstr(sout, "autogroup ");
+    cr_assert(ag && (!strncmp(ag, "autogroup none", 14) || strstr(ag, " nice 7")),
+              "the job's autogroup lacks the regression's niceness:\n%s", sout);
+    cr_assert(strstr(sout, "status 1\n"), "the job was not stopped by --timeout:\n%s", sout);
+    rm_rf(d);
+}
+
 /* A regression stopped by SIGTERM keeps every finished job: the next run goes on from there. */
 Test(core_regress, killed_regression_loses_nothing, .timeout = 120)
 {
