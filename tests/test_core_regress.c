@@ -11,6 +11,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <errno.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -62,7 +64,7 @@ static size_t count(const char *hay, const char *needle)
 }
 
 /* Variables expand to the cross product of the ones a job uses, the first set varying fastest. */
-Test(core_regress, list_expands, .timeout = 30)
+Test(core_regress, list_expands, .timeout = 120)
 {
     const char *d = tmpdir_named("expand");
     write_file(d, "a.jobs", "# comment\n\nset seed 1..3\nset p 1 4   # inline comment\nset unused x y z\n"
@@ -81,7 +83,7 @@ Test(core_regress, list_expands, .timeout = 30)
     rm_rf(d);
 }
 
-Test(core_regress, list_errors_name_file_line, .timeout = 30)
+Test(core_regress, list_errors_name_file_line, .timeout = 120)
 {
     const char *d = tmpdir_named("errors");
     static const struct {
@@ -98,6 +100,9 @@ Test(core_regress, list_errors_name_file_line, .timeout = 30)
         {"job a/b fftconv\n", "x.jobs:1: job name 'a/b'"},
         {"job r regress --list x\n", "x.jobs:1: a job runs a design command"},
         {"job w fftconv --seed {waves}x\n", "x.jobs:1: {waves} must be a whole argument"},
+        {"job w spice cells --waves {wavedir}x\n", "x.jobs:1: {wavedir} must be a whole argument"},
+        {"job w spice cells --waves {wavedir} --x {waves}\n", "x.jobs:1: {waves} follows the option that takes it"},
+        {"set wavedir 1\n", "x.jobs:1: expected 'set NAME VALUE...'"},
         {"# nothing\n", "x.jobs: no job"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
@@ -180,6 +185,89 @@ Test(core_regress, local_run_fail_resume, .timeout = 120)
     rm_rf(d);
 }
 
+/* A job that fails in simulation keeps its log and its waveform: a cell testbench at half its
+ * bias (outside every cell's margin, docs/sfq_cells.md) loses its pulses and fails its check;
+ * its rerun with '--waves {wavedir}' leaves the cell's FST in the job's folder. The failure
+ * prints the reproduce command with the waveform option and `make waves WAVE=...`; the JUnit
+ * XML, JSON, CSV and the report link the log and the waveform. A rerun whose files pass
+ * --max-waves-mb keeps no waveform (the neuron testbench's trace is over 1 MiB). */
+Test(core_regress, failed_job_keeps_log_and_waveform, .timeout = 300)
+{
+    const char *d = tmpdir_named("waves");
+    write_file(d, "w.jobs", "job jtl-b1 spice cells --cell jtl --waves {wavedir}\n"
+                            "job jtl-b0.5 spice cells --cell jtl --bias 0.5 --waves {wavedir}\n");
+    char cwd[PATH_MAX], want[4 * PATH_MAX + 600], p[700], out[600];
+    cr_assert(getcwd(cwd, sizeof cwd));
+    cr_assert_eq(sh("%s regress --list %s/w.jobs --out %s/out --jobs 2", tool(), d, d), 1, "%s%s", sout, serr);
+    snprintf(out, sizeof out, "%s/out", d);
+    cr_assert(strstr(sout, "FAIL jtl-b0.5 (exit status 1, "), "%s", sout);
+    snprintf(want, sizeof want, "  reproduce: cd %s && %s spice cells --cell jtl --bias 0.5 --waves %s/jobs/jtl-b0.5/waves\n"
+                                "  log: %s/jobs/jtl-b0.5/log\n"
+                                "  waveform: %s/jobs/jtl-b0.5/waves/sfq_jtl.fst\n"
+                                "  open it with: make waves WAVE=%s/jobs/jtl-b0.5/waves/sfq_jtl.fst\n",
+             cwd, tool(), out, out, out, out);
+    cr_assert(strstr(sout, want), "expected\n%s\nin:\n%s", want, sout);
+    cr_assert(strstr(sout, "1 passed, 1 failed"), "%s", sout);
+    /* the log says why; the waveform is an FST file (its header block is type 0) */
+    snprintf(p, sizeof p, "%s/jobs/jtl-b0.5/log", out);
+    slurp(p, file, sizeof file);
+    cr_assert(strstr(file, "jtl") && strstr(file, "FAIL"), "the log keeps the failure:\n%s", file);
+    snprintf(p, sizeof p, "%s/jobs/jtl-b0.5/waves/sfq_jtl.fst", out);
+    struct stat sb;
+    cr_assert(stat(p, &sb) == 0 && sb.st_size > 1000, "no waveform %s", p);
+    FILE *f = fopen(p, "rb");
+    cr_assert(f);
+    cr_assert_eq(fgetc(f), 0, "not an FST file (header block type 0)");
+    fclose(f);
+    /* the passing job ran once, without a waveform */
+    snprintf(p, sizeof p, "%s/jobs/jtl-b1/waves", out);
+    cr_assert(stat(p, &sb) != 0, "a passing job got a waveform folder");
+    /* JUnit: the failure with the log and the waveform in the testcase's output */
+    snprintf(p, sizeof p, "%s/results.xml", out);
+    slurp(p, file, sizeof file);
+    snprintf(want, sizeof want, "<system-out>log: %s/jobs/jtl-b0.5/log\nwaveform: %s/jobs/jtl-b0.5/waves/sfq_jtl.fst\n"
+                                "reproduce: cd %s &amp;&amp; %s spice cells --cell jtl --bias 0.5 --waves %s/jobs/jtl-b0.5/waves"
+                                "</system-out></testcase>", out, out, cwd, tool(), out);
+    cr_assert(strstr(file, "name=\"jtl-b0.5\"><failure message=\"exit status 1 after "), "%s", file);
+    cr_assert(strstr(file, want), "expected\n%s\nin:\n%s", want, file);
+    /* JSON */
+    snprintf(p, sizeof p, "%s/results.json", out);
+    slurp(p, file, sizeof file);
+    snprintf(want, sizeof want, "\"log\": \"%s/jobs/jtl-b0.5/log\", \"waveform\": \"%s/jobs/jtl-b0.5/waves/sfq_jtl.fst\", "
+                                "\"reproduce\": \"cd %s && %s spice cells --cell jtl --bias 0.5 --waves %s/jobs/jtl-b0.5/waves\"}",
+             out, out, cwd, tool(), out);
+    cr_assert(strstr(file, want), "expected\n%s\nin:\n%s", want, file);
+    /* CSV */
+    snprintf(p, sizeof p, "%s/results.csv", out);
+    slurp(p, file, sizeof file);
+    cr_assert(strstr(file, "jtl-b0.5,\"spice cells --cell jtl --bias 0.5\",1,"), "%s", file);
+    cr_assert(strstr(file, ",FAIL,jobs/jtl-b0.5/log,jobs/jtl-b0.5/waves/sfq_jtl.fst,\"cd "), "%s", file);
+    /* the report's failed-job table links both */
+    cr_assert_eq(sh("%s report --out %s/rep --only fftconv --regress %s", tool(), d, out), 0, "%s%s", sout, serr);
+    snprintf(p, sizeof p, "%s/rep/index.html", d);
+    slurp(p, file, sizeof file);
+    char absout[PATH_MAX];
+    cr_assert(realpath(out, absout));
+    snprintf(want, sizeof want, "<a href=\"file://%s/jobs/jtl-b0.5/log\">log</a></td><td><a href=\"file://%s/"
+                                "jobs/jtl-b0.5/waves/sfq_jtl.fst\">jobs/jtl-b0.5/waves/sfq_jtl.fst</a> (<code>make waves "
+                                "WAVE=%s/jobs/jtl-b0.5/waves/sfq_jtl.fst</code>)", absout, absout, absout);
+    cr_assert(strstr(file, want), "expected\n%s\nin the report", want);
+    /* the waveform rerun is bounded: over --max-waves-mb it stops and keeps nothing */
+    write_file(d, "n.jobs", "job neuron-b0.5 spice cells --cell neuron --bias 0.5 --waves {wavedir}\n");
+    cr_assert_eq(sh("%s regress --list %s/n.jobs --out %s/nout --max-waves-mb 1", tool(), d, d), 1, "%s%s", sout, serr);
+    cr_assert(strstr(sout, "neuron-b0.5: its waveform rerun wrote more than 1 MiB (--max-waves-mb): no waveform kept"),
+              "%s", sout);
+    cr_assert(strstr(sout, "FAIL neuron-b0.5 (exit status 1, ") && !strstr(sout, "waveform:"), "%s", sout);
+    snprintf(p, sizeof p, "%s/nout/jobs/neuron-b0.5/waves/sfq_neuron.fst", d);
+    cr_assert(stat(p, &sb) != 0, "a cut waveform was kept");
+    snprintf(p, sizeof p, "%s/nout/results.json", d);
+    slurp(p, file, sizeof file);
+    cr_assert(strstr(file, "\"waveform\": null"), "%s", file);
+    cr_assert_eq(sh("%s regress --list %s/n.jobs --out %s/nout --max-waves-mb 0", tool(), d, d), 2);
+    cr_assert(strstr(serr, "--max-waves-mb"), "%s", serr);
+    rm_rf(d);
+}
+
 /* A job past --timeout is killed and fails with status 124; the failure's report lists it with
  * its reproduce command. */
 Test(core_regress, timeout_kills_the_job, .timeout = 60)
@@ -198,6 +286,38 @@ Test(core_regress, timeout_kills_the_job, .timeout = 60)
     cr_assert(strstr(file, "<tr class=\"fail\"><td>slow</td><td>124</td><td><code>cd "), "no failure row");
     cr_assert(strstr(file, "snn --network rtl/snn/examples/coincidence.net --rate 0.5 --steps 100000000 --output /dev/null</code>"),
               "no reproduce command");
+    rm_rf(d);
+}
+
+/* Each job is a session of its own (its process group: killed as one), with the niceness the
+ * regression runs with, also in its autogroup where the kernel has autogroup scheduling (the
+ * CPU is shared per session there: N jobs in one session would get one share). */
+Test(core_regress, job_is_a_session_with_the_regression_niceness, .timeout = 60)
+{
+    const char *d = tmpdir_named("session");
+    write_file(d, "s.jobs", "job slow snn --network rtl/snn/examples/coincidence.net --rate 0.5 --steps 100000000 --output /dev/null\n");
+    cr_assert_eq(sh("nice -n 7 %s regress --list %s/s.jobs --out %s/out --jobs 1 --timeout 4 >/dev/null & r=$!; "
+                    "for i in $(seq 1 100); do j=$(pgrep -P $r | head -1); "
+                    "[ -n \"$j\" ] && break; sleep 0.1; done; sleep 0.3; "
+                    "echo regress $r sid $(ps -o sid= -p $r); echo job $j sid $(ps -o sid= -p $j) pgid $(ps -o pgid= -p $j) "
+                    "nice $(ps -o ni= -p $j); echo autogroup $(cat /proc/$j/autogroup 2>/dev/null || echo none); wait $r; echo status $?",
+                    tool(), d, d), 0, "%s%s", sout, serr);
+    int r, rsid, j, jsid, jpgid, jnice;
+    const char *jl = strstr(sout, "job ");
+    cr_assert(sscanf(sout, "regress %d sid %d", &r, &rsid) == 2 && jl &&
+              sscanf(jl, "job %d sid %d pgid %d nice %d", &j, &jsid, &jpgid, &jnice) == 4, "%s", sout);
+    cr_assert(jsid == j && jpgid == j && jsid != rsid, "the job is not a session of its own:\n%s", sout);
+    errno = 0;
+    int want = getpriority(PRIO_PROCESS, 0) + 7; /* nice -n 7 adds to this test's niceness */
+    cr_assert_eq(errno, 0);
+    want = want > 19 ? 19 : want;
+    cr_assert_eq(jnice, want, "%s", sout);
+    char agn[32];
+    snprintf(agn, sizeof agn, " nice %d", want);
+    const char *ag = strstr(sout, "autogroup ");
+    cr_assert(ag && (!strncmp(ag, "autogroup none", 14) || strstr(ag, agn)),
+              "the job's autogroup lacks the regression's niceness (%d):\n%s", want, sout);
+    cr_assert(strstr(sout, "status 1\n"), "the job was not stopped by --timeout:\n%s", sout);
     rm_rf(d);
 }
 
@@ -220,8 +340,9 @@ Test(core_regress, killed_regression_loses_nothing, .timeout = 120)
     cr_assert(s && sscanf(s, "regress: %u jobs: %u passed, %u failed", &total, &p1, &f1) == 3, "%s", file);
     cr_assert(p1 >= 1 && p1 < 12 && f1 == 0, "stopped after %u jobs (expected some, not all):\n%s", p1, file);
     cr_assert(strstr(file, " not run"), "%s", file);
-    /* no job of the stopped run is left behind */
-    cr_assert_eq(sh("pgrep -f 'fftconv --length 1638[4] --seed' | wc -l"), 0);
+    /* no job of the stopped run is left behind (a job runs in a fork of the regress process,
+     * whose command line it keeps, or in an exec'ed neurocosim) */
+    cr_assert_eq(sh("pgrep -f 'fftconv --length 1638[4] --seed|%s/k[.]jobs --out' | wc -l", d), 0);
     cr_assert_eq(atoi(sout), 0, "job processes survived the stop");
     cr_assert_eq(sh("%s regress --list %s/k.jobs --out %s/out --jobs 2", tool(), d, d), 0, "%s%s", sout, serr);
     char want[128];

@@ -125,7 +125,7 @@ Test(core_report, page_renders_in_chromium, .timeout = 300)
     cr_assert(!strstr(file, "plot missing") && !strstr(file, "src=\"http") && !strstr(file, "src=\"/"),
               "the page is not self-contained or lacks a plot");
     static const char *ids[] = {"fftconv_sqnr", "fftconv_bound", "snn_activity", "snn_raster", "snn_counts",
-                                "sfq_delays", "sfq_margins", "sfq_phase", "sfq_xor"};
+                                "sfq_delays", "sfq_margin_scan", "sfq_phase", "sfq_xor"};
     for (size_t i = 0; i < sizeof ids / sizeof ids[0]; i++) {
         char id[64];
         snprintf(id, sizeof id, "<img id=\"%s\"", ids[i]);
@@ -148,6 +148,77 @@ Test(core_report, page_renders_in_chromium, .timeout = 300)
     cr_assert_eq(sh("sed -i '0,/base64,/s//base64,!!!!/' %s/index.html", rep), 0);
     cr_assert_eq(sh("tests/report_check.sh %s", rep), 1, "%s%s", sout, serr);
     cr_assert(strstr(sout, "images 9 loaded 8 broken [fftconv_sqnr]"), "%s", sout);
+    rm_rf(d);
+}
+
+/* A cell table written by hand: two cells with margins with and without noise, one that fails
+ * at bias 1.0 with noise. */
+static void write_cells(const char *path, const char *noise_of_b)
+{
+    FILE *f = fopen(path, "w");
+    cr_assert(f);
+    fprintf(f, "# cells\n\n| cell | what | junctions | path | delay (ps) | band (ps) | margins | margins at 4.2 K | "
+               "runs failed / tried | worst bias ratio | check |\n|---|---|---|---|---|---|---|---|---|---|---|\n"
+               "| a | first | 2 | in->out | 2.20 | 1.2 - 3.2 | 0.53 - 1.41 (-47%% / +41%%) | 0.56 - 1.39 | 4 / 34 | 0.70 (X1) | ok |\n"
+               "| b | second | 3 | in->pass | 2.77 | 1.8 - 3.8 | 0.93 - 1.09 (-7%% / +9%%) | %s | 1 / 1 | 0.67 (X3) | ok |\n",
+            noise_of_b);
+    cr_assert_eq(fclose(f), 0);
+}
+
+/* The SFQ section's bias-margin scan: per cell the range without and with noise (from the cell
+ * table), nominal marked; rows of designs without plots (platform, system) get a section each,
+ * only when the run has such rows. */
+Test(core_report, margin_scan_and_system_section, .timeout = 120)
+{
+    const char *d = tmpdir_named("scan");
+    char rows[400], cells[400], rep[400], p[600];
+    snprintf(rows, sizeof rows, "%s/run.tsv", d);
+    snprintf(cells, sizeof cells, "%s/cells.md", d);
+    snprintf(rep, sizeof rep, "%s/report", d);
+    write_cells(cells, "fails at 1.0");
+    FILE *f = fopen(rows, "w");
+    cr_assert(f);
+    fprintf(f, "spice\tcell dff\t5\t0\tnan\t0\t1\tvs timed model\n"
+               "system\tsensor -> snn -> fftconv <chain>\t4096\t0\t75.5\t90000\t1\tend to end & on time\n"
+               "platform\tfftconv L=4096 P=2 via TLM\t4096\t0\t80.2\t53274\t1\tvia TLM\n"
+               "system\tirq storm\t10\t2\tnan\t0\t0\tlost 2 interrupts\n");
+    cr_assert_eq(fclose(f), 0);
+    cr_assert_eq(sh("%s report --out %s --run %s --cells %s --only spice", tool(), rep, rows, cells), 0, "%s%s",
+                 sout, serr);
+    snprintf(p, sizeof p, "%s/data/sfq_cells.dat", rep);
+    slurp(p, file, sizeof file);
+    cr_assert(strstr(file, "\na 2.200 0.53 1.41 0.56 1.39 0\nb 2.770 0.93 1.09 nan nan 1\n"), "%s", file);
+    snprintf(p, sizeof p, "%s/data/sfq_margin_scan.gp", rep);
+    slurp(p, file, sizeof file);
+    cr_assert(strstr(file, "set arrow from 1, graph 0 to 1, graph 1") && strstr(file, "'nominal'"),
+              "nominal bias not marked:\n%s", file);
+    snprintf(p, sizeof p, "%s/data/sfq_margin_scan.svg", rep);
+    slurp(p, file, sizeof file);
+    cr_assert(strstr(file, "Gnuplot") && strstr(file, "works at 4.2 K") && strstr(file, "fails at nominal with noise"),
+              "not the scan's gnuplot SVG");
+    snprintf(p, sizeof p, "%s/index.html", rep);
+    slurp(p, file, sizeof file);
+    cr_assert(strstr(file, "<img id=\"sfq_margin_scan\""), "no scan on the page");
+    const char *sys = strstr(file, "<h2 id=\"system\">system: ");
+    const char *plat = strstr(file, "<h2 id=\"platform\">platform: ");
+    const char *spice = strstr(file, "<h2 id=\"spice\">");
+    cr_assert(sys && plat && spice && spice < plat && plat < sys, "sections missing or out of order");
+    cr_assert(strstr(sys, "<tr class=\"pass\"><td>sensor -&gt; snn -&gt; fftconv &lt;chain&gt;</td><td>4096</td>"
+                          "<td>0</td><td>75.5</td><td>90000</td><td>PASS</td><td>end to end &amp; on time</td></tr>\n"
+                          "<tr class=\"fail\"><td>irq storm</td>"),
+              "the system rows are not in their section");
+    cr_assert_eq(count(file, "<td>irq storm</td>"), 1, "a system row shown twice");
+    /* without system rows, no system section */
+    cr_assert_eq(sh("grep -v '^system' %s > %s.2 && mv %s.2 %s", rows, rows, rows, rows), 0);
+    cr_assert_eq(sh("%s report --out %s --run %s --cells %s --only spice", tool(), rep, rows, cells), 0, "%s%s",
+                 sout, serr);
+    slurp(p, file, sizeof file);
+    cr_assert(!strstr(file, "id=\"system\"") && strstr(file, "<h2 id=\"platform\">"), "system section without rows");
+    /* a noise column that is neither 'lo - hi' nor 'fails at B' names file:line */
+    write_cells(cells, "soon");
+    cr_assert_eq(sh("%s report --out %s --run %s --cells %s --only spice", tool(), rep, rows, cells), 1);
+    cr_assert(strstr(serr, "cells.md:6: column 8 (margins with noise): expected 'lo - hi' or 'fails at B'"),
+              "%s", serr);
     rm_rf(d);
 }
 

@@ -25,54 +25,26 @@
 
 static char out[65536];
 
-static const char *cli(void)
-{
-    static char path[512];
-    const char *b = getenv("NC_BUILD");
-    snprintf(path, sizeof path, "%s/bin/neurocosim", b && *b ? b : "build/rel");
-    return path;
-}
+#define cli nc_test_tool
 
-/* Runs `[ENV=..] neurocosim spice <args>` under `timeout` (a hang fails, never blocks), with
- * stdout+stderr captured in out; returns the exit status. */
+/* Runs `[ENV=..] neurocosim spice <args>` bounded by bound_s (a hang or a crash fails the
+ * test, never blocks), stdout+stderr in out; returns the exit status. */
+static int spice(const char *env, int bound_s, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
 static int spice(const char *env, int bound_s, const char *fmt, ...)
 {
-    char args[2048], cmd[4096];
+    char args[2048];
     va_list ap;
     va_start(ap, fmt);
     vsnprintf(args, sizeof args, fmt, ap);
     va_end(ap);
-    snprintf(cmd, sizeof cmd, "%s timeout -s KILL %d %s spice %s 2>&1", env ? env : "", bound_s,
-             cli(), args);
-    FILE *p = popen(cmd, "r");
-    cr_assert(p, "cannot run %s", cmd);
-    size_t n = fread(out, 1, sizeof out - 1, p);
-    out[n] = '\0';
-    int st = pclose(p);
-    cr_assert(WIFEXITED(st), "%s did not exit normally:\n%s", cmd, out);
-    return WEXITSTATUS(st);
+    return nc_test_sh(out, sizeof out, bound_s, "%s %s spice %s", env ? env : "", cli(), args);
 }
 
-/* Same, stdout only (stderr to a file, returned in err). */
+/* Same with stdout in out and stderr in err (bound 200 s). */
 static int spice_split(const char *env, char *err, size_t errcap, const char *args)
 {
-    char errpath[256], cmd[4096];
-    snprintf(errpath, sizeof errpath, "/tmp/nc_spice_cli_%d.err", (int)getpid());
-    snprintf(cmd, sizeof cmd, "%s timeout -s KILL 200 %s spice %s 2>%s", env ? env : "", cli(),
-             args, errpath);
-    FILE *p = popen(cmd, "r");
-    cr_assert(p, "cannot run %s", cmd);
-    size_t n = fread(out, 1, sizeof out - 1, p);
-    out[n] = '\0';
-    int st = pclose(p);
-    FILE *e = fopen(errpath, "r");
-    cr_assert(e);
-    n = fread(err, 1, errcap - 1, e);
-    err[n] = '\0';
-    fclose(e);
-    unlink(errpath);
-    cr_assert(WIFEXITED(st), "%s did not exit normally", cmd);
-    return WEXITSTATUS(st);
+    return nc_test_sh2(out, sizeof out, err, errcap, 200, "%s %s spice %s", env ? env : "", cli(), args);
 }
 
 static const char *subcommands[] = {"cells", "margins", "xor", "fit", "table", "sim"};
@@ -545,10 +517,10 @@ static char *slurp(const char *path)
 
 Test(spice_cli, fit_leaves_the_committed_model_unless_asked, .timeout = 120)
 {
-    char circ[256], model[320], cmd[700], line[4096], want[400];
+    char circ[256], model[320], line[4096], want[400], msg[4096];
     snprintf(circ, sizeof circ, "/tmp/nc_spice_cli_%d_circuits", (int)getpid());
-    snprintf(cmd, sizeof cmd, "rm -rf %s && cp -r circuits %s", circ, circ);
-    cr_assert_eq(system(cmd), 0, "%s", cmd);
+    nc_test_rm_rf(circ);
+    cr_assert_eq(nc_test_sh(msg, sizeof msg, 60, "cp -r circuits %s", circ), 0, "%s", msg);
     snprintf(model, sizeof model, "%s/networks/xor_model.txt", circ);
     char *before = slurp(model);
     struct stat st0, st1;
@@ -573,31 +545,23 @@ Test(spice_cli, fit_leaves_the_committed_model_unless_asked, .timeout = 120)
     cr_assert(st0.st_mtim.tv_sec == st1.st_mtim.tv_sec &&
               st0.st_mtim.tv_nsec == st1.st_mtim.tv_nsec, "%s was rewritten", model);
     free(before), free(after);
-    snprintf(cmd, sizeof cmd, "rm -rf %s", circ);
-    cr_assert_eq(system(cmd), 0);
+    nc_test_rm_rf(circ);
 }
 
 /* spice sim --waves writes the probed nodes, in the order given, labelled by their names, and
  * nothing else (the FST's variable list is read back with fst2vcd). */
 Test(spice_cli, sim_waves_hold_the_probes_only, .timeout = 120)
 {
-    char dir[64], cmd[512];
-    snprintf(dir, sizeof dir, "/tmp/nc_simw_%d", (int)getpid());
-    cr_assert_eq(nc_mkdir_p(dir), NC_OK);
+    const char *dir = nc_test_tmpdir("simw");
     cr_assert_eq(spice(NULL, 100, "sim cells/tb_jtl.cir --probe xdut.p2 --probe xdut.p1 --tstop 2e-10 "
                        "--waves %s/j.fst", dir), 0, "%s", out);
     cr_assert(strstr(out, "make waves WAVE="), "%s", out);
-    snprintf(cmd, sizeof cmd, "fst2vcd -f %s/j.fst | grep '^\\$var' | awk '{print $5}' | tr '\\n' ' '",
-             dir);
-    FILE *p = popen(cmd, "r");
-    cr_assert(p);
-    char vars[256] = "";
-    size_t n = fread(vars, 1, sizeof vars - 1, p);
-    vars[n] = '\0';
-    pclose(p);
+    char vars[256], err[4096];
+    cr_assert_eq(nc_test_sh2(vars, sizeof vars, err, sizeof err, 60,
+                             "fst2vcd -f %s/j.fst | grep '^\\$var' | awk '{print $5}' | tr '\\n' ' '", dir),
+                 0, "%s", err);
     cr_assert_str_eq(vars, "xdut_p2 xdut_p1 ", "variables in the FST: '%s'", vars);
-    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
-    cr_assert_eq(system(cmd), 0);
+    nc_test_rm_rf(dir);
 }
 
 /* spice margins --noise end to end (one cell, one run per bias point): the header names the

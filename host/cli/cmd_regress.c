@@ -11,6 +11,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <dirent.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -29,12 +31,14 @@
 #define RG_NAME 96
 #define RG_MAX_WORKERS 256
 #define RG_TIMEOUT_DEFAULT 600 /* seconds per job                                      */
+#define RG_WAVES_MB_DEFAULT 512 /* bound of the files a waveform rerun writes (MiB)       */
 
 typedef struct rg_job {
     char name[RG_NAME];
     int argc;
     char **argv;     /* the job's command: argv[0] is the neurocosim command          */
-    int waves_at;    /* index of the {waves} argument (-1: none)                       */
+    int waves_at;    /* index of the {waves} or {wavedir} argument (-1: none)          */
+    bool wave_dir;   /* {wavedir}: the option takes a folder (spice cells, spice xor)   */
     char *cmdline;   /* the arguments joined by spaces, without the waves pair         */
     int line;
 } rg_job_t;
@@ -103,8 +107,8 @@ static char *subst(const char *tok, const rg_var_t *vars, size_t nvars, const si
             char name[32];
             memcpy(name, p + 1, (size_t)(e - p - 1));
             name[e - p - 1] = '\0';
-            if (!strcmp(name, "waves")) {
-                nc_err_set(NC_ERR_PARSE, "%s: {waves} must be a whole argument (after --waves)", where);
+            if (!strcmp(name, "waves") || !strcmp(name, "wavedir")) {
+                nc_err_set(NC_ERR_PARSE, "%s: {%s} must be a whole argument (after --waves)", where, name);
                 return NULL;
             }
             size_t v = 0;
@@ -183,12 +187,17 @@ static int add_job(rg_list_t *l, char **tok, int ntok, const rg_var_t *vars, siz
         return nc_err_set(NC_ERR_NOMEM, "no memory");
     size_t len = 1;
     for (int a = 0; a < j->argc; a++) {
-        if (!strcmp(tok[a + 1], "{waves}")) {
-            if (a == 0)
-                return nc_err_set(NC_ERR_PARSE, "%s: {waves} follows the option that takes it "
-                                  "(e.g. --waves {waves})", where);
-            j->argv[a] = strdup("{waves}");
+        if (!strcmp(tok[a + 1], "{waves}") || !strcmp(tok[a + 1], "{wavedir}")) {
+            if (a == 0 || j->waves_at >= 0) {
+                for (int b = 0; b < a; b++)
+                    free(j->argv[b]);
+                free(j->argv);
+                return nc_err_set(NC_ERR_PARSE, "%s: %s follows the option that takes it (e.g. "
+                                  "--waves {waves}), once per job", where, tok[a + 1]);
+            }
+            j->argv[a] = strdup(tok[a + 1]);
             j->waves_at = a;
+            j->wave_dir = !strcmp(tok[a + 1], "{wavedir}");
         } else
             j->argv[a] = subst(tok[a + 1], vars, nvars, pick, where);
         if (!j->argv[a]) {
@@ -263,9 +272,11 @@ static int list_read(const char *path, rg_list_t *l)
         if (n == 0)
             continue;
         if (!strcmp(tok[0], "set")) {
-            if (n < 3 || strlen(tok[1]) >= 32 || !name_ok(tok[1]) || !strcmp(tok[1], "waves")) {
+            if (n < 3 || strlen(tok[1]) >= 32 || !name_ok(tok[1]) || !strcmp(tok[1], "waves") ||
+                !strcmp(tok[1], "wavedir")) {
                 rc = nc_err_set(NC_ERR_PARSE, "%s: expected 'set NAME VALUE...' (NAME: 1..31 of "
-                                "A-Z a-z 0-9 _ - ., not 'waves'; VALUE: a word or a range A..B)", where);
+                                "A-Z a-z 0-9 _ - ., not 'waves' or 'wavedir'; VALUE: a word or a "
+                                "range A..B)", where);
                 break;
             }
             size_t v = 0;
@@ -396,6 +407,74 @@ static void job_path(char *buf, size_t cap, const char *dir, const rg_job_t *j, 
     snprintf(buf, cap, "%s/jobs/%s%s%s", dir, j->name, file ? "/" : "", file ? file : "");
 }
 
+/* The argument the waveform option gets on a job's rerun: DIR/jobs/NAME/wave.fst ({waves}),
+ * or the folder DIR/jobs/NAME/waves ({wavedir}: the command writes its .fst files there). */
+static void wave_arg(char *buf, size_t cap, const char *dir, const rg_job_t *j)
+{
+    job_path(buf, cap, dir, j, j->wave_dir ? "waves" : "wave.fst");
+}
+
+/* The job's kept waveform relative to DIR: jobs/NAME/wave.fst, or the first .fst file (by
+ * name) of jobs/NAME/waves; false when there is none. *bytes: the size of all of them. */
+static bool wave_find(const char *dir, const rg_job_t *j, char *rel, size_t cap, long long *bytes)
+{
+    char p[PATH_MAX];
+    struct stat sb;
+    *bytes = 0;
+    rel[0] = '\0';
+    if (!j->wave_dir) {
+        job_path(p, sizeof p, dir, j, "wave.fst");
+        if (stat(p, &sb) || !S_ISREG(sb.st_mode))
+            return false;
+        *bytes = (long long)sb.st_size;
+        snprintf(rel, cap, "jobs/%s/wave.fst", j->name);
+        return true;
+    }
+    wave_arg(p, sizeof p, dir, j);
+    DIR *d = opendir(p);
+    if (!d)
+        return false;
+    char best[256] = "";
+    for (struct dirent *e; (e = readdir(d)) != NULL;) {
+        size_t k = strlen(e->d_name);
+        if (k < 5 || k >= sizeof best || strcmp(e->d_name + k - 4, ".fst"))
+            continue;
+        char f[PATH_MAX + 256];
+        snprintf(f, sizeof f, "%s/%s", p, e->d_name);
+        if (stat(f, &sb) || !S_ISREG(sb.st_mode))
+            continue;
+        *bytes += (long long)sb.st_size;
+        if (!best[0] || strcmp(e->d_name, best) < 0)
+            snprintf(best, sizeof best, "%s", e->d_name);
+    }
+    closedir(d);
+    if (best[0])
+        snprintf(rel, cap, "jobs/%s/waves/%s", j->name, best);
+    return best[0] != '\0';
+}
+
+/* Removes the job's waveform (wave.fst, or the files of its waves folder). */
+static void wave_clear(const char *dir, const rg_job_t *j)
+{
+    char p[PATH_MAX];
+    wave_arg(p, sizeof p, dir, j);
+    if (!j->wave_dir) {
+        unlink(p);
+        return;
+    }
+    DIR *d = opendir(p);
+    if (!d)
+        return;
+    for (struct dirent *e; (e = readdir(d)) != NULL;) {
+        if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
+            continue;
+        char f[PATH_MAX + 256];
+        snprintf(f, sizeof f, "%s/%s", p, e->d_name);
+        unlink(f);
+    }
+    closedir(d);
+}
+
 /* A result is valid when its file parses and the job's command is still the same. */
 static bool result_read(const char *dir, const rg_job_t *j, rg_res_t *r)
 {
@@ -460,7 +539,7 @@ static void repro(char *buf, size_t cap, const char *dir, const rg_job_t *j, boo
     for (int a = 0; a < j->argc && o < cap; a++) {
         if (a == j->waves_at) {
             char w[PATH_MAX];
-            job_path(w, sizeof w, dir, j, "wave.fst");
+            wave_arg(w, sizeof w, dir, j);
             if (waves)
                 o += (size_t)snprintf(buf + o, cap - o, " %s", w);
             continue;
@@ -469,6 +548,23 @@ static void repro(char *buf, size_t cap, const char *dir, const rg_job_t *j, boo
             continue;
         o += (size_t)snprintf(buf + o, cap - o, " %s", j->argv[a]);
     }
+}
+
+/* A failed job: its status, the command that reproduces it, its log and waveform. */
+static void print_failure(const char *dir, const rg_job_t *j, const rg_res_t *r)
+{
+    char cmd[RG_LINE * 2], lp[PATH_MAX];
+    repro(cmd, sizeof cmd, dir, j, r->waves);
+    job_path(lp, sizeof lp, dir, j, "log");
+    printf("FAIL %s (%s %d, %.1f s)\n  reproduce: %s\n  log: %s\n", j->name,
+           r->status == 124 ? "timeout, status" : "exit status", r->status, r->seconds, cmd, lp);
+    char rel[PATH_MAX], wp[2 * PATH_MAX];
+    long long bytes;
+    if (r->waves && wave_find(dir, j, rel, sizeof rel, &bytes)) {
+        snprintf(wp, sizeof wp, "%s/%s", dir, rel);
+        nc_waves_print(stdout, wp);
+    }
+    fflush(stdout);
 }
 
 /* ---- the local engine ---- */
@@ -487,8 +583,38 @@ typedef struct rg_slot {
     int first_status;
 } rg_slot_t;
 
-/* Starts job j (with its waveform when waves) in its own process group; output to its log. */
-static pid_t start_job(const char *dir, const rg_job_t *j, bool waves)
+/* Gives this process's autogroup (its session's, when the kernel has autogroup scheduling)
+ * the process's own niceness; nothing when there is none. */
+static void autogroup_nice(void)
+{
+    errno = 0;
+    int nice_now = getpriority(PRIO_PROCESS, 0);
+    if (errno || nice_now <= 0)
+        return;
+    FILE *f = fopen("/proc/self/autogroup", "w");
+    if (f) {
+        fprintf(f, "%d\n", nice_now);
+        fclose(f);
+    }
+}
+
+/* The design commands a job may run inside a fork of this process (designs.h); others (run)
+ * are exec'ed. */
+static int (*inproc_command(const char *name))(int, char **)
+{
+    static const struct {
+        const char *name;
+        int (*fn)(int, char **);
+    } cmds[] = {{"fftconv", cmd_fftconv}, {"snn", cmd_snn}, {"spice", cmd_spice}, {"platform", cmd_platform}};
+    for (size_t i = 0; i < NC_ARRAY_LEN(cmds); i++)
+        if (!strcmp(name, cmds[i].name))
+            return cmds[i].fn;
+    return NULL;
+}
+
+/* Starts job j (with its waveform when waves, every file it writes bounded by wave_bytes) in
+ * its own process group; output to its log. */
+static pid_t start_job(const char *dir, const rg_job_t *j, bool waves, long long wave_bytes)
 {
     char jd[PATH_MAX], logp[PATH_MAX], cmdp[PATH_MAX], wave[PATH_MAX];
     job_path(jd, sizeof jd, dir, j, NULL);
@@ -496,15 +622,15 @@ static pid_t start_job(const char *dir, const rg_job_t *j, bool waves)
         return -1;
     job_path(cmdp, sizeof cmdp, dir, j, "cmd");
     job_path(logp, sizeof logp, dir, j, waves ? "log-waves" : "log");
-    job_path(wave, sizeof wave, dir, j, "wave.fst");
-    if (!waves) {
-        char tmp[RG_LINE + 2];
-        int n = snprintf(tmp, sizeof tmp, "%s\n", j->cmdline);
+    wave_arg(wave, sizeof wave, dir, j);
+    if (waves) {
+        wave_clear(dir, j);
+        if (j->wave_dir && nc_mkdir_p(wave))
+            return -1;
+    } else {
         char rp[PATH_MAX];
         job_path(rp, sizeof rp, dir, j, "result");
         unlink(rp); /* no stale result while the job runs again */
-        if (nc_write_file(cmdp, tmp, (size_t)n))
-            return -1;
     }
     char *argv[RG_MAX_ARGS + 2];
     int k = 0;
@@ -523,31 +649,79 @@ static pid_t start_job(const char *dir, const rg_job_t *j, bool waves)
     fflush(NULL);
     pid_t pid = fork();
     if (pid == 0) {
-        setpgid(0, 0);
+        /* Each job is a session of its own (and so its own process group, killed as one). With
+         * the kernel's autogroup scheduling (sched_autogroup_enabled), CPU time is shared between
+         * sessions: N jobs in the regression's session would share one session's CPU on a busy
+         * machine, whatever N. The job's session gets the niceness the regression runs with
+         * (nice -n 10 make regress stays nice to the other sessions). */
+        if (setsid() < 0)
+            setpgid(0, 0);
+        else
+            autogroup_nice();
         sigset_t none;
         sigemptyset(&none);
         sigprocmask(SIG_SETMASK, &none, NULL);
         signal(SIGINT, SIG_DFL);
         signal(SIGTERM, SIG_DFL);
         int fd = open(logp, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-        int in = open("/dev/null", O_RDONLY);
-        if (fd < 0 || in < 0)
+        int in = open("/dev/null", O_RDONLY), nul = open("/dev/null", O_WRONLY);
+        if (fd < 0 || in < 0 || nul < 0)
             _exit(127);
+        /* forget the parent's progress line (this process may run the command itself) */
+        dup2(nul, 2);
+        nc_progress_end();
         dup2(in, 0);
         dup2(fd, 1);
         dup2(fd, 2);
+        for (int k2 = 0; k2 < 3; k2++) {
+            int c = k2 == 0 ? fd : k2 == 1 ? in : nul;
+            if (c > 2)
+                close(c);
+        }
+        if (waves) {
+            /* a write past the bound ends the rerun with SIGXFSZ; its waveform is dropped */
+            struct rlimit rl = {(rlim_t)wave_bytes, (rlim_t)wave_bytes};
+            setrlimit(RLIMIT_FSIZE, &rl);
+        } else {
+            /* the job's command, written here (in parallel with the other workers) before it
+             * runs; its result is written by the parent when it ends */
+            char tmp[RG_LINE + 2];
+            int n = snprintf(tmp, sizeof tmp, "%s\n", j->cmdline);
+            if (nc_write_file(cmdp, tmp, (size_t)n)) {
+                fprintf(stderr, "neurocosim regress: %s\n", nc_err_msg());
+                _exit(127);
+            }
+        }
         setenv("NC_PROGRESS", "0", 1);
+        /* A design command runs in this fork of the tool, which has every library loaded and
+         * relocated already: no exec, no dynamic loading per job (the parent has started no
+         * thread, no simulator and no SystemC kernel). The result is the same as
+         * `neurocosim ARGS...` (the reproduce command): main() only dispatches to it. */
+        int (*fn)(int, char **) = inproc_command(argv[1]);
+        if (fn) {
+            optind = 1;
+            int st = fn(k - 1, argv + 1);
+            fflush(NULL);
+            exit(st & 0xff);
+        }
         execv(argv[0], argv);
         _exit(127);
     }
-    if (pid > 0)
-        setpgid(pid, pid);
-    return pid;
+    return pid; /* (its session and group are made by the job: a group made here first would
+                 * keep it from starting a session) */
+}
+
+/* Kills a job's process group; before the job has made its session, the job itself. */
+static void kill_job(pid_t pid)
+{
+    if (kill(-pid, SIGKILL) != 0)
+        kill(pid, SIGKILL);
 }
 
 typedef struct rg_opts {
     const char *list, *out;
     int workers;
+    int waves_mb;   /* bound of a waveform rerun's files                                */
     double timeout_s;
     bool retry_failed, quiet;
     bool slurm, slurm_task;
@@ -583,7 +757,32 @@ static int run_local(const rg_opts_t *o, const rg_list_t *l, rg_res_t *res, size
     size_t nwq = 0, wqi = 0;
     if (!wq)
         rc = nc_err_set(NC_ERR_NOMEM, "no memory");
+    /* finished jobs of one pass: reaped first, their slots refilled, then their results written
+     * (the workers never wait for the parent's files) */
+    typedef struct rg_fin {
+        rg_slot_t slot;
+        int st;
+        double end;
+    } rg_fin_t;
+    rg_fin_t *fin = malloc((size_t)o->workers * sizeof *fin);
+    if (!fin && !rc)
+        rc = nc_err_set(NC_ERR_NOMEM, "no memory");
     while (!rc && !stop_sig && (next < todo || running > 0 || wqi < nwq)) {
+        /* reap */
+        int st;
+        pid_t pid;
+        size_t nfin = 0;
+        while ((pid = waitpid(-1, &st, WNOHANG)) > 0) {
+            int s = 0;
+            while (s < o->workers && slots[s].pid != pid)
+                s++;
+            if (s == o->workers)
+                continue;
+            fin[nfin++] = (rg_fin_t){slots[s], st, nc_now_s()};
+            running--;
+            slots[s].pid = 0;
+        }
+        /* start jobs in the free slots */
         for (int s = 0; s < o->workers && !stop_sig; s++) {
             if (slots[s].pid)
                 continue;
@@ -591,7 +790,7 @@ static int run_local(const rg_opts_t *o, const rg_list_t *l, rg_res_t *res, size
             if (!w && next >= todo)
                 break;
             size_t ji = w ? wq[wqi] : queue[next];
-            pid_t pid = start_job(o->out, &l->jobs[ji], w);
+            pid_t pid = start_job(o->out, &l->jobs[ji], w, (long long)o->waves_mb << 20);
             if (pid < 0) {
                 rc = nc_err_set(NC_ERR_IO, "job %s: cannot start: %s", l->jobs[ji].name, nc_err_msg());
                 break;
@@ -610,34 +809,31 @@ static int run_local(const rg_opts_t *o, const rg_list_t *l, rg_res_t *res, size
         }
         if (rc)
             break;
-        /* reap */
-        int st;
-        pid_t pid;
-        bool any = false;
-        while ((pid = waitpid(-1, &st, WNOHANG)) > 0) {
-            int s = 0;
-            while (s < o->workers && slots[s].pid != pid)
-                s++;
-            if (s == o->workers)
-                continue;
-            any = true;
-            running--;
-            slots[s].pid = 0;
-            const rg_job_t *j = &l->jobs[slots[s].job];
-            rg_res_t *r = &res[slots[s].job];
+        /* the results of the finished ones */
+        for (size_t f = 0; f < nfin && !rc; f++) {
+            const rg_slot_t *sl = &fin[f].slot;
+            st = fin[f].st;
+            const rg_job_t *j = &l->jobs[sl->job];
+            rg_res_t *r = &res[sl->job];
             int status = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + (WIFSIGNALED(st) ? WTERMSIG(st) : 0);
-            if (slots[s].waves_run) {
+            if (sl->waves_run) {
                 char wp[PATH_MAX];
-                struct stat sb;
-                job_path(wp, sizeof wp, o->out, j, "wave.fst");
-                r->waves = stat(wp, &sb) == 0;
-                r->status = slots[s].first_status;
-                r->seconds = slots[s].first_seconds;
+                long long bytes;
+                r->waves = wave_find(o->out, j, wp, sizeof wp, &bytes);
+                if ((WIFSIGNALED(st) && WTERMSIG(st) == SIGXFSZ) || bytes > (long long)o->waves_mb << 20) {
+                    wave_clear(o->out, j);
+                    r->waves = false;
+                    nc_progress_end();
+                    printf("%s: its waveform rerun wrote more than %d MiB (--max-waves-mb): no "
+                           "waveform kept\n", j->name, o->waves_mb);
+                }
+                r->status = sl->first_status;
+                r->seconds = sl->first_seconds;
             } else {
                 r->status = r->seconds < 0 ? 124 : status;
-                r->seconds = nc_now_s() - slots[s].t0;
+                r->seconds = fin[f].end - sl->t0;
                 if (r->status != 0 && j->waves_at >= 0 && r->status < 124) {
-                    wq[nwq++] = slots[s].job; /* result written after the waveform run */
+                    wq[nwq++] = sl->job; /* result written after the waveform run */
                     continue;
                 }
             }
@@ -650,18 +846,8 @@ static int run_local(const rg_opts_t *o, const rg_list_t *l, rg_res_t *res, size
             (*ran)++;
             if (r->status) {
                 failed++;
-                char cmd[RG_LINE * 2], lp[PATH_MAX];
-                repro(cmd, sizeof cmd, o->out, j, r->waves);
-                job_path(lp, sizeof lp, o->out, j, "log");
                 nc_progress_end();
-                printf("FAIL %s (%s %d, %.1f s)\n  reproduce: %s\n  log: %s\n", j->name,
-                       r->status == 124 ? "timeout, status" : "exit status", r->status, r->seconds, cmd, lp);
-                if (r->waves) {
-                    char wp[PATH_MAX];
-                    job_path(wp, sizeof wp, o->out, j, "wave.fst");
-                    nc_waves_print(stdout, wp);
-                }
-                fflush(stdout);
+                print_failure(o->out, j, r);
             }
             char what[96];
             snprintf(what, sizeof what, "regress: %d workers, %zu failed; jobs done", o->workers, failed);
@@ -674,10 +860,10 @@ static int run_local(const rg_opts_t *o, const rg_list_t *l, rg_res_t *res, size
         for (int s = 0; s < o->workers; s++)
             if (slots[s].pid && o->timeout_s > 0 && now - slots[s].t0 > o->timeout_s &&
                 res[slots[s].job].seconds >= 0) {
-                kill(-slots[s].pid, SIGKILL);
+                kill_job(slots[s].pid);
                 res[slots[s].job].seconds = -1; /* marks the timeout for the reaper */
             }
-        if (!any && running > 0) {
+        if (!nfin && running > 0) {
             struct timespec ts = {0, 100 * 1000 * 1000};
             sigtimedwait(&set, NULL, &ts);
         }
@@ -685,7 +871,7 @@ static int run_local(const rg_opts_t *o, const rg_list_t *l, rg_res_t *res, size
     if (stop_sig || rc) {
         for (int s = 0; s < o->workers; s++)
             if (slots[s].pid) {
-                kill(-slots[s].pid, SIGKILL);
+                kill_job(slots[s].pid);
                 waitpid(slots[s].pid, NULL, 0);
             }
     }
@@ -695,7 +881,7 @@ static int run_local(const rg_opts_t *o, const rg_list_t *l, rg_res_t *res, size
     sigaction(SIGTERM, &oterm, NULL);
     sigprocmask(SIG_SETMASK, &old, NULL);
     *failed_now = failed;
-    free(queue), free(slots), free(wq);
+    free(queue), free(slots), free(wq), free(fin);
     if (!rc && stop_sig)
         rc = nc_err_set(NC_ERR_IO, "stopped by signal %d: %zu jobs finished and kept; run the same "
                         "command again to go on", (int)stop_sig, finished);
@@ -780,7 +966,8 @@ static int run_slurm(const rg_opts_t *o, const rg_list_t *l, rg_res_t *res, size
     sh_quote(&t, cwd);
     nc_out_printf(&t, " || exit 1\nexec ");
     sh_quote(&t, tool_path());
-    nc_out_printf(&t, " regress --slurm-task --per-task %d --timeout %.0f --list ", o->per_task, o->timeout_s);
+    nc_out_printf(&t, " regress --slurm-task --per-task %d --timeout %.0f --max-waves-mb %d --list ",
+                  o->per_task, o->timeout_s, o->waves_mb);
     sh_quote(&t, list_abs);
     nc_out_printf(&t, " --out ");
     sh_quote(&t, out_abs);
@@ -867,16 +1054,7 @@ static int run_slurm(const rg_opts_t *o, const rg_list_t *l, rg_res_t *res, size
         (*ran)++;
         if (res[i].status) {
             (*failed_now)++;
-            char cmd[RG_LINE * 2], lp[PATH_MAX];
-            repro(cmd, sizeof cmd, o->out, &l->jobs[i], res[i].waves);
-            job_path(lp, sizeof lp, o->out, &l->jobs[i], "log");
-            printf("FAIL %s (%s %d, %.1f s)\n  reproduce: %s\n  log: %s\n", l->jobs[i].name,
-                   res[i].status == 124 ? "timeout, status" : "exit status", res[i].status, res[i].seconds, cmd, lp);
-            if (res[i].waves) {
-                char wp[PATH_MAX];
-                job_path(wp, sizeof wp, o->out, &l->jobs[i], "wave.fst");
-                nc_waves_print(stdout, wp);
-            }
+            print_failure(o->out, &l->jobs[i], &res[i]);
         }
     }
     return NC_OK;
@@ -918,10 +1096,17 @@ static int slurm_task(rg_opts_t *o, const rg_list_t *l, rg_res_t *res)
 
 static int write_merged(const rg_opts_t *o, const rg_list_t *l, const rg_res_t *res, double secs)
 {
-    char p[PATH_MAX];
+    char p[PATH_MAX], absdir[PATH_MAX];
+    if (!realpath(o->out, absdir))
+        snprintf(absdir, sizeof absdir, "%s", o->out);
     nc_row_t *rows = calloc(l->n, sizeof *rows);
-    if (!rows)
+    nc_row_links_t *links = calloc(l->n, sizeof *links);
+    char **strs = calloc(l->n, sizeof *strs); /* one block per failed job: log, waveform, reproduce */
+    if (!rows || !links || !strs) {
+        free(rows), free(links), free(strs);
         return nc_err_set(NC_ERR_NOMEM, "no memory");
+    }
+    int rc = NC_OK;
     size_t n = 0;
     for (size_t i = 0; i < l->n; i++) {
         if (!res[i].done)
@@ -936,19 +1121,37 @@ static int write_merged(const rg_opts_t *o, const rg_list_t *l, const rg_res_t *
         r->pass = res[i].status == 0;
         char cmd[RG_LINE * 2];
         repro(cmd, sizeof cmd, o->out, j, res[i].waves);
-        if (r->pass)
+        if (r->pass) {
             snprintf(r->note, sizeof r->note, "%.2f s; %s", res[i].seconds, j->cmdline);
-        else
-            snprintf(r->note, sizeof r->note, "exit status %d after %.2f s; reproduce: %.250s",
-                     res[i].status, res[i].seconds, cmd);
+            continue;
+        }
+        snprintf(r->note, sizeof r->note, "exit status %d after %.2f s; reproduce: %.250s",
+                 res[i].status, res[i].seconds, cmd);
+        /* a failed job links to its log and waveform (absolute paths) and its reproduce command */
+        char rel[PATH_MAX];
+        long long bytes;
+        bool w = res[i].waves && wave_find(o->out, j, rel, sizeof rel, &bytes);
+        size_t cap = 2 * strlen(absdir) + strlen(j->name) + strlen(rel) + strlen(cmd) + 64;
+        char *b = strs[n - 1] = malloc(cap);
+        if (!b) {
+            rc = nc_err_set(NC_ERR_NOMEM, "no memory");
+            break;
+        }
+        int k1 = snprintf(b, cap, "%s/jobs/%s/log", absdir, j->name) + 1;
+        int k2 = w ? snprintf(b + k1, cap - (size_t)k1, "%s/%s", absdir, rel) + 1
+                   : (b[k1] = '\0', 1);
+        snprintf(b + k1 + k2, cap - (size_t)(k1 + k2), "%s", cmd);
+        links[n - 1] = (nc_row_links_t){b, b + k1, b + k1 + k2};
     }
-    int rc;
     snprintf(p, sizeof p, "%s/results.xml", o->out);
-    rc = nc_rows_write_junit(p, "neurocosim regress", rows, n, secs);
+    if (!rc)
+        rc = nc_rows_write_junit_links(p, "neurocosim regress", rows, n, secs, links);
     snprintf(p, sizeof p, "%s/results.json", o->out);
     if (!rc)
-        rc = nc_rows_write_json(p, rows, n);
-    free(rows);
+        rc = nc_rows_write_json_links(p, rows, n, links);
+    for (size_t i = 0; i < n; i++)
+        free(strs[i]);
+    free(rows), free(links), free(strs);
     /* CSV and the report's table: one line per job with its files */
     nc_out_t csv, tsv;
     snprintf(p, sizeof p, "%s/results.csv", o->out);
@@ -963,19 +1166,20 @@ static int write_merged(const rg_opts_t *o, const rg_list_t *l, const rg_res_t *
         for (size_t i = 0; i < l->n; i++) {
             const rg_job_t *j = &l->jobs[i];
             char cmd[RG_LINE * 2], lp[PATH_MAX], wp[PATH_MAX];
+            long long bytes;
             repro(cmd, sizeof cmd, o->out, j, res[i].waves);
             snprintf(lp, sizeof lp, "jobs/%s/log", j->name);
-            snprintf(wp, sizeof wp, "jobs/%s/wave.fst", j->name);
+            if (!res[i].waves || !wave_find(o->out, j, wp, sizeof wp, &bytes))
+                wp[0] = '\0';
             if (!res[i].done) {
                 nc_out_printf(&csv, "%s,\"%s\",,,not run,,,\"%s\"\n", j->name, j->cmdline, cmd);
                 nc_out_printf(&tsv, "%s\t%s\t-1\t0\t\t\t%s\n", j->name, j->argv[0], cmd);
                 continue;
             }
             nc_out_printf(&csv, "%s,\"%s\",%d,%.3f,%s,%s,%s,\"%s\"\n", j->name, j->cmdline,
-                          res[i].status, res[i].seconds, res[i].status ? "FAIL" : "PASS", lp,
-                          res[i].waves ? wp : "", cmd);
+                          res[i].status, res[i].seconds, res[i].status ? "FAIL" : "PASS", lp, wp, cmd);
             nc_out_printf(&tsv, "%s\t%s\t%d\t%.3f\t%s\t%s\t%s\n", j->name, j->argv[0], res[i].status,
-                          res[i].seconds, lp, res[i].waves ? wp : "", cmd);
+                          res[i].seconds, lp, wp, cmd);
         }
         rc = nc_out_commit(&csv);
         int rc2 = nc_out_commit(&tsv);
@@ -990,17 +1194,21 @@ static void regress_usage(FILE *f)
             "usage: neurocosim regress --list FILE --out DIR [--jobs N] [--timeout S]\n"
             "                          [--retry-failed] [--dry-run] [--engine local|slurm]\n"
             "                          [--partition P] [--time-limit T] [--per-task K]\n"
+            "                          [--max-waves-mb M]\n"
             "Runs every job of a job list (format: docs/REGRESS.md: 'set VAR VALUES...' and\n"
-            "'job NAME COMMAND ARGS...', {VAR} expanding to every value) as its own neurocosim\n"
-            "process, N at a time, in this folder, and merges the results.\n"
+            "'job NAME COMMAND ARGS...', {VAR} expanding to every value) as its own process (a\n"
+            "session of its own; a design command runs in a fork of this process, the same as\n"
+            "`neurocosim ARGS...`), N at a time, in this folder, and merges the results.\n"
             "  --list FILE       the job list (e.g. tests/regress/smoke.jobs)\n"
-            "  --out DIR         results: DIR/jobs/NAME/{cmd,log,result,wave.fst}, merged into\n"
+            "  --out DIR         results: DIR/jobs/NAME/{cmd,log,result,wave.fst|waves/}, merged into\n"
             "                    DIR/results.xml (JUnit, one testcase per job), results.json,\n"
             "                    results.csv and jobs.tsv (read by neurocosim report --regress DIR)\n"
             "  --jobs N          worker processes, 1..%d (default: the number of processors)\n"
             "  --timeout S       wall-clock bound of one job in seconds, 1..86400 (default %d);\n"
             "                    a job past it is killed and fails with status 124\n"
             "  --retry-failed    also rerun jobs whose result is a failure\n"
+            "  --max-waves-mb M  bound of the files a failed job's waveform rerun writes, 1..65536\n"
+            "                    MiB (default %d): past it the rerun stops and keeps no waveform\n"
             "  --dry-run         print the expanded jobs (name and command) and stop\n"
             "  --engine E        local (default): N worker processes here; slurm: one job array\n"
             "                    through sbatch (the standard Slurm environment, SLURM_CONF,\n"
@@ -1014,13 +1222,16 @@ static void regress_usage(FILE *f)
             "  -h, --help        this text\n"
             "Resumable: a job whose result exists for the same command is not run again (a\n"
             "killed regression loses no finished job). A failed job prints the exact command\n"
-            "that reproduces it and keeps its log; a job with '--waves {waves}' in its command\n"
-            "runs without it first and, when it fails, again with its waveform kept in its folder.\n"
+            "that reproduces it and keeps its log; a job with '--waves {waves}' (an option that\n"
+            "takes a file: DIR/jobs/NAME/wave.fst) or '--waves {wavedir}' (a folder:\n"
+            "DIR/jobs/NAME/waves/, e.g. spice cells) in its command runs without it first and,\n"
+            "when it fails, again with its waveform kept in its folder; the JUnit, JSON, CSV\n"
+            "and the report link the failed job's log and waveform.\n"
             "A progress line (done/total, failed, ETA) goes to stderr on a terminal (NC_PROGRESS=1\n"
             "forces it).\n"
             "Exit status: 0 every job passed, 1 a job failed (or the run was stopped), 2 bad usage\n"
             "or a bad job list (file:line).\n",
-            RG_MAX_WORKERS, RG_TIMEOUT_DEFAULT);
+            RG_MAX_WORKERS, RG_TIMEOUT_DEFAULT, RG_WAVES_MB_DEFAULT);
 }
 
 int cmd_regress(int argc, char **argv)
@@ -1037,10 +1248,11 @@ int cmd_regress(int argc, char **argv)
                                          {"time-limit", required_argument, 0, 'T'},
                                          {"per-task", required_argument, 0, 'K'},
                                          {"slurm-task", no_argument, 0, 'S'},
+                                         {"max-waves-mb", required_argument, 0, 'W'},
                                          {0, 0, 0, 0}};
     long np = sysconf(_SC_NPROCESSORS_ONLN);
     rg_opts_t o = {.workers = np > 0 && np <= RG_MAX_WORKERS ? (int)np : 2, .timeout_s = RG_TIMEOUT_DEFAULT,
-                   .per_task = 4};
+                   .per_task = 4, .waves_mb = RG_WAVES_MB_DEFAULT};
     bool dry = false;
     int64_t v;
     optind = 1;
@@ -1083,6 +1295,13 @@ int cmd_regress(int argc, char **argv)
             o.per_task = (int)v;
             break;
         case 'S': o.slurm_task = true; break;
+        case 'W':
+            if (nc_parse_int(optarg, 1, 65536, "--max-waves-mb", &v)) {
+                fprintf(stderr, "neurocosim regress: %s\n", nc_err_msg());
+                return 2;
+            }
+            o.waves_mb = (int)v;
+            break;
         default: fprintf(stderr, "neurocosim regress: see neurocosim regress --help\n"); return 2;
         }
     }

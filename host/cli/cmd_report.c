@@ -3,7 +3,7 @@
  * (SVG, embedded as data: images) from data this command collects cheaply: fftconv SQNR and
  * cycles/bound against L and P; snn cycles per step against input activity, a spike raster
  * with membrane traces, RTL spike counts against the floating-point model; SFQ per-cell delays
- * and margins (docs/sfq_cells.md), the junction phases of a pulse through a JTL, and the XOR
+ * and the bias-margin scan with and without noise (docs/sfq_cells.md), the junction phases of a pulse through a JTL, and the XOR
  * network's measured rates (rows of the run) against the rate model's 95% intervals. Each
  * design's data is collected in a child process (libngspice: one instance per process; a
  * crash in one section must not lose the others). */
@@ -50,9 +50,12 @@ static void report_usage(FILE *f)
             "  snn      cycles per step against input activity; spike raster and membrane\n"
             "           traces (read from the core); spikes per neuron, RTL against the\n"
             "           floating-point LIF model\n"
-            "  spice    per-cell delays and bias margins (from --cells); junction phases of\n"
-            "           one pulse through a JTL stage (ngspice); XOR rates of the run's rows\n"
-            "           against the rate model's 95%% intervals\n"
+            "  spice    per-cell delays; the bias-margin scan (per cell the bias range where it\n"
+            "           works, without noise and at 4.2 K, nominal marked; from --cells);\n"
+            "           junction phases of one pulse through a JTL stage (ngspice); XOR rates of\n"
+            "           the run's rows against the rate model's 95%% intervals\n"
+            "Rows of designs without plots (platform, system, any other) get a section each,\n"
+            "only when FILE has rows of them.\n"
             "The data and the gnuplot scripts stay in DIR/data (rerun gnuplot on them by hand).\n"
             "  --out DIR         the report folder (created; checked before anything runs)\n"
             "  --run FILE        rows of `neurocosim run --out D` (D/run.tsv); without it, or\n"
@@ -264,7 +267,25 @@ static int collect_snn(const char *dir)
     return rc;
 }
 
-/* Copies every data row of the cell table: name delay(first path) margin_lo margin_hi. */
+/* "0.56 - 1.39" -> 0.56, 1.39; "fails at 1.0" -> fails. false when neither. */
+static bool margin_field(const char *s, double *lo, double *hi, bool *fails)
+{
+    *fails = false;
+    if (sscanf(s, " %lf - %lf", lo, hi) == 2 && *lo <= *hi)
+        return true;
+    *lo = *hi = NAN;
+    char w[16];
+    if (sscanf(s, " %15s", w) == 1 && !strcmp(w, "fails")) {
+        *fails = true;
+        return true;
+    }
+    return false;
+}
+
+/* Copies every data row of the cell table: name, delay (first path), the margins without
+ * noise and, when the table has a "margins at <T> K" column, with thermal noise (nan nan when
+ * it has none; the last column is 1 when the cell fails at bias 1.0 with noise). */
+#define CELL_COLS 16
 static int cells_table(const char *cells, const char *dir)
 {
     FILE *in = fopen(cells, "r");
@@ -275,17 +296,18 @@ static int cells_table(const char *cells, const char *dir)
         fclose(in);
         return NC_ERR_IO;
     }
-    fprintf(f, "# cell delay_ps margin_lo margin_hi (from %s)\n", cells);
+    fprintf(f, "# cell delay_ps margin_lo margin_hi noise_lo noise_hi noise_fails_at_1 (from %s)\n", cells);
     char line[2048];
-    int n = 0, rc = NC_OK;
+    int n = 0, rc = NC_OK, noise_col = -1;
     for (size_t ln = 1; fgets(line, sizeof line, in); ln++) {
         char name[64], delay[64];
-        /* | cell | what | junctions | path | delay (ps) | band (ps) | margins | check | */
-        char *col[9] = {0};
+        /* | cell | what | junctions | path | delay (ps) | band (ps) | margins | [margins at 4.2 K |
+         * ...] check | */
+        char *col[CELL_COLS] = {0};
         int nc = 0;
-        if (line[0] != '|' || strstr(line, "---") || strstr(line, "| cell |"))
+        if (line[0] != '|' || strstr(line, "---"))
             continue;
-        for (char *p = line + 1; nc < 9 && *p;) {
+        for (char *p = line + 1; nc < CELL_COLS && *p;) {
             char *e = strchr(p, '|');
             if (!e)
                 break;
@@ -293,14 +315,29 @@ static int cells_table(const char *cells, const char *dir)
             col[nc++] = p;
             p = e + 1;
         }
-        double d, lo, hi;
+        if (nc > 0 && sscanf(col[0], " %63s", name) == 1 && !strcmp(name, "cell")) {
+            /* the header: where the noise margins are, if anywhere */
+            noise_col = -1;
+            for (int k = 0; k < nc; k++)
+                if (strstr(col[k], "margins at"))
+                    noise_col = k;
+            continue;
+        }
+        double d, lo, hi, nlo = NAN, nhi = NAN;
+        bool fails = false, nfails = false;
         if (nc < 8 || sscanf(col[0], " %63s", name) != 1 || sscanf(col[4], " %63s", delay) != 1 ||
             sscanf(delay, "%lf", &d) != 1 || sscanf(col[6], " %lf - %lf", &lo, &hi) != 2) {
             rc = nc_err_set(NC_ERR_PARSE, "%s:%zu: expected a cell row '| cell | what | junctions | "
                             "path | delay | band | lo - hi (...) | check |'", cells, ln);
             break;
         }
-        fprintf(f, "%s %.3f %.2f %.2f\n", name, d, lo, hi);
+        if (noise_col >= 0 && (noise_col >= nc || !margin_field(col[noise_col], &nlo, &nhi, &nfails))) {
+            rc = nc_err_set(NC_ERR_PARSE, "%s:%zu: column %d (margins with noise): expected 'lo - hi' "
+                            "or 'fails at B'", cells, ln, noise_col + 1);
+            break;
+        }
+        (void)fails;
+        fprintf(f, "%s %.3f %.2f %.2f %.2f %.2f %d\n", name, d, lo, hi, nlo, nhi, nfails ? 1 : 0);
         n++;
     }
     fclose(in);
@@ -494,11 +531,21 @@ static const plot_t plots[] = {
     {"spice", "sfq_delays", "SFQ cells: delay at bias 1.0 (docs/sfq_cells.md)", "sfq_cells.dat",
      "set style data histogram; set style fill solid 0.6; set boxwidth 0.8; set ylabel 'delay (ps)';\n"
      "set xtics rotate by -30; set grid y; set yrange [0:*]; plot 'sfq_cells.dat' u 2:xtic(1) t 'delay (ps)' lc rgb '#4060c0'\n", false},
-    {"spice", "sfq_margins", "SFQ cells: bias margins (lowest - highest global bias scale that works)",
+    {"spice", "sfq_margin_scan",
+     "SFQ cells: bias-margin scan, the global bias scale range where each cell works, without noise "
+     "and with the thermal noise of every junction at 4.2 K (docs/sfq_cells.md)",
      "sfq_cells.dat",
-     "set ylabel 'bias scale'; set grid y; set xtics rotate by -30; set yrange [0.4:1.6]; set offsets 0.5, 0.5, 0, 0;\n"
-     "set arrow from graph 0, first 1 to graph 1, first 1 nohead dt 2;\n"
-     "plot 'sfq_cells.dat' u 0:(($3+$4)/2):(0.3):(($4-$3)/2):xtic(1) w boxxyerror fs solid 0.5 lc rgb '#40a060' t 'working bias range'\n", false},
+     "stats 'sfq_cells.dat' u 2 nooutput; n = STATS_records;\n"
+     "set xlabel 'global bias scale (1.0 = nominal)'; set xrange [0.4:1.6]; set yrange [n-0.3:-0.7];\n"
+     "set grid x; set key below noenhanced; set ytics scale 0;\n"
+     "set arrow from 1, graph 0 to 1, graph 1 nohead dt 2 lw 2 lc rgb 'black';\n"
+     "set label 'nominal' at 1, graph 1.025 center;\n"
+     "plot 'sfq_cells.dat' u (($3+$4)/2):($0-0.18):(($4-$3)/2):(0.15):ytic(1) w boxxyerror fs solid 0.6 "
+     "lc rgb '#40a060' t 'works (no noise)', "
+     "'' u (($5+$6)/2):($0+0.18):(($6-$5)/2):(0.15) w boxxyerror fs solid 0.6 lc rgb '#d08020' "
+     "t 'works at 4.2 K (seeded noise runs)', "
+     "'' u ($7 > 0 ? 1.0 : NaN):($0+0.18) w p pt 2 ps 1.6 lw 2 lc rgb '#b00000' t 'fails at nominal with noise'\n",
+     false},
     {"spice", "sfq_phase", "Junction phases (units of 2 pi) of the first pulse through a JTL stage (ngspice, bias 1.0)",
      "sfq_jtl_phase.dat",
      "set xlabel 'time (ps)'; set ylabel 'phase / 2 pi'; set grid; set key top left noenhanced;\n"
@@ -707,6 +754,46 @@ static int html_regress(nc_out_t *o, const char *dir)
 
 static const char *sections[] = {"fftconv", "snn", "spice"};
 
+/* Designs without plots of their own: their rows get a section each, after the others, only
+ * when the run has rows of them (any other design name too, headed by its name). */
+static const struct {
+    const char *design, *head;
+} row_sections[] = {
+    {"platform", "platform: fftconv and snn on the SystemC/TLM-2.0 virtual platform"},
+    {"system", "system: the whole system on the virtual platform"},
+};
+
+/* A section for every design of the rows that has none above (in the order of row_sections,
+ * then of first appearance). */
+static void html_other_designs(nc_out_t *o, const nc_row_t *rows, size_t n)
+{
+    for (size_t k = 0; k < NC_ARRAY_LEN(row_sections) + n; k++) {
+        const char *d = k < NC_ARRAY_LEN(row_sections) ? row_sections[k].design
+                                                       : rows[k - NC_ARRAY_LEN(row_sections)].design;
+        bool known = false, seen = false, have = false;
+        for (size_t s = 0; s < NC_ARRAY_LEN(sections); s++)
+            known |= !strcmp(d, sections[s]);
+        if (k >= NC_ARRAY_LEN(row_sections)) {
+            for (size_t s = 0; s < NC_ARRAY_LEN(row_sections); s++)
+                known |= !strcmp(d, row_sections[s].design);
+            for (size_t i = 0; i < k - NC_ARRAY_LEN(row_sections); i++)
+                seen |= !strcmp(d, rows[i].design);
+        }
+        for (size_t i = 0; i < n && !have; i++)
+            have = !strcmp(d, rows[i].design);
+        if ((k >= NC_ARRAY_LEN(row_sections) && (known || seen)) || !have)
+            continue;
+        char id[sizeof rows[0].design], e[512];
+        size_t m = 0;
+        for (const char *c = d; *c && m + 1 < sizeof id; c++)
+            id[m++] = (*c >= 'a' && *c <= 'z') || (*c >= '0' && *c <= '9') || *c == '_' || *c == '-' ? *c : '_';
+        id[m] = '\0';
+        nc_xml_escape(e, sizeof e, k < NC_ARRAY_LEN(row_sections) ? row_sections[k].head : d);
+        nc_out_printf(o, "<h2 id=\"%s\">%s</h2>\n", id, e);
+        html_rows(o, rows, n, d);
+    }
+}
+
 int cmd_report(int argc, char **argv)
 {
     static const struct option opts[] = {{"help", no_argument, 0, 'h'},
@@ -902,6 +989,7 @@ int cmd_report(int argc, char **argv)
             }
         }
     }
+    html_other_designs(&o, rows, nrows);
     if (regress && html_regress(&o, regress)) {
         char e[1024];
         nc_xml_escape(e, sizeof e, nc_err_msg());

@@ -201,6 +201,12 @@ static void json_str(nc_out_t *o, const char *s)
 
 int nc_rows_write_json(const char *path, const nc_row_t *rows, size_t n)
 {
+    return nc_rows_write_json_links(path, rows, n, NULL);
+}
+
+int nc_rows_write_json_links(const char *path, const nc_row_t *rows, size_t n,
+                             const nc_row_links_t *links)
+{
     nc_out_t o;
     int rc = nc_out_open(&o, path, ROWS_MAX_BYTES, "fewer rows");
     if (rc)
@@ -225,6 +231,17 @@ int nc_rows_write_json(const char *path, const nc_row_t *rows, size_t n)
         nc_out_printf(&o, ", \"cycles\": %" PRIu64 ", \"pass\": %s, \"note\": ", r->cycles,
                       r->pass ? "true" : "false");
         json_str(&o, r->note);
+        if (links && links[i].reproduce) {
+            nc_out_printf(&o, ", \"log\": ");
+            json_str(&o, links[i].log ? links[i].log : "");
+            nc_out_printf(&o, ", \"waveform\": ");
+            if (links[i].waveform && links[i].waveform[0])
+                json_str(&o, links[i].waveform);
+            else
+                nc_out_printf(&o, "null");
+            nc_out_printf(&o, ", \"reproduce\": ");
+            json_str(&o, links[i].reproduce);
+        }
         nc_out_printf(&o, "}");
     }
     nc_out_printf(&o, "\n], \"passed\": %zu, \"failed\": %zu}\n", n - failed, failed);
@@ -234,6 +251,12 @@ int nc_rows_write_json(const char *path, const nc_row_t *rows, size_t n)
 int nc_rows_write_junit(const char *path, const char *suite, const nc_row_t *rows, size_t n,
                         double seconds)
 {
+    return nc_rows_write_junit_links(path, suite, rows, n, seconds, NULL);
+}
+
+int nc_rows_write_junit_links(const char *path, const char *suite, const nc_row_t *rows,
+                              size_t n, double seconds, const nc_row_links_t *links)
+{
     nc_out_t o;
     int rc = nc_out_open(&o, path, ROWS_MAX_BYTES, "fewer rows");
     if (rc)
@@ -241,7 +264,7 @@ int nc_rows_write_junit(const char *path, const char *suite, const nc_row_t *row
     size_t failed = 0;
     for (size_t i = 0; i < n; i++)
         failed += !rows[i].pass;
-    char a[1024], b[1024];
+    char a[1024], b[1024], c[3 * 4096];
     nc_xml_escape(a, sizeof a, suite);
     nc_out_printf(&o, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
                       "<testsuites name=\"%s\" tests=\"%zu\" failures=\"%zu\" time=\"%.3f\">\n",
@@ -256,10 +279,21 @@ int nc_rows_write_junit(const char *path, const char *suite, const nc_row_t *row
             nc_xml_escape(b, sizeof b, rows[i].config);
             nc_out_printf(&o, "    <testcase classname=\"%s\" name=\"%s\"", a, b);
             nc_xml_escape(b, sizeof b, rows[i].note);
+            c[0] = '\0';
+            if (links && links[i].reproduce) {
+                char t[sizeof c];
+                snprintf(t, sizeof t, "log: %s\n%s%s%sreproduce: %s", links[i].log ? links[i].log : "",
+                         links[i].waveform && links[i].waveform[0] ? "waveform: " : "",
+                         links[i].waveform && links[i].waveform[0] ? links[i].waveform : "",
+                         links[i].waveform && links[i].waveform[0] ? "\n" : "",
+                         links[i].reproduce);
+                nc_xml_escape(c, sizeof c, t);
+            }
             if (rows[i].pass)
-                nc_out_printf(&o, "><system-out>%s</system-out></testcase>\n", b);
+                nc_out_printf(&o, "><system-out>%s%s%s</system-out></testcase>\n", b, c[0] ? "\n" : "", c);
             else
-                nc_out_printf(&o, "><failure message=\"%s\">%s</failure></testcase>\n", b, b);
+                nc_out_printf(&o, "><failure message=\"%s\">%s</failure>%s%s%s</testcase>\n", b, b,
+                              c[0] ? "<system-out>" : "", c, c[0] ? "</system-out>" : "");
         }
         nc_out_printf(&o, "  </testsuite>\n");
     }

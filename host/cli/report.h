@@ -55,6 +55,19 @@ int nc_rows_write_json(const char *path, const nc_row_t *rows, size_t n);
 int nc_rows_write_junit(const char *path, const char *suite, const nc_row_t *rows, size_t n,
                         double seconds);
 int nc_rows_write_tsv(const char *path, const nc_row_t *rows, size_t n);
+
+/* What a row links to (a regression job): its log, its waveform (NULL or "": none) and the
+ * command that reproduces it. The *_links writers take an array of n of them (NULL: none;
+ * a row whose reproduce is NULL gets nothing more):
+ * JSON rows get "log", "waveform" (or null) and "reproduce"; a JUnit testcase gets them in
+ * its <system-out> ("log: ...", "waveform: ...", "reproduce: ..." lines). */
+typedef struct nc_row_links {
+    const char *log, *waveform, *reproduce;
+} nc_row_links_t;
+int nc_rows_write_json_links(const char *path, const nc_row_t *rows, size_t n,
+                             const nc_row_links_t *links);
+int nc_rows_write_junit_links(const char *path, const char *suite, const nc_row_t *rows,
+                              size_t n, double seconds, const nc_row_links_t *links);
 /* Reads a TSV file of at most `max` rows (more: NC_ERR_PARSE naming the file and bound). */
 int nc_rows_read_tsv(const char *path, size_t max, nc_row_t **rows, size_t *n);
 
