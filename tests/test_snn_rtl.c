@@ -61,6 +61,7 @@ typedef struct rand_case {
     bool check_state;
     uint32_t min_steps_per_run; /* 0: no demand */
     bool dendrites;   /* add predictive windows and dendritic synapses (active dendrites) */
+    bool traces;      /* give half the neurons memory traces (multi-timescale memory neurons) */
     uint64_t updates; /* out */
 } rand_case_t;
 
@@ -81,6 +82,25 @@ static int add_dendrites(snn_net_t *net, nc_rng_t *rng, uint32_t dmax)
     return rc;
 }
 
+/* Memory traces on a random network: half the neurons get K = 4 traces with decays over
+ * the whole range (0, an integrator, and 4095 over-represented) and weights -128..127 over
+ * the whole range, scaled down for a quarter of them so that not every such neuron is
+ * saturated; the rest stay LIF (weights 0). */
+static void add_traces(snn_net_t *net, nc_rng_t *rng)
+{
+    for (uint32_t i = 0; i < net->n_neurons; i++) {
+        if (!nc_rng_below(rng, 2))
+            continue;
+        for (int k = 0; k < SNN_TRACES_MAX; k++) {
+            uint64_t r = nc_rng_below(rng, 8);
+            net->neuron[i].tr_decay[k] = r == 0 ? 0 : r == 1 ? 4095 : (uint16_t)nc_rng_below(rng, 4096);
+            net->neuron[i].tr_weight[k] = (int8_t)nc_rng_range(rng, -128, 127);
+            if (nc_rng_below(rng, 4) == 0)
+                net->neuron[i].tr_weight[k] /= 32;
+        }
+    }
+}
+
 static int run_random(void *arg, const char *wave, char *msg, size_t len)
 {
     rand_case_t *c = arg;
@@ -96,6 +116,8 @@ static int run_random(void *arg, const char *wave, char *msg, size_t len)
         snprintf(msg, len, "generate: %s", nc_err_msg());
     if (rc == NC_OK && c->dendrites && (rc = add_dendrites(&net, &rng, c->g.dmax)))
         snprintf(msg, len, "dendrites: %s", nc_err_msg());
+    if (rc == NC_OK && c->traces)
+        add_traces(&net, &rng);
     if (rc == NC_OK && (rc = snn_gen_poisson(c->g.n_axons, c->steps, c->rate, &rng, &in, &n_in)))
         snprintf(msg, len, "poisson: %s", nc_err_msg());
     if (rc == NC_OK && (rc = snn_dev_load(&r.dev, &net)))
@@ -132,6 +154,13 @@ static int run_random(void *arg, const char *wave, char *msg, size_t len)
         snprintf(msg, len, "%llu steps took %llu RUN commands: expected >= %u steps per run without the host "
                  "(%llu output events, spike rate %.3f)", (unsigned long long)res.steps,
                  (unsigned long long)res.runs, c->min_steps_per_run, (unsigned long long)res.events_out, rate);
+        rc = NC_ERR_MISMATCH;
+    }
+    if (rc == NC_OK && c->traces && (res.model.tr_updates < res.updates / 4 || res.model.tr_clips == 0 ||
+                                     r.dev.traces != SNN_TRACES_MAX)) {
+        snprintf(msg, len, "%llu updates with traces of %llu, %llu trace clips, TRACES %u: the traces were not "
+                 "exercised", (unsigned long long)res.model.tr_updates, (unsigned long long)res.updates,
+                 (unsigned long long)res.model.tr_clips, r.dev.traces);
         rc = NC_ERR_MISMATCH;
     }
     if (rc == NC_OK && c->dendrites && (res.model.pred_steps == 0 || res.model.pred_steps == res.updates)) {
@@ -225,6 +254,20 @@ Test(snn_rtl, active_dendrites_state_every_step, .timeout = 240)
     nc_test_run_case("snn_rtl_dendrites_l2", c.seed, run_random, &c);
     c.model = "snn_l1", c.g.dmax = 64, c.g.layer[0] = 96, c.g.layer[1] = 96;
     nc_test_run_case("snn_rtl_dendrites_l1", c.seed, run_random, &c);
+}
+
+Test(snn_rtl, memory_traces_state_every_step, .timeout = 240)
+{
+    /* K = 4 memory traces on half the neurons (decays and weights over their whole ranges),
+     * u/v/ref and every trace TM_k of every neuron compared every step, with the counters;
+     * on 2 lanes (snn_l2), 1 lane with DMAX 64 (snn_l1) and 4 lanes (snn_l4) */
+    rand_case_t c = {.seed = nc_test_seed(1008), .g = three_layers(), .steps = 300, .rate = 0.08,
+                     .check_state = true, .traces = true};
+    nc_test_run_case("snn_rtl_traces_l2", c.seed, run_random, &c);
+    c.model = "snn_l4";
+    nc_test_run_case("snn_rtl_traces_l4", c.seed, run_random, &c);
+    c.model = "snn_l1", c.g.dmax = 64, c.g.layer[0] = 96, c.g.layer[1] = 96;
+    nc_test_run_case("snn_rtl_traces_l1", c.seed, run_random, &c);
 }
 
 /* ---- AER step fields are 16 bits: runs past step 65536 ---- */
