@@ -370,7 +370,8 @@ Test(snn_cli, report_rows_checked_against_cycle_bound, .timeout = 120)
 {
     cr_assert_eq(nc("run snn"), 0, "%s", out);
     const char *rows[] = {"3 layers 64-128-96-64", "from host-written u/v state", "chain 256-256-256-256",
-                          "coincidence detector", "active dendrites, context-gated", "NIR graph ff.nir"};
+                          "coincidence detector", "active dendrites, context-gated", "NIR graph ff.nir",
+                          "memory neuron, A then B 50..200"};
     for (size_t i = 0; i < NC_ARRAY_LEN(rows); i++) {
         const char *l = strstr(out, rows[i]);
         cr_assert(l, "no row '%s':\n%s", rows[i], out);
