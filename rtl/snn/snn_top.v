@@ -239,16 +239,19 @@ module snn_top #(
             for (gt = 0; gt < K; gt = gt + 1) begin : tr
                 wire [TIW-1:0] ti = tidx({20'd0, ni} * K32 + gt);
                 wire [19:0] tp = ntp[ti];
-                wire signed [39:0] m40 = {{16{ntm[ti][23]}}, ntm[ti]};
+                // multipliers of their natural widths: 24 x 14 and 8 x 24 bits (signed)
+                wire signed [23:0] mo = ntm[ti];
                 wire [12:0] fd13 = 13'h1000 - {1'b0, tp[11:0]};
-                wire signed [39:0] fd = {27'd0, fd13};
-                wire signed [39:0] mx = tdiv4096(m40 * fd) + (ain40 <<< 6);
+                wire signed [13:0] fds = {1'b0, fd13};
+                wire signed [37:0] mp = mo * fds;
+                wire signed [39:0] mx = tdiv4096({{2{mp[37]}}, mp}) + (ain40 <<< 6);
                 wire signed [39:0] mc = (mx > 40'sd8388607) ? 40'sd8388607 :
                                         (mx < -40'sd8388607) ? -40'sd8388607 : mx;
-                wire signed [39:0] c40 = {{32{tp[19]}}, tp[19:12]};
-                wire signed [39:0] prod = c40 * mc;
-                assign tterm[gt] = prod >>> 6;
-                assign b_m[gk * KM + gt] = mc[23:0];
+                wire signed [23:0] m24 = mc[23:0];
+                wire signed [7:0]  cw = tp[19:12];
+                wire signed [31:0] prod = cw * m24;
+                assign tterm[gt] = $signed({{8{prod[31]}}, prod}) >>> 6;
+                assign b_m[gk * KM + gt] = m24;
             end
             for (gt = K; gt < 4; gt = gt + 1) begin : notr
                 assign tterm[gt] = 40'sd0;
