@@ -1,8 +1,9 @@
 /*
  * snn_drv.h - driver of the SNN core (rtl/snn/snn_top.v, docs/snn_regs.md) over a bus_t.
  *
- * Flow: snn_dev_open() reads the build's geometry; snn_dev_load() checks a network against
- * it, writes neuron parameters, astrocytes, pointers and synapse rows, and clears the state;
+ * Flow: snn_dev_open() reads the build's geometry (and TRACES, the memory traces per neuron);
+ * snn_dev_load() checks a network against it (a trace k >= TRACES is refused), writes neuron
+ * and trace parameters, astrocytes, pointers and synapse rows, and clears the state;
  * then push input events (snn_dev_push), run K steps (snn_dev_run), drain output events
  * (snn_dev_drain) and read state and counters. The same code runs on a Verilated model and on
  * a memory-mapped core.
