@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "nc_test.h"
+#include "snn_demo.h"
 #include "snn_gen.h"
 #include "snn_model.h"
 
@@ -47,12 +48,19 @@ typedef struct agreement {
     size_t fixed, flt, matched;
 } agreement_t;
 
-static agreement_t compare_float_fixed(const snn_gen_opts_t *g, uint64_t seed, uint32_t steps, double rate)
+static agreement_t compare_float_fixed(const snn_gen_opts_t *g, uint64_t seed, uint32_t steps, double rate,
+                                       bool traces)
 {
     nc_rng_t rng;
     nc_rng_seed(&rng, seed);
     snn_net_t net;
     cr_assert_eq(snn_gen_layered(&net, g, &rng), NC_OK, "%s", nc_err_msg());
+    /* memory traces on every neuron: decays from ~2 to ~500 steps, weights -32..32 */
+    for (uint32_t i = 0; traces && i < net.n_neurons; i++)
+        for (int k = 0; k < SNN_TRACES_MAX; k++) {
+            net.neuron[i].tr_decay[k] = (uint16_t)nc_rng_range(&rng, 8, 2048);
+            net.neuron[i].tr_weight[k] = (int8_t)nc_rng_range(&rng, -32, 32);
+        }
     snn_event_t *in;
     size_t n_in;
     cr_assert_eq(snn_gen_poisson(g->n_axons, steps, rate, &rng, &in, &n_in), NC_OK);
@@ -89,9 +97,9 @@ static agreement_t compare_float_fixed(const snn_gen_opts_t *g, uint64_t seed, u
     return a;
 }
 
-static void expect_agreement(const char *name, const snn_gen_opts_t *g, uint64_t seed)
+static void expect_agreement(const char *name, const snn_gen_opts_t *g, uint64_t seed, bool traces)
 {
-    agreement_t a = compare_float_fixed(g, seed, 500, 0.08);
+    agreement_t a = compare_float_fixed(g, seed, 500, 0.08, traces);
     size_t big = a.fixed > a.flt ? a.fixed : a.flt;
     double frac = big ? (double)a.matched / (double)big : 0;
     printf("%s: fixed %zu spikes, float %zu, matched within +-1 step %zu (%.2f%%), seed %llu\n", name, a.fixed,
@@ -105,14 +113,24 @@ Test(snn_model, float_vs_fixed_one_layer, .timeout = 60)
 {
     snn_gen_opts_t g = {.n_axons = 64, .layer = {256}, .n_layers = 1, .p_ff = 0.2, .w_lo = -40, .w_hi = 100,
                         .dmax = 32, .wexp = 3, .vth_lo = 4000, .vth_hi = 20000};
-    expect_agreement("1 layer 64-256", &g, nc_test_seed(4001));
+    expect_agreement("1 layer 64-256", &g, nc_test_seed(4001), false);
 }
 
 Test(snn_model, float_vs_fixed_two_layers_delays, .timeout = 60)
 {
     snn_gen_opts_t g = {.n_axons = 64, .layer = {128, 64}, .n_layers = 2, .p_ff = 0.2, .w_lo = -40, .w_hi = 100,
                         .dmax = 32, .wexp = 3, .vth_lo = 4000, .vth_hi = 20000};
-    expect_agreement("2 layers 64-128-64", &g, nc_test_seed(4002));
+    expect_agreement("2 layers 64-128-64", &g, nc_test_seed(4002), false);
+}
+
+/* The same with four memory traces on every neuron: each trace adds its own truncation (less
+ * than one LSB per step, SPEC.md), weighted by |c|/64 <= 1/2, so the argument and the bound
+ * of the LIF comparison hold. */
+Test(snn_model, float_vs_fixed_memory_traces, .timeout = 60)
+{
+    snn_gen_opts_t g = {.n_axons = 64, .layer = {128, 64}, .n_layers = 2, .p_ff = 0.2, .w_lo = -40, .w_hi = 100,
+                        .dmax = 32, .wexp = 3, .vth_lo = 4000, .vth_hi = 20000};
+    expect_agreement("2 layers 64-128-64, 4 traces each", &g, nc_test_seed(4003), true);
 }
 
 /* ---- files ---- */
@@ -551,4 +569,39 @@ Test(snn_model, memory_trace_keys_refused, .timeout = 10)
         cr_expect(strstr(nc_err_msg(), ":2:") && strstr(nc_err_msg(), want[i]), "case %zu: %s", i, nc_err_msg());
         unlink(path);
     }
+}
+
+/* The long-memory task (snn_demo.c) on the floating-point reference: the real-valued traces
+ * and threshold answer the same trials as the bit-exact model, every one right by the task's
+ * definition (fire exactly in the A-then-B 50..200 trials). */
+Test(snn_model, memory_task_float_reference, .timeout = 30)
+{
+    enum { TRIALS = 60 };
+    snn_mem_trial_t tr[TRIALS];
+    snn_event_t in[TRIALS * 2 * SNN_MEM_VOLLEY_HI], *out = malloc(TRIALS * SNN_MEM_PERIOD * sizeof *out);
+    nc_rng_t rng;
+    nc_rng_seed(&rng, nc_test_seed(4004));
+    snn_demo_memory_trials(tr, TRIALS, &rng);
+    size_t n = snn_demo_memory_input(in, tr, TRIALS), j = 0, n_out = 0;
+    snn_net_t net;
+    cr_assert_eq(snn_demo_memory(&net), NC_OK);
+    snn_fmodel_t f;
+    cr_assert_eq(snn_fmodel_init(&f, &net, 32), NC_OK);
+    for (uint32_t t = 0; t < TRIALS * SNN_MEM_PERIOD; t++) {
+        uint32_t ax[2 * SNN_MEM_VOLLEY_HI], sp[1];
+        size_t na = 0, ns;
+        while (j < n && in[j].step == t)
+            ax[na++] = in[j++].id;
+        cr_assert_eq(snn_fmodel_step(&f, ax, na, sp, &ns), NC_OK);
+        if (ns)
+            out[n_out++] = (snn_event_t){t, sp[0]};
+    }
+    unsigned wrong[SNN_MEM_KINDS], ok = snn_demo_memory_score(out, n_out, tr, TRIALS, wrong);
+    cr_expect_eq(ok, TRIALS, "float reference: %u/%d right", ok, TRIALS);
+    unsigned fixed_ok;
+    cr_assert_eq(snn_demo_memory_run_model(&net, tr, TRIALS, 32, &fixed_ok, NULL), NC_OK);
+    cr_expect_eq(fixed_ok, TRIALS, "bit-exact model: %u/%d right", fixed_ok, TRIALS);
+    snn_fmodel_free(&f);
+    snn_net_free(&net);
+    free(out);
 }
