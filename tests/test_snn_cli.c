@@ -447,3 +447,21 @@ Test(snn_cli, demo_memory_runs_and_refuses_bad_usage, .timeout = 120)
     cr_expect_eq(nc("snn --demo memory --trials 6 --output /nonexistent/dir/x.txt"), 2);
     rm_test();
 }
+
+/* rtl/snn/examples/memory.net through the text format: the trace keys reach the core, which
+ * fires at B of the six A-then-B 50..200 trials of memory_in.txt (their steps written in its
+ * header from the trial list: start + gap) and nowhere else, equal to the model. */
+Test(snn_cli, memory_example_network_fires_at_the_patterns, .timeout = 60)
+{
+    mkdir_test("memex");
+    char o[256];
+    snprintf(o, sizeof o, "%s/out.txt", dir);
+    cr_assert_eq(nc("snn --network rtl/snn/examples/memory.net --input rtl/snn/examples/memory_in.txt --steps 12000 "
+                    "--output %s", o),
+                 0, "%s", out);
+    cr_expect(strstr(out, "mismatches against the bit-exact model: 0 spikes"), "%s", out);
+    char *txt = slurp(o);
+    cr_assert(txt);
+    cr_expect_str_eq(txt, "4073 0\n5192 0\n6086 0\n7131 0\n9109 0\n11197 0\n");
+    rm_test();
+}
