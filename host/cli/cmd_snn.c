@@ -8,7 +8,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "designs.h"
 #include "nc_error.h"
@@ -454,7 +453,7 @@ static int memory_demo(unsigned trials, uint64_t seed, bool state, bool search, 
     if (rc == NC_OK)
         rc = snn_dev_load(&dev, &net);
     if (rc == NC_OK) {
-        snn_cosim_opts_t o = {.check_state = state, .progress = isatty(2) ? "memory task" : NULL};
+        snn_cosim_opts_t o = {.check_state = state, .progress = "memory task"}; /* nc_progress: terminal or NC_PROGRESS=1 */
         rc = snn_cosim_run(&dev, &net, in, n_in, (uint32_t)d->steps, &o, &res);
     }
     if (rc == NC_OK) {

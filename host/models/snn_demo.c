@@ -268,7 +268,7 @@ static int cmp_peak(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
-static unsigned best_threshold(peak_lab_t *pl, unsigned n, double *theta)
+static unsigned best_threshold(peak_lab_t *pl, unsigned n, double *theta, double *margin)
 {
     qsort(pl, n, sizeof *pl, cmp_peak);
     unsigned pos = 0;
@@ -277,13 +277,17 @@ static unsigned best_threshold(peak_lab_t *pl, unsigned n, double *theta)
     /* theta below every peak: all fire */
     unsigned best = pos, cur = pos;
     *theta = pl[0].peak - 1;
+    *margin = 0;
     for (unsigned i = 0; i < n; i++) {
         cur += pl[i].pos ? -1 : 1; /* theta at or above pl[i]: trial i stays silent */
         if (i + 1 < n && pl[i + 1].peak == pl[i].peak)
             continue;
-        if (cur > best) {
+        double th = i + 1 < n ? (pl[i].peak + pl[i + 1].peak) / 2 : pl[i].peak + 1;
+        double mg = i + 1 < n && th > 0 ? (pl[i + 1].peak - pl[i].peak) / (2 * th) : 0;
+        if (cur > best || (cur == best && mg > *margin)) {
             best = cur;
-            *theta = i + 1 < n ? (pl[i].peak + pl[i + 1].peak) / 2 : pl[i].peak + 1;
+            *theta = th;
+            *margin = mg;
         }
     }
     return best;
@@ -301,8 +305,11 @@ int snn_demo_memory_lif_search(const snn_mem_trial_t *tr, unsigned trials, uint3
         free(h), free(hmax), free(hmin), free(pl);
         return nc_err_set(NC_ERR_NOMEM, "LIF search: no memory");
     }
-    unsigned best_ok = 0;
-    double best_theta = 0;
+    /* the TOP candidates by their estimate (ties: the first found), verified below */
+    enum { TOP = 64 };
+    snn_mem_lif_t cand[TOP];
+    unsigned cand_ok[TOP] = {0}, n_cand = 0;
+    double cand_mg[TOP] = {0};
     for (size_t iu = 0; iu < NC_ARRAY_LEN(du_grid); iu++)
         for (size_t iv = 0; iv < NC_ARRAY_LEN(dv_grid); iv++) {
             /* the neuron's response to one unit input at step 0 (float recurrence of SPEC.md) */
@@ -341,25 +348,38 @@ int snn_demo_memory_lif_search(const snn_mem_trial_t *tr, unsigned trials, uint3
                             }
                             pl[k] = (peak_lab_t){pk, tr[k].kind == SNN_MEM_AB};
                         }
-                        double theta;
-                        unsigned ok = best_threshold(pl, trials, &theta);
-                        if (ok > best_ok && theta > 0) {
-                            best_ok = ok, best_theta = theta;
-                            *best = (snn_mem_lif_t){.du = du_grid[iu], .dv = dv_grid[iv], .w_a = (int8_t)wa,
-                                                    .w_b = (int8_t)wb, .d_a = (uint8_t)da, .d_b = (uint8_t)db};
+                        double theta, mg;
+                        unsigned ok = best_threshold(pl, trials, &theta, &mg);
+#define BETTER(o1, m1, o2, m2) ((o1) > (o2) || ((o1) == (o2) && (m1) > (m2)))
+                        /* only thresholds the core can hold: 0 < theta < 64 x (2^17 - 1) */
+                        if (theta > 0 && theta < 64.0 * SNN_VTH_MAX &&
+                            (n_cand < TOP || BETTER(ok, mg, cand_ok[TOP - 1], cand_mg[TOP - 1]))) {
+                            unsigned i = n_cand < TOP ? n_cand++ : TOP - 1;
+                            for (; i > 0 && BETTER(ok, mg, cand_ok[i - 1], cand_mg[i - 1]); i--)
+                                cand[i] = cand[i - 1], cand_ok[i] = cand_ok[i - 1], cand_mg[i] = cand_mg[i - 1];
+                            /* 64 vth just below theta (the core spikes on v > 64 vth) */
+                            cand[i] = (snn_mem_lif_t){.du = du_grid[iu], .dv = dv_grid[iv], .w_a = (int8_t)wa,
+                                                      .w_b = (int8_t)wb, .d_a = (uint8_t)da, .d_b = (uint8_t)db,
+                                                      .vth = (uint32_t)floor(theta / 64)};
+                            cand_ok[i] = ok, cand_mg[i] = mg;
                         }
                     }
                 }
         }
     free(h), free(hmax), free(hmin), free(pl);
-    /* 64 vth just below theta (the core spikes on v > 64 vth), within the 17 bits */
-    double vth = floor(best_theta / 64);
-    best->vth = vth < 0 ? 0 : vth > SNN_VTH_MAX ? SNN_VTH_MAX : (uint32_t)vth;
-    snn_net_t net;
-    int rc = snn_demo_memory_lif(&net, best);
-    if (rc == NC_OK) {
-        rc = snn_demo_memory_run_model(&net, tr, trials, dmax, correct, NULL);
-        snn_net_free(&net);
+    /* the candidates on the bit-exact model (truncation, the integer threshold): the best */
+    int rc = NC_OK;
+    *correct = 0;
+    *best = (snn_mem_lif_t){0};
+    for (unsigned i = 0; i < n_cand && rc == NC_OK; i++) {
+        snn_net_t net;
+        unsigned ok = 0;
+        if ((rc = snn_demo_memory_lif(&net, &cand[i])) == NC_OK) {
+            rc = snn_demo_memory_run_model(&net, tr, trials, dmax, &ok, NULL);
+            snn_net_free(&net);
+        }
+        if (rc == NC_OK && (i == 0 || ok > *correct))
+            *best = cand[i], *correct = ok;
     }
     return rc;
 }

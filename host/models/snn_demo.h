@@ -80,8 +80,8 @@ unsigned snn_demo_memory_score(const snn_event_t *out, size_t n_out, const snn_m
 /* Searches the LIF neurons with these two synapses: du x dv on a grid of time constants from
  * 1 step to ~4096, weights of either sign on a grid (ratio of A to B), delays 0..dmax-1 of
  * either synapse, and for each the best threshold, through the neuron's linear response
- * (exact before its first spike); the winner is then run on the bit-exact model on the same
- * trials: *correct its trials answered right. */
+ * (exact before its first spike, from a state at rest); the 64 best by that estimate are then run on the bit-exact
+ * model on the same trials, and the best of them is returned: *correct its trials right. */
 int snn_demo_memory_lif_search(const snn_mem_trial_t *tr, unsigned trials, uint32_t dmax, snn_mem_lif_t *best,
                                unsigned *correct);
 /* Runs net on the bit-exact model over the trials; *correct trials answered right. */
