@@ -334,7 +334,7 @@ Test(snn_cli, help_lists_every_option, .timeout = 30)
 {
     cr_assert_eq(nc("snn --help"), 0);
     const char *opt[] = {"--network", "--input", "--rate", "--seed", "--output", "--steps", "--trace", "--waves",
-                         "--max-output-mb", "at or past --steps", "Exit status"};
+                         "--max-output-mb", "at or past --steps", "Exit status", "--demo memory", "--trials"};
     for (size_t i = 0; i < NC_ARRAY_LEN(opt); i++)
         cr_expect(strstr(out, opt[i]), "--help lacks '%s':\n%s", opt[i], out);
     cr_assert_eq(nc("snn --frobnicate"), 2);
@@ -370,7 +370,8 @@ Test(snn_cli, report_rows_checked_against_cycle_bound, .timeout = 120)
 {
     cr_assert_eq(nc("run snn"), 0, "%s", out);
     const char *rows[] = {"3 layers 64-128-96-64", "from host-written u/v state", "chain 256-256-256-256",
-                          "coincidence detector", "active dendrites, context-gated", "NIR graph ff.nir"};
+                          "coincidence detector", "active dendrites, context-gated", "NIR graph ff.nir",
+                          "memory neuron, A then B 50..200"};
     for (size_t i = 0; i < NC_ARRAY_LEN(rows); i++) {
         const char *l = strstr(out, rows[i]);
         cr_assert(l, "no row '%s':\n%s", rows[i], out);
@@ -413,5 +414,54 @@ Test(snn_cli, nir_graph_runs_converts_and_refuses, .timeout = 120)
     cr_expect_eq(nc("snn --network %s/ff.txt --dt 0.001 --output %s/c.txt", dir, dir), 2);
     cr_expect_eq(nc("snn --help"), 0);
     cr_expect(strstr(out, "--nir") && strstr(out, "--dt") && strstr(out, "--write-network"), "%s", out);
+    rm_test();
+}
+
+/* `--demo memory`: the long-memory task on the core and the LIF comparison. 12 trials: 6 with
+ * A then B 50..200 steps apart, one each of the other kinds (A alone twice); the memory
+ * neuron fires once per A-then-B trial (at B: the pulse of B on top of the band-pass memory
+ * of A, below threshold one step later) and never else: 6 output spikes of neuron 0. */
+Test(snn_cli, demo_memory_runs_and_refuses_bad_usage, .timeout = 120)
+{
+    mkdir_test("demo");
+    char o[256];
+    snprintf(o, sizeof o, "%s/mem.txt", dir);
+    cr_assert_eq(nc("snn --demo memory --trials 12 --seed 3 --output %s", o), 0, "%s", out);
+    cr_expect(strstr(out, "memory neuron (2 synapses, 2 traces, snn_l2): 12/12 right (100.0%)"), "%s", out);
+    cr_expect(strstr(out, "(0 mismatches)"), "%s", out);
+    cr_expect(strstr(out, "best LIF neuron with the same 2 synapses"), "%s", out);
+    char *txt = slurp(o);
+    cr_assert(txt, "no %s", o);
+    unsigned lines = 0, step, id;
+    for (char *l = strtok(txt, "\n"); l; l = strtok(NULL, "\n"), lines++)
+        cr_expect(sscanf(l, "%u %u", &step, &id) == 2 && id == 0, "line '%s'", l);
+    cr_expect_eq(lines, 6u, "%u output spikes, expected 6:\n%s", lines, out);
+    cr_expect_eq(nc("snn --demo frobnicate"), 2);
+    cr_expect(strstr(out, "expected memory"), "%s", out);
+    cr_expect_eq(nc("snn --demo memory --network x.net"), 2);
+    cr_expect(strstr(out, "takes only --trials, --seed and --output"), "%s", out);
+    cr_expect_eq(nc("snn --demo memory --trials 5"), 2);
+    cr_expect(strstr(out, "--trials"), "%s", out);
+    cr_expect_eq(nc("snn --network x.net --trials 20 --output %s", o), 2);
+    cr_expect(strstr(out, "--trials goes with --demo memory"), "%s", out);
+    cr_expect_eq(nc("snn --demo memory --trials 6 --output /nonexistent/dir/x.txt"), 2);
+    rm_test();
+}
+
+/* rtl/snn/examples/memory.net through the text format: the trace keys reach the core, which
+ * fires at B of the six A-then-B 50..200 trials of memory_in.txt (their steps written in its
+ * header from the trial list: start + gap) and nowhere else, equal to the model. */
+Test(snn_cli, memory_example_network_fires_at_the_patterns, .timeout = 60)
+{
+    mkdir_test("memex");
+    char o[256];
+    snprintf(o, sizeof o, "%s/out.txt", dir);
+    cr_assert_eq(nc("snn --network rtl/snn/examples/memory.net --input rtl/snn/examples/memory_in.txt --steps 12000 "
+                    "--output %s", o),
+                 0, "%s", out);
+    cr_expect(strstr(out, "mismatches against the bit-exact model: 0 spikes"), "%s", out);
+    char *txt = slurp(o);
+    cr_assert(txt);
+    cr_expect_str_eq(txt, "4073 0\n5192 0\n6086 0\n7131 0\n9109 0\n11197 0\n");
     rm_test();
 }

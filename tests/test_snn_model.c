@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "nc_test.h"
+#include "snn_demo.h"
 #include "snn_gen.h"
 #include "snn_model.h"
 
@@ -47,12 +48,19 @@ typedef struct agreement {
     size_t fixed, flt, matched;
 } agreement_t;
 
-static agreement_t compare_float_fixed(const snn_gen_opts_t *g, uint64_t seed, uint32_t steps, double rate)
+static agreement_t compare_float_fixed(const snn_gen_opts_t *g, uint64_t seed, uint32_t steps, double rate,
+                                       bool traces)
 {
     nc_rng_t rng;
     nc_rng_seed(&rng, seed);
     snn_net_t net;
     cr_assert_eq(snn_gen_layered(&net, g, &rng), NC_OK, "%s", nc_err_msg());
+    /* memory traces on every neuron: decays from ~2 to ~500 steps, weights -32..32 */
+    for (uint32_t i = 0; traces && i < net.n_neurons; i++)
+        for (int k = 0; k < SNN_TRACES_MAX; k++) {
+            net.neuron[i].tr_decay[k] = (uint16_t)nc_rng_range(&rng, 8, 2048);
+            net.neuron[i].tr_weight[k] = (int8_t)nc_rng_range(&rng, -32, 32);
+        }
     snn_event_t *in;
     size_t n_in;
     cr_assert_eq(snn_gen_poisson(g->n_axons, steps, rate, &rng, &in, &n_in), NC_OK);
@@ -89,9 +97,9 @@ static agreement_t compare_float_fixed(const snn_gen_opts_t *g, uint64_t seed, u
     return a;
 }
 
-static void expect_agreement(const char *name, const snn_gen_opts_t *g, uint64_t seed)
+static void expect_agreement(const char *name, const snn_gen_opts_t *g, uint64_t seed, bool traces)
 {
-    agreement_t a = compare_float_fixed(g, seed, 500, 0.08);
+    agreement_t a = compare_float_fixed(g, seed, 500, 0.08, traces);
     size_t big = a.fixed > a.flt ? a.fixed : a.flt;
     double frac = big ? (double)a.matched / (double)big : 0;
     printf("%s: fixed %zu spikes, float %zu, matched within +-1 step %zu (%.2f%%), seed %llu\n", name, a.fixed,
@@ -105,14 +113,24 @@ Test(snn_model, float_vs_fixed_one_layer, .timeout = 60)
 {
     snn_gen_opts_t g = {.n_axons = 64, .layer = {256}, .n_layers = 1, .p_ff = 0.2, .w_lo = -40, .w_hi = 100,
                         .dmax = 32, .wexp = 3, .vth_lo = 4000, .vth_hi = 20000};
-    expect_agreement("1 layer 64-256", &g, nc_test_seed(4001));
+    expect_agreement("1 layer 64-256", &g, nc_test_seed(4001), false);
 }
 
 Test(snn_model, float_vs_fixed_two_layers_delays, .timeout = 60)
 {
     snn_gen_opts_t g = {.n_axons = 64, .layer = {128, 64}, .n_layers = 2, .p_ff = 0.2, .w_lo = -40, .w_hi = 100,
                         .dmax = 32, .wexp = 3, .vth_lo = 4000, .vth_hi = 20000};
-    expect_agreement("2 layers 64-128-64", &g, nc_test_seed(4002));
+    expect_agreement("2 layers 64-128-64", &g, nc_test_seed(4002), false);
+}
+
+/* The same with four memory traces on every neuron: each trace adds its own truncation (less
+ * than one LSB per step, SPEC.md), weighted by |c|/64 <= 1/2, so the argument and the bound
+ * of the LIF comparison hold. */
+Test(snn_model, float_vs_fixed_memory_traces, .timeout = 60)
+{
+    snn_gen_opts_t g = {.n_axons = 64, .layer = {128, 64}, .n_layers = 2, .p_ff = 0.2, .w_lo = -40, .w_hi = 100,
+                        .dmax = 32, .wexp = 3, .vth_lo = 4000, .vth_hi = 20000};
+    expect_agreement("2 layers 64-128-64, 4 traces each", &g, nc_test_seed(4003), true);
 }
 
 /* ---- files ---- */
@@ -189,6 +207,10 @@ Test(snn_model, network_file_round_trip, .timeout = 10)
     a.neuron[2].pred_steps = 15, a.neuron[2].pred_drop = 131071; /* active dendrites, largest values */
     cr_assert_eq(snn_net_add_dsyn(&a, 3, 2, 31), NC_OK);
     cr_assert_eq(snn_net_add_dsyn(&a, 8 + 1, 2, 0), NC_OK);
+    /* memory traces: the range ends, and a trace left at 0 between used ones */
+    a.neuron[1].tr_decay[0] = 4095, a.neuron[1].tr_weight[0] = -128;
+    a.neuron[1].tr_decay[3] = 0, a.neuron[1].tr_weight[3] = 127;
+    a.neuron[4].tr_decay[2] = 26, a.neuron[4].tr_weight[2] = 0;
     char path[64];
     snprintf(path, sizeof path, "/tmp/snn_rt_%d.net", (int)getpid());
     cr_assert_eq(snn_net_write(path, &a), NC_OK, "%s", nc_err_msg());
@@ -457,4 +479,129 @@ Test(snn_model, active_dendrites_window_by_hand, .timeout = 10)
     }
     snn_model_free(&m);
     snn_net_free(&net);
+}
+
+/* Multi-timescale memory neurons by hand (SPEC.md): four traces of neuron 0 with decays 1000,
+ * 0 (an integrator), 0 (weight 0: unseen) and 4095, weights 3, -32, 0, 127; input a = 10 at
+ * step 0 (axon 0) and a = -10 at step 2 (axon 1); du = dv = 4095 so u = 64 a and v keeps
+ * trunc(v / 4096) = 0 of its past here. Worked out on paper, step by step:
+ *   step 0: m = 640, 640, 640, 640; T = 30 - 320 + 0 + 1270 = 980; v = 640 + 980 = 1620
+ *   step 1: m0 = trunc(640 * 3096 / 4096) = trunc(483.75) = 483, m1 = 640, m3 = trunc(640 / 4096) = 0;
+ *           T = floor(1449 / 64) - 320 = 22 - 320 = -298; v = 0 + 0 - 298 = -298
+ *   step 2: m0 = trunc(483 * 3096 / 4096) - 640 = 365 - 640 = -275, m1 = 0, m3 = -640;
+ *           T = floor(-825 / 64) + 0 + floor(-81280 / 64) = -13 - 1270 = -1283 (floor, not
+ *           toward zero: -12.9 -> -13); v = -640 - 1283 = -1923
+ *   step 3: m0 = trunc(-275 * 3096 / 4096) = trunc(-207.86) = -207 (toward zero), m3 = 0;
+ *           T = floor(-621 / 64) = -10 (-9.7 -> -10); v = 0 + 0 - 10 = -10
+ * Then neuron 1, an integrating trace (decay 0, weight 1) under the largest input (a = 32767
+ * after the clamp, 64 a = 2097088 per step): 2097088 k for k = 1..4 steps, then the clip at
+ * 2^23 - 1 = 8388607 (counted), never a wrap (a wrap would read -8388608 + ...). The text format is read from a file. */
+Test(snn_model, memory_traces_by_hand, .timeout = 10)
+{
+    char path[64];
+    snprintf(path, sizeof path, "/tmp/snn_trace_%d.net", (int)getpid());
+    FILE *f = fopen(path, "w");
+    cr_assert(f);
+    fputs("snn 2 3\nwexp 0\n"
+          "neuron 0 1 du 4095 dv 4095 vth 100000 trace 0 1000 3 trace 1 0 -32 trace 3 4095 127\n"
+          "neuron 1 1 du 4095 dv 4095 vth 131071 trace 0 0 1\n"
+          "syn a0 0 10 0\nsyn a1 0 -10 0\n"
+          "syn a2 1 127 0\n", f);
+    fclose(f);
+    snn_net_t net;
+    cr_assert_eq(snn_net_read(path, &net), NC_OK, "%s", nc_err_msg());
+    unlink(path);
+    cr_expect(net.neuron[0].tr_decay[0] == 1000 && net.neuron[0].tr_weight[0] == 3 && net.neuron[0].tr_decay[1] == 0 &&
+              net.neuron[0].tr_weight[1] == -32 && net.neuron[0].tr_decay[3] == 4095 && net.neuron[0].tr_weight[3] == 127);
+    cr_expect_eq(snn_net_traces(&net), 4);
+    snn_model_t m;
+    cr_assert_eq(snn_model_init(&m, &net, 32), NC_OK);
+    const int32_t want_m0[4] = {640, 483, -275, -207}, want_m1[4] = {640, 640, 0, 0};
+    const int32_t want_m3[4] = {640, 0, -640, 0}, want_v[4] = {1620, -298, -1923, -10};
+    for (uint32_t t = 0; t < 4; t++) {
+        uint32_t ax = t == 0 ? 0 : 1, sp[2];
+        size_t ns;
+        cr_assert_eq(snn_model_step(&m, &ax, t == 0 || t == 2, sp, &ns), NC_OK);
+        cr_expect_eq(ns, 0u);
+        const int32_t *tr = &m.tr[0];
+        cr_expect(tr[0] == want_m0[t] && tr[1] == want_m1[t] && tr[3] == want_m3[t],
+                  "step %u: m0 %d m1 %d m3 %d, expected %d %d %d", t, tr[0], tr[1], tr[3], want_m0[t], want_m1[t],
+                  want_m3[t]);
+        cr_expect_eq(m.v[0], want_v[t], "step %u: v %d, expected %d", t, m.v[0], want_v[t]);
+    }
+    /* neuron 1: 300 events of weight 127 in one step: a ring cell of 38100, clamped to 32767 */
+    for (uint32_t t = 0; t < 5; t++) {
+        uint32_t ax[300], sp[2];
+        size_t ns;
+        for (int i = 0; i < 300; i++)
+            ax[i] = 2; /* 300 x 127 = 38100: clamped to 32767 */
+        uint64_t sat0 = m.stats.sat;
+        cr_assert_eq(snn_model_step(&m, ax, 300, sp, &ns), NC_OK);
+        cr_expect_eq(m.stats.sat - sat0, 1u, "step %u: the input of neuron 1 must be clamped", t);
+        int32_t want = t < 4 ? 2097088 * (int32_t)(t + 1) : 8388607; /* 64 x 32767 = 2097088 */
+        cr_expect_eq(m.tr[SNN_TRACES_MAX + 0], want, "trace step %u: m %d, expected %d", t, m.tr[SNN_TRACES_MAX],
+                     want);
+    }
+    /* traces 1..3 of neuron 1 (decay 0 by default, weight 0) integrate the same input and clip
+     * in the same step: 4 clips; none of neuron 0 */
+    for (int k = 1; k < SNN_TRACES_MAX; k++)
+        cr_expect_eq(m.tr[SNN_TRACES_MAX + k], 8388607);
+    cr_expect_eq(m.stats.tr_clips, 4u, "%llu clips", (unsigned long long)m.stats.tr_clips);
+    snn_model_free(&m);
+    snn_net_free(&net);
+}
+
+/* Bad trace keys: file:line, the field and the range. */
+Test(snn_model, memory_trace_keys_refused, .timeout = 10)
+{
+    const char *bad[] = {"neuron 0 1 trace 4 10 10\n", "neuron 0 1 trace 0 4096 10\n", "neuron 0 1 trace 0 10 128\n",
+                         "neuron 0 1 trace 0 10\n", "neuron 0 1 trace 0 010 1\n"};
+    const char *want[] = {"trace index", "trace decay", "trace weight", "trace weight", "trace decay"};
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+        char path[64];
+        snprintf(path, sizeof path, "/tmp/snn_trbad_%d.net", (int)getpid());
+        FILE *f = fopen(path, "w");
+        cr_assert(f);
+        fprintf(f, "snn 1 1\n%s", bad[i]);
+        fclose(f);
+        snn_net_t net;
+        cr_expect_eq(snn_net_read(path, &net), NC_ERR_PARSE, "case %zu accepted", i);
+        cr_expect(strstr(nc_err_msg(), ":2:") && strstr(nc_err_msg(), want[i]), "case %zu: %s", i, nc_err_msg());
+        unlink(path);
+    }
+}
+
+/* The long-memory task (snn_demo.c) on the floating-point reference: the real-valued traces
+ * and threshold answer the same trials as the bit-exact model, every one right by the task's
+ * definition (fire exactly in the A-then-B 50..200 trials). */
+Test(snn_model, memory_task_float_reference, .timeout = 30)
+{
+    enum { TRIALS = 60 };
+    snn_mem_trial_t tr[TRIALS];
+    snn_event_t in[TRIALS * 2 * SNN_MEM_VOLLEY_HI], *out = malloc(TRIALS * SNN_MEM_PERIOD * sizeof *out);
+    nc_rng_t rng;
+    nc_rng_seed(&rng, nc_test_seed(4004));
+    snn_demo_memory_trials(tr, TRIALS, &rng);
+    size_t n = snn_demo_memory_input(in, tr, TRIALS), j = 0, n_out = 0;
+    snn_net_t net;
+    cr_assert_eq(snn_demo_memory(&net), NC_OK);
+    snn_fmodel_t f;
+    cr_assert_eq(snn_fmodel_init(&f, &net, 32), NC_OK);
+    for (uint32_t t = 0; t < TRIALS * SNN_MEM_PERIOD; t++) {
+        uint32_t ax[2 * SNN_MEM_VOLLEY_HI], sp[1];
+        size_t na = 0, ns;
+        while (j < n && in[j].step == t)
+            ax[na++] = in[j++].id;
+        cr_assert_eq(snn_fmodel_step(&f, ax, na, sp, &ns), NC_OK);
+        if (ns)
+            out[n_out++] = (snn_event_t){t, sp[0]};
+    }
+    unsigned wrong[SNN_MEM_KINDS], ok = snn_demo_memory_score(out, n_out, tr, TRIALS, wrong);
+    cr_expect_eq(ok, TRIALS, "float reference: %u/%d right", ok, TRIALS);
+    unsigned fixed_ok;
+    cr_assert_eq(snn_demo_memory_run_model(&net, tr, TRIALS, 32, &fixed_ok, NULL), NC_OK);
+    cr_expect_eq(fixed_ok, TRIALS, "bit-exact model: %u/%d right", fixed_ok, TRIALS);
+    snn_fmodel_free(&f);
+    snn_net_free(&net);
+    free(out);
 }

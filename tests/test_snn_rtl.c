@@ -14,6 +14,7 @@
 
 #include "nc_test.h"
 #include "snn_cosim.h"
+#include "snn_demo.h"
 #include "snn_gen.h"
 #include "snn_regs.h"
 #include "vmodel.h"
@@ -61,6 +62,7 @@ typedef struct rand_case {
     bool check_state;
     uint32_t min_steps_per_run; /* 0: no demand */
     bool dendrites;   /* add predictive windows and dendritic synapses (active dendrites) */
+    bool traces;      /* give half the neurons memory traces (multi-timescale memory neurons) */
     uint64_t updates; /* out */
 } rand_case_t;
 
@@ -81,6 +83,25 @@ static int add_dendrites(snn_net_t *net, nc_rng_t *rng, uint32_t dmax)
     return rc;
 }
 
+/* Memory traces on a random network: half the neurons get K = 4 traces with decays over
+ * the whole range (0, an integrator, and 4095 over-represented) and weights -128..127 over
+ * the whole range, scaled down for a quarter of them so that not every such neuron is
+ * saturated; the rest stay LIF (weights 0). */
+static void add_traces(snn_net_t *net, nc_rng_t *rng)
+{
+    for (uint32_t i = 0; i < net->n_neurons; i++) {
+        if (!nc_rng_below(rng, 2))
+            continue;
+        for (int k = 0; k < SNN_TRACES_MAX; k++) {
+            uint64_t r = nc_rng_below(rng, 8);
+            net->neuron[i].tr_decay[k] = r == 0 ? 0 : r == 1 ? 4095 : (uint16_t)nc_rng_below(rng, 4096);
+            net->neuron[i].tr_weight[k] = (int8_t)nc_rng_range(rng, -128, 127);
+            if (nc_rng_below(rng, 4) == 0)
+                net->neuron[i].tr_weight[k] /= 32;
+        }
+    }
+}
+
 static int run_random(void *arg, const char *wave, char *msg, size_t len)
 {
     rand_case_t *c = arg;
@@ -96,6 +117,8 @@ static int run_random(void *arg, const char *wave, char *msg, size_t len)
         snprintf(msg, len, "generate: %s", nc_err_msg());
     if (rc == NC_OK && c->dendrites && (rc = add_dendrites(&net, &rng, c->g.dmax)))
         snprintf(msg, len, "dendrites: %s", nc_err_msg());
+    if (rc == NC_OK && c->traces)
+        add_traces(&net, &rng);
     if (rc == NC_OK && (rc = snn_gen_poisson(c->g.n_axons, c->steps, c->rate, &rng, &in, &n_in)))
         snprintf(msg, len, "poisson: %s", nc_err_msg());
     if (rc == NC_OK && (rc = snn_dev_load(&r.dev, &net)))
@@ -132,6 +155,13 @@ static int run_random(void *arg, const char *wave, char *msg, size_t len)
         snprintf(msg, len, "%llu steps took %llu RUN commands: expected >= %u steps per run without the host "
                  "(%llu output events, spike rate %.3f)", (unsigned long long)res.steps,
                  (unsigned long long)res.runs, c->min_steps_per_run, (unsigned long long)res.events_out, rate);
+        rc = NC_ERR_MISMATCH;
+    }
+    if (rc == NC_OK && c->traces && (res.model.tr_updates < res.updates / 4 || res.model.tr_clips == 0 ||
+                                     r.dev.traces != SNN_TRACES_MAX)) {
+        snprintf(msg, len, "%llu updates with traces of %llu, %llu trace clips, TRACES %u: the traces were not "
+                 "exercised", (unsigned long long)res.model.tr_updates, (unsigned long long)res.updates,
+                 (unsigned long long)res.model.tr_clips, r.dev.traces);
         rc = NC_ERR_MISMATCH;
     }
     if (rc == NC_OK && c->dendrites && (res.model.pred_steps == 0 || res.model.pred_steps == res.updates)) {
@@ -225,6 +255,20 @@ Test(snn_rtl, active_dendrites_state_every_step, .timeout = 240)
     nc_test_run_case("snn_rtl_dendrites_l2", c.seed, run_random, &c);
     c.model = "snn_l1", c.g.dmax = 64, c.g.layer[0] = 96, c.g.layer[1] = 96;
     nc_test_run_case("snn_rtl_dendrites_l1", c.seed, run_random, &c);
+}
+
+Test(snn_rtl, memory_traces_state_every_step, .timeout = 240)
+{
+    /* K = 4 memory traces on half the neurons (decays and weights over their whole ranges),
+     * u/v/ref and every trace TM_k of every neuron compared every step, with the counters;
+     * on 2 lanes (snn_l2), 1 lane with DMAX 64 (snn_l1) and 4 lanes (snn_l4) */
+    rand_case_t c = {.seed = nc_test_seed(1008), .g = three_layers(), .steps = 300, .rate = 0.08,
+                     .check_state = true, .traces = true};
+    nc_test_run_case("snn_rtl_traces_l2", c.seed, run_random, &c);
+    c.model = "snn_l4";
+    nc_test_run_case("snn_rtl_traces_l4", c.seed, run_random, &c);
+    c.model = "snn_l1", c.g.dmax = 64, c.g.layer[0] = 96, c.g.layer[1] = 96;
+    nc_test_run_case("snn_rtl_traces_l1", c.seed, run_random, &c);
 }
 
 /* ---- AER step fields are 16 bits: runs past step 65536 ---- */
@@ -955,4 +999,144 @@ Test(snn_rtl, active_dendrites_context_gated_neuron, .timeout = 60)
 {
     nc_test_run_case("snn_rtl_context_l2", 0, context_case, "snn_l2");
     nc_test_run_case("snn_rtl_context_l1", 0, context_case, "snn_l1");
+}
+
+/* ---- multi-timescale memory neurons (SPEC.md) ---- */
+
+/* The hand-worked example of test_snn_model.c (memory_traces_by_hand) on the core: neuron 0
+ * with traces (decay, weight) = (1000, 3), (0, -32), (0, 0), (4095, 127), input a = 10 at step
+ * 0 and -10 at step 2; the trace words TM_k and v read over the bus after each step equal
+ * the values worked out on paper there. */
+static int traces_by_hand_case(void *arg, const char *wave, char *msg, size_t len)
+{
+    const char *model = arg;
+    rtl_t r = {.model = model};
+    snn_net_t net = {0};
+    int rc = rtl_open(&r, wave, msg, len);
+    if (rc)
+        goto done;
+    CHECK(r.dev.traces == 4, "%s: TRACES reads %u, expected 4", model, r.dev.traces);
+    CALL(snn_net_init(&net, 1, 2));
+    net.neuron[0] = (snn_neuron_params_t){.du = 4095, .dv = 4095, .vth = 100000, .astro = -1};
+    const uint16_t dk[4] = {1000, 0, 0, 4095};
+    const int8_t ck[4] = {3, -32, 0, 127};
+    for (int k = 0; k < 4; k++)
+        net.neuron[0].tr_decay[k] = dk[k], net.neuron[0].tr_weight[k] = ck[k];
+    CALL(snn_net_add_syn(&net, 0, 0, 10, 0));
+    CALL(snn_net_add_syn(&net, 1, 0, -10, 0));
+    CALL(snn_dev_load(&r.dev, &net));
+    /* the parameter words read back as packed: decay | weight << 12 (weight 8 bits) */
+    bus_t *b = vmodel_bus(r.vm);
+    uint32_t w;
+    CALL(bus_read32(b, SNN_WIN_TRACE_BASE + 4u * SNN_TW_TP, &w));
+    CHECK(w == (1000u | 3u << 12), "TP0 reads 0x%x", w);
+    CALL(bus_read32(b, SNN_WIN_TRACE_BASE + 4u * (SNN_TW_TP + 1), &w));
+    CHECK(w == (0u | 0xe0u << 12), "TP1 reads 0x%x", w);
+    const int32_t want[4][4] = {{640, 640, 640, 640}, {483, 640, 640, 0}, {-275, 0, 0, -640}, {-207, 0, 0, 0}};
+    const int32_t want_v[4] = {1620, -298, -1923, -10};
+    for (uint32_t t = 0; t < 4; t++) {
+        if (t == 0 || t == 2)
+            CALL(snn_dev_push(&r.dev, t, t == 0 ? 0 : 1));
+        CALL(snn_dev_run(&r.dev, 1));
+        int32_t m[SNN_TRACES_MAX], u, v;
+        CALL(snn_dev_read_traces(&r.dev, 0, 1, m));
+        CALL(snn_dev_read_state(&r.dev, 0, 1, &u, &v, NULL));
+        for (int k = 0; k < 4; k++)
+            CHECK(m[k] == want[t][k], "%s step %u: trace %d reads %d, expected %d", model, t, k, m[k], want[t][k]);
+        CHECK(v == want_v[t], "%s step %u: v %d, expected %d", model, t, v, want_v[t]);
+    }
+    /* the state words are read-only, and CLEAR zeroes them */
+    CHECK(bus_write32(b, SNN_WIN_TRACE_BASE + 4u * SNN_TW_TM, 5) == NC_ERR_BUS, "a write of TM0 accepted");
+    CALL(snn_dev_clear(&r.dev));
+    CALL(bus_read32(b, SNN_WIN_TRACE_BASE + 4u * SNN_TW_TM, &w));
+    CHECK(w == 0, "TM0 reads %d after CLEAR", (int32_t)w);
+done:
+    snn_net_free(&net);
+    rtl_close(&r);
+    return rc;
+}
+
+Test(snn_rtl, memory_traces_by_hand, .timeout = 60)
+{
+    nc_test_run_case("snn_rtl_traces_hand_l2", 0, traces_by_hand_case, "snn_l2");
+    nc_test_run_case("snn_rtl_traces_hand_l1", 0, traces_by_hand_case, "snn_l1");
+}
+
+/* A build without traces (snn_l8: K = 0): TRACES reads 0, the trace words answer bus_err,
+ * and the driver refuses a network with a trace, naming the neuron and the build's K; the
+ * same network without it loads. */
+static int no_traces_case(void *arg, const char *wave, char *msg, size_t len)
+{
+    (void)arg;
+    rtl_t r = {.model = "snn_l8"};
+    snn_net_t net = {0};
+    int rc = rtl_open(&r, wave, msg, len);
+    if (rc)
+        goto done;
+    CHECK(r.dev.traces == 0, "snn_l8: TRACES reads %u, expected 0", r.dev.traces);
+    bus_t *b = vmodel_bus(r.vm);
+    uint32_t w;
+    CHECK(bus_write32(b, SNN_WIN_TRACE_BASE, 1) == NC_ERR_BUS, "TP0 written on a build without traces");
+    CHECK(bus_read32(b, SNN_WIN_TRACE_BASE + 4u * SNN_TW_TM, &w) == NC_ERR_BUS, "TM0 read on a build without traces");
+    CALL(snn_net_init(&net, 3, 1));
+    net.neuron[2].tr_weight[1] = -5;
+    CHECK(snn_dev_load(&r.dev, &net) == NC_ERR_ARG && strstr(nc_err_msg(), "neuron 2: trace 1") &&
+              strstr(nc_err_msg(), "0 traces"),
+          "a trace on a build without: %s", nc_err_msg());
+    net.neuron[2].tr_weight[1] = 0;
+    CALL(snn_dev_load(&r.dev, &net));
+done:
+    snn_net_free(&net);
+    rtl_close(&r);
+    return rc;
+}
+
+Test(snn_rtl, memory_traces_refused_without_them, .timeout = 60)
+{
+    nc_test_run_case("snn_rtl_no_traces_l8", 0, no_traces_case, NULL);
+}
+
+/* The long-memory task (snn_demo.c): the memory neuron on the core, u/v/ref and both traces
+ * compared with the model every step; by the task's definition it must fire in every trial
+ * with A then B 50..200 steps apart and in no other (A alone, B alone, B then A, A then B
+ * 0..10 or 300..400 apart). */
+static int memory_task_case(void *arg, const char *wave, char *msg, size_t len)
+{
+    const char *model = arg;
+    enum { TRIALS = 24 };
+    rtl_t r = {.model = model};
+    snn_net_t net = {0};
+    snn_cosim_result_t res = {0};
+    snn_mem_trial_t tr[TRIALS];
+    snn_event_t in[TRIALS * 2 * SNN_MEM_VOLLEY_HI];
+    nc_rng_t rng;
+    nc_rng_seed(&rng, nc_test_seed(1009));
+    snn_demo_memory_trials(tr, TRIALS, &rng);
+    size_t n = snn_demo_memory_input(in, tr, TRIALS);
+    int rc = rtl_open(&r, wave, msg, len);
+    if (rc)
+        goto done;
+    CALL(snn_demo_memory(&net));
+    CALL(snn_dev_load(&r.dev, &net));
+    snn_cosim_opts_t o = {.check_state = true};
+    CALL(snn_cosim_run(&r.dev, &net, in, n, TRIALS * SNN_MEM_PERIOD, &o, &res));
+    CHECK(!res.spike_mismatches && !res.state_mismatches && !res.counter_mismatches, "%s: mismatches: %s", model,
+          res.first_mismatch);
+    CHECK(res.model.tr_updates == res.updates, "%s: %llu updates with traces of %llu", model,
+          (unsigned long long)res.model.tr_updates, (unsigned long long)res.updates);
+    unsigned wrong[SNN_MEM_KINDS], ok = snn_demo_memory_score(res.out, res.n_out, tr, TRIALS, wrong);
+    for (int k = 0; k < SNN_MEM_KINDS; k++)
+        CHECK(wrong[k] == 0, "%s: %u wrong trials of kind '%s' (%u/%d right)", model, wrong[k], snn_mem_kind_name[k],
+              ok, TRIALS);
+done:
+    snn_cosim_result_free(&res);
+    snn_net_free(&net);
+    rtl_close(&r);
+    return rc;
+}
+
+Test(snn_rtl, memory_neuron_long_memory_task, .timeout = 120)
+{
+    nc_test_run_case("snn_rtl_memory_task_l2", 0, memory_task_case, "snn_l2");
+    nc_test_run_case("snn_rtl_memory_task_l1", 0, memory_task_case, "snn_l1");
 }

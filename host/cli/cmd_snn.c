@@ -30,6 +30,7 @@ static void usage(FILE *f)
             "                      [--input SPIKES | --rate R] [--seed S] [--steps K] [--trace FILE]\n"
             "                      [--waves FILE.fst] [--max-output-mb M]\n"
             "       neurocosim snn --nir GRAPH.nir [--dt S] --write-network NET   (convert only)\n"
+            "       neurocosim snn --demo memory [--trials T] [--seed S] [--output SPIKES]\n"
             "Runs a network on the co-simulated SNN core (%s) with the bit-exact model in lockstep\n"
             "and writes the core's output spikes.\n"
             "  --network NET    network text file (rtl/snn/SPEC.md, 'Network text format'; decimal integers)\n"
@@ -54,6 +55,15 @@ static void usage(FILE *f)
             "                   (this also compares u, v, refractory of every neuron with the model)\n"
             "  --max-output-mb M  bound of each output file (--output, --trace) in MiB, default %d;\n"
             "                   a --trace that cannot fit (steps x neurons lines) is refused before the run\n"
+            "  --demo memory    the long-memory task (SPEC.md, 'Multi-timescale memory neurons'): part A on\n"
+            "                   axon 0, then part B on axon 1 50..200 steps later must fire the neuron; A alone,\n"
+            "                   B alone, B then A, A and B 0..10 or 300..400 steps apart must not. Runs the\n"
+            "                   memory neuron (2 synapses, 2 traces) on the core with the model in lockstep and\n"
+            "                   scores it, then searches the best LIF neuron with the same 2 synapses (decays,\n"
+            "                   weights, delays, threshold fitted on the same trials) and scores it on the\n"
+            "                   bit-exact model. Exit 1 if the core differs from the model or the memory\n"
+            "                   neuron answers fewer than 95%% of the trials right\n"
+            "  --trials T       trials of --demo memory, 6..2000 (default 120; %d steps each)\n"
             "  --waves FILE     FST waveform of the run's time steps (recorded after the network is\n"
             "                   loaded); its folder must exist; open it with make waves WAVE=FILE: the\n"
             "                   layout shows u, v and spikes of neurons 0..3 (probe0_u ...: PROBE0..3)\n"
@@ -61,13 +71,13 @@ static void usage(FILE *f)
             "as /dev/null is written in place) and checked before the run. Progress goes to stderr on a\n"
             "terminal (or with NC_PROGRESS=1).\n"
             "Exit status: 0 when the core matched the model, 1 on a mismatch, 2 on bad usage or input.\n",
-            SNN_MODEL_NAME, SNN_MAX_OUTPUT_MB_DEFAULT);
+            SNN_MODEL_NAME, SNN_MEM_PERIOD, SNN_MAX_OUTPUT_MB_DEFAULT);
 }
 
 typedef struct snn_args {
-    const char *network, *input, *output, *trace, *waves, *nir, *write_net;
+    const char *network, *input, *output, *trace, *waves, *nir, *write_net, *demo;
     double rate, dt;
-    int64_t steps, seed, max_output_mb;
+    int64_t steps, seed, max_output_mb, trials;
 } snn_args_t;
 
 static int parse_args(int argc, char **argv, snn_args_t *a)
@@ -80,11 +90,13 @@ static int parse_args(int argc, char **argv, snn_args_t *a)
         {"max-output-mb", required_argument, 0, 'm'},
         {"nir", required_argument, 0, 'N'},     {"dt", required_argument, 0, 'd'},
         {"write-network", required_argument, 0, 'W'},
+        {"demo", required_argument, 0, 'D'},    {"trials", required_argument, 0, 'T'},
         {"help", no_argument, 0, 'h'},          {0, 0, 0, 0}};
-    *a = (snn_args_t){.rate = -1, .steps = -1, .seed = 1, .max_output_mb = SNN_MAX_OUTPUT_MB_DEFAULT, .dt = -1};
+    *a = (snn_args_t){.rate = -1, .steps = -1, .seed = 1, .max_output_mb = SNN_MAX_OUTPUT_MB_DEFAULT, .dt = -1,
+                      .trials = -1};
     optind = 1;
     int c;
-    while ((c = getopt_long(argc, argv, "n:i:o:k:t:w:s:r:m:N:d:W:h", opts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "n:i:o:k:t:w:s:r:m:N:d:W:D:T:h", opts, NULL)) != -1) {
         int rc = NC_OK;
         switch (c) {
         case 'n': a->network = optarg; break;
@@ -94,6 +106,12 @@ static int parse_args(int argc, char **argv, snn_args_t *a)
         case 'w': a->waves = optarg; break;
         case 'N': a->nir = optarg; break;
         case 'W': a->write_net = optarg; break;
+        case 'D':
+            a->demo = optarg;
+            if (strcmp(optarg, "memory"))
+                rc = nc_err_set(NC_ERR_ARG, "--demo '%s': expected memory", optarg);
+            break;
+        case 'T': rc = nc_parse_int(optarg, 6, 2000, "--trials", &a->trials); break;
         case 'd': {
             char *end;
             a->dt = strtod(optarg, &end);
@@ -119,8 +137,18 @@ static int parse_args(int argc, char **argv, snn_args_t *a)
     }
     if (optind < argc)
         return nc_err_set(NC_ERR_ARG, "unexpected argument '%s'", argv[optind]);
+    if (a->demo) {
+        if (a->network || a->nir || a->input || a->rate >= 0 || a->trace || a->waves || a->steps > 0 || a->dt > 0 ||
+            a->write_net)
+            return nc_err_set(NC_ERR_ARG, "--demo memory takes only --trials, --seed and --output (see --help)");
+        if (a->trials < 0)
+            a->trials = 120;
+        return NC_OK;
+    }
+    if (a->trials > 0)
+        return nc_err_set(NC_ERR_ARG, "--trials goes with --demo memory");
     if (!a->network == !a->nir)
-        return nc_err_set(NC_ERR_ARG, "give one of --network and --nir (see --help)");
+        return nc_err_set(NC_ERR_ARG, "give one of --network, --nir and --demo (see --help)");
     if ((a->dt > 0 || a->write_net) && !a->nir)
         return nc_err_set(NC_ERR_ARG, "--dt and --write-network go with --nir");
     if (!a->output && !a->write_net)
@@ -389,6 +417,116 @@ static int run_snn(const snn_args_t *a)
     return rc;
 }
 
+/* ---- --demo memory: the long-memory task (SPEC.md, "Multi-timescale memory neurons") ---- */
+
+typedef struct mem_demo {
+    unsigned trials, core_ok, lif_ok, wrong_core[SNN_MEM_KINDS], wrong_lif[SNN_MEM_KINDS];
+    snn_mem_lif_t lif;
+    uint64_t mism, steps, run_cycles, model_cycles; /* model_cycles: SPEC.md's count, the bound */
+} mem_demo_t;
+
+/* The memory neuron on the core (snn_l2) with the model in lockstep (u/v/ref/traces every
+ * step when `state`), scored; then, if `search`, the best LIF with the same synapses. */
+static int memory_demo(unsigned trials, uint64_t seed, bool state, bool search, const char *output, mem_demo_t *d)
+{
+    memset(d, 0, sizeof *d);
+    d->trials = trials;
+    snn_mem_trial_t *tr = malloc(trials * sizeof *tr);
+    snn_event_t *in = malloc((size_t)trials * 2 * SNN_MEM_VOLLEY_HI * sizeof *in);
+    snn_net_t net = {0};
+    snn_cosim_result_t res = {0};
+    vmodel_t *vm = NULL;
+    snn_dev_t dev;
+    int rc = tr && in ? NC_OK : nc_err_set(NC_ERR_NOMEM, "--demo memory: no memory for %u trials", trials);
+    if (rc == NC_OK) {
+        nc_rng_t rng;
+        nc_rng_seed(&rng, seed);
+        snn_demo_memory_trials(tr, trials, &rng);
+        rc = snn_demo_memory(&net);
+    }
+    size_t n_in = rc == NC_OK ? snn_demo_memory_input(in, tr, trials) : 0;
+    d->steps = (uint64_t)trials * SNN_MEM_PERIOD;
+    if (rc == NC_OK && !(vm = vmodel_open_name(SNN_MODEL_NAME)))
+        rc = NC_ERR_SIM;
+    if (rc == NC_OK)
+        rc = snn_dev_open(vmodel_bus(vm), &dev);
+    if (rc == NC_OK)
+        rc = snn_dev_load(&dev, &net);
+    if (rc == NC_OK) {
+        snn_cosim_opts_t o = {.check_state = state, .progress = "memory task"}; /* nc_progress: terminal or NC_PROGRESS=1 */
+        rc = snn_cosim_run(&dev, &net, in, n_in, (uint32_t)d->steps, &o, &res);
+    }
+    if (rc == NC_OK) {
+        d->mism = res.spike_mismatches + res.state_mismatches + res.counter_mismatches;
+        d->run_cycles = res.run_cycles;
+        d->model_cycles = res.model.cycles;
+        d->core_ok = snn_demo_memory_score(res.out, res.n_out, tr, trials, d->wrong_core);
+        if (d->mism)
+            nc_err_set(NC_ERR_MISMATCH, "memory task: the core differs from the model: %s", res.first_mismatch);
+    }
+    if (rc == NC_OK && output)
+        rc = snn_events_write(output, res.out, res.n_out);
+    if (rc == NC_OK && search) {
+        rc = snn_demo_memory_lif_search(tr, trials, dev.dmax, &d->lif, &d->lif_ok);
+        snn_net_t lif;
+        if (rc == NC_OK && (rc = snn_demo_memory_lif(&lif, &d->lif)) == NC_OK) {
+            unsigned ok;
+            rc = snn_demo_memory_run_model(&lif, tr, trials, dev.dmax, &ok, d->wrong_lif);
+            snn_net_free(&lif);
+        }
+    }
+    if (vm)
+        vmodel_close(vm);
+    snn_cosim_result_free(&res);
+    snn_net_free(&net);
+    free(tr);
+    free(in);
+    return rc;
+}
+
+static void print_kinds(const unsigned wrong[SNN_MEM_KINDS])
+{
+    printf("      errors per kind:");
+    for (int k = 0; k < SNN_MEM_KINDS; k++)
+        printf(" %s %u%s", snn_mem_kind_name[k], wrong[k], k + 1 < SNN_MEM_KINDS ? "," : "\n");
+}
+
+static int run_demo(const snn_args_t *a)
+{
+    if (a->output) {
+        int rc = nc_out_check(a->output);
+        if (rc)
+            return rc;
+    }
+    mem_demo_t d;
+    int rc = memory_demo((unsigned)a->trials, (uint64_t)a->seed, false, true, a->output, &d);
+    if (rc && rc != NC_ERR_MISMATCH)
+        return rc;
+    unsigned n = d.trials;
+    printf("snn: memory task, %u trials of %d steps (seed %lld): half A then B 50..200 steps apart (fire), the rest "
+           "in turn A alone, B alone, B then A 50..200, A then B 300..400, A then B 0..10 (silent); parts are "
+           "volleys of %d..%d spikes\n",
+           n, SNN_MEM_PERIOD, (long long)a->seed, SNN_MEM_VOLLEY_LO, SNN_MEM_VOLLEY_HI);
+    printf("snn: memory neuron (2 synapses, 2 traces, %s): %u/%u right (%.1f%%), core = bit-exact model (%llu "
+           "mismatches), %.2f cycles/step\n",
+           SNN_MODEL_NAME, d.core_ok, n, 100.0 * d.core_ok / n, (unsigned long long)d.mism,
+           (double)d.run_cycles / (double)d.steps);
+    print_kinds(d.wrong_core);
+    printf("snn: best LIF neuron with the same 2 synapses (du %u dv %u, weights A %d B %d, delays A %u B %u, vth %u; "
+           "searched over decays, weights, delays, threshold fitted on these trials): %u/%u right (%.1f%%)\n",
+           d.lif.du, d.lif.dv, d.lif.w_a, d.lif.w_b, d.lif.d_a, d.lif.d_b, d.lif.vth, d.lif_ok, n,
+           100.0 * d.lif_ok / n);
+    print_kinds(d.wrong_lif);
+    if (a->output)
+        printf("snn: the core's output spikes: %s\n", a->output);
+    if (d.mism)
+        return nc_err_set(NC_ERR_MISMATCH, "memory task: the core differs from the bit-exact model (%llu mismatches)",
+                          (unsigned long long)d.mism);
+    if (d.core_ok * 100 < 95u * n)
+        return nc_err_set(NC_ERR_MISMATCH, "memory task: %u/%u right: expected >= 95%%", d.core_ok, n);
+    return NC_OK;
+}
+
 int cmd_snn(int argc, char **argv)
 {
     snn_args_t a;
@@ -396,7 +534,7 @@ int cmd_snn(int argc, char **argv)
     if (rc == 1)
         return 0;
     if (rc == NC_OK)
-        rc = run_snn(&a);
+        rc = a.demo ? run_demo(&a) : run_snn(&a);
     if (rc == NC_OK)
         return 0;
     fprintf(stderr, "neurocosim snn: %s\n", nc_err_msg());
@@ -637,6 +775,31 @@ static int row_context(nc_report_t *r)
     return ok ? NC_OK : NC_ERR_MISMATCH;
 }
 
+/* Multi-timescale memory neurons: the long-memory task (120 trials, seed 1) on the core
+ * against the model, then its score and the best LIF's with the same synapses (SPEC.md). */
+static int row_memory(nc_report_t *r)
+{
+    const char *config = "memory neuron, A then B 50..200";
+    mem_demo_t d;
+    int rc = memory_demo(120, 1, false, true, NULL, &d);
+    if (rc && rc != NC_ERR_MISMATCH) {
+        nc_report_row(r, "snn", config, 0, 0, 0.0 / 0.0, 0, false, nc_err_msg());
+        return rc;
+    }
+    char note[200];
+    double of_bound = d.model_cycles ? (double)d.run_cycles / (double)d.model_cycles : 1.0 / 0.0;
+    bool in_bound = d.run_cycles <= d.model_cycles;
+    snprintf(note, sizeof note, "120 trials x %d steps, 2 traces; %.2f cyc/step, %.3f of cycle bound", SNN_MEM_PERIOD,
+             (double)d.run_cycles / (double)d.steps, of_bound);
+    nc_report_row(r, "snn", config, d.steps, d.mism, 0.0 / 0.0, d.run_cycles, d.mism == 0 && in_bound,
+                  d.mism ? nc_err_msg() : note);
+    bool ok = d.mism == 0 && in_bound && d.core_ok * 100 >= 95u * d.trials;
+    snprintf(note, sizeof note, "right: memory neuron %u/%u (%.1f%%), best LIF same 2 synapses %u/%u (%.1f%%)",
+             d.core_ok, d.trials, 100.0 * d.core_ok / d.trials, d.lif_ok, d.trials, 100.0 * d.lif_ok / d.trials);
+    nc_report_row(r, "snn", "  vs best LIF (same synapses)", d.trials, d.trials - d.core_ok, 0.0 / 0.0, 0, ok, note);
+    return ok ? NC_OK : NC_ERR_MISMATCH;
+}
+
 /* A NIR graph (rtl/snn/examples/ff.nir, written by tests/nir/make_nir.py 1): the core against
  * the bit-exact model, then the core's output spikes against the graph's float equations. */
 static int row_nir(nc_report_t *r)
@@ -695,6 +858,7 @@ int validate_snn(nc_report_t *r)
     bad |= row_coincidence(r) != NC_OK;
     bad |= row_xor(r) != NC_OK;
     bad |= row_context(r) != NC_OK;
+    bad |= row_memory(r) != NC_OK;
     bad |= row_nir(r) != NC_OK;
     return bad;
 }

@@ -35,6 +35,9 @@ int snn_dev_open(bus_t *bus, snn_dev_t *d)
     TRY(bus_read32(bus, SNN_DMAX, &d->dmax));
     TRY(bus_read32(bus, SNN_SROWS, &d->srows));
     TRY(bus_read32(bus, SNN_FIFO_DEPTH, &d->fifo_depth));
+    TRY(bus_read32(bus, SNN_TRACES, &d->traces));
+    if (d->traces > SNN_TRACES_MAX)
+        return nc_err_set(NC_ERR_HW, "%s: SNN TRACES=%u: expected 0..%d", bus->name, d->traces, SNN_TRACES_MAX);
     if (!d->lanes || !d->dmax)
         return nc_err_set(NC_ERR_HW, "%s: SNN geometry LANES=%u DMAX=%u: expected non-zero", bus->name, d->lanes,
                           d->dmax);
@@ -51,12 +54,30 @@ void snn_pack_neuron(const snn_neuron_params_t *p, uint32_t w[4])
     w[3] = (uint32_t)(p->pred_steps & 0xfu) | (p->pred_drop & 0x1ffffu) << 4;
 }
 
+static uint32_t trace_addr(uint32_t n, uint32_t word)
+{
+    return SNN_WIN_TRACE_BASE + (n * SNN_TRACE_WORDS + word) * 4u;
+}
+
+void snn_pack_traces(const snn_neuron_params_t *p, uint32_t w[SNN_TRACES_MAX])
+{
+    for (int k = 0; k < SNN_TRACES_MAX; k++)
+        w[k] = (uint32_t)(p->tr_decay[k] & 0xfffu) | (uint32_t)(uint8_t)p->tr_weight[k] << 12;
+}
+
 static int load_neurons(snn_dev_t *d, const snn_net_t *net)
 {
     for (uint32_t n = 0; n < net->n_neurons; n++) {
         uint32_t w[4];
         snn_pack_neuron(&net->neuron[n], w);
         TRY(bus_write_burst(d->bus, neuron_addr(n, SNN_NW_P0), w, 4));
+        /* every trace of the build, also those the network leaves at 0 (a neuron without
+         * traces must not keep a previous network's) */
+        if (d->traces) {
+            uint32_t tw[SNN_TRACES_MAX];
+            snn_pack_traces(&net->neuron[n], tw);
+            TRY(bus_write_burst(d->bus, trace_addr(n, SNN_TW_TP), tw, d->traces));
+        }
     }
     for (int j = 0; j < SNN_ASTROS; j++) {
         const snn_astro_params_t *a = &net->astro[j];
@@ -127,6 +148,17 @@ static int load_synapses(snn_dev_t *d, const snn_net_t *net)
 int snn_dev_load(snn_dev_t *d, const snn_net_t *net)
 {
     TRY(snn_net_check(net, d->nmax, d->amax, d->dmax));
+    uint32_t k_used = snn_net_traces(net);
+    if (k_used > d->traces) {
+        for (uint32_t n = 0; n < net->n_neurons; n++)
+            for (uint32_t k = d->traces; k < SNN_TRACES_MAX; k++)
+                if (net->neuron[n].tr_decay[k] || net->neuron[n].tr_weight[k])
+                    return nc_err_set(NC_ERR_ARG,
+                                      "neuron %u: trace %u (decay %u, weight %d): this build has %u traces per "
+                                      "neuron (TRACES; expected trace 0..%d)",
+                                      n, k, net->neuron[n].tr_decay[k], net->neuron[n].tr_weight[k], d->traces,
+                                      (int)d->traces - 1);
+    }
     TRY(load_neurons(d, net));
     TRY(load_synapses(d, net));
     d->n_neurons = net->n_neurons;
@@ -206,6 +238,20 @@ int snn_dev_read_pred(snn_dev_t *d, uint32_t first, uint32_t count, uint8_t *pre
         uint32_t w;
         TRY(bus_read32(d->bus, neuron_addr(first + i, SNN_NW_PRED), &w));
         pred[i] = (uint8_t)w;
+    }
+    return NC_OK;
+}
+
+int snn_dev_read_traces(snn_dev_t *d, uint32_t first, uint32_t count, int32_t *m)
+{
+    if (first + count > d->nmax)
+        return nc_err_set(NC_ERR_ARG, "read traces of neurons %u..%u: the core has %u", first, first + count - 1,
+                          d->nmax);
+    for (uint32_t i = 0; i < count && d->traces; i++) {
+        uint32_t w[SNN_TRACES_MAX];
+        TRY(bus_read_burst(d->bus, trace_addr(first + i, SNN_TW_TM), w, d->traces));
+        for (uint32_t k = 0; k < d->traces; k++)
+            m[(size_t)i * SNN_TRACES_MAX + k] = (int32_t)w[k];
     }
     return NC_OK;
 }

@@ -1,8 +1,9 @@
 /*
  * snn_drv.h - driver of the SNN core (rtl/snn/snn_top.v, docs/snn_regs.md) over a bus_t.
  *
- * Flow: snn_dev_open() reads the build's geometry; snn_dev_load() checks a network against
- * it, writes neuron parameters, astrocytes, pointers and synapse rows, and clears the state;
+ * Flow: snn_dev_open() reads the build's geometry (and TRACES, the memory traces per neuron);
+ * snn_dev_load() checks a network against it (a trace k >= TRACES is refused), writes neuron
+ * and trace parameters, astrocytes, pointers and synapse rows, and clears the state;
  * then push input events (snn_dev_push), run K steps (snn_dev_run), drain output events
  * (snn_dev_drain) and read state and counters. The same code runs on a Verilated model and on
  * a memory-mapped core.
@@ -24,6 +25,7 @@
 typedef struct snn_dev {
     bus_t *bus;
     uint32_t nmax, amax, lanes, dmax, srows, fifo_depth; /* the build's geometry        */
+    uint32_t traces;                                      /* K: memory traces per neuron */
     uint32_t n_neurons, n_axons;                          /* of the loaded network       */
     uint32_t rows_used;                                   /* synapse rows written        */
     uint32_t poll_limit;                                  /* max STATUS polls per wait   */
@@ -63,6 +65,12 @@ NC_MUST_CHECK int snn_dev_probe(snn_dev_t *d, unsigned k, int32_t *u, int32_t *v
 
 /* Packs a neuron's parameters into the P0, P1, VTH and P3 words (SPEC.md). */
 void snn_pack_neuron(const snn_neuron_params_t *p, uint32_t w[4]);
+/* Packs a neuron's trace parameters into the TP_0..TP_3 words (SPEC.md, "Multi-timescale
+ * memory neurons"). */
+void snn_pack_traces(const snn_neuron_params_t *p, uint32_t w[SNN_TRACES_MAX]);
+/* Reads the traces m_0..m_{K-1} (K = d->traces; sign-extended 24-bit) of neurons
+ * first..first+count-1 into m[i * SNN_TRACES_MAX + k]; the rest of m is left alone. */
+NC_MUST_CHECK int snn_dev_read_traces(snn_dev_t *d, uint32_t first, uint32_t count, int32_t *m);
 /* Reads the predictive steps left (word PRED, active dendrites) of neurons first..first+count-1. */
 NC_MUST_CHECK int snn_dev_read_pred(snn_dev_t *d, uint32_t first, uint32_t count, uint8_t *pred);
 

@@ -38,6 +38,8 @@ typedef struct run {
     int32_t *u, *v;
     uint8_t *ref, *pred;
     bool dendrites;           /* some neuron has a predictive window: PRED is compared too */
+    bool traces;              /* the network uses memory traces: TM_k are compared too      */
+    int32_t *tr;              /* the core's traces [neuron * SNN_TRACES_MAX + k]            */
     evbuf_t expect, got, all_out;
     evbuf_t chunk_in;         /* input events of the chunk not yet pushed (<= 2 fifo_depth) */
     snn_counters_t c_last;    /* the core's counters after the previous run               */
@@ -89,6 +91,18 @@ static int check_state(run_t *x, uint32_t step)
                 snprintf(x->r->first_mismatch, sizeof x->r->first_mismatch,
                          "step %u neuron %u: predictive steps left %u (model %u)", step, i, x->pred[i], x->m.pred[i]);
             x->r->state_mismatches++;
+        }
+    if (x->traces && (rc = snn_dev_read_traces(x->d, 0, n, x->tr)))
+        return rc;
+    for (uint32_t i = 0; x->traces && i < n; i++)
+        for (uint32_t k = 0; k < x->d->traces; k++) {
+            size_t ik = (size_t)i * SNN_TRACES_MAX + k;
+            if (x->tr[ik] != x->m.tr[ik]) {
+                if (!x->r->first_mismatch[0])
+                    snprintf(x->r->first_mismatch, sizeof x->r->first_mismatch,
+                             "step %u neuron %u: trace %u m %d (model %d)", step, i, k, x->tr[ik], x->m.tr[ik]);
+                x->r->state_mismatches++;
+            }
         }
     for (int j = 0; j < SNN_ASTROS; j++)
         if (c[j] != x->m.astro_c[j]) {
@@ -320,7 +334,9 @@ int snn_cosim_run_src(snn_dev_t *d, const snn_net_t *net, snn_input_fn src, void
     x.pred = malloc(n);
     for (uint32_t i = 0; i < n; i++)
         x.dendrites |= net->neuron[i].pred_steps != 0;
-    if (!x.axons || !x.spikes || !x.u || !x.v || !x.ref || !x.pred)
+    x.traces = snn_net_traces(net) > 0 && d->traces > 0;
+    x.tr = calloc((size_t)n * SNN_TRACES_MAX, sizeof *x.tr);
+    if (!x.axons || !x.spikes || !x.u || !x.v || !x.ref || !x.pred || !x.tr)
         rc = nc_err_set(NC_ERR_NOMEM, "snn cosim: no memory");
     if (rc == NC_OK)
         rc = snn_dev_counters(d, &x.c_last);
@@ -346,6 +362,7 @@ int snn_cosim_run_src(snn_dev_t *d, const snn_net_t *net, snn_input_fn src, void
     free(x.v);
     free(x.ref);
     free(x.pred);
+    free(x.tr);
     free(x.expect.e);
     free(x.got.e);
     free(x.chunk_in.e);

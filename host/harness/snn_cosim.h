@@ -1,7 +1,8 @@
 /*
  * snn_cosim.h - runs a network on the SNN core and on the bit-exact model in lockstep and
  * compares them: output AER events of every step (as sorted sets) and, when asked, u, v and
- * the refractory counter of every neuron and the state of every astrocyte after every step
+ * the refractory counter of every neuron (and PRED and the memory traces TM_k when the network
+ * uses them) and the state of every astrocyte after every step
  * (read back over the bus); and after every run the increase of the counters RUN_CYCLES,
  * SYNOPS, SLOTS and TSTEP against the model's count of cycles (SPEC.md, "A time step"),
  * synaptic operations, slots walked and steps.

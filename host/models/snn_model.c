@@ -30,12 +30,13 @@ typedef struct state_mem {
     uint32_t *first, *order;
     void *u, *v, *ring;
     uint8_t *ref, *dring, *pred;
+    void *tr;
 } state_mem_t;
 
 static void free_state(state_mem_t *s)
 {
     free(s->first), free(s->order), free(s->u), free(s->v), free(s->ring), free(s->ref);
-    free(s->dring), free(s->pred);
+    free(s->dring), free(s->pred), free(s->tr);
     memset(s, 0, sizeof *s);
 }
 
@@ -57,7 +58,8 @@ static int alloc_state(const snn_net_t *net, uint32_t dmax, size_t val_size, siz
     s->ring = calloc((size_t)dmax * n, ring_size);
     s->dring = calloc((size_t)dmax * n, 1);
     s->pred = calloc(n, 1);
-    if (!s->u || !s->v || !s->ref || !s->ring || !s->dring || !s->pred) {
+    s->tr = calloc((size_t)n * SNN_TRACES_MAX, val_size);
+    if (!s->u || !s->v || !s->ref || !s->ring || !s->dring || !s->pred || !s->tr) {
         free_state(s);
         return nc_err_set(NC_ERR_NOMEM, "%s: no memory for %u neurons", what, n);
     }
@@ -72,7 +74,7 @@ int snn_model_init(snn_model_t *m, const snn_net_t *net, uint32_t dmax)
     if (rc)
         return rc;
     *m = (snn_model_t){.net = net, .dmax = dmax, .first = s.first, .order = s.order, .u = s.u,
-                       .v = s.v, .ref = s.ref, .ring = s.ring, .dring = s.dring, .pred = s.pred};
+                       .v = s.v, .ref = s.ref, .ring = s.ring, .dring = s.dring, .pred = s.pred, .tr = s.tr};
     rc = snn_model_set_lanes(m, 1);
     if (rc)
         snn_model_free(m);
@@ -110,7 +112,7 @@ uint64_t snn_step_cycles(uint64_t n_in, uint64_t in_rows, uint64_t n_spikes, uin
 
 void snn_model_free(snn_model_t *m)
 {
-    state_mem_t s = {m->first, m->order, m->u, m->v, m->ring, m->ref, m->dring, m->pred};
+    state_mem_t s = {m->first, m->order, m->u, m->v, m->ring, m->ref, m->dring, m->pred, m->tr};
     free_state(&s);
     free(m->rows);
     memset(m, 0, sizeof *m);
@@ -157,6 +159,14 @@ static int64_t astro_term(const snn_model_t *m, const snn_neuron_params_t *p)
     return floor_shift((int64_t)m->net->astro[p->astro].gain * m->astro_c[p->astro], 4);
 }
 
+int64_t snn_trace_term(const snn_neuron_params_t *p, const int32_t m[SNN_TRACES_MAX])
+{
+    int64_t t = 0;
+    for (int k = 0; k < SNN_TRACES_MAX; k++)
+        t += floor_shift((int64_t)p->tr_weight[k] * m[k], 6);
+    return t;
+}
+
 /* Phase B for one neuron; returns 1 if it spiked. */
 static int update_neuron(snn_model_t *m, uint32_t n, uint32_t slot)
 {
@@ -178,6 +188,20 @@ static int update_neuron(snn_model_t *m, uint32_t n, uint32_t slot)
         m->stats.u_wraps++;
     m->u[n] = snn_wrap24(u);
 
+    /* memory traces: the same input as u, each with its own decay; clipped, never wrapped */
+    int32_t *tr = &m->tr[(size_t)n * SNN_TRACES_MAX];
+    bool used = false;
+    for (int k = 0; k < SNN_TRACES_MAX; k++) {
+        int64_t x = snn_trunc4096((int64_t)tr[k] * (4096 - p->tr_decay[k])) + a_in * 64;
+        if (x > V_LIMIT || x < -V_LIMIT) {
+            x = x > 0 ? V_LIMIT : -V_LIMIT;
+            m->stats.tr_clips++;
+        }
+        tr[k] = (int32_t)x;
+        used |= p->tr_weight[k] != 0;
+    }
+    m->stats.tr_updates += used;
+
     if (m->ref[n]) {
         m->ref[n]--;
         m->v[n] = 0;
@@ -185,7 +209,7 @@ static int update_neuron(snn_model_t *m, uint32_t n, uint32_t slot)
         return 0;
     }
     int64_t bias = (int64_t)p->bias_mant * ((int64_t)1 << p->bias_exp);
-    int64_t v = snn_trunc4096((int64_t)m->v[n] * (4096 - p->dv)) + m->u[n] + bias;
+    int64_t v = snn_trunc4096((int64_t)m->v[n] * (4096 - p->dv)) + m->u[n] + bias + snn_trace_term(p, tr);
     if (v > V_LIMIT) {
         v = V_LIMIT;
         m->stats.v_clip_hi++;
@@ -253,13 +277,13 @@ int snn_fmodel_init(snn_fmodel_t *m, const snn_net_t *net, uint32_t dmax)
     if (rc)
         return rc;
     *m = (snn_fmodel_t){.net = net, .dmax = dmax, .first = s.first, .order = s.order, .u = s.u,
-                        .v = s.v, .ref = s.ref, .ring = s.ring, .dring = s.dring, .pred = s.pred};
+                        .v = s.v, .ref = s.ref, .ring = s.ring, .dring = s.dring, .pred = s.pred, .tr = s.tr};
     return NC_OK;
 }
 
 void snn_fmodel_free(snn_fmodel_t *m)
 {
-    state_mem_t s = {m->first, m->order, m->u, m->v, m->ring, m->ref, m->dring, m->pred};
+    state_mem_t s = {m->first, m->order, m->u, m->v, m->ring, m->ref, m->dring, m->pred, m->tr};
     free_state(&s);
     memset(m, 0, sizeof *m);
 }
@@ -288,13 +312,18 @@ static int fupdate_neuron(snn_fmodel_t *m, uint32_t n, uint32_t slot)
     *dcell = 0;
     m->pred[n] = p_now ? (uint8_t)(p_now - 1) : 0;
     m->u[n] = m->u[n] * (1.0 - (p->du + 1) / 4096.0) + 64.0 * a_in;
+    double *tr = &m->tr[(size_t)n * SNN_TRACES_MAX], term = 0;
+    for (int k = 0; k < SNN_TRACES_MAX; k++) {
+        tr[k] = tr[k] * (1.0 - p->tr_decay[k] / 4096.0) + 64.0 * a_in;
+        term += p->tr_weight[k] * tr[k] / 64.0;
+    }
     if (m->ref[n]) {
         m->ref[n]--;
         m->v[n] = 0;
         return 0;
     }
     double bias = (double)p->bias_mant * (double)(1u << p->bias_exp);
-    m->v[n] = m->v[n] * (1.0 - p->dv / 4096.0) + m->u[n] + bias;
+    m->v[n] = m->v[n] * (1.0 - p->dv / 4096.0) + m->u[n] + bias + term;
     double vth = p_now ? (p->vth > p->pred_drop ? p->vth - p->pred_drop : 0) : p->vth;
     double thr = 64.0 * vth + (p->astro >= 0 ? m->net->astro[p->astro].gain * m->astro_c[p->astro] / 16.0 : 0);
     if (m->v[n] > thr) {

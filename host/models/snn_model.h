@@ -4,7 +4,8 @@
  *                clip rules); the RTL must match it spike for spike and u, v, refractory
  *                counter of every neuron after every step;
  *   snn_fmodel_* the floating-point LIF reference the fixed-point dynamics approximate
- *                (u = u(1-(du+1)/4096) + 64 a, v = v(1-dv/4096) + u + bias, spike if v > 64 vth).
+ *                (u = u(1-(du+1)/4096) + 64 a, m_k = m_k(1-d_k/4096) + 64 a,
+ *                v = v(1-dv/4096) + u + bias + sum c_k m_k/64, spike if v > 64 vth).
  *
  * A step t: inputs (axon events of step t) are delivered to ring slot t + delay; neurons read
  * slot t; a neuron spike of step t is delivered to slot t + 1 + delay. Both models follow the
@@ -28,6 +29,8 @@ typedef struct snn_model_stats {
     uint64_t v_clip_lo;  /* v clipped at -(2^23-1)                              */
     uint64_t refr_steps; /* updates spent refractory                            */
     uint64_t pred_steps; /* updates spent predictive (active dendrites)         */
+    uint64_t tr_clips;   /* memory traces clipped at +-(2^23-1)                 */
+    uint64_t tr_updates; /* updates of neurons with a non-zero trace weight     */
     uint64_t synops;     /* synapse deliveries (the core's SYNOPS)              */
     uint64_t slots;      /* synapse slots walked: rows x lanes (the core's SLOTS) */
     uint64_t cycles;     /* clock cycles of the steps per SPEC.md, "A time step"
@@ -45,6 +48,7 @@ typedef struct snn_model {
     int64_t *ring;           /* [slot * n_neurons + neuron]: exact sums         */
     uint8_t *dring;          /* [slot * n_neurons + neuron]: a dendritic event  */
     uint8_t *pred;           /* predictive steps left                           */
+    int32_t *tr;             /* [neuron * SNN_TRACES_MAX + k]: memory trace m_k  */
     uint16_t astro_c[SNN_ASTROS];
     uint32_t t;
     snn_model_stats_t stats;
@@ -62,6 +66,10 @@ int snn_model_set_lanes(snn_model_t *m, uint32_t lanes);
 /* One time step with the input axons of this step (any order, repeats allowed). Writes the
  * neurons that spiked, ascending, to spikes[] (room for n_neurons) and their count. */
 int snn_model_step(snn_model_t *m, const uint32_t *axons, size_t n_in, uint32_t *spikes, size_t *n_spikes);
+
+/* The soma term of neuron n's memory traces after an update (SPEC.md): sum over k of
+ * floor(c_k m_k / 64). */
+int64_t snn_trace_term(const snn_neuron_params_t *p, const int32_t m[SNN_TRACES_MAX]);
 
 /* Overwrites a neuron's state (as a host write of the U and V words does): u and v are taken
  * modulo 2^24, sign-extended. */
@@ -82,6 +90,7 @@ typedef struct snn_fmodel {
     uint32_t dmax;
     uint32_t *first, *order;
     double *u, *v, *ring;
+    double *tr; /* [neuron * SNN_TRACES_MAX + k] */
     uint8_t *ref, *dring, *pred;
     double astro_c[SNN_ASTROS];
     uint32_t t;

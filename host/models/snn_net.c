@@ -83,7 +83,20 @@ static int check_neuron(const snn_neuron_params_t *p, uint32_t i)
     if (p->pred_steps > 15 || p->pred_drop > SNN_VTH_MAX)
         return nc_err_set(NC_ERR_ARG, "neuron %u: pred %u %u: expected steps 0..15, drop 0..131071", i,
                           p->pred_steps, p->pred_drop);
+    for (int k = 0; k < SNN_TRACES_MAX; k++)
+        if (p->tr_decay[k] > SNN_DU_MAX)
+            return nc_err_set(NC_ERR_ARG, "neuron %u: trace %d decay %u: expected 0..4095", i, k, p->tr_decay[k]);
     return NC_OK;
+}
+
+uint32_t snn_net_traces(const snn_net_t *net)
+{
+    uint32_t k_used = 0;
+    for (uint32_t i = 0; i < net->n_neurons; i++)
+        for (uint32_t k = 0; k < SNN_TRACES_MAX; k++)
+            if ((net->neuron[i].tr_decay[k] || net->neuron[i].tr_weight[k]) && k + 1 > k_used)
+                k_used = k + 1;
+    return k_used;
 }
 
 /* "file:line: " of synapse k when the network came from a file, else "". */
@@ -213,7 +226,7 @@ static int tok_int(reader_t *r, int i, long lo, long hi, const char *what, long 
 
 /* "neuron FIRST COUNT key value ...": the keys given set those fields of every neuron
  * FIRST..FIRST+COUNT-1; the fields not given keep each neuron's own values. */
-enum { K_DU = 1, K_DV = 2, K_BIAS = 4, K_VTH = 8, K_REFR = 16, K_ASTRO = 32, K_OUT = 64, K_PRED = 128 };
+enum { K_DU = 1, K_DV = 2, K_BIAS = 4, K_VTH = 8, K_REFR = 16, K_ASTRO = 32, K_OUT = 64, K_PRED = 128, K_TRACE0 = 256 };
 
 static int parse_neuron(reader_t *r, snn_net_t *net)
 {
@@ -262,9 +275,18 @@ static int parse_neuron(reader_t *r, snn_net_t *net)
             p.pred_drop = (uint32_t)e;
             given |= K_PRED;
             i++;
+        } else if (!strcmp(k, "trace")) {
+            long d;
+            TRY(tok_int(r, i + 1, 0, SNN_TRACES_MAX - 1, "trace index", &v));
+            TRY(tok_int(r, i + 2, 0, SNN_DU_MAX, "trace decay", &d));
+            TRY(tok_int(r, i + 3, -128, 127, "trace weight", &e));
+            p.tr_decay[v] = (uint16_t)d;
+            p.tr_weight[v] = (int8_t)e;
+            given |= (unsigned)K_TRACE0 << v;
+            i += 2;
         } else {
             return nc_err_set(NC_ERR_PARSE,
-                              "%s:%u: unknown neuron key '%s' (expected du dv bias vth refr astro out pred)",
+                              "%s:%u: unknown neuron key '%s' (expected du dv bias vth refr astro out pred trace)",
                               r->path, r->line, k);
         }
     }
@@ -290,6 +312,11 @@ static int parse_neuron(reader_t *r, snn_net_t *net)
             q->pred_steps = p.pred_steps;
             q->pred_drop = p.pred_drop;
         }
+        for (int k = 0; k < SNN_TRACES_MAX; k++)
+            if (given & ((unsigned)K_TRACE0 << k)) {
+                q->tr_decay[k] = p.tr_decay[k];
+                q->tr_weight[k] = p.tr_weight[k];
+            }
     }
     return NC_OK;
 }
@@ -403,6 +430,9 @@ int snn_net_write(const char *path, const snn_net_t *net)
                            p->dv, p->bias_mant, p->bias_exp, p->vth, p->refr, p->astro, p->out ? 1 : 0);
         if (rc == NC_OK && (p->pred_steps || p->pred_drop))
             rc = nc_out_printf(&o, " pred %u %u", p->pred_steps, p->pred_drop);
+        for (int k = 0; k < SNN_TRACES_MAX && rc == NC_OK; k++)
+            if (p->tr_decay[k] || p->tr_weight[k])
+                rc = nc_out_printf(&o, " trace %d %u %d", k, p->tr_decay[k], p->tr_weight[k]);
         if (rc == NC_OK)
             rc = nc_out_printf(&o, "\n");
     }

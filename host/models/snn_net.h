@@ -27,6 +27,7 @@
 #define SNN_BIAS_EXP_MAX 7
 #define SNN_REFR_MAX 15
 #define SNN_WEXP_MAX 7
+#define SNN_TRACES_MAX 4 /* leaky traces per neuron (memory neurons; a build has K <= 4) */
 
 typedef struct snn_neuron_params {
     uint16_t du, dv;   /* current and voltage decay, 0..4095                    */
@@ -40,6 +41,9 @@ typedef struct snn_neuron_params {
                           * neuron predictive, 0..15 (SPEC.md, "Active dendrites") */
     uint32_t pred_drop;  /* threshold lowered by this (vth units, 0..2^17-1) while
                           * predictive                                             */
+    uint16_t tr_decay[SNN_TRACES_MAX]; /* memory traces: decay of trace k, 0..4095   */
+    int8_t tr_weight[SNN_TRACES_MAX];  /* its weight in the soma (64 = 1; SPEC.md,
+                                        * "Multi-timescale memory neurons")          */
 } snn_neuron_params_t;
 
 typedef struct snn_astro_params {
@@ -79,6 +83,10 @@ int snn_net_add_syn(snn_net_t *net, uint32_t src, uint32_t target, int weight, u
 /* A dendritic synapse (SPEC.md, "Active dendrites"): weight 0, puts the target into its
  * predictive state for its pred_steps steps when the source spikes. */
 int snn_net_add_dsyn(snn_net_t *net, uint32_t src, uint32_t target, unsigned delay);
+
+/* The number of traces the network uses: 1 + the highest k with a non-zero decay or weight
+ * on some neuron (0: no memory neuron). */
+uint32_t snn_net_traces(const snn_net_t *net);
 
 /* Checks every value against the spec's ranges and a core's geometry (neurons <= nmax,
  * axons <= amax, delays < dmax). */

@@ -111,8 +111,12 @@ localparam [23:0] SNN_PROBE_V3 = 24'h0000bc; // RO: v of probe 3's neuron, as PR
 localparam [31:0] SNN_PROBE_V3_RESET = 32'h00000000;
 localparam [23:0] SNN_PROBE_SPIKE = 24'h0000c0; // RO: bit k: probe k's neuron spiked at its last update
 localparam [31:0] SNN_PROBE_SPIKE_RESET = 32'h00000000;
+localparam [23:0] SNN_TRACES = 24'h0000c4; // RO: leaky traces K per neuron of this build (multi-timescale memory neurons; 0: none)
+localparam [31:0] SNN_TRACES_RESET = 32'h00000000;
 localparam [23:0] SNN_WIN_NEURON_BASE = 24'h010000; // 8 words per neuron n at n*32 (up to 4096 neurons): P0, P1, VTH, P3, U, V, REF, PRED
 localparam [23:0] SNN_WIN_NEURON_BYTES = 24'h020000;
+localparam [23:0] SNN_WIN_TRACE_BASE = 24'h040000; // 8 words per neuron n at n*32 (memory traces k < TRACES): TP0..TP3 (words 0..3, [11:0] decay, [19:12] weight signed), TM0..TM3 (words 4..7, trace state, read only)
+localparam [23:0] SNN_WIN_TRACE_BYTES = 24'h020000;
 localparam [23:0] SNN_WIN_PTR_BASE = 24'h030000; // one word per source (up to 8192) (axon a at a*4, neuron n at (AMAX+n)*4): [15:0] first row, [31:16] rows
 localparam [23:0] SNN_WIN_PTR_BYTES = 24'h008000;
 localparam [23:0] SNN_WIN_SYN_BASE = 24'h100000; // synapse slot (row, lane) at (row*LANES+lane)*4 (SROWS*LANES <= 2^20): [31] valid, [30] dendritic, [29:24] delay, [23:16] weight, [15:0] target
@@ -126,5 +130,8 @@ localparam integer SNN_NW_U = 4; // neuron word U: 24-bit current (reads sign-ex
 localparam integer SNN_NW_V = 5; // neuron word V: 24-bit voltage (reads sign-extended)
 localparam integer SNN_NW_REF = 6; // neuron word REF: [3:0] refractory steps left
 localparam integer SNN_NW_PRED = 7; // neuron word PRED: [3:0] predictive steps left (read only)
+localparam integer SNN_TW_TP = 0; // trace word TP_k = TP + k: [11:0] decay d_k, [19:12] weight c_k (signed; the soma adds floor(c_k m_k / 64))
+localparam integer SNN_TW_TM = 4; // trace word TM_k = TM + k: trace m_k, 24 bits (reads sign-extended; read only, zeroed by CLEAR)
+localparam integer SNN_TRACE_WORDS = 8; // words per neuron in the TRACE window
 localparam integer SNN_NEURON_WORDS = 8; // words per neuron in the NEURON window
 /* verilator lint_on UNUSEDPARAM */

@@ -11,6 +11,8 @@
 //   C  each spike: an output AER event (if enabled), a count for its astrocyte, and a walk of
 //      the neuron's synapse rows into ring slots (t + 1 + delay) mod DMAX;
 //   D  astrocytes leak and integrate their spike counts; t advances.
+// Multi-timescale memory neurons (build parameter K): each neuron's K leaky traces integrate its
+// input a with their own decays in its phase B cycle, and the soma adds sum floor(c_k m_k / 64).
 // For waveforms, four probes (registers PROBE0..3) copy u, v and the spike of chosen neurons
 // into named signals probe0_u .. probe3_spike as phase B writes them (SPEC.md, "Waveforms").
 `default_nettype none
@@ -21,7 +23,8 @@ module snn_top #(
     parameter integer L = 1,            // lanes (power of two, N/L >= 2)
     parameter integer DMAX = 32,        // ring slots (power of two): delays 0..DMAX-1
     parameter integer SROWS = 65536,    // synapse rows (power of two)
-    parameter integer FD = 512          // entries of each AER FIFO (power of two)
+    parameter integer FD = 512,         // entries of each AER FIFO (power of two)
+    parameter integer K = 0             // leaky traces per neuron (0..4): memory neurons
 ) (
     input  wire        clk,
     input  wire        rst_n,
@@ -43,7 +46,10 @@ module snn_top #(
     localparam integer PW  = $clog2(A + N);         // source index width
     localparam integer LW  = (L > 1) ? $clog2(L) : 1;
     localparam integer FW  = $clog2(FD);
+    localparam integer KM  = (K > 0) ? K : 1;         // trace memory rows per neuron (1 unused if K = 0)
+    localparam integer TIW = $clog2(N * KM);          // trace memory index width
     localparam [31:0] N32 = N, A32 = A, L32 = L, D32 = DMAX, S32 = SROWS, F32 = FD, NR32 = NR;
+    localparam [31:0] K32 = K, KM32 = KM;
 
     localparam [3:0] S_IDLE = 4'd0, S_CLEAR = 4'd1, S_AHEAD = 4'd2, S_WALK = 4'd3,
                      S_BDRAIN = 4'd4, S_B = 4'd5, S_CHEAD = 4'd6, S_D = 4'd7;
@@ -66,6 +72,9 @@ module snn_top #(
     endfunction
     function automatic [SIW-1:0] sidx(input [31:0] x);
         sidx = x[SIW-1:0];
+    endfunction
+    function automatic [TIW-1:0] tidx(input [31:0] x);
+        tidx = x[TIW-1:0];
     endfunction
     function automatic [LW-1:0] lidx(input [31:0] x);
         lidx = x[LW-1:0];
@@ -105,6 +114,13 @@ module snn_top #(
     reg [3:0]  nref [0:N-1];
     reg [20:0] np3  [0:N-1];                // active dendrites: [3:0] pred steps, [20:4] threshold drop
     reg [3:0]  npred [0:N-1];               // predictive steps left
+    // memory traces, (neuron, k) at neuron * KM + k; with K = 0 a build keeps one unused row
+    /* verilator lint_off UNUSEDSIGNAL */
+    /* verilator lint_off UNDRIVEN */
+    reg [19:0] ntp  [0:N*KM-1];             // [11:0] decay, [19:12] weight (signed)
+    reg [23:0] ntm  [0:N*KM-1];             // trace state
+    /* verilator lint_on UNDRIVEN */
+    /* verilator lint_on UNUSEDSIGNAL */
     reg [31:0] ptr  [0:A+N-1];              // per source: [15:0] first row, [31:16] rows
     reg [31:0] syn  [0:SROWS*L-1];          // (row, lane) slots
     reg [31:0] ring [0:DMAX*N-1];           // (lane, slot, row): exact sums of weights
@@ -178,8 +194,9 @@ module snn_top #(
     wire        b_sat [0:L-1];
     wire [31:0] b_n [0:L-1];
     wire [RIW-1:0] b_ri [0:L-1];
+    wire [23:0] b_m [0:L*KM-1];             // the new trace values of lane k at k * KM + trace
 
-    genvar gk;
+    genvar gk, gt;
     // Words are sliced into fields; the fields a phase does not need are intentionally unused.
     /* verilator lint_off UNUSEDSIGNAL */
     generate
@@ -217,7 +234,33 @@ module snn_top #(
             wire signed [39:0] fv  = {27'd0, fv13};
             wire signed [39:0] bm  = {{27{p1[12]}}, p1[12:0]};
             wire signed [39:0] bias = bm <<< p1[15:13];
-            wire signed [39:0] v1 = tdiv4096(v40 * fv) + un40 + bias;
+            // memory traces: m' = clip(trunc(m (4096 - d)) + a << 6), term floor(c m' / 64)
+            wire signed [39:0] tterm [0:3];     // K <= 4
+            for (gt = 0; gt < K; gt = gt + 1) begin : tr
+                wire [TIW-1:0] ti = tidx({20'd0, ni} * K32 + gt);
+                wire [19:0] tp = ntp[ti];
+                // multipliers of their natural widths: 24 x 14 and 8 x 24 bits (signed)
+                wire signed [23:0] mo = ntm[ti];
+                wire [12:0] fd13 = 13'h1000 - {1'b0, tp[11:0]};
+                wire signed [13:0] fds = {1'b0, fd13};
+                wire signed [37:0] mp = mo * fds;
+                wire signed [39:0] mx = tdiv4096({{2{mp[37]}}, mp}) + (ain40 <<< 6);
+                wire signed [39:0] mc = (mx > 40'sd8388607) ? 40'sd8388607 :
+                                        (mx < -40'sd8388607) ? -40'sd8388607 : mx;
+                wire signed [23:0] m24 = mc[23:0];
+                wire signed [7:0]  cw = tp[19:12];
+                wire signed [31:0] prod = cw * m24;
+                assign tterm[gt] = $signed({{8{prod[31]}}, prod}) >>> 6;
+                assign b_m[gk * KM + gt] = m24;
+            end
+            for (gt = K; gt < 4; gt = gt + 1) begin : notr
+                assign tterm[gt] = 40'sd0;
+            end
+            if (K == 0) begin : nom
+                assign b_m[gk] = 24'd0;
+            end
+            wire signed [39:0] tsum = tterm[0] + tterm[1] + tterm[2] + tterm[3];
+            wire signed [39:0] v1 = tdiv4096(v40 * fv) + un40 + bias + tsum;
             wire signed [39:0] vmax = 40'sd8388607;
             wire signed [39:0] vc = (v1 > vmax) ? vmax : (v1 < -vmax) ? -vmax : v1;
             // threshold: (vth << 6) plus the astrocyte term (gain * c) >>> 4
@@ -275,12 +318,17 @@ module snn_top #(
     wire in_neur = cmd_addr >= SNN_WIN_NEURON_BASE && cmd_addr < SNN_WIN_NEURON_BASE + SNN_WIN_NEURON_BYTES;
     wire in_ptr  = cmd_addr >= SNN_WIN_PTR_BASE && cmd_addr < SNN_WIN_PTR_BASE + SNN_WIN_PTR_BYTES;
     wire in_syn  = cmd_addr >= SNN_WIN_SYN_BASE && cmd_addr < SNN_WIN_SYN_BASE + SNN_WIN_SYN_BYTES;
+    wire in_trw  = cmd_addr >= SNN_WIN_TRACE_BASE && cmd_addr < SNN_WIN_TRACE_BASE + SNN_WIN_TRACE_BYTES;
     // offsets into the windows (a window need not be aligned to its size: NEURON is not);
     // the bits above a window's size are outside it (in_neur ... decide), so unused here
     /* verilator lint_off UNUSEDSIGNAL */
     wire [23:0] o_n = cmd_addr - SNN_WIN_NEURON_BASE;
     wire [23:0] o_p = cmd_addr - SNN_WIN_PTR_BASE;
     wire [23:0] o_s = cmd_addr - SNN_WIN_SYN_BASE;
+    wire [23:0] o_t = cmd_addr - SNN_WIN_TRACE_BASE;
+    wire [31:0] a_tn = {20'd0, o_t[16:5]};
+    wire [2:0]  a_tw = o_t[4:2];
+    wire [31:0] a_tk = {30'd0, a_tw[1:0]};
     wire [31:0] a_n = {20'd0, o_n[16:5]};
     wire [2:0]  a_w = o_n[4:2];
     wire [31:0] a_p = {19'd0, o_p[14:2]};
@@ -289,6 +337,15 @@ module snn_top #(
     wire [NW-1:0]  a_ni = nidx(a_n);
     wire [PW-1:0]  a_pi = pidx(a_p);
     wire [SIW-1:0] a_si = sidx(a_s);
+    wire [TIW-1:0] a_ti = tidx(a_tn * KM32 + a_tk);
+    wire a_tk_ok;                                   // the trace word names a trace k < K
+    generate
+        if (K == 0) begin : tk0
+            assign a_tk_ok = 1'b0;
+        end else begin : tkk
+            assign a_tk_ok = a_tk < K32;
+        end
+    endgenerate
     wire [31:0] wd = cmd_wdata;
     wire ptr_ok = {16'd0, wd[15:0]} + {16'd0, wd[31:16]} <= S32;
     wire syn_ok = !wd[31] || ({26'd0, wd[29:24]} < D32 && {16'd0, wd[15:0]} < N32 &&
@@ -313,6 +370,10 @@ module snn_top #(
                 3'd7: rsp_rdata = {28'd0, npred[a_ni]};
                 default: rsp_rdata = 32'd0;
             endcase
+        end else if (in_trw) begin
+            if (a_tn >= N32 || !a_tk_ok || (cmd_we && (busy || a_tw[2]))) rsp_err = 1'b1;
+            else if (a_tw[2]) rsp_rdata = {{8{ntm[a_ti][23]}}, ntm[a_ti]};
+            else rsp_rdata = {12'd0, ntp[a_ti]};
         end else if (in_ptr) begin
             if (a_p >= A32 + N32 || (cmd_we && (busy || !ptr_ok))) rsp_err = 1'b1;
             else rsp_rdata = ptr[a_pi];
@@ -357,6 +418,7 @@ module snn_top #(
                 SNN_PROBE_V0, SNN_PROBE_V1, SNN_PROBE_V2, SNN_PROBE_V3:
                     begin rsp_rdata = {{8{pv[a_ai][23]}}, pv[a_ai]}; rsp_err = cmd_we; end
                 SNN_PROBE_SPIKE: begin rsp_rdata = {28'd0, pspk}; rsp_err = cmd_we; end
+                SNN_TRACES:     begin rsp_rdata = K32; rsp_err = cmd_we; end
                 default:        rsp_err = 1'b1;
             endcase
         end else begin
@@ -399,7 +461,7 @@ module snn_top #(
         fifo_clr = wr && cmd_addr == SNN_CTRL && cmd_wdata[1];
     end
 
-    integer j, pk;
+    integer j, pk, tk;
     always @(posedge clk) begin
         if (!rst_n) begin
             state <= S_IDLE;
@@ -433,6 +495,7 @@ module snn_top #(
                 endcase
             end
             if (wr && in_ptr) ptr[a_pi] <= wd;
+            if (wr && in_trw) ntp[a_ti] <= wd[19:0];
             if (wr && in_syn) syn[a_si] <= wd;
             if (wr && in_regs) begin
                 case (cmd_addr)
@@ -497,6 +560,8 @@ module snn_top #(
                             nv[nidx(clr_idx * L32 + j)] <= 24'd0;
                             nref[nidx(clr_idx * L32 + j)] <= 4'd0;
                             npred[nidx(clr_idx * L32 + j)] <= 4'd0;
+                            for (tk = 0; tk < KM; tk = tk + 1)
+                                ntm[tidx((clr_idx * L32 + j) * KM32 + tk)] <= 24'd0;
                         end
                     end
                     clr_idx <= clr_idx + 32'd1;
@@ -538,6 +603,8 @@ module snn_top #(
                             nv[nidx(b_n[j])] <= b_v[j];
                             nref[nidx(b_n[j])] <= b_r[j];
                             npred[nidx(b_n[j])] <= b_p[j];
+                            for (tk = 0; tk < KM; tk = tk + 1)
+                                ntm[tidx(b_n[j] * KM32 + tk)] <= b_m[j * KM + tk];
                             ring[b_ri[j]] <= 32'd0;
                             dring[b_ri[j]] <= 1'b0;
                             if (b_spk[j]) begin

@@ -7,6 +7,9 @@
  *      100% of 256 axons spiking per step) for 256 axons fully connected to N = 256 neurons
  *      (65536 synapses) on each build; 1% vs 100% (bound > 20x);
  *   2. synaptic operations per cycle per lane at 100% activity (bound >= 0.95);
+ *   2b. the cost of active dendrites and of memory traces in cycles per step (a run with the
+ *      option against the same run without it), and the long-memory task: the memory neuron
+ *      against the best LIF neuron with the same synapses;
  *   3. simulated time steps per second of the co-simulation of a 3-layer 256-256-256 network
  *      (256 axons), against the bit-exact model alone in the same run.
  */
@@ -16,6 +19,7 @@
 #include "nc_error.h"
 #include "nc_util.h"
 #include "snn_cosim.h"
+#include "snn_demo.h"
 #include "snn_gen.h"
 #include "vmodel.h"
 
@@ -196,6 +200,91 @@ static int bench_dendrites(void)
     return rc;
 }
 
+/* Memory traces: the same 10%-connected layer at 10% activity, then with K = 4 traces on every
+ * neuron (decays 8, 64, 512, 4095, weights 127, 32, -16, 4: they make it fire): cycles per
+ * step of both. RUN_CYCLES equals the SPEC.md count after every run (checked by measure), and
+ * that count has no trace term: the traces cost no cycle, only what their spikes cost. Then
+ * the long-memory task (240 trials, seed 2) on the bit-exact model: the memory neuron against
+ * the best LIF with the same two synapses (threshold fitted on the same trials). */
+static int bench_traces(void)
+{
+    snn_net_t base, tr;
+    meas_t m0, m1;
+    int rc = dense_layer_p(&base, 0.1);
+    if (rc == NC_OK)
+        rc = dense_layer_p(&tr, 0.1);
+    static const uint16_t dk[4] = {8, 64, 512, 4095};
+    static const int8_t ck[4] = {127, 32, -16, 4};
+    for (uint32_t i = 0; rc == NC_OK && i < tr.n_neurons; i++)
+        for (int k = 0; k < 4; k++)
+            tr.neuron[i].tr_decay[k] = dk[k], tr.neuron[i].tr_weight[k] = ck[k];
+    if (rc == NC_OK)
+        rc = measure("snn_l2", &base, 0.1, 200, 106, &m0);
+    if (rc == NC_OK)
+        rc = measure("snn_l2", &tr, 0.1, 200, 106, &m1);
+    if (rc == NC_OK)
+        printf("memory traces (snn_l2, 10%% activity): %.1f cycles/step with 4 traces on each of 256 neurons (%.2f output "
+               "spikes/step) against %.1f without (%.2f spikes/step): RUN_CYCLES = the SPEC.md count, which has no "
+               "trace term (traces are computed in the neuron's phase B cycle); the %.1f more are the spikes' phase C "
+               "cycles\n",
+               m1.cycles_per_step, (double)m1.out / 200, m0.cycles_per_step, (double)m0.out / 200,
+               m1.cycles_per_step - m0.cycles_per_step);
+    snn_net_free(&base);
+    snn_net_free(&tr);
+    enum { TRIALS = 240 };
+    snn_mem_trial_t *t = malloc(TRIALS * sizeof *t);
+    snn_net_t mem = {0};
+    unsigned mem_ok = 0, lif_ok = 0, wrong_mem[SNN_MEM_KINDS], wrong_lif[SNN_MEM_KINDS];
+    snn_mem_lif_t lif = {0};
+    if (rc == NC_OK && !t)
+        rc = nc_err_set(NC_ERR_NOMEM, "no memory");
+    if (rc == NC_OK) {
+        nc_rng_t rng;
+        nc_rng_seed(&rng, 2);
+        snn_demo_memory_trials(t, TRIALS, &rng);
+        rc = snn_demo_memory(&mem);
+    }
+    if (rc == NC_OK)
+        rc = snn_demo_memory_run_model(&mem, t, TRIALS, 32, &mem_ok, wrong_mem);
+    if (rc == NC_OK)
+        rc = snn_demo_memory_lif_search(t, TRIALS, 32, &lif, &lif_ok);
+    snn_net_t ln;
+    if (rc == NC_OK && (rc = snn_demo_memory_lif(&ln, &lif)) == NC_OK) {
+        rc = snn_demo_memory_run_model(&ln, t, TRIALS, 32, &lif_ok, wrong_lif);
+        snn_net_free(&ln);
+    }
+    if (rc == NC_OK) {
+        printf("long-memory task (A then B 50..200 steps apart; %d trials, seed 2, bit-exact model): memory neuron "
+               "%u/%d right (%.1f%%), best LIF with the same 2 synapses %u/%d (%.1f%%; du %u dv %u w %d/%d delays "
+               "%u/%u vth %u)\n  wrong per kind (memory / LIF):",
+               TRIALS, mem_ok, TRIALS, 100.0 * mem_ok / TRIALS, lif_ok, TRIALS, 100.0 * lif_ok / TRIALS, lif.du,
+               lif.dv, lif.w_a, lif.w_b, lif.d_a, lif.d_b, lif.vth);
+        for (int k = 0; k < SNN_MEM_KINDS; k++)
+            printf(" %s %u/%u%s", snn_mem_kind_name[k], wrong_mem[k], wrong_lif[k], k + 1 < SNN_MEM_KINDS ? "," : "\n");
+        /* The same trials without the "together" kind (A then B 0..10 apart), renumbered: what
+         * the LIF can do when the window has no lower edge. */
+        unsigned m = 0, lif2_ok = 0;
+        for (unsigned k = 0; k < TRIALS; k++)
+            if (t[k].kind != SNN_MEM_AB_NEAR) {
+                t[m] = t[k];
+                t[m].start = m * SNN_MEM_PERIOD;
+                m++;
+            }
+        snn_mem_lif_t lif2;
+        if (rc == NC_OK && (rc = snn_demo_memory_lif_search(t, m, 32, &lif2, &lif2_ok)) == NC_OK)
+            printf("  without the %u 'A then B 0..10' trials: best LIF %u/%u (%.1f%%; du %u dv %u w %d/%d delays %u/%u "
+                   "vth %u): the LIF cannot give the window its lower edge\n",
+                   TRIALS - m, lif2_ok, m, 100.0 * lif2_ok / m, lif2.du, lif2.dv, lif2.w_a, lif2.w_b, lif2.d_a,
+                   lif2.d_b, lif2.vth);
+        if (rc == NC_OK && (mem_ok * 100 < 95u * TRIALS || lif_ok >= mem_ok))
+            rc = nc_err_set(NC_ERR_MISMATCH, "long-memory task: memory neuron %u, LIF %u of %d: expected the memory "
+                            "neuron >= 95%% and above the LIF", mem_ok, lif_ok, TRIALS);
+    }
+    snn_net_free(&mem);
+    free(t);
+    return rc;
+}
+
 static int bench_three_layers(void)
 {
     nc_rng_t rng;
@@ -255,6 +344,8 @@ int main(void)
         rc = bench_sparse(full[1]);
     if (rc == NC_OK)
         rc = bench_dendrites();
+    if (rc == NC_OK)
+        rc = bench_traces();
     if (rc == NC_OK)
         rc = bench_three_layers();
     if (rc) {

@@ -25,6 +25,10 @@ static void check_same(const snn_net_t *a, const snn_net_t *b)
         FUZZ_CHECK(x->du == y->du && x->dv == y->dv && x->bias_mant == y->bias_mant && x->bias_exp == y->bias_exp &&
                        x->vth == y->vth && x->refr == y->refr && x->astro == y->astro && x->out == y->out,
                    "neuron %u changed in the round trip", i);
+        FUZZ_CHECK(x->pred_steps == y->pred_steps && x->pred_drop == y->pred_drop, "neuron %u: pred changed", i);
+        for (int k = 0; k < SNN_TRACES_MAX; k++)
+            FUZZ_CHECK(x->tr_decay[k] == y->tr_decay[k] && x->tr_weight[k] == y->tr_weight[k],
+                       "neuron %u: trace %d changed in the round trip", i, k);
     }
     for (int j = 0; j < SNN_ASTROS; j++)
         FUZZ_CHECK(a->astro[j].leak_shift == b->astro[j].leak_shift && a->astro[j].inc == b->astro[j].inc &&
