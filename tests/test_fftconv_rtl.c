@@ -3,7 +3,8 @@
  * model: zero differing samples and equal saturation counts on random, impulse, full-scale
  * positive and negative, alternating and all-zero inputs, for every L from 256 to 16384
  * (65536 under make verify), P = 1, 2, 4, dense, partial and frequency-sparse modes; the cycle
- * count against the spec's schedule and the issue's bound.
+ * count against the spec's schedule and the issue's bound. The packed mode (MODE.PACKED,
+ * real-input packing) likewise against fftconv_model_run_packed, dense and partial.
  */
 #include <criterion/criterion.h>
 #include <stdio.h>
@@ -23,7 +24,36 @@ typedef struct {
     unsigned log2l_lo, log2l_hi;
     int mode; /* 0 dense, 1 partial (Lk = L/8), 2 freq-sparse (F = L/16 + 3) */
     uint64_t seed;
+    bool packed;
 } sweep_t;
+
+/* The device's schedule for c: packed or not. */
+static uint64_t sched(const fftconv_cfg_t *c, unsigned p, bool packed)
+{
+    return packed ? fftconv_model_cycles_packed(c, p) : fftconv_model_cycles(c, p);
+}
+
+/* Loads the spectrum ks (M words) of c's block: as is, or packed. */
+static int load_ks(fftconv_dev_t *dev, const fftconv_cfg_t *c, uint32_t *ks)
+{
+    if (!dev->packed)
+        return fftconv_load_spectrum(dev, ks, c->kexp);
+    size_t lk = (size_t)1 << c->log2lk;
+    uint32_t *kp = malloc(lk * sizeof *kp);
+    int rc = kp ? fftconv_kspec_pack(ks, c->log2lk, kp) : NC_ERR_NOMEM;
+    if (!rc)
+        rc = fftconv_load_spectrum_packed(dev, kp, c->kexp);
+    if (!rc) /* the model takes the packed words too */
+        memcpy(ks, kp, lk * sizeof *kp);
+    free(kp);
+    return rc;
+}
+
+static int model_run(bool packed, const fftconv_cfg_t *c, const int16_t *u, const uint32_t *ks,
+                     int16_t *y, uint64_t *sat)
+{
+    return packed ? fftconv_model_run_packed(c, u, ks, y, sat) : fftconv_model_run(c, u, ks, y, sat);
+}
 
 static void cfg_for(const sweep_t *s, unsigned log2l, fftconv_cfg_t *c)
 {
@@ -47,11 +77,13 @@ static int run_size(vmodel_t *m, fftconv_dev_t *dev, const sweep_t *s, unsigned 
     if (!rc)
         rc = fftconv_make_kernel(r, (size_t)1 << c.log2lk, 1.0, k);
     if (!rc)
+        rc = fftconv_set_packed(dev, s->packed);
+    if (!rc)
         rc = fftconv_configure(dev, &c);
     if (!rc)
         rc = fftconv_kernel_spectrum(k, (size_t)1 << c.log2lk, c.freq_bins, ks, &c.kexp);
     if (!rc)
-        rc = fftconv_load_spectrum(dev, ks, c.kexp);
+        rc = load_ks(dev, &c, ks);
     if (rc)
         snprintf(msg, len, "L=%zu setup: %s", l, nc_err_msg());
     for (int sig = 0; !rc && sig < FFTCONV_SIG_COUNT; sig++) {
@@ -62,7 +94,7 @@ static int run_size(vmodel_t *m, fftconv_dev_t *dev, const sweep_t *s, unsigned 
             snprintf(msg, len, "L=%zu %s: %s", l, fftconv_sig_name(sig), nc_err_msg());
             break;
         }
-        if ((rc = fftconv_model_run(&c, u, ks, ym, &sat))) {
+        if ((rc = model_run(s->packed, &c, u, ks, ym, &sat))) {
             snprintf(msg, len, "model: %s", nc_err_msg());
             break;
         }
@@ -71,18 +103,19 @@ static int run_size(vmodel_t *m, fftconv_dev_t *dev, const sweep_t *s, unsigned 
             if (yr[t] != ym[t])
                 diff++, first = t;
         if (diff) {
-            snprintf(msg, len, "P=%u L=%zu Lk=%u F=%u %s: %zu of %zu samples differ; first y[%zu]"
-                     " RTL %d model %d", s->p, l, 1u << c.log2lk, c.freq_bins,
+            snprintf(msg, len, "P=%u L=%zu Lk=%u F=%u%s %s: %zu of %zu samples differ; first "
+                     "y[%zu] RTL %d model %d", s->p, l, 1u << c.log2lk, c.freq_bins,
+                     s->packed ? " packed" : "",
                      fftconv_sig_name(sig), diff, l, first, yr[first], ym[first]);
             rc = NC_ERR_MISMATCH;
         } else if (res.sat_count != (sat > 0xffffffffu ? 0xffffffffu : sat)) {
             snprintf(msg, len, "P=%u L=%zu %s: SAT_COUNT %u, model %llu", s->p, l,
                      fftconv_sig_name(sig), res.sat_count, (unsigned long long)sat);
             rc = NC_ERR_MISMATCH;
-        } else if (res.cycles != fftconv_model_cycles(&c, s->p)) {
-            snprintf(msg, len, "P=%u L=%zu Lk=%u F=%u: CYCLES %u, the schedule says %llu", s->p,
-                     l, 1u << c.log2lk, c.freq_bins, res.cycles,
-                     (unsigned long long)fftconv_model_cycles(&c, s->p));
+        } else if (res.cycles != sched(&c, s->p, s->packed)) {
+            snprintf(msg, len, "P=%u L=%zu Lk=%u F=%u%s: CYCLES %u, the schedule says %llu", s->p,
+                     l, 1u << c.log2lk, c.freq_bins, s->packed ? " packed" : "", res.cycles,
+                     (unsigned long long)sched(&c, s->p, s->packed));
             rc = NC_ERR_MISMATCH;
         }
     }
@@ -115,14 +148,16 @@ static int sweep_case(void *arg, const char *wave, char *msg, size_t len)
     return rc;
 }
 
-static void sweep(unsigned p, int mode, uint64_t seed_default)
+static void sweep_mode(unsigned p, int mode, bool packed, uint64_t seed_default)
 {
-    sweep_t s = {p, 8, nc_test_verify() ? 16 : 14, mode, nc_test_seed(seed_default)};
+    sweep_t s = {p, 8, nc_test_verify() ? 16 : 14, mode, nc_test_seed(seed_default), packed};
     static const char *const modes[] = {"dense", "partial", "sparse"};
     char name[64];
-    snprintf(name, sizeof name, "fftconv_p%u_%s", p, modes[mode]);
+    snprintf(name, sizeof name, "fftconv_p%u_%s%s", p, packed ? "packed_" : "", modes[mode]);
     nc_test_run_case(name, s.seed, sweep_case, &s);
 }
+
+static void sweep(unsigned p, int mode, uint64_t seed_default) { sweep_mode(p, mode, false, seed_default); }
 
 Test(fftconv_rtl, p1_dense, .timeout = 300) { sweep(1, 0, 201); }
 Test(fftconv_rtl, p2_dense, .timeout = 300) { sweep(2, 0, 202); }
@@ -133,12 +168,19 @@ Test(fftconv_rtl, p4_partial, .timeout = 300) { sweep(4, 1, 206); }
 Test(fftconv_rtl, p1_sparse, .timeout = 300) { sweep(1, 2, 207); }
 Test(fftconv_rtl, p2_sparse, .timeout = 300) { sweep(2, 2, 208); }
 Test(fftconv_rtl, p4_sparse, .timeout = 300) { sweep(4, 2, 209); }
+Test(fftconv_rtl, p1_packed_dense, .timeout = 300) { sweep_mode(1, 0, true, 231); }
+Test(fftconv_rtl, p2_packed_dense, .timeout = 300) { sweep_mode(2, 0, true, 232); }
+Test(fftconv_rtl, p4_packed_dense, .timeout = 300) { sweep_mode(4, 0, true, 233); }
+Test(fftconv_rtl, p1_packed_partial, .timeout = 300) { sweep_mode(1, 1, true, 234); }
+Test(fftconv_rtl, p2_packed_partial, .timeout = 300) { sweep_mode(2, 1, true, 235); }
+Test(fftconv_rtl, p4_packed_partial, .timeout = 300) { sweep_mode(4, 1, true, 236); }
 
 /* Corner configurations: the smallest block, partial + sparse together, F = 1 and F = Lk,
  * extreme D, output gain, kernels whose spectrum needs a large exponent. */
 typedef struct {
     unsigned p;
     uint64_t seed;
+    bool packed; /* packed mode: the configurations without F */
 } corner_t;
 
 static int corner_case(void *arg, const char *wave, char *msg, size_t len)
@@ -156,18 +198,25 @@ static int corner_case(void *arg, const char *wave, char *msg, size_t len)
         return snprintf(msg, len, "%s", nc_err_msg()), NC_ERR_ARG;
     fftconv_dev_t dev;
     int rc = wave ? vmodel_trace_open(m, wave) : NC_OK;
-    if (!rc && (rc = fftconv_open(vmodel_bus(m), &dev)))
+    if (!rc && ((rc = fftconv_open(vmodel_bus(m), &dev)) || (rc = fftconv_set_packed(&dev, cs->packed))))
         snprintf(msg, len, "%s", nc_err_msg());
     nc_rng_t r;
     nc_rng_seed(&r, cs->seed);
     for (size_t i = 0; !rc && i < NC_ARRAY_LEN(cfgs); i++) {
+        if (cs->packed && cfgs[i].f)
+            continue;
         fftconv_cfg_t c = {cfgs[i].log2l, cfgs[i].log2lk, cfgs[i].f, cfgs[i].d, 0, cfgs[i].oshift};
         size_t l = (size_t)1 << c.log2l, lk = (size_t)1 << c.log2lk;
         int16_t *u = malloc(l * 2), *k = malloc(lk * 2), *yr = malloc(l * 2), *ym = malloc(l * 2);
         uint32_t *ks = malloc(2 * lk * 4);
+        uint32_t *kp = malloc(2 * lk * 4); /* the model's kernel words: ks, or ks packed */
         fftconv_make_kernel(&r, lk, cfgs[i].gain, k);
         if ((rc = fftconv_configure(&dev, &c)) || (rc = fftconv_load_kernel(&dev, k, lk)) ||
             (rc = fftconv_kernel_spectrum(k, lk, c.freq_bins, ks, &c.kexp)))
+            snprintf(msg, len, "config %zu: %s", i, nc_err_msg());
+        else if (!cs->packed)
+            memcpy(kp, ks, 2 * lk * 4);
+        else if ((rc = fftconv_kspec_pack(ks, c.log2lk, kp)))
             snprintf(msg, len, "config %zu: %s", i, nc_err_msg());
         for (int sig = 0; !rc && sig < FFTCONV_SIG_COUNT; sig++) {
             fftconv_make_input((enum fftconv_sig)sig, &r, u, l);
@@ -177,38 +226,44 @@ static int corner_case(void *arg, const char *wave, char *msg, size_t len)
                 snprintf(msg, len, "config %zu %s: %s", i, fftconv_sig_name(sig), nc_err_msg());
                 break;
             }
-            fftconv_model_run(&c, u, ks, ym, &sat);
+            model_run(cs->packed, &c, u, kp, ym, &sat);
             size_t diff = 0, first = 0;
             for (size_t t = l; t-- > 0;)
                 if (yr[t] != ym[t])
                     diff++, first = t;
-            if (diff || res.sat_count != sat || res.cycles != fftconv_model_cycles(&c, cs->p)) {
-                snprintf(msg, len, "P=%u config %zu (L=%zu Lk=%zu F=%u D=%d OSHIFT=%u KEXP=%u) %s: "
+            if (diff || res.sat_count != sat || res.cycles != sched(&c, cs->p, cs->packed)) {
+                snprintf(msg, len, "P=%u%s config %zu (L=%zu Lk=%zu F=%u D=%d OSHIFT=%u KEXP=%u) %s: "
                          "%zu samples differ (first y[%zu] RTL %d model %d), SAT %u vs %llu, "
-                         "CYCLES %u vs %llu", cs->p, i, l, lk, c.freq_bins, c.d, c.oshift, c.kexp,
+                         "CYCLES %u vs %llu", cs->p, cs->packed ? " packed" : "", i, l, lk,
+                         c.freq_bins, c.d, c.oshift, c.kexp,
                          fftconv_sig_name(sig), diff, first, yr[first], ym[first], res.sat_count,
                          (unsigned long long)sat, res.cycles,
-                         (unsigned long long)fftconv_model_cycles(&c, cs->p));
+                         (unsigned long long)sched(&c, cs->p, cs->packed));
                 rc = NC_ERR_MISMATCH;
             }
         }
-        free(u), free(k), free(yr), free(ym), free(ks);
+        free(u), free(k), free(yr), free(ym), free(ks), free(kp);
     }
     vmodel_close(m);
     return rc;
 }
 
-static void corners(unsigned p, uint64_t seed)
+static void corners_mode(unsigned p, bool packed, uint64_t seed)
 {
-    corner_t c = {p, nc_test_seed(seed)};
+    corner_t c = {p, nc_test_seed(seed), packed};
     char name[48];
-    snprintf(name, sizeof name, "fftconv_p%u_corners", p);
+    snprintf(name, sizeof name, "fftconv_p%u_%scorners", p, packed ? "packed_" : "");
     nc_test_run_case(name, c.seed, corner_case, &c);
 }
+
+static void corners(unsigned p, uint64_t seed) { corners_mode(p, false, seed); }
 
 Test(fftconv_rtl, p1_corners, .timeout = 300) { corners(1, 211); }
 Test(fftconv_rtl, p2_corners, .timeout = 300) { corners(2, 212); }
 Test(fftconv_rtl, p4_corners, .timeout = 300) { corners(4, 213); }
+Test(fftconv_rtl, p1_packed_corners, .timeout = 300) { corners_mode(1, true, 214); }
+Test(fftconv_rtl, p2_packed_corners, .timeout = 300) { corners_mode(2, true, 215); }
+Test(fftconv_rtl, p4_packed_corners, .timeout = 300) { corners_mode(4, true, 216); }
 
 /* Partial kernels of any length 1..L: the block from fftconv_partial_block(), the kernel loaded
  * through the driver with ntaps = LK (the buffer holds non-zero junk past LK, which must be
