@@ -272,6 +272,7 @@ Test(fftconv_rtl, p4_packed_corners, .timeout = 300) { corners_mode(4, true, 216
 typedef struct {
     unsigned p;
     uint64_t seed;
+    bool packed;
 } partial_t;
 
 static int partial_case(void *arg, const char *wave, char *msg, size_t len)
@@ -287,7 +288,7 @@ static int partial_case(void *arg, const char *wave, char *msg, size_t len)
         return snprintf(msg, len, "%s", nc_err_msg()), NC_ERR_ARG;
     fftconv_dev_t dev;
     int rc = wave ? vmodel_trace_open(m, wave) : NC_OK;
-    if (!rc && (rc = fftconv_open(vmodel_bus(m), &dev)))
+    if (!rc && ((rc = fftconv_open(vmodel_bus(m), &dev)) || (rc = fftconv_set_packed(&dev, ps->packed))))
         snprintf(msg, len, "%s", nc_err_msg());
     nc_rng_t r;
     nc_rng_seed(&r, ps->seed);
@@ -314,7 +315,16 @@ static int partial_case(void *arg, const char *wave, char *msg, size_t len)
             snprintf(msg, len, "P=%u LK=%zu (block %zu): %s", ps->p, lk, blk, nc_err_msg());
             break;
         }
-        if (c.kexp != dev.cfg.kexp) {
+        if (!rc && ps->packed) { /* the packed model takes the Lk packed words */
+            uint32_t *kp = malloc(blk * sizeof *kp);
+            if (!kp || (rc = fftconv_kspec_pack(ks, c.log2lk, kp)))
+                snprintf(msg, len, "packing: %s", kp ? nc_err_msg() : "no memory");
+            else
+                memcpy(ks, kp, blk * sizeof *kp);
+            free(kp);
+            rc = kp ? rc : NC_ERR_NOMEM;
+        }
+        if (!rc && c.kexp != dev.cfg.kexp) {
             snprintf(msg, len, "P=%u LK=%zu: driver loaded KEXP %u, the LK taps need %u", ps->p,
                      lk, dev.cfg.kexp, c.kexp);
             rc = NC_ERR_MISMATCH;
@@ -328,17 +338,17 @@ static int partial_case(void *arg, const char *wave, char *msg, size_t len)
                          nc_err_msg());
                 break;
             }
-            fftconv_model_run(&c, u, ks, ym, &sat);
+            model_run(ps->packed, &c, u, ks, ym, &sat);
             size_t diff = 0, first = 0;
             for (size_t t = l; t-- > 0;)
                 if (yr[t] != ym[t])
                     diff++, first = t;
-            if (diff || res.sat_count != sat || res.cycles != fftconv_model_cycles(&c, ps->p)) {
-                snprintf(msg, len, "P=%u L=%zu partial LK=%zu (block %zu) %s: %zu samples differ "
+            if (diff || res.sat_count != sat || res.cycles != sched(&c, ps->p, ps->packed)) {
+                snprintf(msg, len, "P=%u%s L=%zu partial LK=%zu (block %zu) %s: %zu samples differ "
                          "(first y[%zu] RTL %d model %d), SAT %u vs %llu, CYCLES %u vs %llu",
-                         ps->p, l, lk, blk, fftconv_sig_name(sig), diff, first, yr[first],
-                         ym[first], res.sat_count, (unsigned long long)sat, res.cycles,
-                         (unsigned long long)fftconv_model_cycles(&c, ps->p));
+                         ps->p, ps->packed ? " packed" : "", l, lk, blk, fftconv_sig_name(sig),
+                         diff, first, yr[first], ym[first], res.sat_count, (unsigned long long)sat,
+                         res.cycles, (unsigned long long)sched(&c, ps->p, ps->packed));
                 rc = NC_ERR_MISMATCH;
             }
         }
@@ -352,14 +362,42 @@ static int partial_case(void *arg, const char *wave, char *msg, size_t len)
     return rc;
 }
 
-static void partial_any(unsigned p, uint64_t seed)
+static void partial_any_mode(unsigned p, bool packed, uint64_t seed)
 {
-    partial_t ps = {p, nc_test_seed(seed)};
+    partial_t ps = {p, nc_test_seed(seed), packed};
     char name[48];
-    snprintf(name, sizeof name, "fftconv_p%u_partial_any", p);
+    snprintf(name, sizeof name, "fftconv_p%u_%spartial_any", p, packed ? "packed_" : "");
     nc_test_run_case(name, ps.seed, partial_case, &ps);
 }
+
+static void partial_any(unsigned p, uint64_t seed) { partial_any_mode(p, false, seed); }
 
 Test(fftconv_rtl, p1_partial_any_length, .timeout = 300) { partial_any(1, 221); }
 Test(fftconv_rtl, p2_partial_any_length, .timeout = 300) { partial_any(2, 222); }
 Test(fftconv_rtl, p4_partial_any_length, .timeout = 300) { partial_any(4, 223); }
+Test(fftconv_rtl, p1_packed_partial_any_length, .timeout = 300) { partial_any_mode(1, true, 224); }
+Test(fftconv_rtl, p2_packed_partial_any_length, .timeout = 300) { partial_any_mode(2, true, 225); }
+Test(fftconv_rtl, p4_packed_partial_any_length, .timeout = 300) { partial_any_mode(4, true, 226); }
+
+/* Packed and frequency-sparse together: refused by the driver before the bus and by the
+ * device (ERR_MODE, no run). */
+Test(fftconv_rtl, packed_with_freq_sparse_is_refused, .timeout = 60)
+{
+    vmodel_t *m = vmodel_open_name("fftconv_p2");
+    cr_assert(m, "%s", nc_err_msg());
+    fftconv_dev_t dev;
+    cr_assert_eq(fftconv_open(vmodel_bus(m), &dev), NC_OK, "%s", nc_err_msg());
+    fftconv_cfg_t c = {10, 10, 5, 0, 0, 0};
+    cr_assert_eq(fftconv_configure(&dev, &c), NC_OK, "%s", nc_err_msg());
+    cr_expect_eq(fftconv_set_packed(&dev, true), NC_ERR_ARG);
+    c.freq_bins = 0;
+    cr_assert_eq(fftconv_configure(&dev, &c), NC_OK, "%s", nc_err_msg());
+    cr_assert_eq(fftconv_set_packed(&dev, true), NC_OK, "%s", nc_err_msg());
+    c.freq_bins = 5;
+    cr_expect_eq(fftconv_configure(&dev, &c), NC_ERR_ARG);
+    uint32_t ks[2048] = {0};
+    cr_expect_eq(fftconv_load_spectrum(&dev, ks, 0), NC_ERR_ARG, "M-word spectrum in packed mode");
+    cr_assert_eq(fftconv_set_packed(&dev, false), NC_OK);
+    cr_expect_eq(fftconv_load_spectrum_packed(&dev, ks, 0), NC_ERR_ARG, "packed words unpacked");
+    vmodel_close(m);
+}
