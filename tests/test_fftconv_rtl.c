@@ -15,6 +15,7 @@
 #include "fftconv_drv.h"
 #include "fftconv_model.h"
 #include "fftconv_ref.h"
+#include "fftconv_regs.h"
 #include "fftconv_signals.h"
 #include "nc_test.h"
 #include "vmodel.h"
@@ -22,7 +23,7 @@
 typedef struct {
     unsigned p;
     unsigned log2l_lo, log2l_hi;
-    int mode; /* 0 dense, 1 partial (Lk = L/8), 2 freq-sparse (F = L/16 + 3) */
+    int mode; /* 0 dense, 1 partial (Lk = L/8), 2 freq-sparse (F = L/16 + 3; packed L/16) */
     uint64_t seed;
     bool packed;
 } sweep_t;
@@ -60,7 +61,8 @@ static void cfg_for(const sweep_t *s, unsigned log2l, fftconv_cfg_t *c)
     memset(c, 0, sizeof *c);
     c->log2l = log2l;
     c->log2lk = s->mode == 1 ? log2l - 3 : log2l;
-    c->freq_bins = s->mode == 2 ? (1u << (log2l - 4)) + 3 : 0;
+    /* packed: an even F (a pair (f, Mh - f) with f < F next to a pruned one) */
+    c->freq_bins = s->mode == 2 ? (1u << (log2l - 4)) + (s->packed ? 0 : 3) : 0;
     c->d = 9830; /* D = 0.3 */
 }
 
@@ -174,13 +176,16 @@ Test(fftconv_rtl, p4_packed_dense, .timeout = 300) { sweep_mode(4, 0, true, 233)
 Test(fftconv_rtl, p1_packed_partial, .timeout = 300) { sweep_mode(1, 1, true, 234); }
 Test(fftconv_rtl, p2_packed_partial, .timeout = 300) { sweep_mode(2, 1, true, 235); }
 Test(fftconv_rtl, p4_packed_partial, .timeout = 300) { sweep_mode(4, 1, true, 236); }
+Test(fftconv_rtl, p1_packed_sparse, .timeout = 300) { sweep_mode(1, 2, true, 237); }
+Test(fftconv_rtl, p2_packed_sparse, .timeout = 300) { sweep_mode(2, 2, true, 238); }
+Test(fftconv_rtl, p4_packed_sparse, .timeout = 300) { sweep_mode(4, 2, true, 239); }
 
 /* Corner configurations: the smallest block, partial + sparse together, F = 1 and F = Lk,
  * extreme D, output gain, kernels whose spectrum needs a large exponent. */
 typedef struct {
     unsigned p;
     uint64_t seed;
-    bool packed; /* packed mode: the configurations without F */
+    bool packed; /* packed mode */
 } corner_t;
 
 static int corner_case(void *arg, const char *wave, char *msg, size_t len)
@@ -190,6 +195,7 @@ static int corner_case(void *arg, const char *wave, char *msg, size_t len)
         {10, 5, 0, 0, 0, 1.0},       {10, 5, 1, 0, 0, 1.0},    {10, 5, 32, -32768, 0, 1.0},
         {11, 7, 9, 32767, 2, 1.0},   {9, 9, 1, 0, 8, 1.0},     {9, 9, 512, 100, 0, 1.0},
         {10, 8, 0, 0, 0, 200.0},     {10, 10, 0, -5, 0, 3000.0}, {8, 6, 3, 0, 4, 0.25},
+        {12, 12, 64, 0, 0, 1.0},     {10, 8, 6, 77, 1, 1.0},
     };
     char name[32];
     snprintf(name, sizeof name, "fftconv_p%u", cs->p);
@@ -203,8 +209,6 @@ static int corner_case(void *arg, const char *wave, char *msg, size_t len)
     nc_rng_t r;
     nc_rng_seed(&r, cs->seed);
     for (size_t i = 0; !rc && i < NC_ARRAY_LEN(cfgs); i++) {
-        if (cs->packed && cfgs[i].f)
-            continue;
         fftconv_cfg_t c = {cfgs[i].log2l, cfgs[i].log2lk, cfgs[i].f, cfgs[i].d, 0, cfgs[i].oshift};
         size_t l = (size_t)1 << c.log2l, lk = (size_t)1 << c.log2lk;
         int16_t *u = malloc(l * 2), *k = malloc(lk * 2), *yr = malloc(l * 2), *ym = malloc(l * 2);
@@ -379,9 +383,9 @@ Test(fftconv_rtl, p1_packed_partial_any_length, .timeout = 300) { partial_any_mo
 Test(fftconv_rtl, p2_packed_partial_any_length, .timeout = 300) { partial_any_mode(2, true, 225); }
 Test(fftconv_rtl, p4_packed_partial_any_length, .timeout = 300) { partial_any_mode(4, true, 226); }
 
-/* Packed and frequency-sparse together: refused by the driver before the bus and by the
- * device (ERR_MODE, no run). */
-Test(fftconv_rtl, packed_with_freq_sparse_is_refused, .timeout = 60)
+/* Packed mode is switched by the driver; the M-word spectrum and the packed words are each
+ * refused in the other mode. */
+Test(fftconv_rtl, packed_kernel_words_belong_to_packed_mode, .timeout = 60)
 {
     vmodel_t *m = vmodel_open_name("fftconv_p2");
     cr_assert(m, "%s", nc_err_msg());
@@ -389,15 +393,14 @@ Test(fftconv_rtl, packed_with_freq_sparse_is_refused, .timeout = 60)
     cr_assert_eq(fftconv_open(vmodel_bus(m), &dev), NC_OK, "%s", nc_err_msg());
     fftconv_cfg_t c = {10, 10, 5, 0, 0, 0};
     cr_assert_eq(fftconv_configure(&dev, &c), NC_OK, "%s", nc_err_msg());
-    cr_expect_eq(fftconv_set_packed(&dev, true), NC_ERR_ARG);
-    c.freq_bins = 0;
-    cr_assert_eq(fftconv_configure(&dev, &c), NC_OK, "%s", nc_err_msg());
     cr_assert_eq(fftconv_set_packed(&dev, true), NC_OK, "%s", nc_err_msg());
-    c.freq_bins = 5;
-    cr_expect_eq(fftconv_configure(&dev, &c), NC_ERR_ARG);
-    uint32_t ks[2048] = {0};
+    uint32_t ks[2048] = {0}, mode = 0;
+    cr_assert_eq(bus_read32(vmodel_bus(m), FFTCONV_MODE, &mode), NC_OK);
+    cr_expect_eq(mode, FFTCONV_MODE_PACKED_MASK | FFTCONV_MODE_FREQ_SPARSE_MASK, "MODE 0x%x", mode);
     cr_expect_eq(fftconv_load_spectrum(&dev, ks, 0), NC_ERR_ARG, "M-word spectrum in packed mode");
     cr_assert_eq(fftconv_set_packed(&dev, false), NC_OK);
+    cr_assert_eq(bus_read32(vmodel_bus(m), FFTCONV_MODE, &mode), NC_OK);
+    cr_expect_eq(mode, FFTCONV_MODE_FREQ_SPARSE_MASK, "MODE 0x%x", mode);
     cr_expect_eq(fftconv_load_spectrum_packed(&dev, ks, 0), NC_ERR_ARG, "packed words unpacked");
     vmodel_close(m);
 }

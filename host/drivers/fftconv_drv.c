@@ -75,9 +75,6 @@ int fftconv_configure(fftconv_dev_t *dev, const fftconv_cfg_t *cfg)
     int rc = fftconv_cfg_check(&c, dev->log2lmax);
     if (rc)
         return rc;
-    if (dev->packed && c.freq_bins)
-        return nc_err_set(NC_ERR_ARG, "fftconv: FREQ_BINS = %u with real-input packing, expected 0 "
-                          "(frequency-sparse packing is not specified)", c.freq_bins);
     uint32_t mode = (c.log2lk < c.log2l ? FFTCONV_MODE_PARTIAL_MASK : 0) |
                     (c.freq_bins ? FFTCONV_MODE_FREQ_SPARSE_MASK : 0) |
                     (dev->packed ? FFTCONV_MODE_PACKED_MASK : 0);
@@ -128,9 +125,6 @@ int fftconv_load_spectrum(fftconv_dev_t *dev, const uint32_t *kspec, unsigned ke
 
 int fftconv_set_packed(fftconv_dev_t *dev, bool on)
 {
-    if (on && dev->cfg.freq_bins)
-        return nc_err_set(NC_ERR_ARG, "fftconv: real-input packing with FREQ_BINS = %u, expected "
-                          "0 (frequency-sparse packing is not specified)", dev->cfg.freq_bins);
     if (on == dev->packed)
         return NC_OK;
     dev->packed = on;

@@ -57,8 +57,7 @@ NC_MUST_CHECK int fftconv_load_spectrum(fftconv_dev_t *dev, const uint32_t *kspe
 /* Real-input packing (rtl/fftconv/README.md, "Real-input packing"): on, the following runs use
  * MODE.PACKED (fftconv_model_run_packed's arithmetic, fftconv_model_cycles_packed's schedule).
  * Writes MODE again when a configuration is loaded; a change invalidates the loaded kernel.
- * NC_ERR_ARG when turned on with frequency-sparse mode configured (and fftconv_configure
- * refuses F > 0 while it is on). */
+ * Combines with partial and frequency-sparse modes. */
 NC_MUST_CHECK int fftconv_set_packed(fftconv_dev_t *dev, bool on);
 
 /* Packed mode: loads the Lk packed kernel words (natural order, fftconv_kspec_pack's layout:

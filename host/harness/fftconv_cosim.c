@@ -184,9 +184,6 @@ int fftconv_cosim_run_mode(const fftconv_job_t *job, bool packed, fftconv_outcom
     int rc = fftconv_cfg_check(&cfg, FFTCONV_LOG2L_MAX_SPEC);
     if (rc)
         return rc;
-    if (packed && cfg.freq_bins)
-        return nc_err_set(NC_ERR_ARG, "fftconv: frequency-sparse mode (F = %u) with real-input "
-                          "packing, expected F = 0", cfg.freq_bins);
     size_t l = (size_t)1 << cfg.log2l, lk = (size_t)1 << cfg.log2lk;
     scratch_t s;
     if ((rc = scratch_alloc(&s, l, lk)))

@@ -104,7 +104,7 @@ module fftconv_top #(
     // ------------------------------------------------------------------ configuration check
     wire [31:0] eff_log2lk = r_mode[0] ? r_log2lk : r_log2l;
     wire size_ok = r_log2l >= 32'd8 && r_log2l <= LOG2LMAX;
-    wire mode_ok = r_mode[31:3] == 29'd0 && !(r_mode[2] && r_mode[1])
+    wire mode_ok = r_mode[31:3] == 29'd0
                 && (!r_mode[0] || (r_log2lk >= 32'd5 && r_log2lk <= r_log2l))
                 && (!r_mode[1] || (r_fbins >= 32'd1 && eff_log2lk <= 32'd16
                                    && r_fbins <= (32'd1 << eff_log2lk[4:0])))
@@ -150,7 +150,7 @@ module fftconv_top #(
     wire [5:0]  g_last = 6'd2 * {1'b0, n} - 6'd1 + {5'd0, pk};
     wire [4:0]  s_cur = fwd ? g[4:0] : 5'(g_last - g);
     wire [4:0]  lgh = n - 5'd1 - 5'(LOGP);                  // log2 H, H = cycles of a full stage
-    wire        sparse = fb != 18'd0 && s_cur > 5'(LOGP)
+    wire        sparse = fb != 18'd0 && !fused && s_cur > 5'(LOGP)
                       && (18'd2 * fb - 18'd1) < (18'd1 << (s_cur - 5'(LOGP)));
     wire [4:0]  lgt = n - 5'd1 - s_cur;                      // log2 of cycles per residue
     wire [17:0] live = 18'd2 * fb - 18'd1;
@@ -186,6 +186,7 @@ module fftconv_top #(
     reg          p_valid, p_fwd, p_first, p_mulk, p_last, p_bank_a, p_blk0;
     reg [17:0]   p_c, p_blk_urows, p_ra, p_rb;
     reg          p_pk, p_fused, p_spec;
+    reg [P-1:0]  p_fneed;     // fused pass: the lane's pair has a bin below F (or F = 0)
     reg          p_wbuf;      // work buffer written (g & 1); the other one is read
     reg [P-1:0]  p_need, p_mask_a, p_mask_b;
 
@@ -343,7 +344,8 @@ module fftconv_top #(
     // row b with itself); word 0 of row a (bins 0 and Mh) goes to the bin-0 unit.
     reg  signed [23:0] fa_re [0:P-1], fa_im [0:P-1], fb_re [0:P-1], fb_im [0:P-1];
     reg  [31:0] fk_m [0:P-1];
-    wire signed [23:0] vf_re [0:P-1], vf_im [0:P-1], vm_re [0:P-1], vm_im [0:P-1];
+    wire signed [23:0] uf_re [0:P-1], uf_im [0:P-1], um_re [0:P-1], um_im [0:P-1];
+    reg  signed [23:0] vf_re [0:P-1], vf_im [0:P-1], vm_re [0:P-1], vm_im [0:P-1];
     wire signed [23:0] v0_re, v0_im;
     wire [2:0] fsat_f [0:P-1], fsat_m [0:P-1];
     wire [2:0] fsat_0;
@@ -364,6 +366,9 @@ module fftconv_top #(
             // the self-paired bin (lane P-1 of cycle 0) uses its own kernel word twice; the
             // slot of its partner holds the bin-0 word K[0] | K[Mh] << 16
             fk_m[j] = (p_spec && j == P - 1) ? k_rd[2 * j] : k_rd[2 * j + 1];
+            // frequency-sparse: a pair with neither bin below F is zero
+            vf_re[j] = p_fneed[j] ? uf_re[j] : 24'sd0; vf_im[j] = p_fneed[j] ? uf_im[j] : 24'sd0;
+            vm_re[j] = p_fneed[j] ? um_re[j] : 24'sd0; vm_im[j] = p_fneed[j] ? um_im[j] : 24'sd0;
         end
     end
 
@@ -375,7 +380,7 @@ module fftconv_top #(
                     .c(tw_c[q]), .s(tw_s[q]), .c2(tw_c2[q]), .s2(tw_s2[q]),
                     .kf(k_rd[2 * q]), .km(fk_m[q]), .kexp(kexp),
                     .z0_re(rflat[24 +: 24]), .z0_im(rflat[0 +: 24]), .k0(k_rd[2 * P - 1]),
-                    .vf_re(vf_re[q]), .vf_im(vf_im[q]), .vm_re(vm_re[q]), .vm_im(vm_im[q]),
+                    .vf_re(uf_re[q]), .vf_im(uf_im[q]), .vm_re(um_re[q]), .vm_im(um_im[q]),
                     .v0_re(v0_re), .v0_im(v0_im),
                     .nsat_f(fsat_f[q]), .nsat_m(fsat_m[q]), .nsat_0(fsat_0));
             end else begin : g_pair
@@ -385,7 +390,7 @@ module fftconv_top #(
                     .c(tw_c[q]), .s(tw_s[q]), .c2(tw_c2[q]), .s2(tw_s2[q]),
                     .kf(k_rd[2 * q]), .km(fk_m[q]), .kexp(kexp),
                     .z0_re(24'sd0), .z0_im(24'sd0), .k0(32'd0),
-                    .vf_re(vf_re[q]), .vf_im(vf_im[q]), .vm_re(vm_re[q]), .vm_im(vm_im[q]),
+                    .vf_re(uf_re[q]), .vf_im(uf_im[q]), .vm_re(um_re[q]), .vm_im(um_im[q]),
                     .v0_re(), .v0_im(), .nsat_f(fsat_f[q]), .nsat_m(fsat_m[q]), .nsat_0());
                 /* verilator lint_on PINCONNECTEMPTY */
             end
@@ -433,8 +438,8 @@ module fftconv_top #(
             w0[j] = p_need[j] ? {o0_re[j], o0_im[j]} : {DW{1'b0}};
             w1[j] = p_need[j] ? {o1_re[j], o1_im[j]} : {DW{1'b0}};
             if (p_fused) begin
-                sat_add = sat_add + {5'd0, fsat_f[j]};
-                if (!(p_spec && j == P - 1)) sat_add = sat_add + {5'd0, fsat_m[j]};
+                if (p_fneed[j]) sat_add = sat_add + {5'd0, fsat_f[j]};
+                if (p_fneed[j] && !(p_spec && j == P - 1)) sat_add = sat_add + {5'd0, fsat_m[j]};
             end else if (p_need[j]) begin
                 sat_add = sat_add + {4'd0, lsat[j]};
             end
@@ -467,7 +472,7 @@ module fftconv_top #(
     end
 
     // ------------------------------------------------------------------ control
-    reg [P-1:0] need_v, mask_a_v, mask_b_v;
+    reg [P-1:0] need_v, mask_a_v, mask_b_v, fneed_v;
     reg [IW-1:0] li, src;
     reg [17:0] fa;
     wire [17:0] two_h = hrows << 1;
@@ -483,12 +488,16 @@ module fftconv_top #(
             else fa = 18'(j - P / 2 + 1) * two_h;
             tw_idx2[j] = IW'(((18'd1 << n) - fa) << (5'(LOG2LMAX) - n));
             if (fused) tw_idx[j] = IW'(fa << (5'(LOG2LMAX) - n));
+            fneed_v[j] = fb == 18'd0 || fa < fb || ((18'd1 << n) - fa) < fb;
             need_v[j] = need(s_cur, li, fb);
             // inverse stage after the first: sources are butterflies (2i+e) mod M/2 of stage s+1
+            // (packed: the first inverse stage reads the fused pass, which writes every word)
             src = IW'((li << 1) & ((IW'(1) << (n - 5'd1)) - IW'(1)));
-            mask_a_v[j] = fwd || g == {1'b0, n} || need(s_cur + 5'd1, src, fb);
+            mask_a_v[j] = fwd || g == {1'b0, n} || (pk && g == {1'b0, n} + 6'd1)
+                       || need(s_cur + 5'd1, src, fb);
             src = IW'(((li << 1) + IW'(1)) & ((IW'(1) << (n - 5'd1)) - IW'(1)));
-            mask_b_v[j] = fwd || g == {1'b0, n} || need(s_cur + 5'd1, src, fb);
+            mask_b_v[j] = fwd || g == {1'b0, n} || (pk && g == {1'b0, n} + 6'd1)
+                       || need(s_cur + 5'd1, src, fb);
         end
     end
 
@@ -554,6 +563,7 @@ module fftconv_top #(
             p_pk <= pk;
             p_fused <= fused;
             p_spec <= fused && cnt == 18'd0;
+            p_fneed <= fneed_v;
             p_ra <= row_a;
             p_rb <= row_b;
             p_bank_a <= bank_a;
