@@ -408,7 +408,9 @@ uint64_t fftconv_model_cycles_packed(const fftconv_cfg_t *c, unsigned p)
         return 0;
     unsigned log2p = p == 4 ? 2 : p == 2 ? 1 : 0;
     const unsigned nh = c->log2lk;
-    uint64_t per_block = ((uint64_t)1 << (nh - 1 - log2p)) + 1; /* fused: Mh/(2P) issues + drain */
+    /* fused: Mh/(2P) issues + drain; frequency-sparse, only cycles c < F hold a bin below F */
+    uint64_t h = (uint64_t)1 << (nh - 1 - log2p);
+    uint64_t per_block = (c->freq_bins && c->freq_bins < h ? c->freq_bins : h) + 1;
     for (unsigned s = 0; s < nh; s++) /* forward and inverse stages, pruned as unpacked */
         per_block += 2 * (stage_cycles(nh, s, c->freq_bins, log2p) + 1);
     return RUN_OVERHEAD + per_block * ((uint64_t)1 << (c->log2l - c->log2lk));

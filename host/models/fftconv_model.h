@@ -80,7 +80,8 @@ int fftconv_kspec_pack(const uint32_t *kspec, unsigned log2lk, uint32_t *packed)
 
 /* Cycles of the packed schedule with p butterflies per cycle: (2 log2 Lk + 1) passes of
  * Lk/(2p) issues + 1 drain per block (frequency-sparse: the forward and inverse passes pruned
- * as in fftconv_model_cycles, the fused pass in full); 0 for an illegal configuration. */
+ * as in fftconv_model_cycles, the fused pass min(F, Lk/(2p)) issues + 1); 0 for an illegal
+ * configuration. */
 uint64_t fftconv_model_cycles_packed(const fftconv_cfg_t *c, unsigned p);
 
 /* Clock cycles from START to DONE that the schedule of rtl/fftconv/README.md takes with

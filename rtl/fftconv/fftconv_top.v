@@ -154,7 +154,10 @@ module fftconv_top #(
                       && (18'd2 * fb - 18'd1) < (18'd1 << (s_cur - 5'(LOGP)));
     wire [4:0]  lgt = n - 5'd1 - s_cur;                      // log2 of cycles per residue
     wire [17:0] live = 18'd2 * fb - 18'd1;
-    wire [17:0] total = sparse ? (live << lgt) : (18'd1 << lgh);
+    // fused pass, frequency-sparse: cycle c holds a bin below F iff c < F (bins c + q 2H and
+    // their partners 2H - c + q' 2H), so only cycles 0..F-1 are issued
+    wire        fprune = fused && fb != 18'd0 && fb < hrows;
+    wire [17:0] total = sparse ? (live << lgt) : fprune ? fb : (18'd1 << lgh);
     wire [17:0] kres = cnt >> lgt;
     wire [17:0] ttim = cnt & ((18'd1 << lgt) - 18'd1);
     wire [4:0]  lgr = s_cur - 5'(LOGP);
@@ -491,13 +494,16 @@ module fftconv_top #(
             fneed_v[j] = fb == 18'd0 || fa < fb || ((18'd1 << n) - fa) < fb;
             need_v[j] = need(s_cur, li, fb);
             // inverse stage after the first: sources are butterflies (2i+e) mod M/2 of stage s+1
-            // (packed: the first inverse stage reads the fused pass, which writes every word)
             src = IW'((li << 1) & ((IW'(1) << (n - 5'd1)) - IW'(1)));
-            mask_a_v[j] = fwd || g == {1'b0, n} || (pk && g == {1'b0, n} + 6'd1)
-                       || need(s_cur + 5'd1, src, fb);
+            mask_a_v[j] = fwd || g == {1'b0, n} || need(s_cur + 5'd1, src, fb);
             src = IW'(((li << 1) + IW'(1)) & ((IW'(1) << (n - 5'd1)) - IW'(1)));
-            mask_b_v[j] = fwd || g == {1'b0, n} || (pk && g == {1'b0, n} + 6'd1)
-                       || need(s_cur + 5'd1, src, fb);
+            mask_b_v[j] = fwd || g == {1'b0, n} || need(s_cur + 5'd1, src, fb);
+            // packed, first inverse stage: positions 2i, 2i+1 hold bins bitrev(2i), bitrev(2i+1)
+            // of V, zero (and not written by a pruned fused cycle) unless below F
+            if (pk && g == {1'b0, n} + 6'd1) begin
+                mask_a_v[j] = need(n, IW'(li << 1), fb);
+                mask_b_v[j] = need(n, IW'((li << 1) + IW'(1)), fb);
+            end
         end
     end
 
