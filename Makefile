@@ -362,7 +362,7 @@ ifneq ($(filter synth synth-ci test,$(or $(MAKECMDGOALS),all)),)
 $(call deps_ensure,yosys)
 endif
 synth_row = rtl/common/synth.sh --dir $(B)/synth/$(1) $(if $($(1)_SYNTH_PRE),--pre "$($(1)_SYNTH_PRE)") \
-            $(1) $($(1)_TOP) "$($(1)_PARAMS)" $($(1)_SRCS) | tee -a $(B)/results/synth.txt || exit 1;
+            $($(1)_SYNTH_OPTS) $(1) $($(1)_TOP) "$($(1)_PARAMS)" $($(1)_SRCS) | tee -a $(B)/results/synth.txt || exit 1;
 .PHONY: synth synth-ci
 synth:  ## Yosys: cells, flip-flops, memory bits, logic levels of every RTL configuration
 	$(Q)set -o pipefail; mkdir -p $(B)/results; rtl/common/synth.sh --header | tee $(B)/results/synth.txt; \

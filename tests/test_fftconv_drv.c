@@ -108,7 +108,8 @@ static void illegal_size_and_mode(nc_tb_t *tb, void *arg)
     const struct { uint32_t reg, val, bit; } cases[] = {
         {FFTCONV_LOG2L, 7, FFTCONV_STATUS_ERR_SIZE_MASK},
         {FFTCONV_LOG2L, 17, FFTCONV_STATUS_ERR_SIZE_MASK},
-        {FFTCONV_MODE, 4, FFTCONV_STATUS_ERR_MODE_MASK},
+        {FFTCONV_MODE, 8, FFTCONV_STATUS_ERR_MODE_MASK},       /* bits above PACKED   */
+        {FFTCONV_MODE, 0x80000004u, FFTCONV_STATUS_ERR_MODE_MASK},
         {FFTCONV_KEXP, 17, FFTCONV_STATUS_ERR_MODE_MASK},
         {FFTCONV_OSHIFT, 9, FFTCONV_STATUS_ERR_MODE_MASK},
     };
@@ -132,8 +133,10 @@ static void illegal_size_and_mode(nc_tb_t *tb, void *arg)
         cr_assert_eq(bus_write32(b, FFTCONV_STATUS, cases[i].bit), NC_OK);
         cr_assert_eq(status(tb) & cases[i].bit, 0, "case %zu: error bit not cleared", i);
     }
-    /* partial with LOG2LK > LOG2L, sparse with F = 0 and F > Lk */
-    const uint32_t modes[][4] = {{1, 11, 1, 10}, {2, 10, 0, 10}, {2, 10, 1025, 10}, {1, 4, 1, 10}};
+    /* partial with LOG2LK > LOG2L, sparse with F = 0 and F > Lk, packed partial with
+     * LOG2LK < 5, packed sparse with F > Lk */
+    const uint32_t modes[][4] = {{1, 11, 1, 10}, {2, 10, 0, 10}, {2, 10, 1025, 10}, {1, 4, 1, 10},
+                                 {5, 4, 1, 10}, {7, 6, 65, 10}};
     for (size_t i = 0; i < NC_ARRAY_LEN(modes); i++) {
         cr_assert_eq(fftconv_soft_reset(&dev), NC_OK);
         cr_assert_eq(bus_write32(b, FFTCONV_MODE, modes[i][0]), NC_OK);
@@ -195,6 +198,42 @@ static void bad_accesses(nc_tb_t *tb, void *arg)
     cr_assert_eq(v, sent, "BUS_ERRORS = %u, expected %zu", v, sent);
 }
 NC_TB_TESTS(fftconv_drv, bad_accesses_give_error_codes_and_a_sticky_bit, "fftconv_p4", bad_accesses, 30)
+
+/* The packed K window's order (rtl/fftconv/README.md, "Real-input packing"), by hand for
+ * Lk = 32 (Mh = 32, H = Mh/(2P), bins f + q 2H in a row of bit-reversed positions): window word
+ * 2P c + 2j + h is lane j's bin f (h = 0) or its partner 32 - f (h = 1) in fused cycle c. */
+Test(fftconv_drv, packed_kernel_order)
+{
+    static const struct { unsigned p; uint32_t w, bin; } hand[] = {
+        /* P = 1, H = 16: cycle 0 = bin 16 with itself, then the bin-0 word; cycle c = (c, 32-c) */
+        {1, 0, 16}, {1, 1, 0}, {1, 2, 1}, {1, 3, 31}, {1, 30, 15}, {1, 31, 17},
+        /* P = 2, H = 8: cycle 0 lane 0 = (8, 24), lane 1 = 16 and the bin-0 word; cycle 1 lane 0
+         * = (1, 31), lane 1 = (1 + 16, 15); cycle 7 = (7, 25), (23, 9) */
+        {2, 0, 8}, {2, 1, 24}, {2, 2, 16}, {2, 3, 0}, {2, 4, 1}, {2, 5, 31}, {2, 6, 17},
+        {2, 7, 15}, {2, 28, 7}, {2, 29, 25}, {2, 30, 23}, {2, 31, 9},
+        /* P = 4, H = 4: cycle 0 lanes (4, 28), (20, 12), (8, 24), 16 and the bin-0 word; cycle 1
+         * lanes (1, 31), (17, 15), (9, 23), (25, 7) */
+        {4, 0, 4}, {4, 1, 28}, {4, 2, 20}, {4, 3, 12}, {4, 4, 8}, {4, 5, 24}, {4, 6, 16},
+        {4, 7, 0}, {4, 8, 1}, {4, 9, 31}, {4, 10, 17}, {4, 11, 15}, {4, 12, 9}, {4, 13, 23},
+        {4, 14, 25}, {4, 15, 7},
+    };
+    for (size_t i = 0; i < NC_ARRAY_LEN(hand); i++)
+        cr_expect_eq(fftconv_packed_kword(hand[i].w, 5, hand[i].p), hand[i].bin,
+                     "P=%u word %u: bin %u, expected %u", hand[i].p, hand[i].w,
+                     fftconv_packed_kword(hand[i].w, 5, hand[i].p), hand[i].bin);
+    /* every size and P: a permutation of the Lk packed words */
+    static unsigned char seen[1u << 16];
+    for (unsigned p = 1; p <= 4; p *= 2)
+        for (unsigned lg = 5; lg <= 16; lg++) {
+            memset(seen, 0, sizeof seen);
+            for (uint32_t w = 0; w < (1u << lg); w++) {
+                uint32_t b = fftconv_packed_kword(w, lg, p);
+                cr_assert(b < (1u << lg) && !seen[b], "P=%u Lk=2^%u word %u: bin %u twice or out "
+                          "of range", p, lg, w, b);
+                seen[b] = 1;
+            }
+        }
+}
 
 static void busy_refuses(nc_tb_t *tb, void *arg)
 {

@@ -437,26 +437,74 @@ Test(fftconv_packed, kspec_layout)
     cr_expect(strstr(nc_err_msg(), "LOG2LK = 4"), "%s", nc_err_msg());
 }
 
-Test(fftconv_packed, freq_sparse_refused)
+/* Packed frequency-sparse mode is the packed dense result with the same (sparse) kernel
+ * spectrum, sample for sample (the pruned butterflies and pairs only feed or read zero bins),
+ * with no more saturations; and its SQNR against the FFTW reference of the sparse kernel. */
+Test(fftconv_packed, freq_sparse_equals_dense_with_the_sparse_spectrum, .timeout = 60)
 {
-    static int16_t u[256], y[256];
-    static uint32_t kp[256];
-    fftconv_cfg_t c = {8, 8, 4, 0, 0, 0};
-    cr_expect_eq(fftconv_model_run_packed(&c, u, kp, y, NULL), NC_ERR_ARG);
-    cr_expect(strstr(nc_err_msg(), "FREQ_BINS = 4"), "%s", nc_err_msg());
-    cr_expect_eq(fftconv_model_cycles_packed(&c, 2), 0);
+    static const struct { unsigned log2l, log2lk; uint32_t f; } cs[] = {
+        {10, 10, 1}, {10, 10, 17}, {12, 12, 64}, {12, 12, 2048}, {12, 12, 4096}, {12, 8, 9}, {11, 5, 32},
+    };
+    uint64_t seed = nc_test_seed(404);
+    for (size_t i = 0; i < NC_ARRAY_LEN(cs); i++) {
+        size_t l = (size_t)1 << cs[i].log2l, lk = (size_t)1 << cs[i].log2lk;
+        bufs_t b = bufs_new(l, lk);
+        int16_t *yd = malloc(l * 2);
+        uint32_t *kp = malloc(lk * 4);
+        cr_assert(yd && kp);
+        nc_rng_t r;
+        nc_rng_seed(&r, seed + i);
+        fftconv_make_input(FFTCONV_SIG_NOISE, &r, b.u, l);
+        cr_assert_eq(fftconv_make_kernel(&r, lk, 1.0, b.k), NC_OK);
+        fftconv_cfg_t c = {cs[i].log2l, cs[i].log2lk, cs[i].f, 1234, 0, 0};
+        cr_assert_eq(fftconv_kernel_spectrum(b.k, lk, c.freq_bins, b.kspec, &c.kexp), NC_OK);
+        cr_assert_eq(fftconv_kspec_pack(b.kspec, c.log2lk, kp), NC_OK);
+        uint64_t sat_s = 0, sat_d = 0;
+        cr_assert_eq(fftconv_model_run_packed(&c, b.u, kp, b.y, &sat_s), NC_OK, "%s", nc_err_msg());
+        fftconv_cfg_t d = c;
+        d.freq_bins = 0;
+        cr_assert_eq(fftconv_model_run_packed(&d, b.u, kp, yd, &sat_d), NC_OK, "%s", nc_err_msg());
+        size_t diff = 0;
+        for (size_t t = 0; t < l; t++)
+            diff += b.y[t] != yd[t];
+        cr_expect_eq(diff, 0, "L=%zu Lk=%zu F=%u: %zu samples differ from packed dense", l, lk,
+                     c.freq_bins, diff);
+        cr_expect(sat_s <= sat_d, "F=%u: %llu saturations, dense %llu", c.freq_bins,
+                  (unsigned long long)sat_s, (unsigned long long)sat_d);
+        fftconv_q15_to_double(b.u, l, b.ud);
+        fftconv_q15_to_double(b.k, lk, b.kd);
+        fftconv_q15_to_double(b.y, l, b.ym);
+        cr_assert_eq(fftconv_ref_fftw(b.ud, l, b.kd, lk, c.freq_bins, 1234 / 32768.0, b.yd), NC_OK);
+        double q = nc_sqnr_db(b.yd, b.ym, l);
+        cr_log_info("packed L=%zu Lk=%zu F=%u: SQNR %.1f dB", l, lk, c.freq_bins, q);
+        /* the kept bins carry 2F/M of the signal power above the same noise (README) */
+        double floor_db = 65.0 + 10.0 * log10(2.0 * c.freq_bins / (2.0 * (double)lk));
+        cr_expect(q >= floor_db, "L=%zu Lk=%zu F=%u: packed sparse SQNR %.1f dB, expected >= %.1f",
+                  l, lk, c.freq_bins, q, floor_db);
+        free(yd), free(kp);
+        bufs_free(&b);
+    }
 }
 
 /* The packed schedule: (2 log2 Lk + 1) passes of Lk/(2P) issues + 1 drain per block. By hand:
  * L = 4096, P = 2: 25 x 1025 = 25625 cycles, bound 8192 x 14 / 2 = 57344 -> 0.447. The issue's
  * goal, at most 0.55 of the bound for L >= 1024 and P = 1, 2, 4; partial mode keeps its saving
- * (L = 4096, Lk = 256, P = 2: 16 blocks x 17 x 65 = 17680). */
+ * (L = 4096, Lk = 256, P = 2: 16 blocks x 17 x 65 = 17680). Frequency-sparse, L = 4096, F = 64,
+ * P = 2 (H = 1024 cycles a full stage): stages s = 0..7 full (8 x 1024), s = 8..11 keep 127 of
+ * 2^(s-1) residues (1016 + 508 + 254 + 127): 10097 issues a transform; 2 (10097 + 12 drains)
+ * + the fused pass, whose cycle c holds a bin below F only for c < 64: 64 + 1, = 20283. F = 2000
+ * >= H: the fused pass in full, the transforms: s = 0..10 full (11 x 1024) + s = 11 (1024
+ * residues, all live): 12 x 1024 + 12 = 12300 each, 2 x 12300 + 1025 = 25625 (= dense). */
 Test(fftconv_packed, cycles_within_goal)
 {
     fftconv_cfg_t c = {12, 12, 0, 0, 0, 0};
     cr_expect_eq(fftconv_model_cycles_packed(&c, 2), 25625u);
     fftconv_cfg_t pc = {12, 8, 0, 0, 0, 0};
     cr_expect_eq(fftconv_model_cycles_packed(&pc, 2), 17680u);
+    fftconv_cfg_t sc = {12, 12, 64, 0, 0, 0};
+    cr_expect_eq(fftconv_model_cycles_packed(&sc, 2), 20283u);
+    fftconv_cfg_t sf = {12, 12, 2000, 0, 0, 0};
+    cr_expect_eq(fftconv_model_cycles_packed(&sf, 2), 25625u);
     for (unsigned lg = 10; lg <= 16; lg++)
         for (unsigned p = 1; p <= 4; p *= 2) {
             fftconv_cfg_t d = {lg, lg, 0, 0, 0, 0};

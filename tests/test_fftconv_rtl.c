@@ -3,7 +3,8 @@
  * model: zero differing samples and equal saturation counts on random, impulse, full-scale
  * positive and negative, alternating and all-zero inputs, for every L from 256 to 16384
  * (65536 under make verify), P = 1, 2, 4, dense, partial and frequency-sparse modes; the cycle
- * count against the spec's schedule and the issue's bound.
+ * count against the spec's schedule and the issue's bound. The packed mode (MODE.PACKED,
+ * real-input packing) likewise against fftconv_model_run_packed, dense and partial.
  */
 #include <criterion/criterion.h>
 #include <stdio.h>
@@ -14,6 +15,7 @@
 #include "fftconv_drv.h"
 #include "fftconv_model.h"
 #include "fftconv_ref.h"
+#include "fftconv_regs.h"
 #include "fftconv_signals.h"
 #include "nc_test.h"
 #include "vmodel.h"
@@ -21,16 +23,46 @@
 typedef struct {
     unsigned p;
     unsigned log2l_lo, log2l_hi;
-    int mode; /* 0 dense, 1 partial (Lk = L/8), 2 freq-sparse (F = L/16 + 3) */
+    int mode; /* 0 dense, 1 partial (Lk = L/8), 2 freq-sparse (F = L/16 + 3; packed L/16) */
     uint64_t seed;
+    bool packed;
 } sweep_t;
+
+/* The device's schedule for c: packed or not. */
+static uint64_t sched(const fftconv_cfg_t *c, unsigned p, bool packed)
+{
+    return packed ? fftconv_model_cycles_packed(c, p) : fftconv_model_cycles(c, p);
+}
+
+/* Loads the spectrum ks (M words) of c's block: as is, or packed. */
+static int load_ks(fftconv_dev_t *dev, const fftconv_cfg_t *c, uint32_t *ks)
+{
+    if (!dev->packed)
+        return fftconv_load_spectrum(dev, ks, c->kexp);
+    size_t lk = (size_t)1 << c->log2lk;
+    uint32_t *kp = malloc(lk * sizeof *kp);
+    int rc = kp ? fftconv_kspec_pack(ks, c->log2lk, kp) : NC_ERR_NOMEM;
+    if (!rc)
+        rc = fftconv_load_spectrum_packed(dev, kp, c->kexp);
+    if (!rc) /* the model takes the packed words too */
+        memcpy(ks, kp, lk * sizeof *kp);
+    free(kp);
+    return rc;
+}
+
+static int model_run(bool packed, const fftconv_cfg_t *c, const int16_t *u, const uint32_t *ks,
+                     int16_t *y, uint64_t *sat)
+{
+    return packed ? fftconv_model_run_packed(c, u, ks, y, sat) : fftconv_model_run(c, u, ks, y, sat);
+}
 
 static void cfg_for(const sweep_t *s, unsigned log2l, fftconv_cfg_t *c)
 {
     memset(c, 0, sizeof *c);
     c->log2l = log2l;
     c->log2lk = s->mode == 1 ? log2l - 3 : log2l;
-    c->freq_bins = s->mode == 2 ? (1u << (log2l - 4)) + 3 : 0;
+    /* packed: an even F (a pair (f, Mh - f) with f < F next to a pruned one) */
+    c->freq_bins = s->mode == 2 ? (1u << (log2l - 4)) + (s->packed ? 0 : 3) : 0;
     c->d = 9830; /* D = 0.3 */
 }
 
@@ -47,11 +79,13 @@ static int run_size(vmodel_t *m, fftconv_dev_t *dev, const sweep_t *s, unsigned 
     if (!rc)
         rc = fftconv_make_kernel(r, (size_t)1 << c.log2lk, 1.0, k);
     if (!rc)
+        rc = fftconv_set_packed(dev, s->packed);
+    if (!rc)
         rc = fftconv_configure(dev, &c);
     if (!rc)
         rc = fftconv_kernel_spectrum(k, (size_t)1 << c.log2lk, c.freq_bins, ks, &c.kexp);
     if (!rc)
-        rc = fftconv_load_spectrum(dev, ks, c.kexp);
+        rc = load_ks(dev, &c, ks);
     if (rc)
         snprintf(msg, len, "L=%zu setup: %s", l, nc_err_msg());
     for (int sig = 0; !rc && sig < FFTCONV_SIG_COUNT; sig++) {
@@ -62,7 +96,7 @@ static int run_size(vmodel_t *m, fftconv_dev_t *dev, const sweep_t *s, unsigned 
             snprintf(msg, len, "L=%zu %s: %s", l, fftconv_sig_name(sig), nc_err_msg());
             break;
         }
-        if ((rc = fftconv_model_run(&c, u, ks, ym, &sat))) {
+        if ((rc = model_run(s->packed, &c, u, ks, ym, &sat))) {
             snprintf(msg, len, "model: %s", nc_err_msg());
             break;
         }
@@ -71,18 +105,19 @@ static int run_size(vmodel_t *m, fftconv_dev_t *dev, const sweep_t *s, unsigned 
             if (yr[t] != ym[t])
                 diff++, first = t;
         if (diff) {
-            snprintf(msg, len, "P=%u L=%zu Lk=%u F=%u %s: %zu of %zu samples differ; first y[%zu]"
-                     " RTL %d model %d", s->p, l, 1u << c.log2lk, c.freq_bins,
+            snprintf(msg, len, "P=%u L=%zu Lk=%u F=%u%s %s: %zu of %zu samples differ; first "
+                     "y[%zu] RTL %d model %d", s->p, l, 1u << c.log2lk, c.freq_bins,
+                     s->packed ? " packed" : "",
                      fftconv_sig_name(sig), diff, l, first, yr[first], ym[first]);
             rc = NC_ERR_MISMATCH;
         } else if (res.sat_count != (sat > 0xffffffffu ? 0xffffffffu : sat)) {
             snprintf(msg, len, "P=%u L=%zu %s: SAT_COUNT %u, model %llu", s->p, l,
                      fftconv_sig_name(sig), res.sat_count, (unsigned long long)sat);
             rc = NC_ERR_MISMATCH;
-        } else if (res.cycles != fftconv_model_cycles(&c, s->p)) {
-            snprintf(msg, len, "P=%u L=%zu Lk=%u F=%u: CYCLES %u, the schedule says %llu", s->p,
-                     l, 1u << c.log2lk, c.freq_bins, res.cycles,
-                     (unsigned long long)fftconv_model_cycles(&c, s->p));
+        } else if (res.cycles != sched(&c, s->p, s->packed)) {
+            snprintf(msg, len, "P=%u L=%zu Lk=%u F=%u%s: CYCLES %u, the schedule says %llu", s->p,
+                     l, 1u << c.log2lk, c.freq_bins, s->packed ? " packed" : "", res.cycles,
+                     (unsigned long long)sched(&c, s->p, s->packed));
             rc = NC_ERR_MISMATCH;
         }
     }
@@ -115,14 +150,16 @@ static int sweep_case(void *arg, const char *wave, char *msg, size_t len)
     return rc;
 }
 
-static void sweep(unsigned p, int mode, uint64_t seed_default)
+static void sweep_mode(unsigned p, int mode, bool packed, uint64_t seed_default)
 {
-    sweep_t s = {p, 8, nc_test_verify() ? 16 : 14, mode, nc_test_seed(seed_default)};
+    sweep_t s = {p, 8, nc_test_verify() ? 16 : 14, mode, nc_test_seed(seed_default), packed};
     static const char *const modes[] = {"dense", "partial", "sparse"};
     char name[64];
-    snprintf(name, sizeof name, "fftconv_p%u_%s", p, modes[mode]);
+    snprintf(name, sizeof name, "fftconv_p%u_%s%s", p, packed ? "packed_" : "", modes[mode]);
     nc_test_run_case(name, s.seed, sweep_case, &s);
 }
+
+static void sweep(unsigned p, int mode, uint64_t seed_default) { sweep_mode(p, mode, false, seed_default); }
 
 Test(fftconv_rtl, p1_dense, .timeout = 300) { sweep(1, 0, 201); }
 Test(fftconv_rtl, p2_dense, .timeout = 300) { sweep(2, 0, 202); }
@@ -133,12 +170,22 @@ Test(fftconv_rtl, p4_partial, .timeout = 300) { sweep(4, 1, 206); }
 Test(fftconv_rtl, p1_sparse, .timeout = 300) { sweep(1, 2, 207); }
 Test(fftconv_rtl, p2_sparse, .timeout = 300) { sweep(2, 2, 208); }
 Test(fftconv_rtl, p4_sparse, .timeout = 300) { sweep(4, 2, 209); }
+Test(fftconv_rtl, p1_packed_dense, .timeout = 300) { sweep_mode(1, 0, true, 231); }
+Test(fftconv_rtl, p2_packed_dense, .timeout = 300) { sweep_mode(2, 0, true, 232); }
+Test(fftconv_rtl, p4_packed_dense, .timeout = 300) { sweep_mode(4, 0, true, 233); }
+Test(fftconv_rtl, p1_packed_partial, .timeout = 300) { sweep_mode(1, 1, true, 234); }
+Test(fftconv_rtl, p2_packed_partial, .timeout = 300) { sweep_mode(2, 1, true, 235); }
+Test(fftconv_rtl, p4_packed_partial, .timeout = 300) { sweep_mode(4, 1, true, 236); }
+Test(fftconv_rtl, p1_packed_sparse, .timeout = 300) { sweep_mode(1, 2, true, 237); }
+Test(fftconv_rtl, p2_packed_sparse, .timeout = 300) { sweep_mode(2, 2, true, 238); }
+Test(fftconv_rtl, p4_packed_sparse, .timeout = 300) { sweep_mode(4, 2, true, 239); }
 
 /* Corner configurations: the smallest block, partial + sparse together, F = 1 and F = Lk,
  * extreme D, output gain, kernels whose spectrum needs a large exponent. */
 typedef struct {
     unsigned p;
     uint64_t seed;
+    bool packed; /* packed mode */
 } corner_t;
 
 static int corner_case(void *arg, const char *wave, char *msg, size_t len)
@@ -148,6 +195,7 @@ static int corner_case(void *arg, const char *wave, char *msg, size_t len)
         {10, 5, 0, 0, 0, 1.0},       {10, 5, 1, 0, 0, 1.0},    {10, 5, 32, -32768, 0, 1.0},
         {11, 7, 9, 32767, 2, 1.0},   {9, 9, 1, 0, 8, 1.0},     {9, 9, 512, 100, 0, 1.0},
         {10, 8, 0, 0, 0, 200.0},     {10, 10, 0, -5, 0, 3000.0}, {8, 6, 3, 0, 4, 0.25},
+        {12, 12, 64, 0, 0, 1.0},     {10, 8, 6, 77, 1, 1.0},
     };
     char name[32];
     snprintf(name, sizeof name, "fftconv_p%u", cs->p);
@@ -156,7 +204,7 @@ static int corner_case(void *arg, const char *wave, char *msg, size_t len)
         return snprintf(msg, len, "%s", nc_err_msg()), NC_ERR_ARG;
     fftconv_dev_t dev;
     int rc = wave ? vmodel_trace_open(m, wave) : NC_OK;
-    if (!rc && (rc = fftconv_open(vmodel_bus(m), &dev)))
+    if (!rc && ((rc = fftconv_open(vmodel_bus(m), &dev)) || (rc = fftconv_set_packed(&dev, cs->packed))))
         snprintf(msg, len, "%s", nc_err_msg());
     nc_rng_t r;
     nc_rng_seed(&r, cs->seed);
@@ -165,9 +213,14 @@ static int corner_case(void *arg, const char *wave, char *msg, size_t len)
         size_t l = (size_t)1 << c.log2l, lk = (size_t)1 << c.log2lk;
         int16_t *u = malloc(l * 2), *k = malloc(lk * 2), *yr = malloc(l * 2), *ym = malloc(l * 2);
         uint32_t *ks = malloc(2 * lk * 4);
+        uint32_t *kp = malloc(2 * lk * 4); /* the model's kernel words: ks, or ks packed */
         fftconv_make_kernel(&r, lk, cfgs[i].gain, k);
         if ((rc = fftconv_configure(&dev, &c)) || (rc = fftconv_load_kernel(&dev, k, lk)) ||
             (rc = fftconv_kernel_spectrum(k, lk, c.freq_bins, ks, &c.kexp)))
+            snprintf(msg, len, "config %zu: %s", i, nc_err_msg());
+        else if (!cs->packed)
+            memcpy(kp, ks, 2 * lk * 4);
+        else if ((rc = fftconv_kspec_pack(ks, c.log2lk, kp)))
             snprintf(msg, len, "config %zu: %s", i, nc_err_msg());
         for (int sig = 0; !rc && sig < FFTCONV_SIG_COUNT; sig++) {
             fftconv_make_input((enum fftconv_sig)sig, &r, u, l);
@@ -177,38 +230,44 @@ static int corner_case(void *arg, const char *wave, char *msg, size_t len)
                 snprintf(msg, len, "config %zu %s: %s", i, fftconv_sig_name(sig), nc_err_msg());
                 break;
             }
-            fftconv_model_run(&c, u, ks, ym, &sat);
+            model_run(cs->packed, &c, u, kp, ym, &sat);
             size_t diff = 0, first = 0;
             for (size_t t = l; t-- > 0;)
                 if (yr[t] != ym[t])
                     diff++, first = t;
-            if (diff || res.sat_count != sat || res.cycles != fftconv_model_cycles(&c, cs->p)) {
-                snprintf(msg, len, "P=%u config %zu (L=%zu Lk=%zu F=%u D=%d OSHIFT=%u KEXP=%u) %s: "
+            if (diff || res.sat_count != sat || res.cycles != sched(&c, cs->p, cs->packed)) {
+                snprintf(msg, len, "P=%u%s config %zu (L=%zu Lk=%zu F=%u D=%d OSHIFT=%u KEXP=%u) %s: "
                          "%zu samples differ (first y[%zu] RTL %d model %d), SAT %u vs %llu, "
-                         "CYCLES %u vs %llu", cs->p, i, l, lk, c.freq_bins, c.d, c.oshift, c.kexp,
+                         "CYCLES %u vs %llu", cs->p, cs->packed ? " packed" : "", i, l, lk,
+                         c.freq_bins, c.d, c.oshift, c.kexp,
                          fftconv_sig_name(sig), diff, first, yr[first], ym[first], res.sat_count,
                          (unsigned long long)sat, res.cycles,
-                         (unsigned long long)fftconv_model_cycles(&c, cs->p));
+                         (unsigned long long)sched(&c, cs->p, cs->packed));
                 rc = NC_ERR_MISMATCH;
             }
         }
-        free(u), free(k), free(yr), free(ym), free(ks);
+        free(u), free(k), free(yr), free(ym), free(ks), free(kp);
     }
     vmodel_close(m);
     return rc;
 }
 
-static void corners(unsigned p, uint64_t seed)
+static void corners_mode(unsigned p, bool packed, uint64_t seed)
 {
-    corner_t c = {p, nc_test_seed(seed)};
+    corner_t c = {p, nc_test_seed(seed), packed};
     char name[48];
-    snprintf(name, sizeof name, "fftconv_p%u_corners", p);
+    snprintf(name, sizeof name, "fftconv_p%u_%scorners", p, packed ? "packed_" : "");
     nc_test_run_case(name, c.seed, corner_case, &c);
 }
+
+static void corners(unsigned p, uint64_t seed) { corners_mode(p, false, seed); }
 
 Test(fftconv_rtl, p1_corners, .timeout = 300) { corners(1, 211); }
 Test(fftconv_rtl, p2_corners, .timeout = 300) { corners(2, 212); }
 Test(fftconv_rtl, p4_corners, .timeout = 300) { corners(4, 213); }
+Test(fftconv_rtl, p1_packed_corners, .timeout = 300) { corners_mode(1, true, 214); }
+Test(fftconv_rtl, p2_packed_corners, .timeout = 300) { corners_mode(2, true, 215); }
+Test(fftconv_rtl, p4_packed_corners, .timeout = 300) { corners_mode(4, true, 216); }
 
 /* Partial kernels of any length 1..L: the block from fftconv_partial_block(), the kernel loaded
  * through the driver with ntaps = LK (the buffer holds non-zero junk past LK, which must be
@@ -217,6 +276,7 @@ Test(fftconv_rtl, p4_corners, .timeout = 300) { corners(4, 213); }
 typedef struct {
     unsigned p;
     uint64_t seed;
+    bool packed;
 } partial_t;
 
 static int partial_case(void *arg, const char *wave, char *msg, size_t len)
@@ -232,7 +292,7 @@ static int partial_case(void *arg, const char *wave, char *msg, size_t len)
         return snprintf(msg, len, "%s", nc_err_msg()), NC_ERR_ARG;
     fftconv_dev_t dev;
     int rc = wave ? vmodel_trace_open(m, wave) : NC_OK;
-    if (!rc && (rc = fftconv_open(vmodel_bus(m), &dev)))
+    if (!rc && ((rc = fftconv_open(vmodel_bus(m), &dev)) || (rc = fftconv_set_packed(&dev, ps->packed))))
         snprintf(msg, len, "%s", nc_err_msg());
     nc_rng_t r;
     nc_rng_seed(&r, ps->seed);
@@ -259,7 +319,16 @@ static int partial_case(void *arg, const char *wave, char *msg, size_t len)
             snprintf(msg, len, "P=%u LK=%zu (block %zu): %s", ps->p, lk, blk, nc_err_msg());
             break;
         }
-        if (c.kexp != dev.cfg.kexp) {
+        if (!rc && ps->packed) { /* the packed model takes the Lk packed words */
+            uint32_t *kp = malloc(blk * sizeof *kp);
+            if (!kp || (rc = fftconv_kspec_pack(ks, c.log2lk, kp)))
+                snprintf(msg, len, "packing: %s", kp ? nc_err_msg() : "no memory");
+            else
+                memcpy(ks, kp, blk * sizeof *kp);
+            free(kp);
+            rc = kp ? rc : NC_ERR_NOMEM;
+        }
+        if (!rc && c.kexp != dev.cfg.kexp) {
             snprintf(msg, len, "P=%u LK=%zu: driver loaded KEXP %u, the LK taps need %u", ps->p,
                      lk, dev.cfg.kexp, c.kexp);
             rc = NC_ERR_MISMATCH;
@@ -273,17 +342,17 @@ static int partial_case(void *arg, const char *wave, char *msg, size_t len)
                          nc_err_msg());
                 break;
             }
-            fftconv_model_run(&c, u, ks, ym, &sat);
+            model_run(ps->packed, &c, u, ks, ym, &sat);
             size_t diff = 0, first = 0;
             for (size_t t = l; t-- > 0;)
                 if (yr[t] != ym[t])
                     diff++, first = t;
-            if (diff || res.sat_count != sat || res.cycles != fftconv_model_cycles(&c, ps->p)) {
-                snprintf(msg, len, "P=%u L=%zu partial LK=%zu (block %zu) %s: %zu samples differ "
+            if (diff || res.sat_count != sat || res.cycles != sched(&c, ps->p, ps->packed)) {
+                snprintf(msg, len, "P=%u%s L=%zu partial LK=%zu (block %zu) %s: %zu samples differ "
                          "(first y[%zu] RTL %d model %d), SAT %u vs %llu, CYCLES %u vs %llu",
-                         ps->p, l, lk, blk, fftconv_sig_name(sig), diff, first, yr[first],
-                         ym[first], res.sat_count, (unsigned long long)sat, res.cycles,
-                         (unsigned long long)fftconv_model_cycles(&c, ps->p));
+                         ps->p, ps->packed ? " packed" : "", l, lk, blk, fftconv_sig_name(sig),
+                         diff, first, yr[first], ym[first], res.sat_count, (unsigned long long)sat,
+                         res.cycles, (unsigned long long)sched(&c, ps->p, ps->packed));
                 rc = NC_ERR_MISMATCH;
             }
         }
@@ -297,14 +366,41 @@ static int partial_case(void *arg, const char *wave, char *msg, size_t len)
     return rc;
 }
 
-static void partial_any(unsigned p, uint64_t seed)
+static void partial_any_mode(unsigned p, bool packed, uint64_t seed)
 {
-    partial_t ps = {p, nc_test_seed(seed)};
+    partial_t ps = {p, nc_test_seed(seed), packed};
     char name[48];
-    snprintf(name, sizeof name, "fftconv_p%u_partial_any", p);
+    snprintf(name, sizeof name, "fftconv_p%u_%spartial_any", p, packed ? "packed_" : "");
     nc_test_run_case(name, ps.seed, partial_case, &ps);
 }
+
+static void partial_any(unsigned p, uint64_t seed) { partial_any_mode(p, false, seed); }
 
 Test(fftconv_rtl, p1_partial_any_length, .timeout = 300) { partial_any(1, 221); }
 Test(fftconv_rtl, p2_partial_any_length, .timeout = 300) { partial_any(2, 222); }
 Test(fftconv_rtl, p4_partial_any_length, .timeout = 300) { partial_any(4, 223); }
+Test(fftconv_rtl, p1_packed_partial_any_length, .timeout = 300) { partial_any_mode(1, true, 224); }
+Test(fftconv_rtl, p2_packed_partial_any_length, .timeout = 300) { partial_any_mode(2, true, 225); }
+Test(fftconv_rtl, p4_packed_partial_any_length, .timeout = 300) { partial_any_mode(4, true, 226); }
+
+/* Packed mode is switched by the driver; the M-word spectrum and the packed words are each
+ * refused in the other mode. */
+Test(fftconv_rtl, packed_kernel_words_belong_to_packed_mode, .timeout = 60)
+{
+    vmodel_t *m = vmodel_open_name("fftconv_p2");
+    cr_assert(m, "%s", nc_err_msg());
+    fftconv_dev_t dev;
+    cr_assert_eq(fftconv_open(vmodel_bus(m), &dev), NC_OK, "%s", nc_err_msg());
+    fftconv_cfg_t c = {10, 10, 5, 0, 0, 0};
+    cr_assert_eq(fftconv_configure(&dev, &c), NC_OK, "%s", nc_err_msg());
+    cr_assert_eq(fftconv_set_packed(&dev, true), NC_OK, "%s", nc_err_msg());
+    uint32_t ks[2048] = {0}, mode = 0;
+    cr_assert_eq(bus_read32(vmodel_bus(m), FFTCONV_MODE, &mode), NC_OK);
+    cr_expect_eq(mode, FFTCONV_MODE_PACKED_MASK | FFTCONV_MODE_FREQ_SPARSE_MASK, "MODE 0x%x", mode);
+    cr_expect_eq(fftconv_load_spectrum(&dev, ks, 0), NC_ERR_ARG, "M-word spectrum in packed mode");
+    cr_assert_eq(fftconv_set_packed(&dev, false), NC_OK);
+    cr_assert_eq(bus_read32(vmodel_bus(m), FFTCONV_MODE, &mode), NC_OK);
+    cr_expect_eq(mode, FFTCONV_MODE_FREQ_SPARSE_MASK, "MODE 0x%x", mode);
+    cr_expect_eq(fftconv_load_spectrum_packed(&dev, ks, 0), NC_ERR_ARG, "packed words unpacked");
+    vmodel_close(m);
+}

@@ -76,7 +76,8 @@ int fftconv_configure(fftconv_dev_t *dev, const fftconv_cfg_t *cfg)
     if (rc)
         return rc;
     uint32_t mode = (c.log2lk < c.log2l ? FFTCONV_MODE_PARTIAL_MASK : 0) |
-                    (c.freq_bins ? FFTCONV_MODE_FREQ_SPARSE_MASK : 0);
+                    (c.freq_bins ? FFTCONV_MODE_FREQ_SPARSE_MASK : 0) |
+                    (dev->packed ? FFTCONV_MODE_PACKED_MASK : 0);
     const struct { uint32_t reg, val; } w[] = {
         {FFTCONV_LOG2L, c.log2l},
         {FFTCONV_MODE, mode},
@@ -107,6 +108,9 @@ static int write_words(bus_t *b, uint32_t base, const uint32_t *w, size_t n)
 
 int fftconv_load_spectrum(fftconv_dev_t *dev, const uint32_t *kspec, unsigned kexp)
 {
+    if (dev->packed)
+        return nc_err_set(NC_ERR_ARG, "fftconv: packed mode takes the Lk packed kernel words "
+                          "(fftconv_load_spectrum_packed), not the M-word spectrum");
     if (kexp > FFTCONV_KEXP_MAX)
         return nc_err_set(NC_ERR_ARG, "fftconv: KEXP = %u, expected 0..%u", kexp, FFTCONV_KEXP_MAX);
     int rc = write_words(dev->bus, FFTCONV_WIN_K_BASE, kspec, fftconv_m(&dev->cfg));
@@ -117,6 +121,75 @@ int fftconv_load_spectrum(fftconv_dev_t *dev, const uint32_t *kspec, unsigned ke
     dev->cfg.kexp = kexp;
     dev->kernel_loaded = true;
     return NC_OK;
+}
+
+int fftconv_set_packed(fftconv_dev_t *dev, bool on)
+{
+    if (on == dev->packed)
+        return NC_OK;
+    dev->packed = on;
+    dev->kernel_loaded = false;
+    if (dev->cfg.log2l == 0) /* not configured yet: fftconv_configure writes MODE */
+        return NC_OK;
+    fftconv_cfg_t c = dev->cfg;
+    return fftconv_configure(dev, &c);
+}
+
+static unsigned bitrev_bits(unsigned x, unsigned bits)
+{
+    unsigned r = 0;
+    for (unsigned b = 0; b < bits; b++)
+        r |= ((x >> b) & 1u) << (bits - 1 - b);
+    return r;
+}
+
+uint32_t fftconv_packed_kword(uint32_t w, unsigned log2lk, unsigned p)
+{
+    const unsigned logp = p == 4 ? 2 : p == 2 ? 1 : 0;
+    const uint32_t mh = 1u << log2lk, h = mh / (2 * p), two_h = 2 * h;
+    const uint32_t c = w / (2 * p), j = (w / 2) % p, side = w % 2;
+    uint32_t f;
+    if (c != 0)
+        f = c + bitrev_bits(j, logp) * two_h;                 /* rows of f0 = c and 2H - c */
+    else if (p == 1)
+        return side ? 0 : h;                                  /* bin Mh/2; bins 0 and Mh   */
+    else if (j < p / 2)
+        f = h + bitrev_bits(j, logp) * two_h;                 /* row of f0 = H             */
+    else if (j == p - 1)
+        return side ? 0 : mh / 2;                             /* bin Mh/2; bins 0 and Mh   */
+    else
+        f = (j - p / 2 + 1) * two_h;                          /* row of f0 = 0             */
+    return side ? mh - f : f;
+}
+
+int fftconv_load_spectrum_packed(fftconv_dev_t *dev, const uint32_t *kpacked, unsigned kexp)
+{
+    if (!dev->packed)
+        return nc_err_set(NC_ERR_ARG, "fftconv: packed kernel words without packed mode "
+                          "(fftconv_set_packed)");
+    if (kexp > FFTCONV_KEXP_MAX)
+        return nc_err_set(NC_ERR_ARG, "fftconv: KEXP = %u, expected 0..%u", kexp, FFTCONV_KEXP_MAX);
+    const uint32_t lk = 1u << dev->cfg.log2lk;
+    uint32_t *w = malloc(lk * sizeof *w);
+    if (!w)
+        return nc_err_set(NC_ERR_NOMEM, "fftconv: no memory for %u kernel words", lk);
+    for (uint32_t i = 0; i < lk; i++)
+        w[i] = kpacked[fftconv_packed_kword(i, dev->cfg.log2lk, dev->p)];
+    int rc = write_words(dev->bus, FFTCONV_WIN_K_BASE, w, lk);
+    free(w);
+    if (!rc)
+        rc = bus_write32(dev->bus, FFTCONV_KEXP, kexp);
+    if (rc)
+        return rc;
+    dev->cfg.kexp = kexp;
+    dev->kernel_loaded = true;
+    return NC_OK;
+}
+
+uint64_t fftconv_dev_cycles(const fftconv_dev_t *dev)
+{
+    return dev->packed ? fftconv_model_cycles_packed(&dev->cfg, dev->p)
+                       : fftconv_model_cycles(&dev->cfg, dev->p);
 }
 
 int fftconv_load_input(fftconv_dev_t *dev, const int16_t *u)
@@ -148,7 +221,7 @@ int fftconv_start(fftconv_dev_t *dev)
 
 int fftconv_wait(fftconv_dev_t *dev, fftconv_result_t *res)
 {
-    uint64_t expect = fftconv_model_cycles(&dev->cfg, dev->p);
+    uint64_t expect = fftconv_dev_cycles(dev);
     if (expect < 4096)
         expect = 4096; /* an unconfigured device still gets a bounded, non-trivial budget */
     uint32_t idle = dev->idle_cycles ? dev->idle_cycles : (uint32_t)(expect / 16 + 64);

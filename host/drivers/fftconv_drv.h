@@ -33,6 +33,7 @@ typedef struct fftconv_dev {
     fftconv_cfg_t cfg;        /* the configuration written last                              */
     bool kernel_loaded;       /* the K window holds the spectrum for cfg's block and F       */
     uint32_t idle_cycles;     /* device cycles between STATUS polls (0: derived per run)     */
+    bool packed;              /* MODE.PACKED: real-input packing (fftconv_set_packed)        */
 } fftconv_dev_t;
 
 typedef struct fftconv_result {
@@ -49,8 +50,29 @@ NC_MUST_CHECK int fftconv_open(bus_t *bus, fftconv_dev_t *dev);
  * block size or F invalidates the loaded kernel. */
 NC_MUST_CHECK int fftconv_configure(fftconv_dev_t *dev, const fftconv_cfg_t *cfg);
 
-/* Loads a ready spectrum: M = 2 Lk words in bit-reversed order, and its exponent. */
+/* Loads a ready spectrum: M = 2 Lk words in bit-reversed order, and its exponent.
+ * NC_ERR_ARG in packed mode (use fftconv_load_spectrum_packed). */
 NC_MUST_CHECK int fftconv_load_spectrum(fftconv_dev_t *dev, const uint32_t *kspec, unsigned kexp);
+
+/* Real-input packing (rtl/fftconv/README.md, "Real-input packing"): on, the following runs use
+ * MODE.PACKED (fftconv_model_run_packed's arithmetic, fftconv_model_cycles_packed's schedule).
+ * Writes MODE again when a configuration is loaded; a change invalidates the loaded kernel.
+ * Combines with partial and frequency-sparse modes. */
+NC_MUST_CHECK int fftconv_set_packed(fftconv_dev_t *dev, bool on);
+
+/* Packed mode: loads the Lk packed kernel words (natural order, fftconv_kspec_pack's layout:
+ * word f = K[f], word 0 = K[0].re | K[Lk].re << 16) in the order of the fused pass, and KEXP.
+ * NC_ERR_ARG when packed mode is off. */
+NC_MUST_CHECK int fftconv_load_spectrum_packed(fftconv_dev_t *dev, const uint32_t *kpacked,
+                                               unsigned kexp);
+
+/* The packed K window's layout for a P-butterfly build: window word w (< Lk) holds packed word
+ * fftconv_packed_kword(w, log2lk, p). Word w = 2P c + 2j + h is what lane j of fused cycle c
+ * multiplies: h = 0 its bin f, h = 1 the partner Lk - f (README, "Real-input packing"). */
+uint32_t fftconv_packed_kword(uint32_t w, unsigned log2lk, unsigned p);
+
+/* The schedule of the configured mode (fftconv_model_cycles or fftconv_model_cycles_packed). */
+uint64_t fftconv_dev_cycles(const fftconv_dev_t *dev);
 
 NC_MUST_CHECK int fftconv_load_input(fftconv_dev_t *dev, const int16_t *u);
 NC_MUST_CHECK int fftconv_start(fftconv_dev_t *dev);

@@ -19,6 +19,20 @@ typedef struct {
     double *ud, *kd, *yd, *yr;
 } scratch_t;
 
+/* The spectrum's M = 2 Lk words -> its Lk packed words, in the same buffer. */
+static int fftconv_kspec_pack_inplace(uint32_t *ks, unsigned log2lk)
+{
+    size_t lk = (size_t)1 << log2lk;
+    uint32_t *kp = malloc(lk * sizeof *kp);
+    if (!kp)
+        return nc_err_set(NC_ERR_NOMEM, "fftconv: no memory for %zu packed words", lk);
+    int rc = fftconv_kspec_pack(ks, log2lk, kp);
+    if (!rc)
+        memcpy(ks, kp, lk * sizeof *kp);
+    free(kp);
+    return rc;
+}
+
 static void scratch_free(scratch_t *s)
 {
     free(s->ym), free(s->ks), free(s->ud), free(s->kd), free(s->yd), free(s->yr);
@@ -42,9 +56,11 @@ static int scratch_alloc(scratch_t *s, size_t l, size_t lk)
 /* Long runs show progress on stderr (nc_progress: on a terminal, or NC_PROGRESS=1): the model
  * advances in slices of 1/64 of the promised cycles, STATUS read between slices, for at most
  * twice the promised cycles; the driver's own bounded wait then sees the end. */
-static void wait_with_progress(vmodel_t *m, const fftconv_cfg_t *cfg, unsigned p)
+static void wait_with_progress(vmodel_t *m, const fftconv_dev_t *dev)
 {
-    uint64_t expect = fftconv_model_cycles(cfg, p), t0 = vmodel_cycles(m);
+    const fftconv_cfg_t *cfg = &dev->cfg;
+    unsigned p = dev->p;
+    uint64_t expect = fftconv_dev_cycles(dev), t0 = vmodel_cycles(m);
     uint64_t slice = expect / 64 + 1;
     char what[64];
     snprintf(what, sizeof what, "fftconv L=%u P=%u: accelerator cycles", 1u << cfg->log2l, p);
@@ -62,7 +78,7 @@ static void wait_with_progress(vmodel_t *m, const fftconv_cfg_t *cfg, unsigned p
 
 /* The RTL part: open the model (or take the job's bus), trace if asked, drive one
  * convolution. */
-static int run_rtl(const fftconv_job_t *job, fftconv_cfg_t *cfg, const uint32_t *ks,
+static int run_rtl(const fftconv_job_t *job, bool packed, fftconv_cfg_t *cfg, const uint32_t *ks,
                    fftconv_outcome_t *out)
 {
     char name[32];
@@ -80,13 +96,16 @@ static int run_rtl(const fftconv_job_t *job, fftconv_cfg_t *cfg, const uint32_t 
         rc = nc_err_set(NC_ERR_ARG, "fftconv: the device on %s has P = %u, the job asks for P = %u",
                         bus->name, dev.p, job->p);
     if (!rc)
+        rc = fftconv_set_packed(&dev, packed);
+    if (!rc)
         rc = fftconv_configure(&dev, cfg);
     if (!rc)
-        rc = fftconv_load_spectrum(&dev, ks, cfg->kexp);
+        rc = packed ? fftconv_load_spectrum_packed(&dev, ks, cfg->kexp)
+                    : fftconv_load_spectrum(&dev, ks, cfg->kexp);
     /* On a given bus with an interrupt line (the TLM platform) the host sleeps on the
      * interrupt, bounded by four times the cycles the spec promises, then checks STATUS. */
     if (job->bus && bus_has_irq(bus)) {
-        uint64_t bound = 4 * fftconv_model_cycles(cfg, job->p) + 4096;
+        uint64_t bound = 4 * fftconv_dev_cycles(&dev) + 4096;
         if (!rc)
             rc = fftconv_load_input(&dev, job->u);
         if (!rc)
@@ -108,7 +127,7 @@ static int run_rtl(const fftconv_job_t *job, fftconv_cfg_t *cfg, const uint32_t 
         if (!rc)
             rc = fftconv_start(&dev);
         if (!rc)
-            wait_with_progress(m, cfg, job->p);
+            wait_with_progress(m, &dev);
         if (!rc)
             rc = fftconv_wait(&dev, &res);
         if (!rc)
@@ -139,13 +158,26 @@ int fftconv_load_kernel(fftconv_dev_t *dev, const int16_t *k, size_t ntaps)
         memcpy(kb, k, ntaps * sizeof *kb);
     unsigned kexp = 0;
     int rc = fftconv_kernel_spectrum(kb ? kb : k, lk, dev->cfg.freq_bins, ks, &kexp);
-    if (!rc)
+    if (!rc && dev->packed) {
+        uint32_t *kp = malloc(lk * sizeof *kp);
+        rc = kp ? fftconv_kspec_pack(ks, dev->cfg.log2lk, kp)
+                : nc_err_set(NC_ERR_NOMEM, "fftconv: no memory for %zu packed words", lk);
+        if (!rc)
+            rc = fftconv_load_spectrum_packed(dev, kp, kexp);
+        free(kp);
+    } else if (!rc) {
         rc = fftconv_load_spectrum(dev, ks, kexp);
+    }
     free(ks), free(kb);
     return rc;
 }
 
 int fftconv_cosim_run(const fftconv_job_t *job, fftconv_outcome_t *out)
+{
+    return fftconv_cosim_run_mode(job, false, out);
+}
+
+int fftconv_cosim_run_mode(const fftconv_job_t *job, bool packed, fftconv_outcome_t *out)
 {
     memset(out, 0, sizeof *out);
     fftconv_cfg_t cfg = job->cfg;
@@ -161,10 +193,13 @@ int fftconv_cosim_run(const fftconv_job_t *job, fftconv_outcome_t *out)
         rc = nc_err_set(NC_ERR_NOMEM, "fftconv cosim: no memory for L = %zu", l);
     if (!rc)
         rc = fftconv_kernel_spectrum(job->k, lk, cfg.freq_bins, s.ks, &cfg.kexp);
+    if (!rc && packed) /* the Lk packed words replace the spectrum (2 Lk words allocated) */
+        rc = fftconv_kspec_pack_inplace(s.ks, cfg.log2lk);
     if (!rc)
-        rc = run_rtl(job, &cfg, s.ks, out);
+        rc = run_rtl(job, packed, &cfg, s.ks, out);
     if (!rc)
-        rc = fftconv_model_run(&cfg, job->u, s.ks, s.ym, &out->sat_model);
+        rc = packed ? fftconv_model_run_packed(&cfg, job->u, s.ks, s.ym, &out->sat_model)
+                    : fftconv_model_run(&cfg, job->u, s.ks, s.ym, &out->sat_model);
     if (!rc) {
         out->kexp = cfg.kexp;
         for (size_t t = l; t-- > 0;)
@@ -178,7 +213,8 @@ int fftconv_cosim_run(const fftconv_job_t *job, fftconv_outcome_t *out)
         for (size_t t = 0; t < l; t++)
             s.yd[t] *= gain;
         out->sqnr_db = nc_sqnr_db(s.yd, s.yr, l);
-        out->cycles_model = (uint32_t)fftconv_model_cycles(&cfg, job->p);
+        out->cycles_model = (uint32_t)(packed ? fftconv_model_cycles_packed(&cfg, job->p)
+                                              : fftconv_model_cycles(&cfg, job->p));
         out->bound_ratio = out->cycles / fftconv_cycle_bound(cfg.log2l, job->p);
     }
     scratch_free(&s);

@@ -6,6 +6,7 @@
 #ifndef FFTCONV_COSIM_H
 #define FFTCONV_COSIM_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -33,7 +34,7 @@ typedef struct fftconv_outcome {
     uint32_t sat_rtl;
     uint64_t sat_model;
     uint32_t cycles;         /* CYCLES register                                              */
-    uint32_t cycles_model;   /* the spec's schedule                                           */
+    uint32_t cycles_model;   /* the spec's schedule (packed or not)                           */
     double bound_ratio;      /* cycles / (N (log2 N + 1) / P), N = 2L                         */
     unsigned kexp;
     uint64_t sim_cycles;     /* every simulated clock cycle, loads and polls included         */
@@ -46,10 +47,14 @@ typedef struct fftconv_outcome {
 /* Computes the spectrum of the first Lk taps of k (ntaps values, Q1.15) for the configured
  * block and F, and loads it with its KEXP. ntaps < Lk: taps ntaps..Lk-1 are zero (a partial
  * kernel of any length 1..L runs in the block fftconv_partial_block() gives); ntaps > Lk: the
- * taps past Lk are not used. ntaps = 0 is NC_ERR_ARG. */
+ * taps past Lk are not used. ntaps = 0 is NC_ERR_ARG. In packed mode (dev->packed) the
+ * spectrum is packed (fftconv_kspec_pack) and loaded with fftconv_load_spectrum_packed. */
 NC_MUST_CHECK int fftconv_load_kernel(fftconv_dev_t *dev, const int16_t *k, size_t ntaps);
 
 int fftconv_cosim_run(const fftconv_job_t *job, fftconv_outcome_t *out);
+/* The same with real-input packing on or off (MODE.PACKED; the bit-exact model is then
+ * fftconv_model_run_packed and the schedule fftconv_model_cycles_packed). */
+int fftconv_cosim_run_mode(const fftconv_job_t *job, bool packed, fftconv_outcome_t *out);
 void fftconv_outcome_free(fftconv_outcome_t *out);
 
 #endif

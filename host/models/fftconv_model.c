@@ -276,9 +276,11 @@ static void run_block_packed(const fftconv_cfg_t *c, const int16_t *u, const uin
                              int16_t *y, uint32_t b, cplx_t *cur, cplx_t *nxt, acc_t *ac)
 {
     const unsigned nh = c->log2lk;      /* stages of the Mh-point transforms */
-    const uint32_t mh = 1u << nh, qh = mh / 2, lk = mh;
+    const uint32_t mh = 1u << nh, qh = mh / 2, lk = mh, f = c->freq_bins;
     for (unsigned s = 0; s < nh; s++) {
         for (uint32_t i = 0; i < qh; i++) {
+            if (!fftconv_need(s, i, f))
+                continue;
             cplx_t a, bb;
             if (s == 0) {
                 cplx_t z = {0, 0};
@@ -296,7 +298,9 @@ static void run_block_packed(const fftconv_cfg_t *c, const int16_t *u, const uin
         cur = nxt;
         nxt = t;
     }
-    /* The fused pass: slot 0 handles bins 0, Mh (both real) and Mh/2; slot j the pair j, Mh-j. */
+    /* The fused pass: slot 0 handles bins 0, Mh (both real) and Mh/2; slot j the pair j, Mh-j.
+     * Frequency-sparse: a pair with neither bin below F is zero (skipped, counts nothing). */
+    const cplx_t zero = {0, 0};
     for (uint32_t j = 0; j < qh; j++) {
         int64_t tc, ts, mc, ms;
         if (j == 0) {
@@ -307,12 +311,20 @@ static void run_block_packed(const fftconv_cfg_t *c, const int16_t *u, const uin
             real_twiddle(nh, 0, &tc, &ts);
             nxt[0] = merge_v(ac, y0, yn, tc, ts);
             uint32_t pq = fftconv_bitrev(qh, nh);
+            if (f && qh >= f) {
+                nxt[pq] = zero;
+                continue;
+            }
             real_twiddle(nh, qh, &tc, &ts);
             cplx_t xq = split_x(ac, cur[pq], cur[pq], tc, ts);
             cplx_t yq = mul_k(ac, xq, kp[qh], c->kexp);
             nxt[pq] = merge_v(ac, yq, yq, tc, ts);
         } else {
             uint32_t k = j, m = mh - j, pk = fftconv_bitrev(k, nh), pm = fftconv_bitrev(m, nh);
+            if (f && k >= f && m >= f) {
+                nxt[pk] = nxt[pm] = zero;
+                continue;
+            }
             real_twiddle(nh, k, &tc, &ts);
             real_twiddle(nh, m, &mc, &ms);
             cplx_t xk = split_x(ac, cur[pk], cur[pm], tc, ts);
@@ -330,10 +342,12 @@ static void run_block_packed(const fftconv_cfg_t *c, const int16_t *u, const uin
     for (unsigned t = 0; t < nh; t++) {
         unsigned s = nh - 1 - t;
         for (uint32_t i = 0; i < qh; i++) {
-            cplx_t o0, o1;
+            cplx_t o0 = zero, o1 = zero;
             int64_t tc, ts;
-            stage_twiddle(nh, s, i, &tc, &ts);
-            dit(ac, cur[2 * i], cur[2 * i + 1], tc, ts, &o0, &o1);
+            if (fftconv_need(s, i, f)) {
+                stage_twiddle(nh, s, i, &tc, &ts);
+                dit(ac, cur[2 * i], cur[2 * i + 1], tc, ts, &o0, &o1);
+            }
             nxt[i] = o0;
             nxt[i + qh] = o1;
             if (t == nh - 1) {
@@ -369,9 +383,6 @@ int fftconv_model_run_packed(const fftconv_cfg_t *c, const int16_t *u, const uin
     int rc = fftconv_cfg_check(c, FFTCONV_LOG2L_MAX_SPEC);
     if (rc)
         return rc;
-    if (c->freq_bins)
-        return nc_err_set(NC_ERR_ARG, "fftconv: FREQ_BINS = %u with real-input packing, expected "
-                          "0 (frequency-sparse packing is not specified yet)", c->freq_bins);
     uint32_t mh = 1u << c->log2lk;
     cplx_t *buf = calloc(2 * (size_t)mh, sizeof *buf);
     if (!buf)
@@ -386,16 +397,23 @@ int fftconv_model_run_packed(const fftconv_cfg_t *c, const int16_t *u, const uin
     return NC_OK;
 }
 
+static uint64_t stage_cycles(unsigned n, unsigned s, uint32_t f, unsigned log2p);
+
 uint64_t fftconv_model_cycles_packed(const fftconv_cfg_t *c, unsigned p)
 {
     fftconv_cfg_t chk = *c;
     chk.kexp = 0;
     chk.oshift = 0;
-    if (c->freq_bins || fftconv_cfg_check(&chk, FFTCONV_LOG2L_MAX_SPEC) != NC_OK)
+    if (fftconv_cfg_check(&chk, FFTCONV_LOG2L_MAX_SPEC) != NC_OK)
         return 0;
     unsigned log2p = p == 4 ? 2 : p == 2 ? 1 : 0;
-    uint64_t stage = ((uint64_t)1 << (c->log2lk - 1 - log2p)) + 1; /* Mh/(2P) issues + drain */
-    return RUN_OVERHEAD + (2 * (uint64_t)c->log2lk + 1) * stage * ((uint64_t)1 << (c->log2l - c->log2lk));
+    const unsigned nh = c->log2lk;
+    /* fused: Mh/(2P) issues + drain; frequency-sparse, only cycles c < F hold a bin below F */
+    uint64_t h = (uint64_t)1 << (nh - 1 - log2p);
+    uint64_t per_block = (c->freq_bins && c->freq_bins < h ? c->freq_bins : h) + 1;
+    for (unsigned s = 0; s < nh; s++) /* forward and inverse stages, pruned as unpacked */
+        per_block += 2 * (stage_cycles(nh, s, c->freq_bins, log2p) + 1);
+    return RUN_OVERHEAD + per_block * ((uint64_t)1 << (c->log2l - c->log2lk));
 }
 
 /* Cycles of one stage with p lanes: the cycles in which at least one lane is needed. The

@@ -69,7 +69,9 @@ int fftconv_model_run(const fftconv_cfg_t *c, const int16_t *u, const uint32_t *
  * complex transforms of the packed pairs (x[2n], x[2n+1]) and one fused split / multiply /
  * merge pass. kpacked: Lk words in natural order, word f = K[f] for f = 1..Lk-1 and word 0 =
  * K[0].re (bits 15:0) | K[Lk].re (bits 31:16) (both bins are real for a real kernel), with the
- * same KEXP (fftconv_kspec_pack). Dense and partial modes; freq_bins must be 0 (NC_ERR_ARG). */
+ * same KEXP (fftconv_kspec_pack). Dense, partial and frequency-sparse modes (F > 0: the
+ * Mh-point transforms are pruned with the same F, and a fused-pass pair with neither bin
+ * below F is zero). */
 int fftconv_model_run_packed(const fftconv_cfg_t *c, const int16_t *u, const uint32_t *kpacked,
                              int16_t *y, uint64_t *sat);
 
@@ -77,7 +79,9 @@ int fftconv_model_run_packed(const fftconv_cfg_t *c, const int16_t *u, const uin
 int fftconv_kspec_pack(const uint32_t *kspec, unsigned log2lk, uint32_t *packed);
 
 /* Cycles of the packed schedule with p butterflies per cycle: (2 log2 Lk + 1) passes of
- * Lk/(2p) issues + 1 drain per block; 0 for an illegal configuration. */
+ * Lk/(2p) issues + 1 drain per block (frequency-sparse: the forward and inverse passes pruned
+ * as in fftconv_model_cycles, the fused pass min(F, Lk/(2p)) issues + 1); 0 for an illegal
+ * configuration. */
 uint64_t fftconv_model_cycles_packed(const fftconv_cfg_t *c, unsigned p);
 
 /* Clock cycles from START to DONE that the schedule of rtl/fftconv/README.md takes with

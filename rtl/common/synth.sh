@@ -3,7 +3,11 @@
 # print one row of figures (the table and its reading: rtl/fftconv/README.md, "Synthesis").
 #
 #   synth.sh --header
-#   synth.sh [--pre CMD] [--dir DIR] NAME TOP "PARAMS" SRC...
+#   synth.sh [--pre CMD] [--dir DIR] [--noshare] NAME TOP "PARAMS" SRC...
+#
+# --noshare leaves out Yosys's SAT-based resource sharing pass (share), which does not finish
+# in reasonable time on the largest configurations (fftconv_p4: > 11 CPU minutes in share
+# alone); the figures are then those without shared arithmetic.
 #
 # PARAMS are the Verilator overrides of the configuration (-GP=2 -GLOG2LMAX=16). CMD runs in
 # DIR (the work directory, default build/synth/NAME) before Yosys, e.g. to write ROM files.
@@ -22,17 +26,18 @@ if [ "${1:-}" = --header ]; then
   printf "$fmt" config params cells ffs mems mem_bits levels sec
   exit 0
 fi
-pre=""; dir=""
+pre=""; dir=""; share=share
 while [ $# -gt 0 ]; do
   case $1 in
     --pre) pre=${2:?--pre needs a command}; shift 2 ;;
     --dir) dir=${2:?--dir needs a directory}; shift 2 ;;
-    -h|--help) sed -n '2,20p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    --noshare) share="# share left out (--noshare)"; shift ;;
+    -h|--help) sed -n '2,24p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) break ;;
   esac
 done
 if [ $# -lt 4 ]; then
-  echo "usage: synth.sh [--pre CMD] [--dir DIR] NAME TOP \"PARAMS\" SRC... (or --header, --help)" >&2
+  echo "usage: synth.sh [--pre CMD] [--dir DIR] [--noshare] NAME TOP \"PARAMS\" SRC... (or --header, --help)" >&2
   exit 2
 fi
 name=$1 top=$2 params=$3; shift 3
@@ -71,7 +76,7 @@ wreduce
 peepopt
 opt_clean
 alumacc
-share
+$share
 opt
 memory -nomap
 opt_clean

@@ -6,13 +6,15 @@
 // is reported in nsat (the top masks it for lanes whose butterfly is not needed).
 //   forward (fwd=1):  o0 = (a+b)/2,           o1 = (a-b)*(c - j s)/2
 //   inverse (fwd=0):  a,b optionally times K (mulk=1), then o0 = a + b*(c + j s), o1 = a - b*(c + j s)
-//   last inverse stage (last=1): y = sat16(round((o1.re*2^7 + d*u) * 2^oshift / 2^15))
+//   last inverse stage (last=1): y = sat16(round((o1.re*2^7 + d*u) * 2^oshift / 2^15)); packed
+//   mode (pk=1) also y2 from o1.im and u2 (the odd sample of the pair), both counted in nsat
 `default_nettype none
 
 module fftconv_lane (
     input  wire               fwd,
     input  wire               mulk,
     input  wire               last,
+    input  wire               pk,
     input  wire signed [23:0] a_re, a_im, b_re, b_im,
     input  wire        [31:0] ka, kb,
     input  wire signed [17:0] tw_c, tw_s,
@@ -20,42 +22,19 @@ module fftconv_lane (
     input  wire        [3:0]  oshift,
     input  wire signed [15:0] d,
     input  wire signed [15:0] u,
+    input  wire signed [15:0] u2,
     output reg  signed [23:0] o0_re, o0_im, o1_re, o1_im,
     output reg  signed [15:0] y,
+    output reg  signed [15:0] y2,
     output reg         [3:0]  nsat
 );
-    // round(x / 2^sh), half to even; x / 2^sh by arithmetic shift is a floor.
-    function automatic signed [63:0] rnd(input signed [63:0] x, input [5:0] sh);
-        reg signed [63:0] q, rem, half;
-        begin
-            if (sh == 6'd0) begin
-                rnd = x;
-            end else begin
-                q = x >>> sh;
-                rem = x - (q <<< sh);
-                half = 64'sd1 <<< (sh - 6'd1);
-                if (rem > half || (rem == half && q[0])) q = q + 64'sd1;
-                rnd = q;
-            end
-        end
-    endfunction
-
-    // {saturated, value}: round, then clip to 24 bits.
-    function automatic [24:0] rs24(input signed [63:0] x, input [5:0] sh);
-        reg signed [63:0] q;
-        begin
-            q = rnd(x, sh);
-            if (q > 64'sd8388607) rs24 = {1'b1, 24'h7fffff};
-            else if (q < -64'sd8388608) rs24 = {1'b1, 24'h800000};
-            else rs24 = {1'b0, q[23:0]};
-        end
-    endfunction
+`include "fftconv_round.vh"
 
     reg signed [63:0] ar, ai, br, bi, kr, ki, c, s, t_re, t_im, acc;
     reg [24:0] r0, r1, r2, r3, m0, m1, m2, m3;
     reg [5:0] ksh;
     reg signed [63:0] q;
-    reg ysat;
+    reg ysat, ysat2;
 
     always @(*) begin
         ar = 64'(a_re); ai = 64'(a_im); br = 64'(b_re); bi = 64'(b_im);
@@ -96,9 +75,15 @@ module fftconv_lane (
         if (q > 64'sd32767) begin y = 16'sh7fff; ysat = 1'b1; end
         else if (q < -64'sd32768) begin y = -16'sh8000; ysat = 1'b1; end
         else y = q[15:0];
+        acc = 64'(o1_im) * 128 + 64'(d) * 64'(u2);
+        q = rnd(acc, 6'd15 - {2'b0, oshift});
+        ysat2 = 1'b0;
+        if (q > 64'sd32767) begin y2 = 16'sh7fff; ysat2 = 1'b1; end
+        else if (q < -64'sd32768) begin y2 = -16'sh8000; ysat2 = 1'b1; end
+        else y2 = q[15:0];
         nsat = {3'd0, r0[24]} + {3'd0, r1[24]} + {3'd0, r2[24]} + {3'd0, r3[24]}
              + {3'd0, m0[24]} + {3'd0, m1[24]} + {3'd0, m2[24]} + {3'd0, m3[24]}
-             + {3'd0, last & ysat};
+             + {3'd0, last & ysat} + {3'd0, last & pk & ysat2};
     end
 endmodule
 

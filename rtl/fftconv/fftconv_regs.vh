@@ -24,7 +24,7 @@ localparam integer FFTCONV_STATUS_DONE_WIDTH = 1; // the last convolution finish
 localparam integer FFTCONV_STATUS_ERR_SIZE_LSB = 8;
 localparam integer FFTCONV_STATUS_ERR_SIZE_WIDTH = 1; // START refused: LOG2L outside 8..LOG2LMAX
 localparam integer FFTCONV_STATUS_ERR_MODE_LSB = 9;
-localparam integer FFTCONV_STATUS_ERR_MODE_WIDTH = 1; // START refused: MODE, LOG2LK, FREQ_BINS, KEXP or OSHIFT illegal
+localparam integer FFTCONV_STATUS_ERR_MODE_WIDTH = 1; // START refused: MODE (bits above 2), LOG2LK, FREQ_BINS, KEXP or OSHIFT illegal
 localparam integer FFTCONV_STATUS_ERR_ACCESS_LSB = 10;
 localparam integer FFTCONV_STATUS_ERR_ACCESS_WIDTH = 1; // a bus access was refused (unaligned, unmapped, wrong direction, memory while busy)
 localparam integer FFTCONV_STATUS_ERR_START_LSB = 11;
@@ -37,6 +37,8 @@ localparam integer FFTCONV_MODE_PARTIAL_LSB = 0;
 localparam integer FFTCONV_MODE_PARTIAL_WIDTH = 1; // partial: only the first 2^LOG2LK kernel taps are non-zero (blocks of 2^LOG2LK)
 localparam integer FFTCONV_MODE_FREQ_SPARSE_LSB = 1;
 localparam integer FFTCONV_MODE_FREQ_SPARSE_WIDTH = 1; // frequency-sparse: only kernel bins |f| < FREQ_BINS are non-zero
+localparam integer FFTCONV_MODE_PACKED_LSB = 2;
+localparam integer FFTCONV_MODE_PACKED_WIDTH = 1; // real-input packing: Lk-point transforms of sample pairs, Lk kernel words in the fused pass's order
 localparam [23:0] FFTCONV_LOG2LK = 24'h000018; // RW: log2 of the kernel length in partial mode (5..LOG2L)
 localparam [31:0] FFTCONV_LOG2LK_RESET = 32'h00000005;
 localparam [23:0] FFTCONV_FREQ_BINS = 24'h00001c; // RW: F in frequency-sparse mode (1..2^LOG2LK)
@@ -55,7 +57,7 @@ localparam [23:0] FFTCONV_BUS_ERRORS = 24'h000034; // RO: refused bus accesses s
 localparam [31:0] FFTCONV_BUS_ERRORS_RESET = 32'h00000000;
 localparam [23:0] FFTCONV_WIN_U_BASE = 24'h100000; // input u: word t holds u[t], Q1.15 in bits 15:0; write-only
 localparam [23:0] FFTCONV_WIN_U_BYTES = 24'h040000;
-localparam [23:0] FFTCONV_WIN_K_BASE = 24'h200000; // kernel spectrum, M = 2^(LOG2LK+1) words in bit-reversed order: bits 15:0 re, 31:16 im; write-only
+localparam [23:0] FFTCONV_WIN_K_BASE = 24'h200000; // kernel spectrum, M = 2^(LOG2LK+1) words in bit-reversed order (PACKED: Lk words, README order): bits 15:0 re, 31:16 im; write-only
 localparam [23:0] FFTCONV_WIN_K_BYTES = 24'h080000;
 localparam [23:0] FFTCONV_WIN_Y_BASE = 24'h300000; // output y: word t holds y[t], Q1.15 sign-extended; read-only
 localparam [23:0] FFTCONV_WIN_Y_BYTES = 24'h040000;

@@ -2,10 +2,12 @@
 // whose spectrum the host loads, plus the skip term D*u. Spec: rtl/fftconv/README.md;
 // registers: fftconv_regs.def (generated into fftconv_regs.vh).
 //
-// Structure: bus decode and registers; memories U (input, two copies for two read ports),
-// K (kernel spectrum, 2P words per row), Y (output), two ping-pong work buffers of two banks
-// each (P words per row, bank = row[0] ^ upper-half, conflict-free for both the DIF and the
-// DIT access patterns); a sequencer issuing one row pair per cycle; P butterfly lanes.
+// Structure: bus decode and registers; memories U (input, two copies for two read ports,
+// 2P words per row), K (kernel spectrum, 2P words per row), Y (output, 2P words per row), two
+// ping-pong work buffers of two banks each (P words per row, bank = row[0] ^ upper-half,
+// conflict-free for the DIF, the DIT and the packed mode's (f, Mh-f) access patterns); a
+// sequencer issuing one row pair per cycle; P butterfly lanes and, for the packed mode
+// (MODE.PACKED), P fused split/multiply/merge lanes and the bin-0 unit.
 // Every memory has a synchronous read; a butterfly issued in cycle t writes in cycle t+1,
 // and one drain cycle separates stages.
 `default_nettype none
@@ -31,7 +33,8 @@ module fftconv_top #(
     localparam integer RAW = LOG2LMAX - LOGP;        // row address width of every memory
     localparam integer KAW = LOG2LMAX - LOGP;        // K rows: 2^(LOG2LMAX+1) / (2P)
     localparam integer IW = LOG2LMAX;                // butterfly index width (i < M/2 <= LMAX)
-    localparam integer LW = (LOGP == 0) ? 1 : LOGP;  // lane index width
+    localparam integer LW = LOGP + 1;                // index width of the 2P words of a U/Y row
+    localparam integer UAW = LOG2LMAX - LOGP - 1;    // U and Y rows: 2P words each
 
     // ------------------------------------------------------------------ bus and registers
     wire        cmd_valid, cmd_we;
@@ -101,7 +104,7 @@ module fftconv_top #(
     // ------------------------------------------------------------------ configuration check
     wire [31:0] eff_log2lk = r_mode[0] ? r_log2lk : r_log2l;
     wire size_ok = r_log2l >= 32'd8 && r_log2l <= LOG2LMAX;
-    wire mode_ok = r_mode[31:2] == 30'd0
+    wire mode_ok = r_mode[31:3] == 29'd0
                 && (!r_mode[0] || (r_log2lk >= 32'd5 && r_log2lk <= r_log2l))
                 && (!r_mode[1] || (r_fbins >= 32'd1 && eff_log2lk <= 32'd16
                                    && r_fbins <= (32'd1 << eff_log2lk[4:0])))
@@ -111,7 +114,8 @@ module fftconv_top #(
     wire go = start_cmd && !soft_rst && !busy && size_ok && mode_ok;
 
     // ------------------------------------------------------------------ run configuration
-    reg [4:0]  n;          // log2 M, M = 2 Lk
+    reg [4:0]  n;          // log2 of the transform size: M = 2 Lk, packed Mh = Lk
+    reg        pk;         // packed mode: n forward stages, the fused pass, n inverse stages
     reg [4:0]  lgk;        // log2 Lk
     reg [16:0] nblk_m1;    // blocks - 1
     reg [17:0] fb;         // F, 0 = dense
@@ -142,13 +146,18 @@ module fftconv_top #(
     endfunction
 
     wire        fwd = g < {1'b0, n};
-    wire [4:0]  s_cur = fwd ? g[4:0] : 5'(6'd2 * {1'b0, n} - 6'd1 - g);
+    wire        fused = pk && g == {1'b0, n};
+    wire [5:0]  g_last = 6'd2 * {1'b0, n} - 6'd1 + {5'd0, pk};
+    wire [4:0]  s_cur = fwd ? g[4:0] : 5'(g_last - g);
     wire [4:0]  lgh = n - 5'd1 - 5'(LOGP);                  // log2 H, H = cycles of a full stage
-    wire        sparse = fb != 18'd0 && s_cur > 5'(LOGP)
+    wire        sparse = fb != 18'd0 && !fused && s_cur > 5'(LOGP)
                       && (18'd2 * fb - 18'd1) < (18'd1 << (s_cur - 5'(LOGP)));
     wire [4:0]  lgt = n - 5'd1 - s_cur;                      // log2 of cycles per residue
     wire [17:0] live = 18'd2 * fb - 18'd1;
-    wire [17:0] total = sparse ? (live << lgt) : (18'd1 << lgh);
+    // fused pass, frequency-sparse: cycle c holds a bin below F iff c < F (bins c + q 2H and
+    // their partners 2H - c + q' 2H), so only cycles 0..F-1 are issued
+    wire        fprune = fused && fb != 18'd0 && fb < hrows;
+    wire [17:0] total = sparse ? (live << lgt) : fprune ? fb : (18'd1 << lgh);
     wire [17:0] kres = cnt >> lgt;
     wire [17:0] ttim = cnt & ((18'd1 << lgt) - 18'd1);
     wire [4:0]  lgr = s_cur - 5'(LOGP);
@@ -161,22 +170,32 @@ module fftconv_top #(
     wire        issue = busy && !drain;
     wire        last_cnt = cnt == total - 18'd1;
     wire [17:0] hrows = 18'd1 << lgh;                        // H
-    wire [17:0] blk_rows = 18'(blk) << (lgk - 5'(LOGP));     // block start row in U and Y
+    wire [4:0]  lgu = lgk - 5'(LOGP) - 5'd1;                 // log2 of U/Y rows per block
+    wire [17:0] blk_urows = 18'(blk) << lgu;                 // block start row in U and Y
+
+    // Fused pass (packed): cycle c handles the rows of bins f0 = c and 2H - c (cycle 0: the
+    // rows of f0 = 0 and f0 = H); row of f0 = bitrev over log2(2H) bits.
+    wire [4:0]  lgw = lgh + 5'd1;
+    wire [IW-1:0] f0b = IW'(c == 18'd0 ? hrows : (hrows << 1) - c);
+    wire [17:0] frow_a = 18'(brev(c[IW-1:0])) >> (5'(IW) - lgw);
+    wire [17:0] frow_b = 18'(brev(f0b)) >> (5'(IW) - lgw);
 
     // Read rows: forward reads rows c and c+H, inverse rows 2c and 2c+1.
-    wire [17:0] row_a = fwd ? c : (c << 1);
-    wire [17:0] row_b = fwd ? c + hrows : (c << 1) + 18'd1;
+    wire [17:0] row_a = fused ? frow_a : fwd ? c : (c << 1);
+    wire [17:0] row_b = fused ? frow_b : fwd ? c + hrows : (c << 1) + 18'd1;
     wire        bank_a = row_a[0] ^ (row_a >= hrows);
 
     // ------------------------------------------------------------------ pipeline stage 1
     reg          p_valid, p_fwd, p_first, p_mulk, p_last, p_bank_a, p_blk0;
-    reg [17:0]   p_c, p_blk_rows;
+    reg [17:0]   p_c, p_blk_urows, p_ra, p_rb;
+    reg          p_pk, p_fused, p_spec;
+    reg [P-1:0]  p_fneed;     // fused pass: the lane's pair has a bin below F (or F = 0)
     reg          p_wbuf;      // work buffer written (g & 1); the other one is read
     reg [P-1:0]  p_need, p_mask_a, p_mask_b;
 
     // Write rows: forward writes rows 2c and 2c+1, inverse rows c and c+H.
-    wire [17:0] w_row_x = p_fwd ? (p_c << 1) : p_c;
-    wire [17:0] w_row_y = p_fwd ? (p_c << 1) + 18'd1 : p_c + hrows;
+    wire [17:0] w_row_x = p_fused ? p_ra : p_fwd ? (p_c << 1) : p_c;
+    wire [17:0] w_row_y = p_fused ? p_rb : p_fwd ? (p_c << 1) + 18'd1 : p_c + hrows;
     wire        w_bank_x = w_row_x[0] ^ (w_row_x >= hrows);
 
     // ------------------------------------------------------------------ memories
@@ -185,13 +204,17 @@ module fftconv_top #(
     reg  [DW-1:0] wk_wd [0:1][0:P-1];        // [bank][lane]
     reg  [RAW-1:0] wk_ra [0:1];              // [bank]
     reg  [RAW-1:0] wk_wa [0:1];
-    wire [15:0] u_rd [0:1][0:P-1];           // [copy][lane]
+    wire [15:0] u_rd [0:1][0:2*P-1];         // [copy][word of the row]
     wire [31:0] k_rd [0:2*P-1];
-    wire [15:0] y_rd [0:P-1];
-    reg  [15:0] y_wd [0:P-1];
+    wire [15:0] y_rd [0:2*P-1];
+    reg  [15:0] y_wd [0:2*P-1];
+    reg  [2*P-1:0] y_lane_we;
     wire [17:0] tw_c [0:P-1];
     wire [17:0] tw_s [0:P-1];
+    wire [17:0] tw_c2 [0:P-1];
+    wire [17:0] tw_s2 [0:P-1];
     reg  [IW-1:0] tw_idx [0:P-1];
+    reg  [IW-1:0] tw_idx2 [0:P-1];
 
     always @(*) begin
         wk_ra[0] = RAW'((bank_a ? row_b : row_a) >> 1);
@@ -200,11 +223,14 @@ module fftconv_top #(
         wk_wa[1] = RAW'((w_bank_x ? w_row_x : w_row_y) >> 1);
     end
 
-    wire [RAW-1:0] u_ra0 = RAW'(blk_rows - (18'd1 << (lgk - 5'(LOGP))) + c);  // previous block
-    wire [RAW-1:0] u_ra1 = RAW'(blk_rows + c);
-    wire [RAW-1:0] host_row = RAW'(widx >> LOGP);
+    // U and Y rows hold 2P positions: a packed stage uses a whole row (P pairs), an unpacked
+    // one half a row (P positions), selected by c[0].
+    wire [17:0]    ucol = pk ? c : c >> 1;
+    wire [UAW-1:0] u_ra0 = UAW'(blk_urows - (18'd1 << lgu) + ucol);  // previous block
+    wire [UAW-1:0] u_ra1 = UAW'(blk_urows + ucol);
+    wire [UAW-1:0] host_row = UAW'(widx >> (LOGP + 1));
     wire [KAW-1:0] k_host_row = KAW'(widx >> (LOGP + 1));
-    wire [31:0]    host_lane = 32'(widx) & (P - 1);
+    wire [31:0]    host_lane = 32'(widx) & (2 * P - 1);
     wire [31:0]    k_host_lane = 32'(widx) & (2 * P - 1);
     wire           wk_we = p_valid && !p_last;
     wire           y_we = p_valid && p_last;
@@ -219,17 +245,21 @@ module fftconv_top #(
                         .ra(wk_ra[bk]), .rd(wk_rd[bf][bk][q]));
                 end
             end
+            fftconv_twiddle_rom #(.LOG2LMAX(LOG2LMAX)) u_tw (
+                .clk(clk), .k(tw_idx[q]), .c(tw_c[q]), .s(tw_s[q]),
+                .k2(tw_idx2[q]), .c2(tw_c2[q]), .s2(tw_s2[q]));
+        end
+        for (q = 0; q < 2 * P; q = q + 1) begin : g_uy_mem
             for (bf = 0; bf < 2; bf = bf + 1) begin : g_ucopy
-                fftconv_ram #(.W(16), .AW(RAW)) u_u (
+                fftconv_ram #(.W(16), .AW(UAW)) u_u (
                     .clk(clk), .we(wr_ok && in_u && host_lane == q),
                     .wa(host_row), .wd(cmd_wdata[15:0]),
                     .ra(bf == 0 ? u_ra0 : u_ra1), .rd(u_rd[bf][q]));
             end
-            fftconv_ram #(.W(16), .AW(RAW)) u_y (
-                .clk(clk), .we(y_we), .wa(RAW'(p_blk_rows + p_c)), .wd(y_wd[q]),
+            fftconv_ram #(.W(16), .AW(UAW)) u_y (
+                .clk(clk), .we(y_we && y_lane_we[q]),
+                .wa(UAW'(p_blk_urows + (p_pk ? p_c : p_c >> 1))), .wd(y_wd[q]),
                 .ra(host_row), .rd(y_rd[q]));
-            fftconv_twiddle_rom #(.LOG2LMAX(LOG2LMAX)) u_tw (
-                .clk(clk), .k(tw_idx[q]), .c(tw_c[q]), .s(tw_s[q]));
         end
         for (q = 0; q < 2 * P; q = q + 1) begin : g_kmem
             fftconv_ram #(.W(32), .AW(KAW)) u_k (
@@ -242,11 +272,22 @@ module fftconv_top #(
     reg  [DW-1:0] row_x [0:P-1], row_y [0:P-1];   // data of read rows a and b
     reg  signed [23:0] la_re [0:P-1], la_im [0:P-1], lb_re [0:P-1], lb_im [0:P-1];
     wire signed [23:0] o0_re [0:P-1], o0_im [0:P-1], o1_re [0:P-1], o1_im [0:P-1];
-    wire signed [15:0] ly [0:P-1];
+    wire signed [15:0] ly [0:P-1], ly2 [0:P-1];
     wire [3:0] lsat [0:P-1];
     reg  [31:0] la_k [0:P-1], lb_k [0:P-1];
+    reg  [15:0] lu [0:P-1], lu2 [0:P-1], ua [0:P-1], ua2 [0:P-1];
     reg  [2*P*DW-1:0] rflat;
-    integer j;
+    integer j, w;
+
+    // bit reversal over log2 P bits (elaboration-time lane arithmetic)
+    function automatic integer brevp(input integer x);
+        integer b;
+        begin
+            brevp = 0;
+            for (b = 0; b < LOGP; b = b + 1)
+                if (((x >> b) & 1) != 0) brevp = brevp | (1 << (LOGP - 1 - b));
+        end
+    endfunction
 
     always @(*) begin
         for (j = 0; j < P; j = j + 1) begin
@@ -258,11 +299,20 @@ module fftconv_top #(
             rflat[DW*(P+j) +: DW] = row_y[j];
         end
         for (j = 0; j < P; j = j + 1) begin
+            // u of this lane: packed, the pair of words 2j, 2j+1 of the row; unpacked, word j of
+            // the half row that c[0] selects
+            if (p_pk) begin
+                ua[j] = u_rd[0][2 * j]; ua2[j] = u_rd[0][2 * j + 1];
+                lu[j] = u_rd[1][2 * j]; lu2[j] = u_rd[1][2 * j + 1];
+            end else begin
+                ua[j] = p_c[0] ? u_rd[0][P + j] : u_rd[0][j]; ua2[j] = 16'd0;
+                lu[j] = p_c[0] ? u_rd[1][P + j] : u_rd[1][j]; lu2[j] = 16'd0;
+            end
             if (p_first) begin
-                la_re[j] = p_blk0 ? 24'sd0 : {u_rd[0][j], 8'd0};
-                lb_re[j] = {u_rd[1][j], 8'd0};
-                la_im[j] = 24'sd0;
-                lb_im[j] = 24'sd0;
+                la_re[j] = p_blk0 ? 24'sd0 : {ua[j], 8'd0};
+                la_im[j] = p_blk0 ? 24'sd0 : {ua2[j], 8'd0};
+                lb_re[j] = {lu[j], 8'd0};
+                lb_im[j] = {lu2[j], 8'd0};
             end else if (p_fwd) begin
                 la_re[j] = row_x[j][47:24]; la_im[j] = row_x[j][23:0];
                 lb_re[j] = row_y[j][47:24]; lb_im[j] = row_y[j][23:0];
@@ -281,17 +331,106 @@ module fftconv_top #(
     generate
         for (q = 0; q < P; q = q + 1) begin : g_lane
             fftconv_lane u_lane (
-                .fwd(p_fwd), .mulk(p_mulk), .last(p_last),
+                .fwd(p_fwd), .mulk(p_mulk), .last(p_last), .pk(p_pk),
                 .a_re(la_re[q]), .a_im(la_im[q]), .b_re(lb_re[q]), .b_im(lb_im[q]),
                 .ka(la_k[q]), .kb(lb_k[q]), .tw_c(tw_c[q]), .tw_s(tw_s[q]),
-                .kexp(kexp), .oshift(oshift), .d(dq), .u(u_rd[1][q]),
+                .kexp(kexp), .oshift(oshift), .d(dq), .u(lu[q]), .u2(lu2[q]),
                 .o0_re(o0_re[q]), .o0_im(o0_im[q]), .o1_re(o1_re[q]), .o1_im(o1_im[q]),
-                .y(ly[q]), .nsat(lsat[q]));
+                .y(ly[q]), .y2(ly2[q]), .nsat(lsat[q]));
         end
     endgenerate
 
+    // Fused pass lanes (packed). Normal cycle: lane j pairs word j of row a (bin f) with word
+    // P-1-j of row b (bin Mh - f). Cycle 0 (p_spec), rows of f0 = 0 (a) and f0 = H (b): lanes
+    // j < P/2 pair words j and P-1-j of row b; lanes j >= P/2 pair words bitrev(q) and
+    // bitrev(P-q) of row a, q = j - P/2 + 1 (lane P-1: bin Mh/2 with itself; P = 1: word 0 of
+    // row b with itself); word 0 of row a (bins 0 and Mh) goes to the bin-0 unit.
+    reg  signed [23:0] fa_re [0:P-1], fa_im [0:P-1], fb_re [0:P-1], fb_im [0:P-1];
+    reg  [31:0] fk_m [0:P-1];
+    wire signed [23:0] uf_re [0:P-1], uf_im [0:P-1], um_re [0:P-1], um_im [0:P-1];
+    reg  signed [23:0] vf_re [0:P-1], vf_im [0:P-1], vm_re [0:P-1], vm_im [0:P-1];
+    wire signed [23:0] v0_re, v0_im;
+    wire [2:0] fsat_f [0:P-1], fsat_m [0:P-1];
+    wire [2:0] fsat_0;
+    integer ia, ib;
+    always @(*) begin
+        for (j = 0; j < P; j = j + 1) begin
+            if (!p_spec) begin
+                ia = j; ib = P + P - 1 - j;
+            end else if (P == 1) begin
+                ia = 1; ib = 1;
+            end else if (j < P / 2) begin
+                ia = P + j; ib = P + P - 1 - j;
+            end else begin
+                ia = brevp(j - P / 2 + 1); ib = brevp(P - (j - P / 2 + 1));
+            end
+            fa_re[j] = rflat[DW*ia+24 +: 24]; fa_im[j] = rflat[DW*ia +: 24];
+            fb_re[j] = rflat[DW*ib+24 +: 24]; fb_im[j] = rflat[DW*ib +: 24];
+            // the self-paired bin (lane P-1 of cycle 0) uses its own kernel word twice; the
+            // slot of its partner holds the bin-0 word K[0] | K[Mh] << 16
+            fk_m[j] = (p_spec && j == P - 1) ? k_rd[2 * j] : k_rd[2 * j + 1];
+            // frequency-sparse: a pair with neither bin below F is zero
+            vf_re[j] = p_fneed[j] ? uf_re[j] : 24'sd0; vf_im[j] = p_fneed[j] ? uf_im[j] : 24'sd0;
+            vm_re[j] = p_fneed[j] ? um_re[j] : 24'sd0; vm_im[j] = p_fneed[j] ? um_im[j] : 24'sd0;
+        end
+    end
+
+    generate
+        for (q = 0; q < P; q = q + 1) begin : g_fused
+            if (q == 0) begin : g_bin0
+                fftconv_fused u_fused (
+                    .a_re(fa_re[q]), .a_im(fa_im[q]), .b_re(fb_re[q]), .b_im(fb_im[q]),
+                    .c(tw_c[q]), .s(tw_s[q]), .c2(tw_c2[q]), .s2(tw_s2[q]),
+                    .kf(k_rd[2 * q]), .km(fk_m[q]), .kexp(kexp),
+                    .z0_re(rflat[24 +: 24]), .z0_im(rflat[0 +: 24]), .k0(k_rd[2 * P - 1]),
+                    .vf_re(uf_re[q]), .vf_im(uf_im[q]), .vm_re(um_re[q]), .vm_im(um_im[q]),
+                    .v0_re(v0_re), .v0_im(v0_im),
+                    .nsat_f(fsat_f[q]), .nsat_m(fsat_m[q]), .nsat_0(fsat_0));
+            end else begin : g_pair
+                /* verilator lint_off PINCONNECTEMPTY */
+                fftconv_fused u_fused (
+                    .a_re(fa_re[q]), .a_im(fa_im[q]), .b_re(fb_re[q]), .b_im(fb_im[q]),
+                    .c(tw_c[q]), .s(tw_s[q]), .c2(tw_c2[q]), .s2(tw_s2[q]),
+                    .kf(k_rd[2 * q]), .km(fk_m[q]), .kexp(kexp),
+                    .z0_re(24'sd0), .z0_im(24'sd0), .k0(32'd0),
+                    .vf_re(uf_re[q]), .vf_im(uf_im[q]), .vm_re(um_re[q]), .vm_im(um_im[q]),
+                    .v0_re(), .v0_im(), .nsat_f(fsat_f[q]), .nsat_m(fsat_m[q]), .nsat_0());
+                /* verilator lint_on PINCONNECTEMPTY */
+            end
+        end
+    endgenerate
+
+    // Fused pass write words: word w of rows (a, b) = {row a words 0..P-1, row b words 0..P-1}
+    reg [DW*2*P-1:0] fflat;
+    always @(*) begin
+        fflat = {DW*2*P{1'b0}};
+        for (w = 0; w < 2 * P; w = w + 1) begin
+            if (!p_spec) begin
+                if (w < P) fflat[DW*w +: DW] = {vf_re[w], vf_im[w]};
+                else fflat[DW*w +: DW] = {vm_re[P - 1 - (w - P)], vm_im[P - 1 - (w - P)]};
+            end else if (w == 0) begin
+                fflat[DW*w +: DW] = {v0_re, v0_im};
+            end else if (P == 1) begin
+                fflat[DW*w +: DW] = {vf_re[0], vf_im[0]};
+            end else if (w >= P) begin
+                if (w - P < P / 2) fflat[DW*w +: DW] = {vf_re[w - P], vf_im[w - P]};
+                else fflat[DW*w +: DW] = {vm_re[P - 1 - (w - P)], vm_im[P - 1 - (w - P)]};
+            end else begin
+                // word w holds q = bitrev(w): lane q + P/2 - 1 (V[f]) for q <= P/2, else the
+                // lane of its partner P - q (V[m])
+                if (brevp(w) <= P / 2)
+                    fflat[DW*w +: DW] = {vf_re[(brevp(w) + P / 2 - 1) % P],
+                                         vf_im[(brevp(w) + P / 2 - 1) % P]};
+                else
+                    fflat[DW*w +: DW] = {vm_re[(P - brevp(w) + P / 2 - 1) % P],
+                                         vm_im[(P - brevp(w) + P / 2 - 1) % P]};
+            end
+        end
+    end
+
     // Write data: forward words 2j, 2j+1 of the row pair (x, y) = (o0, o1) of lane j;
-    // inverse row x = o0 of every lane, row y = o1. Lanes not needed write zeros.
+    // inverse row x = o0 of every lane, row y = o1; fused pass: fflat. Lanes not needed write
+    // zeros.
     reg [DW-1:0] w0 [0:P-1], w1 [0:P-1];
     reg [DW*2*P-1:0] wflat;
     reg [DW-1:0] wx, wy;
@@ -301,8 +440,24 @@ module fftconv_top #(
         for (j = 0; j < P; j = j + 1) begin
             w0[j] = p_need[j] ? {o0_re[j], o0_im[j]} : {DW{1'b0}};
             w1[j] = p_need[j] ? {o1_re[j], o1_im[j]} : {DW{1'b0}};
-            y_wd[j] = ly[j];
-            if (p_need[j]) sat_add = sat_add + {4'd0, lsat[j]};
+            if (p_fused) begin
+                if (p_fneed[j]) sat_add = sat_add + {5'd0, fsat_f[j]};
+                if (p_fneed[j] && !(p_spec && j == P - 1)) sat_add = sat_add + {5'd0, fsat_m[j]};
+            end else if (p_need[j]) begin
+                sat_add = sat_add + {4'd0, lsat[j]};
+            end
+        end
+        if (p_fused && p_spec) sat_add = sat_add + {5'd0, fsat_0};
+        // Y: packed, words 2j, 2j+1 = y, y2 of lane j; unpacked, lane j writes word j of the
+        // half row that c[0] selects
+        for (w = 0; w < 2 * P; w = w + 1) begin
+            if (p_pk) begin
+                y_wd[w] = (w % 2 == 0) ? ly[w / 2] : ly2[w / 2];
+                y_lane_we[w] = 1'b1;
+            end else begin
+                y_wd[w] = ly[w % P];
+                y_lane_we[w] = (w / P == 1) == p_c[0];
+            end
         end
         wflat = {DW*2*P{1'b0}};
         for (j = 0; j < P; j = j + 1) begin
@@ -312,31 +467,47 @@ module fftconv_top #(
         // Row x goes to bank w_bank_x, row y to the other: both banks assigned on every path
         // (a write through a computed bank index would synthesise to latches).
         for (j = 0; j < P; j = j + 1) begin
-            wx = p_fwd ? wflat[DW*j +: DW] : w0[j];
-            wy = p_fwd ? wflat[DW*(P+j) +: DW] : w1[j];
+            wx = p_fused ? fflat[DW*j +: DW] : p_fwd ? wflat[DW*j +: DW] : w0[j];
+            wy = p_fused ? fflat[DW*(P+j) +: DW] : p_fwd ? wflat[DW*(P+j) +: DW] : w1[j];
             wk_wd[0][j] = w_bank_x ? wy : wx;
             wk_wd[1][j] = w_bank_x ? wx : wy;
         end
     end
 
     // ------------------------------------------------------------------ control
-    reg [P-1:0] need_v, mask_a_v, mask_b_v;
+    reg [P-1:0] need_v, mask_a_v, mask_b_v, fneed_v;
     reg [IW-1:0] li, src;
+    reg [17:0] fa;
+    wire [17:0] two_h = hrows << 1;
     always @(*) begin
         for (j = 0; j < P; j = j + 1) begin
             li = IW'(c * P + j);
             // twiddle exponent e = (i >> s) << s of an M-point transform, scaled to NMAX
             tw_idx[j] = ((li >> s_cur) << s_cur) << (5'(LOG2LMAX) + 5'd1 - n);
+            // fused pass: W_M^f and W_M^(Mh-f), M = 2 Mh, for the bin f of lane j's word a
+            if (c != 18'd0) fa = c + 18'(brevp(j)) * two_h;
+            else if (P == 1) fa = hrows;
+            else if (j < P / 2) fa = hrows + 18'(brevp(j)) * two_h;
+            else fa = 18'(j - P / 2 + 1) * two_h;
+            tw_idx2[j] = IW'(((18'd1 << n) - fa) << (5'(LOG2LMAX) - n));
+            if (fused) tw_idx[j] = IW'(fa << (5'(LOG2LMAX) - n));
+            fneed_v[j] = fb == 18'd0 || fa < fb || ((18'd1 << n) - fa) < fb;
             need_v[j] = need(s_cur, li, fb);
             // inverse stage after the first: sources are butterflies (2i+e) mod M/2 of stage s+1
             src = IW'((li << 1) & ((IW'(1) << (n - 5'd1)) - IW'(1)));
             mask_a_v[j] = fwd || g == {1'b0, n} || need(s_cur + 5'd1, src, fb);
             src = IW'(((li << 1) + IW'(1)) & ((IW'(1) << (n - 5'd1)) - IW'(1)));
             mask_b_v[j] = fwd || g == {1'b0, n} || need(s_cur + 5'd1, src, fb);
+            // packed, first inverse stage: positions 2i, 2i+1 hold bins bitrev(2i), bitrev(2i+1)
+            // of V, zero (and not written by a pruned fused cycle) unless below F
+            if (pk && g == {1'b0, n} + 6'd1) begin
+                mask_a_v[j] = need(n, IW'(li << 1), fb);
+                mask_b_v[j] = need(n, IW'((li << 1) + IW'(1)), fb);
+            end
         end
     end
 
-    wire run_end = drain && g == 6'd2 * {1'b0, n} - 6'd1 && blk == nblk_m1;
+    wire run_end = drain && g == g_last && blk == nblk_m1;
 
     always @(posedge clk) begin
         if (!rst_n) begin
@@ -347,7 +518,7 @@ module fftconv_top #(
             sat_count <= 32'd0; cycles <= 32'd0; bus_errors <= 32'd0;
             busy <= 1'b0; done <= 1'b0;
             err_size <= 1'b0; err_mode <= 1'b0; err_access <= 1'b0; err_start <= 1'b0;
-            n <= 5'd9; lgk <= 5'd8; nblk_m1 <= 17'd0; fb <= 18'd0; dq <= 16'sd0;
+            n <= 5'd9; pk <= 1'b0; lgk <= 5'd8; nblk_m1 <= 17'd0; fb <= 18'd0; dq <= 16'sd0;
             kexp <= 5'd0; oshift <= 4'd0;
             blk <= 17'd0; g <= 6'd0; cnt <= 18'd0; drain <= 1'b0;
             p_valid <= 1'b0;
@@ -393,12 +564,18 @@ module fftconv_top #(
             p_valid <= issue;
             p_fwd <= fwd;
             p_first <= g == 6'd0;
-            p_mulk <= g == {1'b0, n};
-            p_last <= g == 6'd2 * {1'b0, n} - 6'd1;
+            p_mulk <= !pk && g == {1'b0, n};
+            p_last <= g == g_last;
+            p_pk <= pk;
+            p_fused <= fused;
+            p_spec <= fused && cnt == 18'd0;
+            p_fneed <= fneed_v;
+            p_ra <= row_a;
+            p_rb <= row_b;
             p_bank_a <= bank_a;
             p_blk0 <= blk == 17'd0;
             p_c <= c;
-            p_blk_rows <= blk_rows;
+            p_blk_urows <= blk_urows;
             p_wbuf <= g[0];
             p_need <= need_v;
             p_mask_a <= mask_a_v;
@@ -413,7 +590,7 @@ module fftconv_top #(
                     if (run_end) begin
                         busy <= 1'b0;
                         done <= 1'b1;
-                    end else if (g == 6'd2 * {1'b0, n} - 6'd1) begin
+                    end else if (g == g_last) begin
                         g <= 6'd0;
                         blk <= blk + 17'd1;
                     end else begin
@@ -431,7 +608,8 @@ module fftconv_top #(
                 done <= 1'b0;
                 sat_count <= 32'd0;
                 cycles <= 32'd0;
-                n <= 5'(eff_log2lk) + 5'd1;
+                n <= 5'(eff_log2lk) + {4'd0, !r_mode[2]};
+                pk <= r_mode[2];
                 lgk <= 5'(eff_log2lk);
                 nblk_m1 <= 17'((32'd1 << (r_log2l[4:0] - eff_log2lk[4:0])) - 32'd1);
                 fb <= r_mode[1] ? 18'(r_fbins) : 18'd0;
@@ -449,7 +627,7 @@ module fftconv_top #(
         end
     end
 
-    wire [15:0] y_host = y_rd[32'(rsp_lane_q) & (P - 1)];
+    wire [15:0] y_host = y_rd[32'(rsp_lane_q) & (2 * P - 1)];
     assign rsp_rdata = rsp_y_q ? {{16{y_host[15]}}, y_host} : rsp_reg_q;
     assign irq = done || err_size || err_mode || err_access || err_start;
 endmodule

@@ -1,5 +1,5 @@
-// fftconv_twiddle_rom.v - the twiddle table W_NMAX^k = c - j s (Q1.17), k < NMAX/2, one
-// synchronous read port. Filled at time zero by the generator of the spec (README,
+// fftconv_twiddle_rom.v - the twiddle table W_NMAX^k = c - j s (Q1.17), k < NMAX/2, two
+// synchronous read ports (k; k2 for the bin partner of the packed mode's fused pass). Filled at time zero by the generator of the spec (README,
 // "Twiddles"): c = min(floor(cos(2 pi k' / 131072) * 2^17 + 0.5), 131071) with
 // k' = k * 2^(16 - LOG2LMAX), s likewise with sin. The C model uses the same formula; under
 // SYNTHESIS the table comes from hex files of the same values (rtl/fftconv/twiddle_hex.sh).
@@ -11,7 +11,10 @@ module fftconv_twiddle_rom #(
     input  wire                clk,
     input  wire [LOG2LMAX-1:0] k,
     output reg  [17:0]         c,
-    output reg  [17:0]         s
+    output reg  [17:0]         s,
+    input  wire [LOG2LMAX-1:0] k2,
+    output reg  [17:0]         c2,
+    output reg  [17:0]         s2
 );
     reg [17:0] tc [0:(1<<LOG2LMAX)-1];
     reg [17:0] ts [0:(1<<LOG2LMAX)-1];
@@ -47,6 +50,8 @@ module fftconv_twiddle_rom #(
     always @(posedge clk) begin
         c <= tc[k];
         s <= ts[k];
+        c2 <= tc[k2];
+        s2 <= ts[k2];
     end
 endmodule
 

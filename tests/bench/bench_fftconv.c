@@ -8,9 +8,10 @@
  *      model through the same run, measured in this process; and the same for the computing
  *      part alone (START and the driver's poll loop), where both simulate identical activity;
  *   4. peak RSS of a co-simulation at L = 65536 (RTL + model + FFTW reference) / 1 GiB;
- *   5. real-input packing: the packed schedule's cycles against the unpacked schedule (which
- *      the RTL's CYCLES equals) and the bound, and the packed bit-exact model's SQNR against
- *      FFTW (model only: the RTL does not implement packing yet).
+ *   5. real-input packing (MODE.PACKED): the RTL's packed cycles (checked against the packed
+ *      model on every sample and against its schedule) / the unpacked schedule (which the
+ *      RTL's unpacked CYCLES equals, section 1) and / the bound, with the RTL's SQNR against
+ *      FFTW; partial packed cycles / packed dense.
  * Not pass/fail on the figures; exits 1 if a run fails or the RTL disagrees with the model.
  */
 #include <stdio.h>
@@ -39,8 +40,9 @@ static double cpu_s(void)
     return (double)ts.tv_sec + ts.tv_nsec * 1e-9;
 }
 
-/* One co-simulated convolution on noise with a unit-gain kernel. */
-static int cosim(unsigned p, unsigned log2l, unsigned log2lk, uint32_t f, fftconv_outcome_t *o)
+/* One co-simulated convolution on noise with a unit-gain kernel, packed or not. */
+static int cosim_mode(unsigned p, unsigned log2l, unsigned log2lk, uint32_t f, bool packed,
+                      fftconv_outcome_t *o)
 {
     size_t l = (size_t)1 << log2l;
     int16_t *u = malloc(l * 2), *k = calloc(l, 2);
@@ -49,15 +51,22 @@ static int cosim(unsigned p, unsigned log2l, unsigned log2lk, uint32_t f, fftcon
     fftconv_make_input(FFTCONV_SIG_NOISE, &r, u, l);
     fftconv_make_kernel(&r, (size_t)1 << log2lk, 1.0, k);
     fftconv_job_t job = {p, {log2l, log2lk, f, 0, 0, 0}, u, k, NULL, NULL, NULL};
-    int rc = fftconv_cosim_run(&job, o);
-    if (rc || o->mismatches) {
-        fprintf(stderr, "BROKEN: P=%u L=%zu Lk=%u F=%u: %s (%zu mismatches)\n", p, l,
-                1u << log2lk, f, rc ? nc_err_msg() : "ok", rc ? 0 : o->mismatches);
+    int rc = fftconv_cosim_run_mode(&job, packed, o);
+    if (rc || o->mismatches || o->cycles != o->cycles_model) {
+        fprintf(stderr, "BROKEN: P=%u L=%zu Lk=%u F=%u%s: %s (%zu mismatches, CYCLES %u, "
+                "schedule %u)\n", p, l, 1u << log2lk, f, packed ? " packed" : "",
+                rc ? nc_err_msg() : "ok", rc ? 0 : o->mismatches, rc ? 0 : o->cycles,
+                rc ? 0 : o->cycles_model);
         broken = 1;
         rc = rc ? rc : NC_ERR_MISMATCH;
     }
     free(u), free(k);
     return rc;
+}
+
+static int cosim(unsigned p, unsigned log2l, unsigned log2lk, uint32_t f, fftconv_outcome_t *o)
+{
+    return cosim_mode(p, log2l, log2lk, f, false, o);
 }
 
 static void bench_bound(void)
@@ -192,53 +201,46 @@ static void bench_rss(void)
 
 static void bench_packed(void)
 {
-    printf("\n5. real-input packing (bit-exact model and its schedule; not in the RTL yet): "
-           "dense cycles, packed / unpacked, packed / bound (goal <= 0.55)\n");
-    printf("   %-7s %-3s %10s %10s %9s %9s\n", "L", "P", "unpacked", "packed", "/unpack", "/bound");
+    printf("\n5. real-input packing on the RTL (MODE.PACKED, equal to the packed model on every "
+           "sample): dense cycles, packed / unpacked, packed / bound (goal <= 0.55), SQNR vs FFTW\n");
+    printf("   %-7s %-3s %10s %10s %9s %9s %9s\n", "L", "P", "unpacked", "packed", "/unpack",
+           "/bound", "SQNR dB");
     for (unsigned lg = 10; lg <= 16; lg += 2)
         for (unsigned p = 1; p <= 4; p *= 2) {
             fftconv_cfg_t c = {lg, lg, 0, 0, 0, 0};
-            uint64_t un = fftconv_model_cycles(&c, p), pk = fftconv_model_cycles_packed(&c, p);
-            printf("   %-7u %-3u %10llu %10llu %9.3f %9.3f\n", 1u << lg, p, (unsigned long long)un,
-                   (unsigned long long)pk, (double)pk / un, pk / fftconv_cycle_bound(lg, p));
+            uint64_t un = fftconv_model_cycles(&c, p);
+            fftconv_outcome_t o;
+            if (cosim_mode(p, lg, lg, 0, true, &o) == NC_OK)
+                printf("   %-7u %-3u %10llu %10u %9.3f %9.3f %9.1f\n", 1u << lg, p,
+                       (unsigned long long)un, o.cycles, (double)o.cycles / un, o.bound_ratio,
+                       o.sqnr_db);
+            else
+                printf("   %-7u %-3u FAILED\n", 1u << lg, p);
+            fftconv_outcome_free(&o);
         }
-    fftconv_cfg_t pc = {12, 8, 0, 0, 0, 0}, dc = {12, 12, 0, 0, 0, 0};
-    printf("   partial L=4096 Lk=256, P=2: packed %llu / packed dense %llu = %.3f (unpacked %.3f)\n",
-           (unsigned long long)fftconv_model_cycles_packed(&pc, 2),
-           (unsigned long long)fftconv_model_cycles_packed(&dc, 2),
-           (double)fftconv_model_cycles_packed(&pc, 2) / fftconv_model_cycles_packed(&dc, 2),
-           (double)fftconv_model_cycles(&pc, 2) / fftconv_model_cycles(&dc, 2));
-    printf("   packed model SQNR vs FFTW (noise -6 dBFS, unit-gain kernel):");
-    for (unsigned lg = 8; lg <= 16; lg += 2) {
-        size_t l = (size_t)1 << lg;
-        int16_t *u = malloc(l * 2), *k = malloc(l * 2), *y = malloc(l * 2);
-        uint32_t *ks = malloc(l * 8), *kp = malloc(l * 4);
-        double *ud = malloc(l * 8), *kd = malloc(l * 8), *yd = malloc(l * 8), *ym = malloc(l * 8);
-        nc_rng_t r;
-        nc_rng_seed(&r, 7 + lg);
-        fftconv_make_input(FFTCONV_SIG_NOISE, &r, u, l);
-        fftconv_cfg_t c = {lg, lg, 0, 0, 0, 0};
-        int rc = !(u && k && y && ks && kp && ud && kd && yd && ym) ? NC_ERR_NOMEM
-                 : fftconv_make_kernel(&r, l, 1.0, k);
-        if (!rc)
-            rc = fftconv_kernel_spectrum(k, l, 0, ks, &c.kexp);
-        if (!rc)
-            rc = fftconv_kspec_pack(ks, lg, kp);
-        if (!rc)
-            rc = fftconv_model_run_packed(&c, u, kp, y, NULL);
-        if (!rc) {
-            fftconv_q15_to_double(u, l, ud);
-            fftconv_q15_to_double(k, l, kd);
-            fftconv_q15_to_double(y, l, ym);
-            rc = fftconv_ref_fftw(ud, l, kd, l, 0, 0.0, yd);
-        }
-        if (rc) {
-            fprintf(stderr, "BROKEN: packed model L=%zu: %s\n", l, nc_err_msg());
-            broken = 1;
-        } else {
-            printf(" L=%zu %.1f dB%s", l, nc_sqnr_db(yd, ym, l), lg < 16 ? "," : "\n");
-        }
-        free(u), free(k), free(y), free(ks), free(kp), free(ud), free(kd), free(yd), free(ym);
+    fftconv_outcome_t op = {0}, od = {0};
+    if (cosim_mode(2, 12, 8, 0, true, &op) == NC_OK && cosim_mode(2, 12, 12, 0, true, &od) == NC_OK) {
+        fftconv_cfg_t pc = {12, 8, 0, 0, 0, 0}, dc = {12, 12, 0, 0, 0, 0};
+        printf("   partial L=4096 Lk=256, P=2: packed %u / packed dense %u = %.3f (unpacked %.3f); "
+               "SQNR %.1f dB\n", op.cycles, od.cycles, (double)op.cycles / od.cycles,
+               (double)fftconv_model_cycles(&pc, 2) / fftconv_model_cycles(&dc, 2), op.sqnr_db);
+    }
+    fftconv_outcome_free(&op);
+    fftconv_outcome_free(&od);
+    /* frequency-sparse packed: the forward and inverse passes pruned, the fused pass in full */
+    static const struct { unsigned log2l, log2lk; uint32_t f; } sp[] = {{12, 12, 64}, {12, 12, 512},
+                                                                        {14, 12, 16}};
+    for (size_t i = 0; i < sizeof sp / sizeof sp[0]; i++) {
+        fftconv_outcome_t os;
+        fftconv_cfg_t dc = {sp[i].log2l, sp[i].log2l, 0, 0, 0, 0};
+        fftconv_cfg_t uc = {sp[i].log2l, sp[i].log2lk, sp[i].f, 0, 0, 0};
+        if (cosim_mode(2, sp[i].log2l, sp[i].log2lk, sp[i].f, true, &os) == NC_OK)
+            printf("   sparse L=%u Lk=%u F=%u, P=2: packed %u / packed dense %llu = %.3f (unpacked "
+                   "%.3f); SQNR %.1f dB\n", 1u << sp[i].log2l, 1u << sp[i].log2lk, sp[i].f,
+                   os.cycles, (unsigned long long)fftconv_model_cycles_packed(&dc, 2),
+                   (double)os.cycles / fftconv_model_cycles_packed(&dc, 2),
+                   (double)fftconv_model_cycles(&uc, 2) / fftconv_model_cycles(&dc, 2), os.sqnr_db);
+        fftconv_outcome_free(&os);
     }
 }
 
