@@ -139,3 +139,53 @@ Test(spice_jj, slip_detector_counts_and_times, .timeout = 10)
     cr_expect_eq(s.dir[3], -1);
     nc_slips_free(&s);
 }
+
+/* Mean junction voltage over [120, 280] ps of tb_jj.cir biased at ibias x Ic (slope 1e3: the
+ * ramp to 1.2 Ic after thold is far away), with the subgap branch on or off (jj.lib jjqp). */
+static double mean_voltage(double ibias, int qp)
+{
+    nc_spice_param_t p[] = {{"ibias", ibias}, {"slope", 1e3}, {"jjqp", qp}};
+    const nc_spice_tran_t tr = {0.02e-12, 300e-12, 0.02e-12, 120.0};
+    double *t, *ph, *v;
+    size_t n;
+    run_tb(p, 3, &tr, &t, &ph, &v, &n);
+    double dphi = nc_interp(t, ph, n, 280e-12) - nc_interp(t, ph, n, 120e-12);
+    free(t), free(ph), free(v);
+    return dphi / (2 * M_PI) * PHI0 / 160e-12; /* Josephson: <V> = Phi0/(2 pi) dphi/dt */
+}
+
+/* The optional subgap branch (jj.lib jjqp = 1), hand-computed expectations. The shunt of a
+ * 100 uA, beta_c = 1, 70 fF junction is R = sqrt(Phi0/(2 pi) / (Ic C)) = 6.857 ohm; the
+ * branch's Rn = 1.7 mV / 100 uA = 17 ohm above the 2.8 mV gap, Rsg = 16 Rn = 272 ohm below.
+ * Far above the gap (8 Ic = 0.8 mA) the running junction's mean voltage is I R' sqrt(1 -
+ * (Ic/I)^2) .. I R' (RSJ, the capacitance only smooths the ripple of +-Ic R' < 0.7 mV), with
+ * R' the resistance across it: off, R' = 6.857: 5.443-5.486 mV; on, R' = 6.857 || 17 = 4.886
+ * ohm: 3.878-3.909 mV (the ripple keeps V above 3.2 mV, past the gap). Below the gap
+ * (2.5 Ic, ~1.5 mV) the branch is Rsg: R' = 6.857 || 272 = 6.688 ohm, the voltage scales by
+ * about 6.688 / 6.857 = 0.975 (beta_c moves from 1 to 0.95 with it: +-0.01). Off is the
+ * default: no jjqp given is the same as jjqp = 0. */
+Test(spice_jj, subgap_branch_resistances, .timeout = 240)
+{
+    double off = mean_voltage(8, 0), on = mean_voltage(8, 1);
+    cr_expect(off > 0.98 * 5.443e-3 && off < 1.02 * 5.486e-3, "8 Ic, branch off: <V> = %.4f mV, "
+              "expected 5.44-5.49 mV (6.857 ohm)", off * 1e3);
+    cr_expect(on > 0.98 * 3.878e-3 && on < 1.02 * 3.909e-3, "8 Ic, branch on: <V> = %.4f mV, "
+              "expected 3.88-3.91 mV (6.857 || 17 ohm)", on * 1e3);
+    double soff = mean_voltage(2.5, 0), son = mean_voltage(2.5, 1);
+    cr_expect(soff < 2.3e-3, "2.5 Ic: <V> = %.3f mV, expected below the gap", soff * 1e3);
+    cr_expect(son / soff > 0.965 && son / soff < 0.985, "2.5 Ic: branch on/off voltage ratio "
+              "%.4f (%.4f / %.4f mV), expected 0.975 +- 0.01 (6.857 || 272 ohm)", son / soff,
+              son * 1e3, soff * 1e3);
+    /* default off: the parameter not given at all */
+    nc_spice_param_t p[] = {{"ibias", 8}, {"slope", 1e3}};
+    const nc_spice_tran_t tr = {0.02e-12, 300e-12, 0.02e-12, 120.0};
+    double *t, *ph, *v;
+    size_t n;
+    run_tb(p, 2, &tr, &t, &ph, &v, &n);
+    double dflt = (nc_interp(t, ph, n, 280e-12) - nc_interp(t, ph, n, 120e-12)) / (2 * M_PI) *
+                  PHI0 / 160e-12;
+    free(t), free(ph), free(v);
+    cr_log_info("subgap branch: 8 Ic %.4f -> %.4f mV, 2.5 Ic %.4f -> %.4f mV", off * 1e3, on * 1e3,
+                soff * 1e3, son * 1e3);
+    cr_expect(dflt == off, "default %.6f mV, jjqp = 0 %.6f mV", dflt * 1e3, off * 1e3);
+}

@@ -4,6 +4,7 @@
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "nc_error.h"
 #include "nc_util.h"
@@ -212,4 +213,136 @@ int nc_xor_fit(int seeds, sfq_xor_model_t *m, FILE *log)
     m->w_exc = W_EXC, m->w_inh = W_INH, m->tau_merge = 0;
     int rc = fit_synapse(seeds, &m->syn);
     return rc ? rc : nc_xor_fit_stages(2, m, log);
+}
+
+/* ---- misclassification rate over noise seeds ---- */
+
+int nc_wilson(long k, long n, double z, double *lo, double *hi)
+{
+    if (n < 1 || k < 0 || k > n || !(z > 0 && z < 10))
+        return nc_err_set(NC_ERR_ARG, "Wilson interval: k %ld, n %ld, z %g (expected 0 <= k <= "
+                          "n, n >= 1, 0 < z < 10)", k, n, z);
+    double kk = (double)k, nn = (double)n, z2 = z * z;
+    double centre = (kk + z2 / 2) / (nn + z2);
+    double half = z / (nn + z2) * sqrt(kk * (nn - kk) / nn + z2 / 4);
+    *lo = k == 0 ? 0.0 : fmax(0.0, centre - half);
+    *hi = k == n ? 1.0 : fmin(1.0, centre + half);
+    return NC_OK;
+}
+
+void nc_xor_err_add(nc_xor_err_t *e, int i, uint64_t seed, int status, double out)
+{
+    if (i < 0 || i > 3)
+        return;
+    int want = (i >> 1) ^ (i & 1), wrong = status != 0 || (out > NC_XOR_THRESHOLD) != want;
+    e->runs[i]++;
+    e->errors[i] += wrong;
+    e->failed[i] += status != 0;
+    if (wrong && e->nlist < NC_XOR_ERR_LIST) {
+        e->list[e->nlist].input = i, e->list[e->nlist].seed = seed;
+        e->list[e->nlist].out = status ? NAN : out;
+        e->nlist++;
+    }
+}
+
+long nc_xor_err_runs(const nc_xor_err_t *e)
+{
+    return e->runs[0] + e->runs[1] + e->runs[2] + e->runs[3];
+}
+
+long nc_xor_err_errors(const nc_xor_err_t *e)
+{
+    return e->errors[0] + e->errors[1] + e->errors[2] + e->errors[3];
+}
+
+typedef struct err_job {
+    int seeds;
+    uint64_t seed0;
+    nc_bias_t bias;
+} err_job_t;
+
+/* Job j: input j % 4, seed seed0 + j / 4 (the four inputs of a seed run side by side, so the
+ * progress line advances evenly over the inputs). */
+static int err_run(size_t j, void *arg, void *res)
+{
+    const err_job_t *ej = arg;
+    sfq_xor_rates_t r = {0};
+    int i = (int)(j % 4);
+    int rc = nc_xor_run(i >> 1, i & 1, ej->seed0 + j / 4, ej->bias, NULL, &r, NULL);
+    *(double *)res = r.out;
+    return rc;
+}
+
+static void err_name(size_t j, const void *arg, char *buf, size_t cap)
+{
+    const err_job_t *ej = arg;
+    snprintf(buf, cap, "xor input a=%zu b=%zu seed %llu", (j % 4) >> 1, j & 1,
+             (unsigned long long)(ej->seed0 + j / 4));
+}
+
+int nc_xor_error_rate(int seeds, uint64_t seed0, nc_bias_t bias, int procs, double wall_s,
+                      const char *what, nc_xor_err_t *e)
+{
+    memset(e, 0, sizeof *e);
+    if (seeds < 1 || seeds > 100000)
+        return nc_err_set(NC_ERR_ARG, "error rate: %d seeds per input (expected 1..100000)",
+                          seeds);
+    double t0 = nc_now_s();
+    size_t n = 4 * (size_t)seeds;
+    double *out = calloc(n, sizeof *out);
+    int *st = calloc(n, sizeof *st);
+    if (!out || !st) {
+        free(out), free(st);
+        return nc_err_set(NC_ERR_NOMEM, "error rate: out of memory for %zu runs", n);
+    }
+    err_job_t ej = {seeds, seed0, bias};
+    nc_par_cfg_t cfg = {procs, wall_s, what, err_name};
+    int rc = nc_par_run_cfg(&cfg, n, err_run, &ej, out, sizeof *out, st);
+    /* a failed job (simulation error, timeout, crash) is a counted error; only a failure of
+     * the sweep itself is returned: bad arguments (no job failed) or an interruption (a
+     * signal, when the caller handles it: spice_par.h) */
+    size_t nfail = 0;
+    for (size_t j = 0; j < n; j++)
+        nfail += st[j] != 0;
+    if (rc && nfail > 0 && !strstr(nc_err_msg(), "interrupted"))
+        rc = NC_OK;
+    for (size_t j = 0; !rc && j < n; j++)
+        nc_xor_err_add(e, (int)(j % 4), seed0 + j / 4, st[j], out[j]);
+    e->wall_s = nc_now_s() - t0;
+    free(out), free(st);
+    return rc;
+}
+
+static void err_row(FILE *f, const char *name, long k, long n)
+{
+    double lo = 0, hi = 1;
+    if (nc_wilson(k, n, 1.96, &lo, &hi))
+        fprintf(f, "  %-7s | %5ld / %-5ld |   -    | -\n", name, k, n);
+    else
+        fprintf(f, "  %-7s | %5ld / %-5ld | %6.4f | [%6.4f, %6.4f]\n", name, k, n,
+                (double)k / (double)n, lo, hi);
+}
+
+void nc_xor_err_print(FILE *f, const nc_xor_err_t *e)
+{
+    static const char *names[4] = {"a=0 b=0", "a=0 b=1", "a=1 b=0", "a=1 b=1"};
+    fprintf(f, "  input   | errors / runs | rate   | 95%% interval (Wilson)\n");
+    for (int i = 0; i < 4; i++)
+        err_row(f, names[i], e->errors[i], e->runs[i]);
+    err_row(f, "all", nc_xor_err_errors(e), nc_xor_err_runs(e));
+    long failed = e->failed[0] + e->failed[1] + e->failed[2] + e->failed[3];
+    if (failed)
+        fprintf(f, "  (%ld of the errors are failed simulations)\n", failed);
+    for (size_t i = 0; i < e->nlist; i++) {
+        if (isnan(e->list[i].out))
+            fprintf(f, "  misclassified: %s seed %llu (simulation failed)\n",
+                    names[e->list[i].input], (unsigned long long)e->list[i].seed);
+        else
+            fprintf(f, "  misclassified: %s seed %llu (output %.2f GHz, threshold %.2f GHz)\n",
+                    names[e->list[i].input], (unsigned long long)e->list[i].seed,
+                    e->list[i].out / 1e9, NC_XOR_THRESHOLD / 1e9);
+    }
+    if ((size_t)nc_xor_err_errors(e) > e->nlist)
+        fprintf(f, "  (%zu of %ld misclassified runs listed)\n", e->nlist, nc_xor_err_errors(e));
+    fprintf(f, "  wall %.1f s for %ld runs\n", e->wall_s, nc_xor_err_runs(e));
 }

@@ -60,6 +60,50 @@ int nc_xor_fit(int seeds, sfq_xor_model_t *m, FILE *log);
  * the model's h1 and h2 (see sfq_rate.h). */
 int nc_xor_fit_stages(int net_seeds, sfq_xor_model_t *m, FILE *log);
 
+/* ---- misclassification rate over noise seeds ---- */
+
+/* Wilson score interval of k events in n trials (0 <= k <= n, n >= 1) at normal quantile z
+ * (1.96: 95%): with p = k/n,
+ *   centre = (k + z^2/2) / (n + z^2),  half = z / (n + z^2) * sqrt(k (n - k) / n + z^2 / 4),
+ *   [lo, hi] = [centre - half, centre + half], clamped to [0, 1] (k = 0 gives lo = 0 exactly,
+ *   k = n gives hi = 1). Returns NC_ERR_ARG (message names k, n, z) on bad arguments. */
+int nc_wilson(long k, long n, double z, double *lo, double *hi);
+
+#define NC_XOR_ERR_LIST 16 /* misclassified runs kept (input, seed, output) for reproduction */
+
+/* Counts of an error-rate sweep; input index i = 2a + b (00 01 10 11). A run whose simulation
+ * failed (error, timeout, crash) counts as an error and is also counted in `failed`. */
+typedef struct nc_xor_err {
+    long runs[4], errors[4], failed[4];
+    size_t nlist; /* misclassified runs kept (at most NC_XOR_ERR_LIST) */
+    struct {
+        int input;
+        uint64_t seed;
+        double out; /* output rate (Hz), NAN when the simulation failed */
+    } list[NC_XOR_ERR_LIST];
+    double wall_s;
+} nc_xor_err_t;
+
+/* Adds one run of input i (0..3) with noise seed `seed`: `status` 0 and output rate `out`
+ * (class 1 above NC_XOR_THRESHOLD), or a failed simulation (status != 0). */
+void nc_xor_err_add(nc_xor_err_t *e, int i, uint64_t seed, int status, double out);
+
+/* Totals over the four inputs. */
+long nc_xor_err_runs(const nc_xor_err_t *e);
+long nc_xor_err_errors(const nc_xor_err_t *e);
+
+/* Runs every input under `seeds` noise seeds seed0 .. seed0 + seeds - 1 (the same seeds for
+ * each input) at bias scales `bias`: 4 x seeds network runs as a parallel sweep, `procs` child
+ * processes at once, each bounded to `wall_s`; `what`: progress label (NULL: none). Fills e
+ * (wall_s: the sweep's wall time). Simulation failures are counted, not returned; returns
+ * NC_ERR_ARG / NC_ERR_NOMEM / NC_ERR_IO (interrupted) only. */
+int nc_xor_error_rate(int seeds, uint64_t seed0, nc_bias_t bias, int procs, double wall_s,
+                      const char *what, nc_xor_err_t *e);
+
+/* Prints the sweep's table: per input and overall, errors / runs, rate, 95% Wilson interval;
+ * the misclassified runs kept (input, seed, output rate); the wall time. */
+void nc_xor_err_print(FILE *f, const nc_xor_err_t *e);
+
 /* Pass probability of one synapse measured in tb_syn over `pulses` input pulses. */
 int nc_syn_measure(double isyn, uint64_t seed, int pulses, double *passes, double *trials);
 
