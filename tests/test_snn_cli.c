@@ -440,6 +440,7 @@ Test(snn_cli, demo_memory_runs_and_refuses_bad_usage, .timeout = 120)
     cr_expect(strstr(out, "expected memory"), "%s", out);
     cr_expect_eq(nc("snn --demo memory --network x.net"), 2);
     cr_expect(strstr(out, "takes only --trials, --seed and --output"), "%s", out);
+    cr_expect_eq(nc("snn --demo memory --max-output-mb 3"), 2);
     cr_expect_eq(nc("snn --demo memory --trials 5"), 2);
     cr_expect(strstr(out, "--trials"), "%s", out);
     cr_expect_eq(nc("snn --network x.net --trials 20 --output %s", o), 2);

@@ -139,7 +139,7 @@ static int parse_args(int argc, char **argv, snn_args_t *a)
         return nc_err_set(NC_ERR_ARG, "unexpected argument '%s'", argv[optind]);
     if (a->demo) {
         if (a->network || a->nir || a->input || a->rate >= 0 || a->trace || a->waves || a->steps > 0 || a->dt > 0 ||
-            a->write_net)
+            a->write_net || a->max_output_mb != SNN_MAX_OUTPUT_MB_DEFAULT)
             return nc_err_set(NC_ERR_ARG, "--demo memory takes only --trials, --seed and --output (see --help)");
         if (a->trials < 0)
             a->trials = 120;
