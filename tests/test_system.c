@@ -15,6 +15,7 @@
 #include "snn_regs.h"
 #include "spice.h"
 #include "spice_pulse.h"
+#include "spice_hybrid.h"
 #include "spice_xor.h"
 #include "system_cosim.h"
 #include "system_drv.h"
@@ -240,10 +241,7 @@ Test(system, lockstep_equals_spice_only, .timeout = 900)
     /* SPICE only, in this process */
     cr_assert_eq(nc_spice_noise(0.0, NC_SYN_RSHUNT, NC_SPICE_TMAX_REF), NC_OK);
     double amps_a = r.dac_a * sys_dac_lsb(), amps_b = r.dac_b * sys_dac_lsb();
-    cr_assert_eq(nc_spice_source_set("idac_a", amps_a), NC_OK);
-    cr_assert_eq(nc_spice_source_set("idac_an", -amps_a), NC_OK);
-    cr_assert_eq(nc_spice_source_set("idac_b", amps_b), NC_OK);
-    cr_assert_eq(nc_spice_source_set("idac_bn", -amps_b), NC_OK);
+    cr_assert_eq(nc_hybrid_set_dac(amps_a, amps_b), NC_OK, "%s", nc_err_msg());
     nc_spice_tran_t tr = {SYS_TMAX, SHORT_SPAN, SYS_TMAX, 600};
     cr_assert_eq(nc_spice_load(SYS_NETLIST, NULL, 0, &tr), NC_OK, "%s", nc_err_msg());
     cr_assert_eq(nc_spice_run(), NC_OK, "%s", nc_err_msg());

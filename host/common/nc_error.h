@@ -30,6 +30,14 @@ enum nc_status {
  * (an error with -Werror) where a call drops it. */
 #define NC_MUST_CHECK __attribute__((warn_unused_result))
 
+/* Returns from the calling function with the status of x when it is an error (negative). */
+#define NC_TRY(x)                                                                                \
+    do {                                                                                         \
+        int nc_try_rc_ = (x);                                                                    \
+        if (nc_try_rc_ < 0)                                                                      \
+            return nc_try_rc_;                                                                   \
+    } while (0)
+
 /* Short name of a status, e.g. "timeout". */
 const char *nc_strerror(int status);
 

@@ -7,13 +7,6 @@
 #include "nc_error.h"
 #include "snn_regs.h"
 
-#define TRY(x)                                                                                   \
-    do {                                                                                         \
-        int rc_ = (x);                                                                           \
-        if (rc_ < 0)                                                                             \
-            return rc_;                                                                          \
-    } while (0)
-
 static uint32_t neuron_addr(uint32_t n, uint32_t word)
 {
     return SNN_WIN_NEURON_BASE + (n * SNN_NEURON_WORDS + word) * 4u;
@@ -25,17 +18,17 @@ int snn_dev_open(bus_t *bus, snn_dev_t *d)
     d->bus = bus;
     d->poll_limit = 1u << 20;
     uint32_t id;
-    TRY(bus_read32(bus, SNN_ID, &id));
+    NC_TRY(bus_read32(bus, SNN_ID, &id));
     if (id != SNN_ID_RESET)
         return nc_err_set(NC_ERR_HW, "%s: SNN ID register reads 0x%08x, expected 0x%08x", bus->name, id,
                           SNN_ID_RESET);
-    TRY(bus_read32(bus, SNN_NMAX, &d->nmax));
-    TRY(bus_read32(bus, SNN_AMAX, &d->amax));
-    TRY(bus_read32(bus, SNN_LANES, &d->lanes));
-    TRY(bus_read32(bus, SNN_DMAX, &d->dmax));
-    TRY(bus_read32(bus, SNN_SROWS, &d->srows));
-    TRY(bus_read32(bus, SNN_FIFO_DEPTH, &d->fifo_depth));
-    TRY(bus_read32(bus, SNN_TRACES, &d->traces));
+    NC_TRY(bus_read32(bus, SNN_NMAX, &d->nmax));
+    NC_TRY(bus_read32(bus, SNN_AMAX, &d->amax));
+    NC_TRY(bus_read32(bus, SNN_LANES, &d->lanes));
+    NC_TRY(bus_read32(bus, SNN_DMAX, &d->dmax));
+    NC_TRY(bus_read32(bus, SNN_SROWS, &d->srows));
+    NC_TRY(bus_read32(bus, SNN_FIFO_DEPTH, &d->fifo_depth));
+    NC_TRY(bus_read32(bus, SNN_TRACES, &d->traces));
     if (d->traces > SNN_TRACES_MAX)
         return nc_err_set(NC_ERR_HW, "%s: SNN TRACES=%u: expected 0..%d", bus->name, d->traces, SNN_TRACES_MAX);
     if (!d->lanes || !d->dmax)
@@ -70,21 +63,21 @@ static int load_neurons(snn_dev_t *d, const snn_net_t *net)
     for (uint32_t n = 0; n < net->n_neurons; n++) {
         uint32_t w[4];
         snn_pack_neuron(&net->neuron[n], w);
-        TRY(bus_write_burst(d->bus, neuron_addr(n, SNN_NW_P0), w, 4));
+        NC_TRY(bus_write_burst(d->bus, neuron_addr(n, SNN_NW_P0), w, 4));
         /* every trace of the build, also those the network leaves at 0 (a neuron without
          * traces must not keep a previous network's) */
         if (d->traces) {
             uint32_t tw[SNN_TRACES_MAX];
             snn_pack_traces(&net->neuron[n], tw);
-            TRY(bus_write_burst(d->bus, trace_addr(n, SNN_TW_TP), tw, d->traces));
+            NC_TRY(bus_write_burst(d->bus, trace_addr(n, SNN_TW_TP), tw, d->traces));
         }
     }
     for (int j = 0; j < SNN_ASTROS; j++) {
         const snn_astro_params_t *a = &net->astro[j];
         uint32_t cfg = (uint32_t)a->leak_shift | (uint32_t)a->inc << 8 | (uint32_t)(uint8_t)a->gain << 16;
-        TRY(bus_write32(d->bus, SNN_ASTRO_CFG0 + 4u * (uint32_t)j, cfg));
+        NC_TRY(bus_write32(d->bus, SNN_ASTRO_CFG0 + 4u * (uint32_t)j, cfg));
     }
-    TRY(bus_write32(d->bus, SNN_WEXP, net->wexp));
+    NC_TRY(bus_write32(d->bus, SNN_WEXP, net->wexp));
     return bus_write32(d->bus, SNN_NACTIVE, net->n_neurons);
 }
 
@@ -113,7 +106,7 @@ static int load_source(snn_dev_t *d, const snn_net_t *net, uint32_t s, const uin
     }
     uint32_t start = d->rows_used;
     if (rows)
-        TRY(bus_write_burst(d->bus, SNN_WIN_SYN_BASE + start * L * 4u, row_words, (size_t)rows * L));
+        NC_TRY(bus_write_burst(d->bus, SNN_WIN_SYN_BASE + start * L * 4u, row_words, (size_t)rows * L));
     d->rows_used += rows;
     uint32_t ptr = rows ? (start | rows << 16) : 0;
     return bus_write32(d->bus, SNN_WIN_PTR_BASE + (s < net->n_axons ? s : d->amax + s - net->n_axons) * 4u, ptr);
@@ -122,7 +115,7 @@ static int load_source(snn_dev_t *d, const snn_net_t *net, uint32_t s, const uin
 static int load_synapses(snn_dev_t *d, const snn_net_t *net)
 {
     uint32_t *first, *order;
-    TRY(snn_net_csr(net, &first, &order));
+    NC_TRY(snn_net_csr(net, &first, &order));
     uint32_t max_fan = 0, ns = net->n_axons + net->n_neurons;
     for (uint32_t s = 0; s < ns; s++)
         if (first[s + 1] - first[s] > max_fan)
@@ -147,7 +140,7 @@ static int load_synapses(snn_dev_t *d, const snn_net_t *net)
 
 int snn_dev_load(snn_dev_t *d, const snn_net_t *net)
 {
-    TRY(snn_net_check(net, d->nmax, d->amax, d->dmax));
+    NC_TRY(snn_net_check(net, d->nmax, d->amax, d->dmax));
     uint32_t k_used = snn_net_traces(net);
     if (k_used > d->traces) {
         for (uint32_t n = 0; n < net->n_neurons; n++)
@@ -159,8 +152,8 @@ int snn_dev_load(snn_dev_t *d, const snn_net_t *net)
                                       n, k, net->neuron[n].tr_decay[k], net->neuron[n].tr_weight[k], d->traces,
                                       (int)d->traces - 1);
     }
-    TRY(load_neurons(d, net));
-    TRY(load_synapses(d, net));
+    NC_TRY(load_neurons(d, net));
+    NC_TRY(load_synapses(d, net));
     d->n_neurons = net->n_neurons;
     d->n_axons = net->n_axons;
     return snn_dev_clear(d);
@@ -173,7 +166,7 @@ static int wait_idle(snn_dev_t *d, const char *what)
 
 int snn_dev_clear(snn_dev_t *d)
 {
-    TRY(bus_write32(d->bus, SNN_CTRL, SNN_CTRL_CLEAR_MASK));
+    NC_TRY(bus_write32(d->bus, SNN_CTRL, SNN_CTRL_CLEAR_MASK));
     return wait_idle(d, "SNN CLEAR");
 }
 
@@ -187,8 +180,8 @@ int snn_dev_push(snn_dev_t *d, uint32_t step, uint32_t axon)
 
 int snn_dev_run(snn_dev_t *d, uint32_t steps)
 {
-    TRY(bus_write32(d->bus, SNN_STEPS, steps));
-    TRY(bus_write32(d->bus, SNN_CTRL, SNN_CTRL_RUN_MASK));
+    NC_TRY(bus_write32(d->bus, SNN_STEPS, steps));
+    NC_TRY(bus_write32(d->bus, SNN_CTRL, SNN_CTRL_RUN_MASK));
     return wait_idle(d, "SNN RUN");
 }
 
@@ -196,12 +189,12 @@ int snn_dev_drain(snn_dev_t *d, uint32_t step_hi, snn_event_t *ev, size_t cap, s
 {
     uint32_t level;
     *n = 0;
-    TRY(bus_read32(d->bus, SNN_OUT_LEVEL, &level));
+    NC_TRY(bus_read32(d->bus, SNN_OUT_LEVEL, &level));
     if (level > cap)
         return nc_err_set(NC_ERR_ARG, "SNN output FIFO holds %u events: room for %zu", level, cap);
     for (uint32_t i = 0; i < level; i++) {
         uint32_t w;
-        TRY(bus_read32(d->bus, SNN_OUT_FIFO, &w));
+        NC_TRY(bus_read32(d->bus, SNN_OUT_FIFO, &w));
         uint32_t lo = w >> 16, step = (step_hi & ~0xffffu) | lo;
         if (step < step_hi)
             step += 0x10000u;
@@ -218,7 +211,7 @@ int snn_dev_read_state(snn_dev_t *d, uint32_t first, uint32_t count, int32_t *u,
                           d->nmax);
     for (uint32_t i = 0; i < count; i++) {
         uint32_t w[3];
-        TRY(bus_read_burst(d->bus, neuron_addr(first + i, SNN_NW_U), w, 3));
+        NC_TRY(bus_read_burst(d->bus, neuron_addr(first + i, SNN_NW_U), w, 3));
         if (u)
             u[i] = (int32_t)w[0];
         if (v)
@@ -236,7 +229,7 @@ int snn_dev_read_pred(snn_dev_t *d, uint32_t first, uint32_t count, uint8_t *pre
                           d->nmax);
     for (uint32_t i = 0; i < count; i++) {
         uint32_t w;
-        TRY(bus_read32(d->bus, neuron_addr(first + i, SNN_NW_PRED), &w));
+        NC_TRY(bus_read32(d->bus, neuron_addr(first + i, SNN_NW_PRED), &w));
         pred[i] = (uint8_t)w;
     }
     return NC_OK;
@@ -249,7 +242,7 @@ int snn_dev_read_traces(snn_dev_t *d, uint32_t first, uint32_t count, int32_t *m
                           d->nmax);
     for (uint32_t i = 0; i < count && d->traces; i++) {
         uint32_t w[SNN_TRACES_MAX];
-        TRY(bus_read_burst(d->bus, trace_addr(first + i, SNN_TW_TM), w, d->traces));
+        NC_TRY(bus_read_burst(d->bus, trace_addr(first + i, SNN_TW_TM), w, d->traces));
         for (uint32_t k = 0; k < d->traces; k++)
             m[(size_t)i * SNN_TRACES_MAX + k] = (int32_t)w[k];
     }
@@ -260,7 +253,7 @@ int snn_dev_write_state(snn_dev_t *d, uint32_t n, int32_t u, int32_t v)
 {
     if (n >= d->nmax)
         return nc_err_set(NC_ERR_ARG, "write state of neuron %u: the core has %u", n, d->nmax);
-    TRY(bus_write32(d->bus, neuron_addr(n, SNN_NW_U), (uint32_t)u & 0xffffffu));
+    NC_TRY(bus_write32(d->bus, neuron_addr(n, SNN_NW_U), (uint32_t)u & 0xffffffu));
     return bus_write32(d->bus, neuron_addr(n, SNN_NW_V), (uint32_t)v & 0xffffffu);
 }
 
@@ -268,7 +261,7 @@ int snn_dev_astro(snn_dev_t *d, uint16_t c[SNN_ASTROS])
 {
     for (int j = 0; j < SNN_ASTROS; j++) {
         uint32_t w;
-        TRY(bus_read32(d->bus, SNN_ASTRO0 + 4u * (uint32_t)j, &w));
+        NC_TRY(bus_read32(d->bus, SNN_ASTRO0 + 4u * (uint32_t)j, &w));
         c[j] = (uint16_t)w;
     }
     return NC_OK;
@@ -276,14 +269,14 @@ int snn_dev_astro(snn_dev_t *d, uint16_t c[SNN_ASTROS])
 
 int snn_dev_counters(snn_dev_t *d, snn_counters_t *c)
 {
-    TRY(bus_read32(d->bus, SNN_ERR, &c->err));
-    TRY(bus_read32(d->bus, SNN_IN_DROPS, &c->in_drops));
-    TRY(bus_read32(d->bus, SNN_OUT_DROPS, &c->out_drops));
-    TRY(bus_read32(d->bus, SNN_LATE_DROPS, &c->late_drops));
-    TRY(bus_read32(d->bus, SNN_SAT_COUNT, &c->sat_count));
-    TRY(bus_read32(d->bus, SNN_TSTEP, &c->tstep));
-    TRY(bus_read32(d->bus, SNN_RUN_CYCLES, &c->run_cycles));
-    TRY(bus_read32(d->bus, SNN_SYNOPS, &c->synops));
+    NC_TRY(bus_read32(d->bus, SNN_ERR, &c->err));
+    NC_TRY(bus_read32(d->bus, SNN_IN_DROPS, &c->in_drops));
+    NC_TRY(bus_read32(d->bus, SNN_OUT_DROPS, &c->out_drops));
+    NC_TRY(bus_read32(d->bus, SNN_LATE_DROPS, &c->late_drops));
+    NC_TRY(bus_read32(d->bus, SNN_SAT_COUNT, &c->sat_count));
+    NC_TRY(bus_read32(d->bus, SNN_TSTEP, &c->tstep));
+    NC_TRY(bus_read32(d->bus, SNN_RUN_CYCLES, &c->run_cycles));
+    NC_TRY(bus_read32(d->bus, SNN_SYNOPS, &c->synops));
     return bus_read32(d->bus, SNN_SLOTS, &c->slots);
 }
 
@@ -301,9 +294,9 @@ int snn_dev_probe(snn_dev_t *d, unsigned k, int32_t *u, int32_t *v, int *spike)
     if (k >= 4)
         return nc_err_set(NC_ERR_ARG, "probe %u: expected 0..3", k);
     uint32_t wu, wv, ws;
-    TRY(bus_read32(d->bus, SNN_PROBE_U0 + 4u * k, &wu));
-    TRY(bus_read32(d->bus, SNN_PROBE_V0 + 4u * k, &wv));
-    TRY(bus_read32(d->bus, SNN_PROBE_SPIKE, &ws));
+    NC_TRY(bus_read32(d->bus, SNN_PROBE_U0 + 4u * k, &wu));
+    NC_TRY(bus_read32(d->bus, SNN_PROBE_V0 + 4u * k, &wv));
+    NC_TRY(bus_read32(d->bus, SNN_PROBE_SPIKE, &ws));
     *u = (int32_t)wu;
     *v = (int32_t)wv;
     *spike = (int)(ws >> k & 1u);

@@ -5,17 +5,10 @@
 
 #include "hybrid_regs.h"
 
-#define TRY(x)                                                                                   \
-    do {                                                                                         \
-        int rc_ = (x);                                                                           \
-        if (rc_ < 0)                                                                             \
-            return rc_;                                                                          \
-    } while (0)
-
 int hyb_open(bus_t *bus)
 {
     uint32_t id;
-    TRY(bus_read32(bus, HYBRID_ID, &id));
+    NC_TRY(bus_read32(bus, HYBRID_ID, &id));
     if (id != HYBRID_ID_RESET)
         return nc_err_set(NC_ERR_HW, "%s: hybrid ID register reads 0x%08x, expected 0x%08x",
                           bus->name, id, HYBRID_ID_RESET);
@@ -28,13 +21,13 @@ int hyb_arm(bus_t *bus, const hyb_window_t *w)
         return nc_err_set(NC_ERR_ARG, "hybrid: step_cycles %u, window %u, holdoff %u: expected "
                           "step_cycles >= 1 and window > holdoff", w->step_cycles, w->window,
                           w->holdoff);
-    TRY(bus_write32(bus, HYBRID_CTRL, 0));
-    TRY(bus_write32(bus, HYBRID_DAC_A, w->dac_a));
-    TRY(bus_write32(bus, HYBRID_DAC_B, w->dac_b));
-    TRY(bus_write32(bus, HYBRID_WINDOW, w->window));
-    TRY(bus_write32(bus, HYBRID_HOLDOFF, w->holdoff));
-    TRY(bus_write32(bus, HYBRID_STEP_CYCLES, w->step_cycles));
-    TRY(bus_write32(bus, HYBRID_AXON, w->axon));
+    NC_TRY(bus_write32(bus, HYBRID_CTRL, 0));
+    NC_TRY(bus_write32(bus, HYBRID_DAC_A, w->dac_a));
+    NC_TRY(bus_write32(bus, HYBRID_DAC_B, w->dac_b));
+    NC_TRY(bus_write32(bus, HYBRID_WINDOW, w->window));
+    NC_TRY(bus_write32(bus, HYBRID_HOLDOFF, w->holdoff));
+    NC_TRY(bus_write32(bus, HYBRID_STEP_CYCLES, w->step_cycles));
+    NC_TRY(bus_write32(bus, HYBRID_AXON, w->axon));
     return NC_OK;
 }
 
@@ -48,7 +41,7 @@ int hyb_wait(bus_t *bus, uint32_t max_cycles)
 {
     /* The line also carries the SNN core's interrupt: the poll below decides. */
     if (bus_has_irq(bus))
-        TRY(bus_wait_irq(bus, max_cycles, "hybrid window"));
+        NC_TRY(bus_wait_irq(bus, max_cycles, "hybrid window"));
     return bus_poll(bus, HYBRID_STATUS, HYBRID_STATUS_DONE_MASK | HYBRID_STATUS_ENC_BUSY_MASK,
                     HYBRID_STATUS_DONE_MASK, max_cycles / 16 + 16, 16,
                     "hybrid window and encoder queue", NULL);
@@ -57,12 +50,12 @@ int hyb_wait(bus_t *bus, uint32_t max_cycles)
 int hyb_read(bus_t *bus, hyb_result_t *r)
 {
     memset(r, 0, sizeof *r);
-    TRY(bus_read32(bus, HYBRID_EDGES, &r->edges));
-    TRY(bus_read32(bus, HYBRID_EVENTS, &r->events));
-    TRY(bus_read32(bus, HYBRID_DROPS, &r->drops));
-    TRY(bus_read32(bus, HYBRID_CYCLE, &r->cycle));
-    TRY(bus_read32(bus, HYBRID_STATUS, &r->status));
-    TRY(bus_read_burst(bus, HYBRID_WIN_EVLOG_BASE, r->log, HYB_LOG_WORDS));
+    NC_TRY(bus_read32(bus, HYBRID_EDGES, &r->edges));
+    NC_TRY(bus_read32(bus, HYBRID_EVENTS, &r->events));
+    NC_TRY(bus_read32(bus, HYBRID_DROPS, &r->drops));
+    NC_TRY(bus_read32(bus, HYBRID_CYCLE, &r->cycle));
+    NC_TRY(bus_read32(bus, HYBRID_STATUS, &r->status));
+    NC_TRY(bus_read_burst(bus, HYBRID_WIN_EVLOG_BASE, r->log, HYB_LOG_WORDS));
     return NC_OK;
 }
 

@@ -188,6 +188,18 @@ static int interface(nc_hybrid_result_t *r)
     return rc;
 }
 
+int nc_hybrid_set_dac(double ia, double ib)
+{
+    int rc = nc_spice_source_set("idac_a", ia);
+    if (!rc)
+        rc = nc_spice_source_set("idac_an", -ia);
+    if (!rc)
+        rc = nc_spice_source_set("idac_b", ib);
+    if (!rc)
+        rc = nc_spice_source_set("idac_bn", -ib);
+    return rc;
+}
+
 int nc_hybrid_run(double dac_a_uA, double dac_b_uA, uint64_t seed, const char *wave_path,
                   nc_hybrid_result_t *r)
 {
@@ -204,13 +216,7 @@ int nc_hybrid_run(double dac_a_uA, double dac_b_uA, uint64_t seed, const char *w
     if (!rc)
         rc = nc_spice_seed(seed);
     if (!rc)
-        rc = nc_spice_source_set("idac_a", ia);
-    if (!rc)
-        rc = nc_spice_source_set("idac_an", -ia);
-    if (!rc)
-        rc = nc_spice_source_set("idac_b", ib);
-    if (!rc)
-        rc = nc_spice_source_set("idac_bn", -ib);
+        rc = nc_hybrid_set_dac(ia, ib);
     if (!rc)
         rc = nc_spice_load(NC_HYBRID_NETLIST, NULL, 0, &tr);
     if (!rc)

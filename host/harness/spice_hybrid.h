@@ -81,6 +81,10 @@ typedef struct nc_hybrid_result {
 extern const nc_wave_probe_t nc_hybrid_probes[];
 extern const size_t nc_hybrid_nprobes;
 
+/* Sets the four DAC sources of xor_hybrid.cir as constants for SPICE-only runs: Idac_a = ia,
+ * Idac_an = -ia, Idac_b = ib, Idac_bn = -ib (A). */
+int nc_hybrid_set_dac(double ia, double ib);
+
 /* Runs xor_hybrid.cir with DAC currents dac_a_uA, dac_b_uA (0..NC_HYBRID_DAC_MAX_UA) and noise
  * seed `seed` (sets the four Idac sources with nc_spice_source_set); wave_path: an FST of
  * nc_hybrid_probes, or NULL. Fails with NC_ERR_ARG for a current outside the DAC's range. */

@@ -217,13 +217,6 @@ static int tok_int(reader_t *r, int i, long lo, long hi, const char *what, long 
     return NC_OK;
 }
 
-#define TRY(x)                                                                                   \
-    do {                                                                                         \
-        int rc_ = (x);                                                                           \
-        if (rc_ < 0)                                                                             \
-            return rc_;                                                                          \
-    } while (0)
-
 /* "neuron FIRST COUNT key value ...": the keys given set those fields of every neuron
  * FIRST..FIRST+COUNT-1; the fields not given keep each neuron's own values. */
 enum { K_DU = 1, K_DV = 2, K_BIAS = 4, K_VTH = 8, K_REFR = 16, K_ASTRO = 32, K_OUT = 64, K_PRED = 128, K_TRACE0 = 256 };
@@ -231,55 +224,55 @@ enum { K_DU = 1, K_DV = 2, K_BIAS = 4, K_VTH = 8, K_REFR = 16, K_ASTRO = 32, K_O
 static int parse_neuron(reader_t *r, snn_net_t *net)
 {
     long first, count, v, e;
-    TRY(tok_int(r, 1, 0, (long)net->n_neurons - 1, "first neuron", &first));
-    TRY(tok_int(r, 2, 1, (long)net->n_neurons - first, "neuron count", &count));
+    NC_TRY(tok_int(r, 1, 0, (long)net->n_neurons - 1, "first neuron", &first));
+    NC_TRY(tok_int(r, 2, 1, (long)net->n_neurons - first, "neuron count", &count));
     snn_neuron_params_t p = {0};
     unsigned given = 0;
     for (int i = 3; i < r->ntok; i += 2) {
         const char *k = r->tok[i];
         if (!strcmp(k, "du")) {
-            TRY(tok_int(r, i + 1, 0, SNN_DU_MAX, "du", &v));
+            NC_TRY(tok_int(r, i + 1, 0, SNN_DU_MAX, "du", &v));
             p.du = (uint16_t)v;
             given |= K_DU;
         } else if (!strcmp(k, "dv")) {
-            TRY(tok_int(r, i + 1, 0, SNN_DU_MAX, "dv", &v));
+            NC_TRY(tok_int(r, i + 1, 0, SNN_DU_MAX, "dv", &v));
             p.dv = (uint16_t)v;
             given |= K_DV;
         } else if (!strcmp(k, "bias")) {
-            TRY(tok_int(r, i + 1, SNN_BIAS_MANT_MIN, SNN_BIAS_MANT_MAX, "bias mantissa", &v));
-            TRY(tok_int(r, i + 2, 0, SNN_BIAS_EXP_MAX, "bias exponent", &e));
+            NC_TRY(tok_int(r, i + 1, SNN_BIAS_MANT_MIN, SNN_BIAS_MANT_MAX, "bias mantissa", &v));
+            NC_TRY(tok_int(r, i + 2, 0, SNN_BIAS_EXP_MAX, "bias exponent", &e));
             p.bias_mant = (int16_t)v;
             p.bias_exp = (uint8_t)e;
             given |= K_BIAS;
             i++;
         } else if (!strcmp(k, "vth")) {
-            TRY(tok_int(r, i + 1, 0, SNN_VTH_MAX, "vth", &v));
+            NC_TRY(tok_int(r, i + 1, 0, SNN_VTH_MAX, "vth", &v));
             p.vth = (uint32_t)v;
             given |= K_VTH;
         } else if (!strcmp(k, "refr")) {
-            TRY(tok_int(r, i + 1, 0, SNN_REFR_MAX, "refr", &v));
+            NC_TRY(tok_int(r, i + 1, 0, SNN_REFR_MAX, "refr", &v));
             p.refr = (uint8_t)v;
             given |= K_REFR;
         } else if (!strcmp(k, "astro")) {
-            TRY(tok_int(r, i + 1, -1, SNN_ASTROS - 1, "astro", &v));
+            NC_TRY(tok_int(r, i + 1, -1, SNN_ASTROS - 1, "astro", &v));
             p.astro = (int8_t)v;
             given |= K_ASTRO;
         } else if (!strcmp(k, "out")) {
-            TRY(tok_int(r, i + 1, 0, 1, "out", &v));
+            NC_TRY(tok_int(r, i + 1, 0, 1, "out", &v));
             p.out = v != 0;
             given |= K_OUT;
         } else if (!strcmp(k, "pred")) {
-            TRY(tok_int(r, i + 1, 0, SNN_REFR_MAX, "pred steps", &v));
-            TRY(tok_int(r, i + 2, 0, SNN_VTH_MAX, "pred drop", &e));
+            NC_TRY(tok_int(r, i + 1, 0, SNN_REFR_MAX, "pred steps", &v));
+            NC_TRY(tok_int(r, i + 2, 0, SNN_VTH_MAX, "pred drop", &e));
             p.pred_steps = (uint8_t)v;
             p.pred_drop = (uint32_t)e;
             given |= K_PRED;
             i++;
         } else if (!strcmp(k, "trace")) {
             long d;
-            TRY(tok_int(r, i + 1, 0, SNN_TRACES_MAX - 1, "trace index", &v));
-            TRY(tok_int(r, i + 2, 0, SNN_DU_MAX, "trace decay", &d));
-            TRY(tok_int(r, i + 3, -128, 127, "trace weight", &e));
+            NC_TRY(tok_int(r, i + 1, 0, SNN_TRACES_MAX - 1, "trace index", &v));
+            NC_TRY(tok_int(r, i + 2, 0, SNN_DU_MAX, "trace decay", &d));
+            NC_TRY(tok_int(r, i + 3, -128, 127, "trace weight", &e));
             p.tr_decay[v] = (uint16_t)d;
             p.tr_weight[v] = (int8_t)e;
             given |= (unsigned)K_TRACE0 << v;
@@ -333,7 +326,7 @@ static int parse_source(reader_t *r, int i, const snn_net_t *net, uint32_t *src)
     r->tok[i]++;
     int rc = tok_int(r, i, 0, lim, axon ? "source axon" : "source neuron", &v);
     r->tok[i]--;
-    TRY(rc);
+    NC_TRY(rc);
     *src = axon ? (uint32_t)v : net->n_axons + (uint32_t)v;
     return NC_OK;
 }
@@ -345,37 +338,37 @@ static int parse_body(reader_t *r, snn_net_t *net)
         const char *k = r->tok[0];
         long v, w, d, t;
         if (!strcmp(k, "wexp")) {
-            TRY(tok_int(r, 1, 0, SNN_WEXP_MAX, "wexp", &v));
+            NC_TRY(tok_int(r, 1, 0, SNN_WEXP_MAX, "wexp", &v));
             net->wexp = (uint32_t)v;
         } else if (!strcmp(k, "astro")) {
             long id, lk, inc, g;
-            TRY(tok_int(r, 1, 0, SNN_ASTROS - 1, "astrocyte", &id));
+            NC_TRY(tok_int(r, 1, 0, SNN_ASTROS - 1, "astrocyte", &id));
             if (r->ntok != 8 || strcmp(r->tok[2], "leak") || strcmp(r->tok[4], "inc") || strcmp(r->tok[6], "gain"))
                 return nc_err_set(NC_ERR_PARSE, "%s:%u: expected 'astro ID leak K inc I gain G'", r->path, r->line);
-            TRY(tok_int(r, 3, 0, 15, "leak shift", &lk));
-            TRY(tok_int(r, 5, 0, 255, "increment", &inc));
-            TRY(tok_int(r, 7, -128, 127, "gain", &g));
+            NC_TRY(tok_int(r, 3, 0, 15, "leak shift", &lk));
+            NC_TRY(tok_int(r, 5, 0, 255, "increment", &inc));
+            NC_TRY(tok_int(r, 7, -128, 127, "gain", &g));
             net->astro[id] = (snn_astro_params_t){(uint8_t)lk, (uint8_t)inc, (int8_t)g};
         } else if (!strcmp(k, "neuron")) {
-            TRY(parse_neuron(r, net));
+            NC_TRY(parse_neuron(r, net));
         } else if (!strcmp(k, "syn")) {
             uint32_t src = 0;
             if (r->ntok != 5)
                 return nc_err_set(NC_ERR_PARSE, "%s:%u: expected 'syn SRC TARGET WEIGHT DELAY'", r->path, r->line);
-            TRY(parse_source(r, 1, net, &src));
-            TRY(tok_int(r, 2, 0, (long)net->n_neurons - 1, "target neuron", &t));
-            TRY(tok_int(r, 3, -128, 127, "weight", &w));
-            TRY(tok_int(r, 4, 0, 63, "delay", &d));
-            TRY(snn_net_add_syn(net, src, (uint32_t)t, (int)w, (unsigned)d));
+            NC_TRY(parse_source(r, 1, net, &src));
+            NC_TRY(tok_int(r, 2, 0, (long)net->n_neurons - 1, "target neuron", &t));
+            NC_TRY(tok_int(r, 3, -128, 127, "weight", &w));
+            NC_TRY(tok_int(r, 4, 0, 63, "delay", &d));
+            NC_TRY(snn_net_add_syn(net, src, (uint32_t)t, (int)w, (unsigned)d));
             net->syn_line[net->n_syn - 1] = r->line;
         } else if (!strcmp(k, "dsyn")) {
             uint32_t src = 0;
             if (r->ntok != 4)
                 return nc_err_set(NC_ERR_PARSE, "%s:%u: expected 'dsyn SRC TARGET DELAY'", r->path, r->line);
-            TRY(parse_source(r, 1, net, &src));
-            TRY(tok_int(r, 2, 0, (long)net->n_neurons - 1, "target neuron", &t));
-            TRY(tok_int(r, 3, 0, 63, "delay", &d));
-            TRY(snn_net_add_dsyn(net, src, (uint32_t)t, (unsigned)d));
+            NC_TRY(parse_source(r, 1, net, &src));
+            NC_TRY(tok_int(r, 2, 0, (long)net->n_neurons - 1, "target neuron", &t));
+            NC_TRY(tok_int(r, 3, 0, 63, "delay", &d));
+            NC_TRY(snn_net_add_dsyn(net, src, (uint32_t)t, (unsigned)d));
             net->syn_line[net->n_syn - 1] = r->line;
         } else {
             return nc_err_set(NC_ERR_PARSE, "%s:%u: unknown keyword '%s' (expected wexp astro neuron syn dsyn)", r->path,

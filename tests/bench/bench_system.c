@@ -12,6 +12,7 @@
 #include "nc_util.h"
 #include "spice.h"
 #include "spice_par.h"
+#include "spice_hybrid.h"
 #include "spice_xor.h"
 #include "system_cosim.h"
 
@@ -50,13 +51,7 @@ static int job(size_t i, void *arg, void *out)
     if (!rc)
         rc = nc_spice_seed(1);
     if (!rc)
-        rc = nc_spice_source_set("idac_a", amps_a);
-    if (!rc)
-        rc = nc_spice_source_set("idac_an", -amps_a);
-    if (!rc)
-        rc = nc_spice_source_set("idac_b", amps_b);
-    if (!rc)
-        rc = nc_spice_source_set("idac_bn", -amps_b);
+        rc = nc_hybrid_set_dac(amps_a, amps_b);
     nc_spice_tran_t tr = {SYS_TMAX, NC_XOR_TSTOP, SYS_TMAX, 600};
     if (!rc)
         rc = nc_spice_load(SYS_NETLIST, NULL, 0, &tr);
