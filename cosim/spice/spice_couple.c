@@ -21,7 +21,6 @@ struct nc_couple {
     double t_end_s;
     uint32_t gpi;       /* levels driven by the slips */
     uint32_t last_gpo;
-    uint64_t edges;
     nc_couple_slip_t *slips;
     size_t nslips, cap_slips;
     nc_couple_drv_ev_t *devs;
@@ -91,7 +90,6 @@ static int before(void *ctx, uint64_t cycle, uint64_t t_ps, vmodel_t *m)
 {
     (void)cycle;
     nc_couple_t *c = ctx;
-    c->edges++;
     if (c->state == 1) {
         double ta = ((double)t_ps - c->t_on_ps) * 1e-12;
         bool last = ta >= c->cfg.span_s;
@@ -238,10 +236,8 @@ int nc_couple_finish(nc_couple_t *c)
     return nc_spice_sync_stop();
 }
 
-int nc_couple_state(const nc_couple_t *c) { return c->state; }
 double nc_couple_t_on_ps(const nc_couple_t *c) { return c->t_on_ps; }
 double nc_couple_t_end_s(const nc_couple_t *c) { return c->t_end_s; }
-uint64_t nc_couple_edges(const nc_couple_t *c) { return c->edges; }
 
 const nc_couple_slip_t *nc_couple_slips(const nc_couple_t *c, size_t *n)
 {

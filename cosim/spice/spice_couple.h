@@ -83,13 +83,10 @@ nc_couple_t *nc_couple_attach(nc_platform_t *p, const char *target, const nc_cou
 /* After the run: ends a transient still running and joins ngspice's thread (idempotent). */
 int nc_couple_finish(nc_couple_t *c);
 
-/* What happened: 0 never started, 1 running, 2 finished (span reached or bias cleared). */
-int nc_couple_state(const nc_couple_t *c);
 double nc_couple_t_on_ps(const nc_couple_t *c);     /* start edge (ps), -1 if never started */
 double nc_couple_t_end_s(const nc_couple_t *c);     /* analog time reached (s)              */
 const nc_couple_slip_t *nc_couple_slips(const nc_couple_t *c, size_t *n);
 const nc_couple_drv_ev_t *nc_couple_drives(const nc_couple_t *c, size_t *n);
-uint64_t nc_couple_edges(const nc_couple_t *c);     /* clock edges the analog side saw      */
 
 void nc_couple_free(nc_couple_t *c);
 

@@ -66,7 +66,8 @@ int main(void)
 {
     res_t r[2 * REPS];
     int st[2 * REPS];
-    if (nc_par_run(2 * REPS, 1, 900, job, NULL, r, sizeof *r, st)) {
+    nc_par_cfg_t pc = {1, 900, "bench_system: runs (coupled, SPICE only)", NULL};
+    if (nc_par_run_cfg(&pc, 2 * REPS, job, NULL, r, sizeof *r, st)) {
         fprintf(stderr, "bench_system: %s\n", nc_err_msg());
         return 1;
     }
