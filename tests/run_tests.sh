@@ -8,8 +8,10 @@ build=$1; shift
 jobs=$(nproc 2>/dev/null || echo 2)
 mkdir -p "$build/results/junit"
 total_pass=0; total_fail=0; failed_bins=()
+t_all=$SECONDS
 for bin in "$@"; do
   name=$(basename "$bin")
+  t0=$SECONDS
   log="$build/results/$name.log"
   echo "== $name"
   if [[ $name == fuzz_* ]]; then
@@ -46,8 +48,9 @@ for bin in "$@"; do
   fi
   total_pass=$((total_pass + pass)); total_fail=$((total_fail + fail))
   [ "$rc" = 0 ] && [ "$fail" = 0 ] || failed_bins+=("$name")
+  echo "   $name: $pass passed, $fail failed, $((SECONDS - t0)) s"
 done
 echo "JUnit XML: $build/results/junit/   logs: $build/results/"
 [ ${#failed_bins[@]} = 0 ] || echo "failing test binaries: ${failed_bins[*]}"
-echo "tests: $total_pass passed, $total_fail failed"
+echo "tests: $total_pass passed, $total_fail failed, $((SECONDS - t_all)) s"
 [ "$total_fail" = 0 ] && [ ${#failed_bins[@]} = 0 ]

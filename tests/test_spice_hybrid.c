@@ -95,39 +95,45 @@ static void check_run(int a, int b, uint64_t seed, const nc_hybrid_result_t *r)
                      r->level_changes);
 }
 
-/* The four inputs for each seed, in parallel children (2 at a time). */
-static void run_seeds(const uint64_t *seeds, size_t nseeds)
+/* The given inputs (bit 1 = a, bit 0 = b) for each seed, in parallel children (2 at a time). */
+static void run_inputs(const int *inputs, size_t ninputs, const uint64_t *seeds, size_t nseeds)
 {
     double dac[16][2];
     uint64_t sd[16];
+    int in[16];
     nc_hybrid_result_t res[16];
     int st[16];
     size_t n = 0;
-    for (size_t s = 0; s < nseeds && n + 4 <= 16; s++)
-        for (int i = 0; i < 4; i++, n++) {
-            dac[n][0] = (i >> 1) ? HIGH : LOW, dac[n][1] = (i & 1) ? HIGH : LOW;
+    for (size_t s = 0; s < nseeds; s++)
+        for (size_t i = 0; i < ninputs && n < 16; i++, n++) {
+            in[n] = inputs[i];
+            dac[n][0] = (in[n] >> 1) ? HIGH : LOW, dac[n][1] = (in[n] & 1) ? HIGH : LOW;
             sd[n] = seeds[s];
         }
     int rc = nc_hybrid_run_par(n, (const double (*)[2])dac, sd, 2, res, st);
     cr_assert_eq(rc, NC_OK, "%s", nc_err_msg());
     for (size_t k = 0; k < n; k++)
-        check_run((int)(k % 4) >> 1, (int)(k % 4) & 1, sd[k], &res[k]);
+        check_run(in[k] >> 1, in[k] & 1, sd[k], &res[k]);
 }
 
-/* make test: the four inputs with noise seed 1 */
-Test(spice_hybrid, four_inputs_classified_seed_1, .timeout = 600)
+/* make test: one input of each class with noise seed 1 (01: the level changes; 11: both
+ * generators high, where the retimed inputs once merged and broke the class). The four inputs
+ * run coupled to the RTL in test_system on the same netlist. */
+Test(spice_hybrid, two_inputs_classified_seed_1, .timeout = 600)
 {
+    const int inputs[2] = {1, 3};
     uint64_t seed = nc_test_seed(1);
-    run_seeds(&seed, 1);
+    run_inputs(inputs, 2, &seed, 1);
 }
 
-/* make verify: seeds 2 and 3 */
-Test(spice_hybrid, four_inputs_classified_more_seeds, .timeout = 1200)
+/* make verify: the four inputs, seeds 1 to 3 */
+Test(spice_hybrid, four_inputs_classified_more_seeds, .timeout = 1800)
 {
     if (!nc_test_verify())
         cr_skip_test("more seeds under make verify (NC_LEVEL=verify)");
-    const uint64_t seeds[2] = {2, 3};
-    run_seeds(seeds, 2);
+    const int inputs[4] = {0, 1, 2, 3};
+    const uint64_t seeds[3] = {1, 2, 3};
+    run_inputs(inputs, 4, seeds, 3);
 }
 
 /* A DAC current outside the 8-bit DAC's range is refused before any simulation, naming the

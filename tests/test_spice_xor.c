@@ -66,15 +66,6 @@ Test(spice_xor, low_high_is_1, .timeout = 240) { xor_case(0, 1, nc_test_seed(22)
 Test(spice_xor, high_low_is_1, .timeout = 240) { xor_case(1, 0, nc_test_seed(23)); }
 Test(spice_xor, high_high_is_0, .timeout = 240) { xor_case(1, 1, nc_test_seed(24)); }
 
-/* make test: every combination once more, with a second set of noise seeds (the first of the
- * make verify sweep's seeds below). */
-Test(spice_xor, all_inputs_second_seeds, .timeout = 600)
-{
-    uint64_t base = nc_test_seed(100);
-    for (int i = 0; i < 4; i++)
-        xor_case(i >> 1, i & 1, base + (uint64_t)i);
-}
-
 /* The fitted model alone (no SPICE) classifies all four inputs at their nominal rates right
  * (the old periodic-drive fit put 11 in class 1). The fit saw these rates among its 3 x 3 grid,
  * with other noise seeds; what is checked is that the composed stages (probit, two ReLUs, the
@@ -123,7 +114,8 @@ Test(spice_xor, relu_fit_residual_rms, .timeout = 10)
     cr_expect(fabs(sfq_xor_interval(&f, 8 / w, w) - want8) < 1e6, "interval at 8 counts");
 }
 
-/* make verify: every combination over several more noise seeds. */
+/* make verify: every combination over several more noise seeds (make test runs each input once
+ * above, and once more under another seed in test_spice_xor_err's small CLI sweep). */
 Test(spice_xor, all_inputs_over_seeds, .timeout = 1500)
 {
     if (!nc_test_verify())
