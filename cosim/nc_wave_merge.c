@@ -1,6 +1,8 @@
 /* nc_wave_merge.c - see nc_wave_merge.h. Uses the FST reader and writer that Verilator ships
- * (gtkwave/fstapi.h, compiled into the Verilator runtime). The inputs' value changes are read
- * into memory, merged in time order (stable: an input's own order is kept) and written. */
+ * (gtkwave/fstapi.h, compiled into the Verilator runtime). The largest input is streamed: its
+ * value changes go to the writer as the reader delivers them (in time order), after every
+ * change of the other inputs and of the extra signals that comes before them; those others are
+ * read into memory and sorted first (stable: inputs in their order, then the extra signals). */
 #define _POSIX_C_SOURCE 200809L
 #include "nc_wave_merge.h"
 
@@ -8,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "gtkwave/fstapi.h"
@@ -16,6 +19,7 @@
 typedef struct change {
     uint64_t t;   /* output ps */
     uint64_t seq; /* arrival order: keeps equal times stable */
+    uint32_t src; /* input index (nin for the extra signals) */
     uint32_t h;   /* writer handle */
     uint32_t len; /* bytes of the value in the arena */
     size_t at;    /* offset of the value in the arena */
@@ -32,6 +36,12 @@ typedef struct merge {
     uint32_t *len; /* bytes of each reader handle's values */
     size_t nmap;
     const nc_wave_in_t *in;
+    uint32_t src;
+    /* streaming: the writer, the next held change to write, the last time written */
+    void *w;
+    size_t next;
+    uint64_t last_t;
+    bool any_t;
 } merge_t;
 
 static int add_change(merge_t *m, uint64_t t, uint32_t h, const void *val, uint32_t len)
@@ -41,8 +51,9 @@ static int add_change(merge_t *m, uint64_t t, uint32_t h, const void *val, uint3
     if (m->n == m->cap) {
         size_t cap = m->cap ? 2 * m->cap : 4096;
         if (m->n >= NC_WAVE_MERGE_MAX_CHANGES)
-            return m->rc = nc_err_set(NC_ERR_RANGE, "wave merge: more than %u value changes: "
-                                      "refused (shorten the run or trace less)",
+            return m->rc = nc_err_set(NC_ERR_RANGE, "wave merge: more than %u value changes "
+                                      "besides the largest input's: refused (shorten the run or "
+                                      "trace less)",
                                       NC_WAVE_MERGE_MAX_CHANGES);
         change_t *c = realloc(m->c, cap * sizeof *c);
         if (!c)
@@ -59,20 +70,51 @@ static int add_change(merge_t *m, uint64_t t, uint32_t h, const void *val, uint3
         m->arena = a, m->acap = acap;
     }
     memcpy(m->arena + m->used, val, len);
-    m->c[m->n] = (change_t){t, m->n, h, len, m->used};
+    m->c[m->n] = (change_t){t, m->n, m->src, h, len, m->used};
     m->n++;
     m->used += len;
     return NC_OK;
 }
 
+static uint64_t out_time(const nc_wave_in_t *in, uint64_t time)
+{
+    return in->base_ps + (uint64_t)((double)(time - in->offset) * in->ps_per_unit + 0.5);
+}
+
 static void on_change(void *user, uint64_t time, fstHandle fac, const unsigned char *value)
 {
     merge_t *m = user;
-    const nc_wave_in_t *in = m->in;
-    if (time < in->offset || fac >= m->nmap || !m->map[fac])
+    if (time < m->in->offset || fac >= m->nmap || !m->map[fac])
         return;
-    uint64_t t = in->base_ps + (uint64_t)((double)(time - in->offset) * in->ps_per_unit + 0.5);
-    add_change(m, t, m->map[fac], value, m->len[fac]);
+    add_change(m, out_time(m->in, time), m->map[fac], value, m->len[fac]);
+}
+
+static void emit(merge_t *m, uint64_t t, fstHandle h, const unsigned char *value)
+{
+    if (!m->any_t || t != m->last_t)
+        fstWriterEmitTimeChange(m->w, t);
+    m->any_t = true, m->last_t = t;
+    fstWriterEmitValueChange(m->w, h, value);
+}
+
+/* Writes the held changes that come before (t, src): earlier, or at t from an earlier input. */
+static void flush_before(merge_t *m, uint64_t t, uint32_t src)
+{
+    while (m->next < m->n &&
+           (m->c[m->next].t < t || (m->c[m->next].t == t && m->c[m->next].src < src))) {
+        const change_t *c = &m->c[m->next++];
+        emit(m, c->t, c->h, m->arena + c->at);
+    }
+}
+
+static void on_change_stream(void *user, uint64_t time, fstHandle fac, const unsigned char *value)
+{
+    merge_t *m = user;
+    if (time < m->in->offset || fac >= m->nmap || !m->map[fac])
+        return;
+    uint64_t t = out_time(m->in, time);
+    flush_before(m, t, m->src);
+    emit(m, t, m->map[fac], value);
 }
 
 static int by_time(const void *a, const void *b)
@@ -83,20 +125,23 @@ static int by_time(const void *a, const void *b)
     return x->seq < y->seq ? -1 : x->seq > y->seq;
 }
 
-/* Copies the hierarchy of reader r into writer w (inside in->scope) and reads its changes. */
-static int read_input(merge_t *m, void *w, const nc_wave_in_t *in)
+/* Opens input `in` and copies its hierarchy into writer w (inside in->scope); the handle maps
+ * are left in m for reading its changes. */
+static int open_input(merge_t *m, void *w, const nc_wave_in_t *in, uint32_t src, void **reader)
 {
     void *r = fstReaderOpen(in->fst);
     if (!r)
         return nc_err_set(NC_ERR_IO, "wave merge: %s: cannot read as FST", in->fst);
     m->in = in;
+    m->src = src;
     m->nmap = (size_t)fstReaderGetMaxHandle(r) + 1;
     m->map = calloc(m->nmap, sizeof *m->map);
     m->len = calloc(m->nmap, sizeof *m->len);
-    int rc = NC_OK;
     if (!m->map || !m->len) {
-        rc = nc_err_set(NC_ERR_NOMEM, "wave merge: out of memory");
-        goto out;
+        fstReaderClose(r);
+        free(m->map), free(m->len);
+        m->map = NULL, m->len = NULL;
+        return nc_err_set(NC_ERR_NOMEM, "wave merge: out of memory");
     }
     if (in->scope)
         fstWriterSetScope(w, FST_ST_VCD_MODULE, in->scope, NULL);
@@ -108,17 +153,17 @@ static int read_input(merge_t *m, void *w, const nc_wave_in_t *in)
             break;
         case FST_HT_UPSCOPE: fstWriterSetUpscope(w); break;
         case FST_HT_VAR: {
-            fstHandle src = h->u.var.handle;
-            fstHandle alias = h->u.var.is_alias && src < m->nmap ? m->map[src] : 0;
+            fstHandle hs = h->u.var.handle;
+            fstHandle alias = h->u.var.is_alias && hs < m->nmap ? m->map[hs] : 0;
             fstHandle wh = fstWriterCreateVar(w, h->u.var.typ, h->u.var.direction,
                                               h->u.var.length, h->u.var.name, alias);
-            if (!h->u.var.is_alias && src < m->nmap) {
-                m->map[src] = wh;
+            if (!h->u.var.is_alias && hs < m->nmap) {
+                m->map[hs] = wh;
                 bool real = h->u.var.typ == FST_VT_VCD_REAL ||
                             h->u.var.typ == FST_VT_VCD_REAL_PARAMETER ||
                             h->u.var.typ == FST_VT_VCD_REALTIME ||
                             h->u.var.typ == FST_VT_SV_SHORTREAL;
-                m->len[src] = real ? (uint32_t)sizeof(double) : h->u.var.length + 1;
+                m->len[hs] = real ? (uint32_t)sizeof(double) : h->u.var.length + 1;
             }
             break;
         }
@@ -127,13 +172,21 @@ static int read_input(merge_t *m, void *w, const nc_wave_in_t *in)
     }
     if (in->scope)
         fstWriterSetUpscope(w);
+    *reader = r;
+    return NC_OK;
+}
+
+/* Reads the changes of the input open_input() opened (held in memory, or streamed to the
+ * writer), then closes it. */
+static int read_changes(merge_t *m, void *r, bool stream)
+{
     fstReaderSetFacProcessMaskAll(r);
     fstReaderIterBlocksSetNativeDoublesOnCallback(r, 1);
-    if (!fstReaderIterBlocks(r, on_change, m, NULL))
-        rc = nc_err_set(NC_ERR_IO, "wave merge: %s: cannot read its value changes", in->fst);
+    int rc = NC_OK;
+    if (!fstReaderIterBlocks(r, stream ? on_change_stream : on_change, m, NULL))
+        rc = nc_err_set(NC_ERR_IO, "wave merge: %s: cannot read its value changes", m->in->fst);
     if (rc == NC_OK)
         rc = m->rc;
-out:
     fstReaderClose(r);
     free(m->map), free(m->len);
     m->map = NULL, m->len = NULL;
@@ -160,7 +213,10 @@ int nc_wave_merge_n(const nc_wave_in_t *in, size_t nin, const char *scope,
     char *tmp = malloc(n + 16);
     fstHandle *xh = calloc(nvars ? nvars : 1, sizeof *xh);
     merge_t m = {0};
-    void *w = NULL;
+    void *w = NULL, *stream = NULL;
+    fstHandle *smap = NULL;
+    uint32_t *slen = NULL;
+    size_t snmap = 0;
     int rc = NC_OK;
     if (!tmp || !xh) {
         rc = nc_err_set(NC_ERR_NOMEM, "wave merge: out of memory");
@@ -174,8 +230,22 @@ int nc_wave_merge_n(const nc_wave_in_t *in, size_t nin, const char *scope,
     }
     fstWriterSetTimescale(w, -12);
     fstWriterSetPackType(w, FST_WR_PT_LZ4);
-    for (size_t i = 0; i < nin && rc == NC_OK; i++)
-        rc = read_input(&m, w, &in[i]);
+    /* the largest input is streamed, the others held */
+    size_t big = 0;
+    off_t big_size = -1;
+    for (size_t i = 0; i < nin; i++) {
+        struct stat st;
+        if (stat(in[i].fst, &st) == 0 && st.st_size > big_size)
+            big = i, big_size = st.st_size;
+    }
+    for (size_t i = 0; i < nin && rc == NC_OK; i++) {
+        void *r = NULL;
+        rc = open_input(&m, w, &in[i], (uint32_t)i, &r);
+        if (rc == NC_OK && i == big) /* hierarchy now, changes last */
+            stream = r, smap = m.map, slen = m.len, snmap = m.nmap, m.map = NULL, m.len = NULL;
+        else if (rc == NC_OK)
+            rc = read_changes(&m, r, false);
+    }
     if (rc)
         goto out;
     if (scope && nvars) {
@@ -185,6 +255,7 @@ int nc_wave_merge_n(const nc_wave_in_t *in, size_t nin, const char *scope,
                                        FST_VD_IMPLICIT, vars[i].width, vars[i].name, 0);
         fstWriterSetUpscope(w);
     }
+    m.src = (uint32_t)nin;
     for (size_t i = 0; i < nev && rc == NC_OK && scope; i++) {
         char bits[65];
         unsigned wd = vars[ev[i].var].width;
@@ -196,16 +267,24 @@ int nc_wave_merge_n(const nc_wave_in_t *in, size_t nin, const char *scope,
     if (rc)
         goto out;
     qsort(m.c, m.n, sizeof *m.c, by_time);
-    for (size_t i = 0; i < m.n; i++) {
-        if (i == 0 || m.c[i].t != m.c[i - 1].t)
-            fstWriterEmitTimeChange(w, m.c[i].t);
-        fstWriterEmitValueChange(w, m.c[i].h, m.arena + m.c[i].at);
+    m.w = w;
+    if (stream) {
+        m.in = &in[big], m.src = (uint32_t)big;
+        m.map = smap, m.len = slen, m.nmap = snmap, smap = NULL, slen = NULL;
+        rc = read_changes(&m, stream, true); /* closes it */
+        stream = NULL;
+        if (rc)
+            goto out;
     }
+    flush_before(&m, UINT64_MAX, UINT32_MAX);
     fstWriterClose(w);
     w = NULL;
     if (rename(tmp, out_fst) != 0)
         rc = nc_err_set(NC_ERR_IO, "wave merge: cannot create %s", out_fst);
 out:
+    if (stream)
+        fstReaderClose(stream);
+    free(smap), free(slen);
     if (w)
         fstWriterClose(w);
     if (rc != NC_OK && tmp)

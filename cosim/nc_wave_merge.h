@@ -7,8 +7,10 @@
  * real) and every value change, with its time mapped linearly onto the output's picoseconds:
  *   t_ps = base_ps + (t_in - offset) * ps_per_unit      (changes before `offset` are dropped)
  * The extra signals go into their own top scope, integer-valued (width 1..64), from a list of
- * value changes sorted by time. All value changes are merged in time order (at most
- * NC_WAVE_MERGE_MAX_CHANGES of them: more is refused, never cut). The output is written to a
+ * value changes sorted by time. All value changes are merged in time order; at equal times,
+ * the inputs' in their order, then the extra signals'. The largest input (by file size) is
+ * streamed; the other inputs' and the extra signals' changes are held in memory, at most
+ * NC_WAVE_MERGE_MAX_CHANGES of them (more is refused, never cut). The output is written to a
  * temporary file and renamed.
  */
 #ifndef NC_WAVE_MERGE_H
@@ -17,7 +19,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define NC_WAVE_MERGE_MAX_CHANGES 50000000u
+#define NC_WAVE_MERGE_MAX_CHANGES 20000000u /* about 1 GB held at most */
 
 typedef struct nc_wave_var {
     const char *name;
