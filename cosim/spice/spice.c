@@ -365,11 +365,12 @@ static void free_deck(void)
 }
 
 /* ---- the junction's variant (circuits/lib/jj.lib, docs/sfq_speed.md) ----
- * jj.lib defines `jj` (no seeded-noise path, no subgap term: 2.5x cheaper per Newton
+ * jj.lib defines `jj` (no seeded-noise path, no subgap term: 2.6x cheaper per Newton
  * iteration) and `jj_full` (with both). When a top-level .param gives one of the switches
  * below anything but a literal 0 (an expression counts as on), jj_full is handed to ngspice
- * under the name jj and jj under the name jj_fast; instances always name jj. */
-static const char *const JJ_SWITCHES[] = {"jjref", "jjnoise", "jjqp"};
+ * under the name jj and jj under the name jj_fast; instances always name jj. (jjref, the
+ * reference model's noise grid, is in both.) */
+static const char *const JJ_SWITCHES[] = {"jjnoise", "jjqp"};
 
 /* Card `c` is `KEY NAME ...` (case-insensitive): the offset of NAME's end, else 0. */
 static size_t card_names(const char *c, const char *key, const char *name)
@@ -385,7 +386,7 @@ static size_t card_names(const char *c, const char *key, const char *name)
     return (size_t)(p - c) + m;
 }
 
-/* True when a top-level .param card assigns a junction switch anything but a literal 0. */
+/* True when a top-level .param card assigns a switch of jj_full anything but a literal 0. */
 static bool jj_full_wanted(const nc_spice_deck_t *d)
 {
     int depth = 0;
