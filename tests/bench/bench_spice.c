@@ -192,12 +192,12 @@ int main(void)
            "s/ns", "s/junc-ns", "cpu/j-ns", "pulses o/i", "|dt| ps", "points", "cpu");
     printf("  %-36s %9s %8s %9s %9s %11s  %-9s %13s\n", "", "", "wall", "wall", "s", "",
            "worst", "ref / this");
-    static const char *names[] = {"reference", "before, full junction", "current"};
+    static const char *names[] = {"reference", "before: jj_full", "current: jj"};
     int lost = 0;
     for (int k = 0; k < 6; k += 3) {
         for (int m = 0; m < 3; m++) {
             char name[64];
-            snprintf(name, sizeof name, "%zu-stage, %s (%.3g ps)", ja[k + m].stages, names[m],
+            snprintf(name, sizeof name, "%zu-stage, %s, %.3g ps", ja[k + m].stages, names[m],
                      (m == 0 ? NC_SPICE_TMAX_REF : m == 1 ? PREV_TMAX : NC_SPICE_TMAX) * 1e12);
             double err = m ? jtl_worst(&j[k], &j[k + m], ja[k].stages) : 0;
             jtl_row(name, &j[k + m], m ? &j[k] : NULL, err);
