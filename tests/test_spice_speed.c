@@ -127,6 +127,10 @@ Test(spice_speed, junction_variant_follows_the_switches, .timeout = 60)
     cr_assert_eq(nc_spice_load_text("own.cir", ".param jjnoise=1\n.subckt jj a b\nR1 a b 1\n"
                  ".ends\nX1 n 0 jj\nI1 0 n dc 1m\n", &tr), NC_OK, "%s", nc_err_msg());
     cr_expect(jj_has("R1", NULL), "a netlist's own jj (no jj_full beside it) must stay as it is");
+    cr_expect_eq(nc_spice_load_text("clash.cir", ".include lib/jj.lib\n.param jjnoise=1\n"
+                 ".subckt jj_fast a b\nR1 a b 1\n.ends\nX1 n 0 p jj\nI1 0 n dc 1u\n", &tr),
+                 NC_ERR_PARSE, "a subcircuit jj_fast beside jj.lib's pair must be refused");
+    cr_expect(strstr(nc_err_msg(), "jj_fast"), "%s", nc_err_msg());
 }
 
 /* Slips of the 16 JTL stages' junctions, 200 ps at NC_SPICE_TMAX, with the given overrides. */

@@ -443,6 +443,10 @@ static int jj_select(nc_spice_deck_t *d)
             fast = i;
         else if (card_names(d->card[i], ".subckt", "jj_full"))
             full = i;
+        else if (card_names(d->card[i], ".subckt", "jj_fast"))
+            return nc_err_set(NC_ERR_PARSE, "%s: a subcircuit named jj_fast: the name is "
+                              "reserved for jj.lib's cheap junction when jjnoise or jjqp is "
+                              "on (circuits/README.md); rename it", g.netlist);
     }
     if (fast == SIZE_MAX || full == SIZE_MAX)
         return NC_OK; /* not jj.lib's pair: the netlist's own jj, left as it is */
