@@ -5,10 +5,12 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "nc_test.h"
 #include "spice.h"
 #include "spice_cells.h"
+#include "spice_impl.h"
 #include "spice_pulse.h"
 
 /* Time points of a 400 ps tb_jj.cir run at 0.1 ps maximum step with the given overrides. */
@@ -44,27 +46,130 @@ Test(spice_speed, noise_source_steps_only_when_asked, .timeout = 120)
               n2);
 }
 
-/* Accuracy at the new speed: a 16-stage JTL for 300 ps (5 pulses through 32 junctions plus
- * the source) with the current model at NC_SPICE_TMAX against the reference model (before
- * issue 12) at 0.1 ps maximum step: the same switchings, every one within 0.01 ps (the
- * issue's bound). */
-Test(spice_speed, jtl16_switching_times_match_reference, .timeout = 240)
+/* Accuracy at the new speed: a 64-stage JTL for 240 ps (the first pulses through 128
+ * junctions plus the source) with the current model at NC_SPICE_TMAX against the reference
+ * model (before issue 12) at 0.1 ps maximum step: the same switchings, every one within 0.01 ps
+ * (the issue's bound; trapezoidal integration's lag adds up along the line: 0.05 ps gave
+ * 0.023 ps at the end of this line, 0.03 ps gives 0.0062 ps over 381 switchings), in fewer
+ * time points. */
+Test(spice_speed, jtl64_switching_times_match_reference, .timeout = 300)
 {
     nc_jtl_run_t ref, cur;
-    cr_assert_eq(nc_jtl_run(16, true, 300e-12, &ref), NC_OK, "%s", nc_err_msg());
-    cr_assert_eq(nc_jtl_run(16, false, 300e-12, &cur), NC_OK, "%s", nc_err_msg());
-    /* 5 pulses of the source (t0 = 40 ps, period 50 ps) reach the last stage by 300 ps */
-    cr_expect_eq(cur.slips[31].n, 5, "last junction switched %zu times, expected 5",
-                 cur.slips[31].n);
+    cr_assert_eq(nc_jtl_run(64, true, 240e-12, &ref), NC_OK, "%s", nc_err_msg());
+    cr_assert_eq(nc_jtl_run(64, false, 240e-12, &cur), NC_OK, "%s", nc_err_msg());
+    /* pulses of the source (t0 = 40 ps, period 50 ps) need about 150 ps to the last stage */
+    cr_expect(cur.slips[127].n >= 1, "last junction switched %zu times, expected >= 1",
+              cur.slips[127].n);
     double worst;
     size_t n;
     cr_assert_eq(nc_jtl_compare(&ref, &cur, &worst, &n), NC_OK, "%s", nc_err_msg());
-    cr_expect(n >= 32 * 5, "%zu switchings compared", n);
+    cr_expect(n >= 128 * 2, "%zu switchings compared", n);
     cr_expect(worst <= 0.01e-12, "worst switching-time difference %.4f ps, expected <= 0.01 ps",
               worst * 1e12);
-    cr_expect(cur.points < ref.points / 2, "current model: %zu points, reference %zu: expected "
-              "fewer than half", cur.points, ref.points);
+    cr_expect(cur.points < ref.points, "current model: %zu points, reference %zu: expected "
+              "fewer", cur.points, ref.points);
     nc_jtl_run_free(&ref), nc_jtl_run_free(&cur);
+}
+
+/* The junction handed to ngspice under the name jj (jj.lib, docs/sfq_speed.md): does its body
+ * hold a card starting with `prefix` (case-insensitive), or, for a "B" prefix, the text `in`? */
+static bool jj_has(const char *prefix, const char *in)
+{
+    size_t n;
+    char *const *c = nc_spice_impl_deck(&n);
+    bool body = false;
+    for (size_t i = 0; i < n; i++) {
+        if (!strncasecmp(c[i], ".subckt jj ", 11))
+            body = true;
+        else if (body && !strncasecmp(c[i], ".ends", 5))
+            return false;
+        else if (body && !strncasecmp(c[i], prefix, strlen(prefix)) && (!in || strstr(c[i], in)))
+            return true;
+    }
+    return false;
+}
+
+static void load_jj(const nc_spice_param_t *p, size_t np)
+{
+    nc_spice_tran_t tr = {0.1e-12, 100e-12, 0.1e-12, 60.0};
+    cr_assert_eq(nc_spice_load("lib/tb_jj.cir", p, np, &tr), NC_OK, "%s", nc_err_msg());
+}
+
+/* Item 4 of the speed study: a junction without seeded noise or subgap term asked for is the
+ * cheap variant (no noise path Inz/Rnz/Gnz, a B-source without the subgap term's tanh, which
+ * even multiplied by 0 doubled the cost of an iteration); either switch on (jjnoise, jjqp, as
+ * overrides or an expression in the netlist) gives the full one under the same name. */
+Test(spice_speed, junction_variant_follows_the_switches, .timeout = 60)
+{
+    load_jj(NULL, 0);
+    cr_expect(!jj_has("Inz", NULL) && !jj_has("Gnz", NULL), "noiseless jj has the noise path");
+    cr_expect(jj_has("Bj", "sin") && !jj_has("Bj", "tanh"), "noiseless jj: subgap term present "
+              "(or no supercurrent)");
+    cr_expect(jj_has("Cph", NULL) && jj_has("In ", "trnoise"), "jj lost its phase node or its "
+              "trnoise source (temp)");
+    const char *sw[] = {"jjnoise", "jjqp"};
+    for (size_t i = 0; i < NC_ARRAY_LEN(sw); i++) {
+        nc_spice_param_t p[] = {{sw[i], 1}};
+        load_jj(p, 1);
+        cr_expect(jj_has("Inz", NULL) && jj_has("Gnz", NULL) && jj_has("Bj", "tanh"),
+                  "%s = 1: expected the full junction (noise path, subgap term)", sw[i]);
+        p[0].value = 0;
+        load_jj(p, 1);
+        cr_expect(!jj_has("Inz", NULL) && !jj_has("Bj", "tanh"), "%s = 0: expected jj", sw[i]);
+    }
+    nc_spice_param_t ref[] = {{"jjref", 1}}; /* the reference's noise grid is in jj itself */
+    load_jj(ref, 1);
+    cr_expect(!jj_has("Inz", NULL) && jj_has("In ", "trnoise"), "jjref = 1: expected jj");
+    nc_spice_tran_t tr = {0.1e-12, 100e-12, 0.1e-12, 60.0};
+    cr_assert_eq(nc_spice_load_text("expr.cir", ".include lib/jj.lib\n.param jjqp={2-2+1}\n"
+                 "I1 0 a dc 10u\nX1 a 0 p jj\n", &tr), NC_OK, "%s", nc_err_msg());
+    cr_expect(jj_has("Bj", "tanh"), "jjqp given by an expression: expected the full junction");
+    cr_assert_eq(nc_spice_load_text("own.cir", ".param jjnoise=1\n.subckt jj a b\nR1 a b 1\n"
+                 ".ends\nX1 n 0 jj\nI1 0 n dc 1m\n", &tr), NC_OK, "%s", nc_err_msg());
+    cr_expect(jj_has("R1", NULL), "a netlist's own jj (no jj_full beside it) must stay as it is");
+    cr_expect_eq(nc_spice_load_text("clash.cir", ".include lib/jj.lib\n.param jjnoise=1\n"
+                 ".subckt jj_fast a b\nR1 a b 1\n.ends\nX1 n 0 p jj\nI1 0 n dc 1u\n", &tr),
+                 NC_ERR_PARSE, "a subcircuit jj_fast beside jj.lib's pair must be refused");
+    cr_expect(strstr(nc_err_msg(), "jj_fast"), "%s", nc_err_msg());
+}
+
+/* Slips of the 16 JTL stages' junctions, 200 ps at NC_SPICE_TMAX, with the given overrides. */
+static void jtl16_slips(const nc_spice_param_t *p, size_t np, nc_slips_t *s, size_t *points)
+{
+    nc_spice_tran_t tr = {NC_SPICE_TMAX, 200e-12, NC_SPICE_TMAX, 120.0};
+    cr_assert_eq(nc_spice_load("cells/tb_jtl16.cir", p, np, &tr), NC_OK, "%s", nc_err_msg());
+    cr_assert_eq(nc_spice_run(), NC_OK, "%s", nc_err_msg());
+    double *t;
+    cr_assert_eq(nc_spice_vec("time", &t, points), NC_OK, "%s", nc_err_msg());
+    free(t);
+    for (size_t k = 0; k < 32; k++) {
+        char name[32];
+        snprintf(name, sizeof name, "xj%zu.p%zu", k / 2 + 1, k % 2 + 1);
+        cr_assert_eq(nc_spice_slips(name, &s[k]), NC_OK, "%s", nc_err_msg());
+    }
+}
+
+/* The cheap junction changes no result: the 16-stage JTL switches at the same times (within
+ * 0.001 ps; the same time points; 200 ps, 3 pulses through) as with the full junction, whose noise path is there but
+ * silent (jjnoise = 1 with the harness's noise at its default rms of 0). */
+Test(spice_speed, cheap_junction_switches_like_full, .timeout = 240)
+{
+    nc_slips_t a[32], b[32];
+    size_t pa, pb, n = 0;
+    jtl16_slips(NULL, 0, a, &pa);
+    nc_spice_param_t full[] = {{"jjnoise", 1}};
+    jtl16_slips(full, 1, b, &pb);
+    cr_expect(jj_has("Gnz", NULL), "the second run did not use the full junction");
+    cr_expect_eq(pa, pb, "time points: cheap %zu, full %zu", pa, pb);
+    double worst = 0;
+    for (size_t k = 0; k < 32; k++) {
+        cr_expect_eq(a[k].n, b[k].n, "junction %zu: %zu switchings against %zu", k, a[k].n, b[k].n);
+        for (size_t i = 0; i < a[k].n && i < b[k].n; i++, n++)
+            worst = fmax(worst, fabs(a[k].t[i] - b[k].t[i]));
+        nc_slips_free(&a[k]), nc_slips_free(&b[k]);
+    }
+    cr_expect(n >= 32 * 3, "%zu switchings compared", n);
+    cr_expect(worst <= 0.001e-12, "worst difference %.5f ps, expected <= 0.001 ps", worst * 1e12);
 }
 
 /* Bad arguments of the JTL speed run are refused with the expected range. */

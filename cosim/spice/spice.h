@@ -39,11 +39,12 @@ typedef struct nc_spice_tran {
 } nc_spice_tran_t;
 
 /* Maximum steps (docs/sfq_speed.md). NC_SPICE_TMAX: the default of the cell runs; with the
- * noiseless junction (jj.lib, temp = 0) every switching time of a 16-stage JTL is within
- * 0.01 ps of the reference (0.0065 ps measured) at 2.2x fewer Newton iterations.
+ * noiseless junction (jj.lib, temp = 0) every switching time of a 64-stage JTL is within
+ * 0.01 ps of the reference (0.0067 ps measured over 2.04 ns; 0.0099 at 0.035 ps, 0.024 at
+ * 0.05 ps: trapezoidal integration's lag adds up stage after stage).
  * NC_SPICE_TMAX_REF: the step of the reference model (jj.lib's jjref = 1, the model before
  * issue 12: a noise-source time point every 0.1 ps at every junction). */
-#define NC_SPICE_TMAX 0.05e-12
+#define NC_SPICE_TMAX 0.03e-12
 #define NC_SPICE_TMAX_REF 0.1e-12
 
 /* Directory of the netlists: $NC_CIRCUITS, else ./circuits, else circuits/ found from the

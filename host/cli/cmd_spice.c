@@ -150,7 +150,7 @@ static const subcmd_t subcmds[] = {
      "default 1e-9); --temp: Johnson noise of the 'external' sources, 0..300 K (default 0:\n"
      "none); --waves FILE: an FST waveform of the probed nodes in the order given (every\n"
      "vector of the run when no --probe is given, at most 256), its directory must exist;\n"
-     "maximum step 0.05 ps (switching times within 0.01 ps of the reference model,\n"
+     "maximum step 0.03 ps (switching times within 0.01 ps of the reference model,\n"
      "docs/sfq_speed.md)",
      opts_sim, cmd_sim},
 };

@@ -1,8 +1,9 @@
 /* bench_spice.c - SPICE throughput and parallel sweeps:
  *   1. the speed study (docs/sfq_speed.md): 16- and 64-stage JTL pulse trains with the reference
- *      junction model (before issue 12) and the current one side by side: points per ns, wall
- *      seconds per ns and per junction-ns, and the worst switching-time difference; then the
- *      deep XOR network (NC_XOR_JUNCTIONS junctions) per ns and per junction-ns;
+ *      junction model (before issue 12), the full junction and the current one side by side:
+ *      points per ns, wall seconds per ns and per junction-ns, CPU seconds per junction-ns, and
+ *      the worst switching-time difference; then the deep XOR network (NC_XOR_JUNCTIONS
+ *      junctions) per ns and per junction-ns;
  *   2. a bias-margin sweep (cell margins) and a noise-seed sweep (synapse pass probability)
  *      run serially (1 process) and in parallel (one process per CPU): the speedup is the
  *      ratio of the two wall times measured in this same run.
@@ -11,6 +12,7 @@
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <sys/resource.h>
 
 #include "nc_error.h"
 #include "nc_util.h"
@@ -26,44 +28,79 @@ static int die(const char *what)
     return 1;
 }
 
-/* The speed study (docs/sfq_speed.md): one JTL run per child process, the reference model
- * (jj.lib jjref = 1 at NC_SPICE_TMAX_REF, the model before issue 12) and the current one
- * (NC_SPICE_TMAX), 16 and 64 stages, each for JTL_TSTOP. The switching times are compared in
- * the parent; the child sends them back flattened. */
+/* The speed study (docs/sfq_speed.md): one JTL run per child process, side by side for 16 and
+ * 64 stages, each for JTL_TSTOP:
+ *   reference  jj.lib jjref = 1 at NC_SPICE_TMAX_REF (the model before issue 12; the full
+ *              junction with the noise grid),
+ *   before     the full junction (jj_full: the seeded-noise path and the subgap term, both
+ *              silent: jjnoise = 1 with the harness's noise at rms 0) at PREV_TMAX: the
+ *              default before the cheap junction and the 0.03 ps step,
+ *   current    the junction as runs use it now (jj) at NC_SPICE_TMAX.
+ * The switching times are compared in the parent; the child sends them back flattened, with
+ * its CPU seconds (getrusage: ngspice's thread runs in the child), steadier than wall seconds
+ * on a shared machine. */
 #define JTL_TSTOP 2.04e-9
+#define PREV_TMAX 0.05e-12 /* NC_SPICE_TMAX before the 64-stage bound was met */
 #define JTL_MAXSW 4096 /* switchings kept per run (64 stages x 2 junctions x 40 pulses = 5120) */
 typedef struct jtl_res {
-    double wall, sim_ns;
+    double wall, cpu, sim_ns;
     size_t points, junctions, pulses_in, pulses_out;
     size_t nsw;            /* switchings below, junction after junction */
     size_t per_j[128];     /* switchings of each JTL junction */
     double t[2 * JTL_MAXSW];
 } jtl_res_t;
 
+enum jtl_model { JTL_REF, JTL_FULL, JTL_CUR };
 typedef struct jtl_arg {
     size_t stages;
-    bool ref;
+    enum jtl_model model;
 } jtl_arg_t;
+
+static double cpu_s(void)
+{
+    struct rusage u;
+    getrusage(RUSAGE_SELF, &u);
+    return (double)u.ru_utime.tv_sec + (double)u.ru_stime.tv_sec +
+           ((double)u.ru_utime.tv_usec + (double)u.ru_stime.tv_usec) * 1e-6;
+}
 
 static int jtl_job(size_t i, void *arg, void *res)
 {
     const jtl_arg_t *a = (const jtl_arg_t *)arg + i;
     jtl_res_t *r = res;
-    nc_jtl_run_t run;
-    int rc = nc_jtl_run(a->stages, a->ref, JTL_TSTOP, &run);
-    if (rc)
-        return rc;
-    r->wall = run.wall_s, r->sim_ns = run.sim_s * 1e9, r->points = run.points;
-    r->junctions = run.junctions;
-    r->pulses_in = run.slips[0].n, r->pulses_out = run.slips[2 * a->stages - 1].n;
+    const char *tb = a->stages == 16 ? "cells/tb_jtl16.cir" : "cells/tb_jtl64.cir";
+    double tmax = a->model == JTL_REF ? NC_SPICE_TMAX_REF
+                : a->model == JTL_FULL ? PREV_TMAX : NC_SPICE_TMAX;
+    nc_spice_param_t p[] = {{"jjref", a->model == JTL_REF}, {"jjnoise", a->model == JTL_FULL}};
+    nc_spice_tran_t tr = {tmax, JTL_TSTOP, tmax, 1800};
+    int rc = nc_spice_load(tb, p, 2, &tr);
+    double c0 = cpu_s();
+    if (!rc)
+        rc = nc_spice_run();
+    r->cpu = cpu_s() - c0;
+    double *t = NULL;
+    if (!rc)
+        rc = nc_spice_vec("time", &t, &r->points);
+    free(t);
+    r->wall = nc_spice_last_wall_s(), r->sim_ns = JTL_TSTOP * 1e9;
+    r->junctions = 2 * a->stages + 3;
     r->nsw = 0;
-    for (size_t k = 0; k < 2 * a->stages; k++) {
-        r->per_j[k] = run.slips[k].n;
-        for (size_t m = 0; m < run.slips[k].n && r->nsw < NC_ARRAY_LEN(r->t); m++)
-            r->t[r->nsw++] = run.slips[k].t[m];
+    for (size_t k = 0; k < 2 * a->stages && !rc; k++) {
+        char name[32];
+        snprintf(name, sizeof name, "xj%zu.p%zu", k / 2 + 1, k % 2 + 1);
+        nc_slips_t s;
+        if ((rc = nc_spice_slips(name, &s)))
+            break;
+        r->per_j[k] = s.n;
+        if (k == 0)
+            r->pulses_in = s.n;
+        if (k == 2 * a->stages - 1)
+            r->pulses_out = s.n;
+        for (size_t m = 0; m < s.n && r->nsw < NC_ARRAY_LEN(r->t); m++)
+            r->t[r->nsw++] = s.t[m];
+        nc_slips_free(&s);
     }
-    nc_jtl_run_free(&run);
-    return NC_OK;
+    return rc;
 }
 
 /* Worst |dt| between the switchings of two runs of the same JTL; -1 if the counts differ. */
@@ -81,15 +118,20 @@ static double jtl_worst(const jtl_res_t *a, const jtl_res_t *b, size_t stages)
     return w;
 }
 
-static void jtl_row(const char *model, const jtl_res_t *r, double err)
+static void jtl_row(const char *model, const jtl_res_t *r, const jtl_res_t *ref, double err)
 {
-    printf("  %-36s %10.0f %10.3f %10.4f %9zu/%-3zu", model, r->points / r->sim_ns,
-           r->wall / r->sim_ns, r->wall / r->sim_ns / (double)r->junctions, r->pulses_out,
-           r->pulses_in);
-    if (err < 0)
-        printf("  %s\n", "reference");
+    double jns = r->sim_ns * (double)r->junctions;
+    printf("  %-36s %9.0f %8.3f %9.4f %9.4f %7zu/%-3zu", model, r->points / r->sim_ns,
+           r->wall / r->sim_ns, r->wall / jns, r->cpu / jns, r->pulses_out, r->pulses_in);
+    if (!ref)
+        printf("  %-9s", "reference");
+    else if (err < 0)
+        printf("  %-9s", "DIFFERENT");
     else
-        printf("  %.4f\n", err * 1e12);
+        printf("  %-9.4f", err * 1e12);
+    if (ref)
+        printf(" %5.2fx %5.2fx", (double)ref->points / (double)r->points, ref->cpu / r->cpu);
+    printf("\n");
 }
 
 typedef struct xor_bres {
@@ -138,31 +180,35 @@ int main(void)
 {
     int cpus = nc_par_cpus();
     printf("bench_spice: %d CPUs; one libngspice instance per process\n", cpus);
-    jtl_arg_t ja[4] = {{16, true}, {16, false}, {64, true}, {64, false}};
-    jtl_res_t *j = calloc(4, sizeof *j);
-    int jst[4];
-    if (!j || nc_par_run(4, 1, 1800, jtl_job, ja, j, sizeof *j, jst))
+    jtl_arg_t ja[6] = {{16, JTL_REF}, {16, JTL_FULL}, {16, JTL_CUR},
+                       {64, JTL_REF}, {64, JTL_FULL}, {64, JTL_CUR}};
+    jtl_res_t *j = calloc(6, sizeof *j);
+    int jst[6];
+    if (!j || nc_par_run(6, 1, 3600, jtl_job, ja, j, sizeof *j, jst))
         return free(j), die("JTL speed runs");
     printf("JTL pulse trains, %.2f ns (goal: <= 0.0035 s per junction-ns, every switching within "
-           "0.01 ps of the reference)\n", JTL_TSTOP * 1e9);
-    printf("  %-36s %10s %10s %10s %13s  %s\n", "model", "points/ns", "s/ns", "s/junc-ns",
-           "pulses out/in", "worst |dt| ps vs reference");
+           "0.01 ps of the reference); one run at a time\n", JTL_TSTOP * 1e9);
+    printf("  %-36s %9s %8s %9s %9s %11s  %-9s %6s %6s\n", "model (max step)", "points/ns",
+           "s/ns", "s/junc-ns", "cpu/j-ns", "pulses o/i", "|dt| ps", "points", "cpu");
+    printf("  %-36s %9s %8s %9s %9s %11s  %-9s %13s\n", "", "", "wall", "wall", "s", "",
+           "worst", "ref / this");
+    static const char *names[] = {"reference", "before: jj_full", "current: jj"};
     int lost = 0;
-    for (int k = 0; k < 4; k += 2) {
-        char m0[64], m1[64];
-        snprintf(m0, sizeof m0, "%zu-stage, reference (%.2f ps)", ja[k].stages,
-                 NC_SPICE_TMAX_REF * 1e12);
-        snprintf(m1, sizeof m1, "%zu-stage, current (%.2f ps)", ja[k].stages,
-                 NC_SPICE_TMAX * 1e12);
-        jtl_row(m0, &j[k], -1);
-        double err = jtl_worst(&j[k], &j[k + 1], ja[k].stages);
-        jtl_row(m1, &j[k + 1], err);
-        printf("  %-36s %9.2fx fewer points, %.2fx faster%s\n", "", (double)j[k].points /
-               (double)j[k + 1].points, j[k].wall / j[k + 1].wall,
-               err < 0 ? "  (SWITCHING COUNTS DIFFER)" : "");
-        lost |= err < 0 || !j[k + 1].pulses_out; /* the last pulses may still be on the way */
+    for (int k = 0; k < 6; k += 3) {
+        for (int m = 0; m < 3; m++) {
+            char name[64];
+            snprintf(name, sizeof name, "%zu-stage, %s, %.3g ps", ja[k + m].stages, names[m],
+                     (m == 0 ? NC_SPICE_TMAX_REF : m == 1 ? PREV_TMAX : NC_SPICE_TMAX) * 1e12);
+            double err = m ? jtl_worst(&j[k], &j[k + m], ja[k].stages) : 0;
+            jtl_row(name, &j[k + m], m ? &j[k] : NULL, err);
+            lost |= m && (err < 0 || !j[k + m].pulses_out); /* the last pulses may be on the way */
+        }
+        printf("  %-36s current: %.2fx less CPU per point than the full junction, %.2fx less "
+               "CPU than before\n", "",
+               (j[k + 1].cpu / (double)j[k + 1].points) / (j[k + 2].cpu / (double)j[k + 2].points),
+               j[k + 1].cpu / j[k + 2].cpu);
     }
-    double jtl_cost = j[1].wall / j[1].sim_ns / (double)j[1].junctions;
+    double jtl_cost = j[2].wall / j[2].sim_ns / (double)j[2].junctions;
     free(j);
     xor_bres_t x[4];
     int sts[4];
