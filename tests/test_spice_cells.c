@@ -38,6 +38,30 @@ Test(spice_cells, dcsfq_one_pulse_per_rising_edge, .timeout = 60) { check_cell("
 Test(spice_cells, splitter_feeds_both_outputs, .timeout = 60) { check_cell("spl"); }
 Test(spice_cells, merger_passes_both_inputs_no_backflow, .timeout = 60) { check_cell("mrg"); }
 Test(spice_cells, dff_stores_reads_and_escapes, .timeout = 60) { check_cell("dff"); }
+
+/* Merger as RSFQ practice builds it (issue 12): at rest (bias 1.0) no junction of the cell
+ * carries more than 0.75 of its Ic (the old cell's merge junction sat at 0.94 Ic), and the
+ * escapes do their job: every pulse of one input switches the other input's escape backwards
+ * once (a sends 6, b sends 5: X4, b's escape, slips -6 and X3 -5), the merge junction X5 and the
+ * output buffer X6 once per pulse (11), and no input junction more than its own input's
+ * pulses. Counted from the slips, independently of the checker. */
+Test(spice_cells, merger_biased_below_075_escapes_switch_back, .timeout = 60)
+{
+    check_cell("mrg");
+    nc_cell_result_t r;
+    cr_assert_eq(nc_cell_run(nc_cell_find("mrg"), 1.0, NULL, &r), NC_OK, "%s", nc_err_msg());
+    cr_expect(r.bias_ratio > 0.3 && r.bias_ratio <= 0.75, "worst bias ratio %.3f (X%d), expected "
+              "<= 0.75", r.bias_ratio, r.worst_junction);
+    const char *j[6] = {"xdut.p1", "xdut.p2", "xdut.p3", "xdut.p4", "xdut.p5", "xdut.p6"};
+    const int net[6] = {6, 5, -5, -6, 11, 11};
+    for (int k = 0; k < 6; k++) {
+        nc_slips_t s;
+        cr_assert_eq(nc_spice_slips(j[k], &s), NC_OK, "%s", nc_err_msg());
+        cr_expect(s.net == net[k] && s.n == (size_t)abs(net[k]), "X%d: %zu slips, net %d; "
+                  "expected %d", k + 1, s.n, s.net, net[k]);
+        nc_slips_free(&s);
+    }
+}
 /* The synapse at the two ends of its weight range, noise off: weight high passes all 11 pulses
  * (timed, in->pass in band), weight low absorbs all 11 in its escape junction. */
 Test(spice_cells, synapse_passes_high_weight_absorbs_low, .timeout = 60) { check_cell("syn"); }

@@ -39,7 +39,7 @@ const nc_cell_desc_t nc_cells[] = {
     {"dcsfq", "cells/tb_dcsfq.cir", &sfq_t_dcsfq, 3, "DC/SFQ converter (one pulse per rising edge)",
      11, TSTOP},
     {"spl", "cells/tb_spl.cir", &sfq_t_spl, 3, "splitter (fan-out 2)", 11, TSTOP},
-    {"mrg", "cells/tb_mrg.cir", &sfq_t_mrg, 5, "merger (fan-in 2)", 11, TSTOP},
+    {"mrg", "cells/tb_mrg.cir", &sfq_t_mrg, 6, "merger (fan-in 2), buffered out", 11, TSTOP},
     {"dff", "cells/tb_dff.cir", &sfq_t_dff, 7, "D flip-flop, destructive readout, buffered q", 16,
      TSTOP},
     {"sfqdc", "cells/tb_sfqdc.cir", &sfq_t_sfqdc, 4,
@@ -70,7 +70,8 @@ static const nc_wave_probe_t w_spl[] = {P("xdrv.p2", "in"), P("xdut.p1", "dut_j1
 static const nc_wave_probe_t w_mrg[] = {P("xda.p2", "in_a"), P("xdb.p2", "in_b"),
                                         P("xdut.p1", "dut_j1_a"), P("xdut.p2", "dut_j2_b"),
                                         P("xdut.p3", "dut_esc_a"), P("xdut.p4", "dut_esc_b"),
-                                        P("xdut.p5", "dut_merge_out"), P("xld.p2", "load")};
+                                        P("xdut.p5", "dut_merge"), P("xdut.p6", "dut_out_buffer"),
+                                        P("xld.p2", "load")};
 static const nc_wave_probe_t w_dff[] = {P("xdd.p2", "in_d"), P("xdc.p2", "in_clk"),
                                         P("xdut.p1", "dut_d"), P("xdut.p2", "dut_d_esc"),
                                         P("xdut.p3", "dut_store"), P("xdut.p5", "dut_clk"),
@@ -262,7 +263,7 @@ static int check_mrg(const nc_cell_desc_t *c, nc_cell_result_t *r)
     if (!rc)
         rc = probe("xsb.p3", &sb, NULL);
     if (!rc)
-        rc = probe("xdut.p5", &out, NULL);
+        rc = probe("xdut.p6", &out, NULL); /* the output buffer (issue 12) */
     if (!rc)
         rc = sfq_merge(&a, &b, c->timing->nominal, SFQ_MRG_RESOLUTION, &pred);
     if (!rc) {
