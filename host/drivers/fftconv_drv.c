@@ -9,7 +9,8 @@
 #include "nc_error.h"
 
 #define ERR_BITS (FFTCONV_STATUS_ERR_SIZE_MASK | FFTCONV_STATUS_ERR_MODE_MASK | \
-                  FFTCONV_STATUS_ERR_ACCESS_MASK | FFTCONV_STATUS_ERR_START_MASK)
+                  FFTCONV_STATUS_ERR_ACCESS_MASK | FFTCONV_STATUS_ERR_START_MASK | \
+                  FFTCONV_STATUS_ERR_CHANNEL_MASK)
 #define CHUNK 1024u /* words per burst */
 
 const char *fftconv_status_str(uint32_t st, char *buf, size_t len)
@@ -21,6 +22,7 @@ const char *fftconv_status_str(uint32_t st, char *buf, size_t len)
         {FFTCONV_STATUS_ERR_MODE_MASK, "err_mode"},
         {FFTCONV_STATUS_ERR_ACCESS_MASK, "err_access"},
         {FFTCONV_STATUS_ERR_START_MASK, "err_start"},
+        {FFTCONV_STATUS_ERR_CHANNEL_MASK, "err_channel"},
     };
     size_t used = 0;
     buf[0] = '\0';
@@ -55,12 +57,60 @@ int fftconv_open(bus_t *bus, fftconv_dev_t *dev)
         return rc;
     dev->p = (params & FFTCONV_PARAMS_P_MASK) >> FFTCONV_PARAMS_P_LSB;
     dev->log2lmax = (params & FFTCONV_PARAMS_LOG2LMAX_MASK) >> FFTCONV_PARAMS_LOG2LMAX_LSB;
+    dev->kch = (params & FFTCONV_PARAMS_KCH_MASK) >> FFTCONV_PARAMS_KCH_LSB;
+    dev->banks = (params & FFTCONV_PARAMS_BANKS_MASK) >> FFTCONV_PARAMS_BANKS_LSB;
     if ((dev->p != 1 && dev->p != 2 && dev->p != 4) || dev->log2lmax < FFTCONV_LOG2L_MIN ||
-        dev->log2lmax > FFTCONV_LOG2L_MAX_SPEC)
-        return nc_err_set(NC_ERR_HW, "%s: PARAMS = 0x%08x: P = %u, log2 LMAX = %u; expected P "
-                          "in {1,2,4} and log2 LMAX in %u..%u", bus->name, params, dev->p,
-                          dev->log2lmax, FFTCONV_LOG2L_MIN, FFTCONV_LOG2L_MAX_SPEC);
-    return fftconv_soft_reset(dev);
+        dev->log2lmax > FFTCONV_LOG2L_MAX_SPEC || dev->kch < 1 || dev->banks < 1 || dev->banks > 2)
+        return nc_err_set(NC_ERR_HW, "%s: PARAMS = 0x%08x: P = %u, log2 LMAX = %u, KCH = %u, "
+                          "BANKS = %u; expected P in {1,2,4}, log2 LMAX in %u..%u, KCH in 1..255 "
+                          "and BANKS 1 or 2", bus->name, params, dev->p, dev->log2lmax, dev->kch,
+                          dev->banks, FFTCONV_LOG2L_MIN, FFTCONV_LOG2L_MAX_SPEC);
+    rc = fftconv_soft_reset(dev);
+    if (!rc)
+        rc = bus_write32(bus, FFTCONV_CHANNEL, 0);
+    if (!rc)
+        rc = bus_write32(bus, FFTCONV_KSLOT, 0);
+    if (!rc)
+        rc = bus_write32(bus, FFTCONV_BANK, 0);
+    return rc;
+}
+
+bool fftconv_slot_loaded(const fftconv_dev_t *dev, unsigned slot)
+{
+    return slot < dev->kch && slot < 256 && (dev->kloaded[slot / 64] >> (slot % 64) & 1u);
+}
+
+static void slots_invalidate(fftconv_dev_t *dev)
+{
+    memset(dev->kloaded, 0, sizeof dev->kloaded);
+}
+
+static int slot_check(const fftconv_dev_t *dev, unsigned slot, const char *what)
+{
+    if (slot >= dev->kch)
+        return nc_err_set(NC_ERR_ARG, "fftconv: %s: kernel slot %u, this build (%s) has slots "
+                          "0..%u (KCH = %u)", what, slot, dev->bus->name, dev->kch - 1, dev->kch);
+    return NC_OK;
+}
+
+int fftconv_select_channel(fftconv_dev_t *dev, unsigned slot)
+{
+    int rc = slot_check(dev, slot, "CHANNEL");
+    if (!rc && slot != dev->channel) {
+        rc = bus_write32(dev->bus, FFTCONV_CHANNEL, slot);
+        if (!rc)
+            dev->channel = slot;
+    }
+    return rc;
+}
+
+/* The K window and KEXP address slot dev->channel. */
+static int kslot_follow(fftconv_dev_t *dev)
+{
+    int rc = NC_OK;
+    if (dev->kslot != dev->channel && !(rc = bus_write32(dev->bus, FFTCONV_KSLOT, dev->channel)))
+        dev->kslot = dev->channel;
+    return rc;
 }
 
 int fftconv_soft_reset(fftconv_dev_t *dev)
@@ -90,7 +140,7 @@ int fftconv_configure(fftconv_dev_t *dev, const fftconv_cfg_t *cfg)
         if ((rc = bus_write32(dev->bus, w[i].reg, w[i].val)))
             return rc;
     if (c.log2lk != dev->cfg.log2lk || c.freq_bins != dev->cfg.freq_bins)
-        dev->kernel_loaded = false;
+        slots_invalidate(dev);
     dev->cfg = c;
     return NC_OK;
 }
@@ -113,13 +163,15 @@ int fftconv_load_spectrum(fftconv_dev_t *dev, const uint32_t *kspec, unsigned ke
                           "(fftconv_load_spectrum_packed), not the M-word spectrum");
     if (kexp > FFTCONV_KEXP_MAX)
         return nc_err_set(NC_ERR_ARG, "fftconv: KEXP = %u, expected 0..%u", kexp, FFTCONV_KEXP_MAX);
-    int rc = write_words(dev->bus, FFTCONV_WIN_K_BASE, kspec, fftconv_m(&dev->cfg));
+    int rc = kslot_follow(dev);
+    if (!rc)
+        rc = write_words(dev->bus, FFTCONV_WIN_K_BASE, kspec, fftconv_m(&dev->cfg));
     if (!rc)
         rc = bus_write32(dev->bus, FFTCONV_KEXP, kexp);
     if (rc)
         return rc;
     dev->cfg.kexp = kexp;
-    dev->kernel_loaded = true;
+    dev->kloaded[dev->channel / 64] |= 1ull << (dev->channel % 64);
     return NC_OK;
 }
 
@@ -128,7 +180,7 @@ int fftconv_set_packed(fftconv_dev_t *dev, bool on)
     if (on == dev->packed)
         return NC_OK;
     dev->packed = on;
-    dev->kernel_loaded = false;
+    slots_invalidate(dev);
     if (dev->cfg.log2l == 0) /* not configured yet: fftconv_configure writes MODE */
         return NC_OK;
     fftconv_cfg_t c = dev->cfg;
@@ -175,14 +227,16 @@ int fftconv_load_spectrum_packed(fftconv_dev_t *dev, const uint32_t *kpacked, un
         return nc_err_set(NC_ERR_NOMEM, "fftconv: no memory for %u kernel words", lk);
     for (uint32_t i = 0; i < lk; i++)
         w[i] = kpacked[fftconv_packed_kword(i, dev->cfg.log2lk, dev->p)];
-    int rc = write_words(dev->bus, FFTCONV_WIN_K_BASE, w, lk);
+    int rc = kslot_follow(dev);
+    if (!rc)
+        rc = write_words(dev->bus, FFTCONV_WIN_K_BASE, w, lk);
     free(w);
     if (!rc)
         rc = bus_write32(dev->bus, FFTCONV_KEXP, kexp);
     if (rc)
         return rc;
     dev->cfg.kexp = kexp;
-    dev->kernel_loaded = true;
+    dev->kloaded[dev->channel / 64] |= 1ull << (dev->channel % 64);
     return NC_OK;
 }
 
@@ -209,10 +263,10 @@ int fftconv_load_input(fftconv_dev_t *dev, const int16_t *u)
 
 int fftconv_start(fftconv_dev_t *dev)
 {
-    if (!dev->kernel_loaded)
-        return nc_err_set(NC_ERR_ARG, "fftconv: start without a kernel spectrum for the "
-                          "configured block (Lk = %u) and F = %u", 1u << dev->cfg.log2lk,
-                          dev->cfg.freq_bins);
+    if (!fftconv_slot_loaded(dev, dev->channel))
+        return nc_err_set(NC_ERR_ARG, "fftconv: start without a kernel spectrum in slot %u "
+                          "(CHANNEL) for the configured block (Lk = %u) and F = %u", dev->channel,
+                          1u << dev->cfg.log2lk, dev->cfg.freq_bins);
     int rc = bus_write32(dev->bus, FFTCONV_STATUS, 0xffffffffu); /* clear DONE and errors */
     if (!rc)
         rc = bus_write32(dev->bus, FFTCONV_CTRL, FFTCONV_CTRL_START_MASK);
@@ -265,5 +319,88 @@ int fftconv_run(fftconv_dev_t *dev, const int16_t *u, int16_t *y, fftconv_result
         rc = fftconv_wait(dev, res);
     if (!rc)
         rc = fftconv_read_output(dev, y);
+    return rc;
+}
+
+static int set_bank(fftconv_dev_t *dev, unsigned host, unsigned run)
+{
+    unsigned v = (host << FFTCONV_BANK_HOST_LSB) | (run << FFTCONV_BANK_RUN_LSB);
+    int rc = NC_OK;
+    if (v != dev->bank && !(rc = bus_write32(dev->bus, FFTCONV_BANK, v)))
+        dev->bank = v;
+    return rc;
+}
+
+/* The end of a run: on the interrupt where the bus has one (bounded), then STATUS. */
+static int wait_run(fftconv_dev_t *dev, fftconv_result_t *res)
+{
+    if (bus_has_irq(dev->bus)) {
+        uint64_t bound = 4 * fftconv_dev_cycles(dev) + 4096;
+        int rc = bus_wait_irq(dev->bus, (uint32_t)(bound < UINT32_MAX ? bound : UINT32_MAX),
+                              "fftconv: DONE interrupt of a channel");
+        if (rc)
+            return rc;
+    }
+    return fftconv_wait(dev, res);
+}
+
+int fftconv_run_channels(fftconv_dev_t *dev, unsigned h, const unsigned *slots, const int16_t *u,
+                         int16_t *y, fftconv_result_t *res)
+{
+    if (h == 0 || !u || !y)
+        return nc_err_set(NC_ERR_ARG, "fftconv: %u channels, expected at least 1 with input and "
+                          "output", h);
+    for (unsigned ch = 0; ch < h; ch++) {
+        unsigned s = slots ? slots[ch] : ch;
+        char what[48];
+        snprintf(what, sizeof what, "channel %u", ch);
+        int rc = slot_check(dev, s, what);
+        if (rc)
+            return rc;
+        if (!fftconv_slot_loaded(dev, s))
+            return nc_err_set(NC_ERR_ARG, "fftconv: channel %u: slot %u holds no kernel spectrum "
+                              "for the configured block (Lk = %u), F = %u and mode", ch, s,
+                              1u << dev->cfg.log2lk, dev->cfg.freq_bins);
+    }
+    const size_t l = (size_t)1 << dev->cfg.log2l;
+    fftconv_result_t tmp;
+    int rc = NC_OK;
+    if (dev->banks < 2 || dev->no_overlap) {
+        for (unsigned ch = 0; !rc && ch < h; ch++) {
+            rc = fftconv_select_channel(dev, slots ? slots[ch] : ch);
+            if (!rc)
+                rc = fftconv_load_input(dev, u + ch * l);
+            if (!rc)
+                rc = fftconv_start(dev);
+            if (!rc)
+                rc = wait_run(dev, res ? &res[ch] : &tmp);
+            if (!rc)
+                rc = fftconv_read_output(dev, y + ch * l);
+        }
+        return rc;
+    }
+    /* two banks: channel ch runs in bank ch mod 2 while the host fills the other bank with
+     * channel ch+1's input and empties channel ch-1's output from it */
+    rc = set_bank(dev, 0, 0);
+    if (!rc)
+        rc = fftconv_load_input(dev, u);
+    for (unsigned ch = 0; !rc && ch < h; ch++) {
+        unsigned b = ch & 1u;
+        rc = fftconv_select_channel(dev, slots ? slots[ch] : ch);
+        if (!rc)
+            rc = set_bank(dev, !b, b);
+        if (!rc)
+            rc = fftconv_start(dev);
+        if (!rc && ch + 1 < h)
+            rc = fftconv_load_input(dev, u + (ch + 1) * l);
+        if (!rc && ch > 0)
+            rc = fftconv_read_output(dev, y + (ch - 1) * l);
+        if (!rc)
+            rc = wait_run(dev, res ? &res[ch] : &tmp);
+    }
+    if (!rc)
+        rc = set_bank(dev, (h - 1) & 1u, (h - 1) & 1u);
+    if (!rc)
+        rc = fftconv_read_output(dev, y + (h - 1) * l);
     return rc;
 }
