@@ -662,3 +662,59 @@ Test(fftconv_drv, channel_stream_one_bank_at_a_time, .timeout = 60)
     static int one_bank;
     nc_tb_run(NC_BE_VMODEL, "fftconv_c2", stream_channels, &one_bank);
 }
+
+/* Kernels loaded in the stream (fftconv_stream_channels): channel ch's kernel goes into its slot
+ * while channel ch-1 runs, or after that run when both share a slot (the running slot is never
+ * written: any ERR_ACCESS would fail the run). Slots {5, 5, 9, 5, 9}: channels 1 and 3 reload a
+ * slot the channel before them used or uses; every channel must equal the model with its own
+ * kernel. */
+static void stream_kernels(nc_tb_t *tb, void *arg)
+{
+    (void)arg;
+    enum { H = 5, LOG2L = 8, L = 1 << LOG2L };
+    fftconv_dev_t dev;
+    open_dev(tb, &dev);
+    static int16_t u[H * L], k[L], y[H * L], ym[L];
+    static uint32_t ks[H][2 * L], kp[H][L];
+    const uint32_t *kw[H];
+    unsigned kexp[H];
+    const unsigned slots[H] = {5, 5, 9, 5, 9};
+    nc_rng_t r;
+    nc_rng_seed(&r, nc_test_seed(1303));
+    fftconv_cfg_t c = {LOG2L, LOG2L, 0, 0, 0, 0};
+    cr_assert_eq(fftconv_set_packed(&dev, true), NC_OK);
+    cr_assert_eq(fftconv_configure(&dev, &c), NC_OK, "%s", nc_err_msg());
+    fftconv_make_input(FFTCONV_SIG_NOISE, &r, u, H * L);
+    for (unsigned ch = 0; ch < H; ch++) {
+        cr_assert_eq(fftconv_make_kernel(&r, L, 1.0, k), NC_OK);
+        cr_assert_eq(fftconv_kernel_spectrum(k, L, 0, ks[ch], &kexp[ch]), NC_OK);
+        cr_assert_eq(fftconv_kspec_pack(ks[ch], LOG2L, kp[ch]), NC_OK);
+        kw[ch] = kp[ch];
+    }
+    /* slot 9 has no kernel yet, but channel 2 brings one: accepted; without kernels refused */
+    cr_assert_eq(fftconv_run_channels(&dev, H, slots, u, y, NULL), NC_ERR_ARG);
+    fftconv_result_t res[H];
+    cr_assert_eq(fftconv_stream_channels(&dev, H, slots, kw, kexp, u, y, res), NC_OK, "%s: %s",
+                 nc_backend_name(tb->be), nc_err_msg());
+    for (unsigned ch = 0; ch < H; ch++) {
+        fftconv_cfg_t cc = c;
+        cc.kexp = kexp[ch];
+        cr_assert_eq(fftconv_model_run_packed(&cc, u + ch * L, kp[ch], ym, NULL), NC_OK);
+        size_t diff = 0;
+        for (unsigned t = 0; t < L; t++)
+            diff += y[ch * L + t] != ym[t];
+        cr_assert_eq(diff, 0, "%s channel %u (slot %u): %zu of %u samples differ",
+                     nc_backend_name(tb->be), ch, slots[ch], diff, L);
+    }
+    /* the slots keep the last kernels: slot 9 channel 4's, slot 5 channel 3's */
+    const unsigned again[2] = {9, 5}, kof[2] = {4, 3};
+    cr_assert_eq(fftconv_run_channels(&dev, 2, again, u, y, NULL), NC_OK, "%s", nc_err_msg());
+    for (unsigned ch = 0; ch < 2; ch++) {
+        fftconv_cfg_t cc = c;
+        cc.kexp = kexp[kof[ch]];
+        cr_assert_eq(fftconv_model_run_packed(&cc, u + ch * L, kp[kof[ch]], ym, NULL), NC_OK);
+        cr_assert_eq(memcmp(y + ch * L, ym, sizeof ym), 0, "slot %u does not hold channel %u's "
+                     "kernel", again[ch], kof[ch]);
+    }
+}
+NC_TB_TESTS(fftconv_drv, channel_stream_loads_kernels, "fftconv_c2", stream_kernels, 60)

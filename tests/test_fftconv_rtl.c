@@ -415,6 +415,7 @@ typedef struct {
     bool packed, no_overlap;
     uint64_t seed;
     double min_sqnr;
+    bool stream_kernels; /* kernels loaded in the stream, not all first */
 } chcase_t;
 
 static int channels_case(void *arg, const char *wave, char *msg, size_t len)
@@ -431,7 +432,7 @@ static int channels_case(void *arg, const char *wave, char *msg, size_t len)
     for (unsigned ch = 0; !rc && ch < cc->h; ch++)
         rc = fftconv_make_kernel(&r, lk, 1.0, k + ch * lk);
     fftconv_chjob_t job = {NULL, 2, {cc->log2l, cc->log2lk, cc->f, -3000, 0, 0}, cc->h, u, k,
-                           cc->packed, cc->no_overlap, wave};
+                           cc->packed, cc->no_overlap, wave, cc->stream_kernels};
     fftconv_choutcome_t o = {0};
     if (!rc)
         rc = fftconv_cosim_channels(&job, &o);
@@ -463,20 +464,21 @@ static void channels(const char *name, chcase_t c)
 
 Test(fftconv_rtl, channels_dense_h8, .timeout = 120)
 {
-    channels("fftconv_c2_ch8_dense", (chcase_t){8, 8, 8, 0, false, false, 1310, 70.0});
+    channels("fftconv_c2_ch8_dense", (chcase_t){8, 8, 8, 0, false, false, 1310, 70.0, false});
+    channels("fftconv_c2_ch8_dense_streamed", (chcase_t){8, 8, 8, 0, false, false, 1315, 70.0, true});
 }
 Test(fftconv_rtl, channels_packed_h5, .timeout = 120)
 {
-    channels("fftconv_c2_ch5_packed", (chcase_t){5, 9, 9, 0, true, false, 1311, 70.0});
+    channels("fftconv_c2_ch5_packed", (chcase_t){5, 9, 9, 0, true, false, 1311, 70.0, true});
 }
 /* partial and frequency-sparse together, packed; and one bank at a time */
 Test(fftconv_rtl, channels_partial_sparse_h4, .timeout = 120)
 {
-    channels("fftconv_c2_ch4_partial_sparse", (chcase_t){4, 10, 7, 24, true, false, 1312, 55.0});
-    channels("fftconv_c2_ch4_one_bank", (chcase_t){4, 10, 10, 0, false, true, 1313, 70.0});
+    channels("fftconv_c2_ch4_partial_sparse", (chcase_t){4, 10, 7, 24, true, false, 1312, 55.0, false});
+    channels("fftconv_c2_ch4_one_bank", (chcase_t){4, 10, 10, 0, false, true, 1313, 70.0, true});
 }
 /* the size: 64 channels at L = 4096, packed */
 Test(fftconv_rtl, channels_64_at_4096, .timeout = 300)
 {
-    channels("fftconv_c2_ch64_4096", (chcase_t){64, 12, 12, 0, true, false, 1314, 75.0});
+    channels("fftconv_c2_ch64_4096", (chcase_t){64, 12, 12, 0, true, false, 1314, 75.0, true});
 }

@@ -104,12 +104,12 @@ int fftconv_select_channel(fftconv_dev_t *dev, unsigned slot)
     return rc;
 }
 
-/* The K window and KEXP address slot dev->channel. */
-static int kslot_follow(fftconv_dev_t *dev)
+/* Points the K window and KEXP at slot. */
+static int kslot_set(fftconv_dev_t *dev, unsigned slot)
 {
     int rc = NC_OK;
-    if (dev->kslot != dev->channel && !(rc = bus_write32(dev->bus, FFTCONV_KSLOT, dev->channel)))
-        dev->kslot = dev->channel;
+    if (dev->kslot != slot && !(rc = bus_write32(dev->bus, FFTCONV_KSLOT, slot)))
+        dev->kslot = slot;
     return rc;
 }
 
@@ -156,23 +156,44 @@ static int write_words(bus_t *b, uint32_t base, const uint32_t *w, size_t n)
     return NC_OK;
 }
 
-int fftconv_load_spectrum(fftconv_dev_t *dev, const uint32_t *kspec, unsigned kexp)
+/* A spectrum into a slot: M words (unpacked) or the Lk packed words in natural order,
+ * reordered to the fused pass's order (packed), then the slot's KEXP. */
+static int spectrum_to_slot(fftconv_dev_t *dev, unsigned slot, const uint32_t *words,
+                            unsigned kexp)
 {
-    if (dev->packed)
-        return nc_err_set(NC_ERR_ARG, "fftconv: packed mode takes the Lk packed kernel words "
-                          "(fftconv_load_spectrum_packed), not the M-word spectrum");
     if (kexp > FFTCONV_KEXP_MAX)
         return nc_err_set(NC_ERR_ARG, "fftconv: KEXP = %u, expected 0..%u", kexp, FFTCONV_KEXP_MAX);
-    int rc = kslot_follow(dev);
+    int rc = slot_check(dev, slot, "kernel spectrum");
+    if (rc)
+        return rc;
+    uint32_t *w = NULL;
+    size_t n = fftconv_m(&dev->cfg);
+    if (dev->packed) {
+        n = (size_t)1 << dev->cfg.log2lk;
+        if (!(w = malloc(n * sizeof *w)))
+            return nc_err_set(NC_ERR_NOMEM, "fftconv: no memory for %zu kernel words", n);
+        for (uint32_t i = 0; i < n; i++)
+            w[i] = words[fftconv_packed_kword(i, dev->cfg.log2lk, dev->p)];
+    }
+    rc = kslot_set(dev, slot);
     if (!rc)
-        rc = write_words(dev->bus, FFTCONV_WIN_K_BASE, kspec, fftconv_m(&dev->cfg));
+        rc = write_words(dev->bus, FFTCONV_WIN_K_BASE, w ? w : words, n);
+    free(w);
     if (!rc)
         rc = bus_write32(dev->bus, FFTCONV_KEXP, kexp);
     if (rc)
         return rc;
     dev->cfg.kexp = kexp;
-    dev->kloaded[dev->channel / 64] |= 1ull << (dev->channel % 64);
+    dev->kloaded[slot / 64] |= 1ull << (slot % 64);
     return NC_OK;
+}
+
+int fftconv_load_spectrum(fftconv_dev_t *dev, const uint32_t *kspec, unsigned kexp)
+{
+    if (dev->packed)
+        return nc_err_set(NC_ERR_ARG, "fftconv: packed mode takes the Lk packed kernel words "
+                          "(fftconv_load_spectrum_packed), not the M-word spectrum");
+    return spectrum_to_slot(dev, dev->channel, kspec, kexp);
 }
 
 int fftconv_set_packed(fftconv_dev_t *dev, bool on)
@@ -219,25 +240,7 @@ int fftconv_load_spectrum_packed(fftconv_dev_t *dev, const uint32_t *kpacked, un
     if (!dev->packed)
         return nc_err_set(NC_ERR_ARG, "fftconv: packed kernel words without packed mode "
                           "(fftconv_set_packed)");
-    if (kexp > FFTCONV_KEXP_MAX)
-        return nc_err_set(NC_ERR_ARG, "fftconv: KEXP = %u, expected 0..%u", kexp, FFTCONV_KEXP_MAX);
-    const uint32_t lk = 1u << dev->cfg.log2lk;
-    uint32_t *w = malloc(lk * sizeof *w);
-    if (!w)
-        return nc_err_set(NC_ERR_NOMEM, "fftconv: no memory for %u kernel words", lk);
-    for (uint32_t i = 0; i < lk; i++)
-        w[i] = kpacked[fftconv_packed_kword(i, dev->cfg.log2lk, dev->p)];
-    int rc = kslot_follow(dev);
-    if (!rc)
-        rc = write_words(dev->bus, FFTCONV_WIN_K_BASE, w, lk);
-    free(w);
-    if (!rc)
-        rc = bus_write32(dev->bus, FFTCONV_KEXP, kexp);
-    if (rc)
-        return rc;
-    dev->cfg.kexp = kexp;
-    dev->kloaded[dev->channel / 64] |= 1ull << (dev->channel % 64);
-    return NC_OK;
+    return spectrum_to_slot(dev, dev->channel, kpacked, kexp);
 }
 
 uint64_t fftconv_dev_cycles(const fftconv_dev_t *dev)
@@ -347,27 +350,43 @@ static int wait_run(fftconv_dev_t *dev, fftconv_result_t *res)
 int fftconv_run_channels(fftconv_dev_t *dev, unsigned h, const unsigned *slots, const int16_t *u,
                          int16_t *y, fftconv_result_t *res)
 {
-    if (h == 0 || !u || !y)
+    return fftconv_stream_channels(dev, h, slots, NULL, NULL, u, y, res);
+}
+
+int fftconv_stream_channels(fftconv_dev_t *dev, unsigned h, const unsigned *slots,
+                            const uint32_t *const *kwords, const unsigned *kexp, const int16_t *u,
+                            int16_t *y, fftconv_result_t *res)
+{
+    if (h == 0 || !u || !y || (kwords && !kexp))
         return nc_err_set(NC_ERR_ARG, "fftconv: %u channels, expected at least 1 with input and "
-                          "output", h);
+                          "output (and exponents with kernels)", h);
+#define SLOT(ch) (slots ? slots[(ch)] : (ch))
+#define KW(ch) (kwords ? kwords[(ch)] : NULL)
     for (unsigned ch = 0; ch < h; ch++) {
-        unsigned s = slots ? slots[ch] : ch;
         char what[48];
         snprintf(what, sizeof what, "channel %u", ch);
-        int rc = slot_check(dev, s, what);
+        int rc = slot_check(dev, SLOT(ch), what);
         if (rc)
             return rc;
-        if (!fftconv_slot_loaded(dev, s))
+        bool given = false; /* a kernel loaded by this stream before channel ch runs */
+        for (unsigned e = 0; e <= ch && !given; e++)
+            given = KW(e) && SLOT(e) == SLOT(ch);
+        if (!given && !fftconv_slot_loaded(dev, SLOT(ch)))
             return nc_err_set(NC_ERR_ARG, "fftconv: channel %u: slot %u holds no kernel spectrum "
-                              "for the configured block (Lk = %u), F = %u and mode", ch, s,
+                              "for the configured block (Lk = %u), F = %u and mode", ch, SLOT(ch),
                               1u << dev->cfg.log2lk, dev->cfg.freq_bins);
+        if (KW(ch) && kexp[ch] > FFTCONV_KEXP_MAX)
+            return nc_err_set(NC_ERR_ARG, "fftconv: channel %u: KEXP = %u, expected 0..%u", ch,
+                              kexp[ch], FFTCONV_KEXP_MAX);
     }
     const size_t l = (size_t)1 << dev->cfg.log2l;
     fftconv_result_t tmp;
     int rc = NC_OK;
     if (dev->banks < 2 || dev->no_overlap) {
         for (unsigned ch = 0; !rc && ch < h; ch++) {
-            rc = fftconv_select_channel(dev, slots ? slots[ch] : ch);
+            rc = KW(ch) ? spectrum_to_slot(dev, SLOT(ch), KW(ch), kexp[ch]) : NC_OK;
+            if (!rc)
+                rc = fftconv_select_channel(dev, SLOT(ch));
             if (!rc)
                 rc = fftconv_load_input(dev, u + ch * l);
             if (!rc)
@@ -380,27 +399,38 @@ int fftconv_run_channels(fftconv_dev_t *dev, unsigned h, const unsigned *slots, 
         return rc;
     }
     /* two banks: channel ch runs in bank ch mod 2 while the host fills the other bank with
-     * channel ch+1's input and empties channel ch-1's output from it */
+     * channel ch+1's input (and its kernel, when it goes to another slot than the running one)
+     * and empties channel ch-1's output from it */
     rc = set_bank(dev, 0, 0);
+    if (!rc && KW(0))
+        rc = spectrum_to_slot(dev, SLOT(0), KW(0), kexp[0]);
     if (!rc)
         rc = fftconv_load_input(dev, u);
     for (unsigned ch = 0; !rc && ch < h; ch++) {
         unsigned b = ch & 1u;
-        rc = fftconv_select_channel(dev, slots ? slots[ch] : ch);
+        /* the next kernel goes to the running slot: it waits for the end of this run */
+        bool late = ch + 1 < h && KW(ch + 1) && SLOT(ch + 1) == SLOT(ch);
+        rc = fftconv_select_channel(dev, SLOT(ch));
         if (!rc)
             rc = set_bank(dev, !b, b);
         if (!rc)
             rc = fftconv_start(dev);
+        if (!rc && ch + 1 < h && KW(ch + 1) && !late)
+            rc = spectrum_to_slot(dev, SLOT(ch + 1), KW(ch + 1), kexp[ch + 1]);
         if (!rc && ch + 1 < h)
             rc = fftconv_load_input(dev, u + (ch + 1) * l);
         if (!rc && ch > 0)
             rc = fftconv_read_output(dev, y + (ch - 1) * l);
         if (!rc)
             rc = wait_run(dev, res ? &res[ch] : &tmp);
+        if (!rc && late)
+            rc = spectrum_to_slot(dev, SLOT(ch + 1), KW(ch + 1), kexp[ch + 1]);
     }
     if (!rc)
         rc = set_bank(dev, (h - 1) & 1u, (h - 1) & 1u);
     if (!rc)
         rc = fftconv_read_output(dev, y + (h - 1) * l);
     return rc;
+#undef SLOT
+#undef KW
 }

@@ -105,6 +105,15 @@ bool fftconv_slot_loaded(const fftconv_dev_t *dev, unsigned slot);
 NC_MUST_CHECK int fftconv_run_channels(fftconv_dev_t *dev, unsigned h, const unsigned *slots,
                                        const int16_t *u, int16_t *y, fftconv_result_t *res);
 
+/* The same, loading kernels as the stream goes: kwords[ch] (NULL, or kwords NULL: the slot's
+ * kernel is resident) is channel ch's spectrum (M words; packed mode: the Lk packed words in
+ * natural order) with exponent kexp[ch], written into slot slots[ch] before channel ch runs:
+ * with two banks while channel ch-1 runs, unless both use the same slot (then after that run
+ * ends: the running slot is never written). */
+NC_MUST_CHECK int fftconv_stream_channels(fftconv_dev_t *dev, unsigned h, const unsigned *slots,
+                                          const uint32_t *const *kwords, const unsigned *kexp,
+                                          const int16_t *u, int16_t *y, fftconv_result_t *res);
+
 NC_MUST_CHECK int fftconv_load_input(fftconv_dev_t *dev, const int16_t *u);
 NC_MUST_CHECK int fftconv_start(fftconv_dev_t *dev);
 /* Bounded wait for DONE; NC_ERR_HW if an error bit is set, NC_ERR_TIMEOUT if the budget runs out. */

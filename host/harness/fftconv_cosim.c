@@ -280,15 +280,21 @@ static int channels_rtl(const fftconv_chjob_t *job, const uint32_t *ks, const un
     if (!rc)
         rc = fftconv_configure(&dev, &cfg);
     uint64_t t0 = vmodel_cycles(m);
-    for (unsigned ch = 0; !rc && ch < job->h; ch++) {
+    for (unsigned ch = 0; !rc && !job->stream_kernels && ch < job->h; ch++) {
         rc = fftconv_select_channel(&dev, ch);
         if (!rc)
             rc = job->packed ? fftconv_load_spectrum_packed(&dev, ks + ch * mw, kexp[ch])
                              : fftconv_load_spectrum(&dev, ks + ch * mw, kexp[ch]);
     }
     uint64_t t1 = vmodel_cycles(m);
+    const uint32_t **kw = job->stream_kernels ? calloc(job->h, sizeof *kw) : NULL;
+    if (!rc && job->stream_kernels && !kw)
+        rc = nc_err_set(NC_ERR_NOMEM, "fftconv: no memory for %u kernel pointers", job->h);
+    for (unsigned ch = 0; !rc && kw && ch < job->h; ch++)
+        kw[ch] = ks + ch * mw;
     if (!rc)
-        rc = fftconv_run_channels(&dev, job->h, NULL, job->u, out->y, res);
+        rc = fftconv_stream_channels(&dev, job->h, NULL, kw, kexp, job->u, out->y, res);
+    free(kw);
     out->sim_load = t1 - t0;
     out->sim_stream = vmodel_cycles(m) - t1;
     for (unsigned ch = 0; !rc && ch < job->h; ch++) {

@@ -59,8 +59,8 @@ void fftconv_outcome_free(fftconv_outcome_t *out);
 
 /* Many channels in one job (rtl/fftconv/README.md, "Many channels"): h depthwise channels, each
  * with its own kernel, on one device. Kernel spectra are computed once (FFTW) and loaded into
- * slots 0..h-1; the inputs then stream through fftconv_run_channels (overlapped with two U/Y
- * banks); every channel is compared with the bit-exact model (its own kernel and exponent) on
+ * slots 0..h-1 (all first, or in the stream: stream_kernels); the inputs then stream through
+ * fftconv_stream_channels (overlapped with two U/Y banks); every channel is compared with the bit-exact model (its own kernel and exponent) on
  * every sample and with the FFTW reference. */
 typedef struct fftconv_chjob {
     const char *model;       /* Verilated build; NULL: "fftconv_c<P>" (the many-channel build)  */
@@ -72,6 +72,8 @@ typedef struct fftconv_chjob {
     bool packed;             /* MODE.PACKED                                                      */
     bool no_overlap;         /* stream with one bank even if the build has two                    */
     const char *waves;       /* FST file, or NULL                                                */
+    bool stream_kernels;     /* load each kernel in the stream, while the channel before it runs
+                              * (fftconv_stream_channels), not all before the first run           */
 } fftconv_chjob_t;
 
 typedef struct fftconv_choutcome {
@@ -83,7 +85,7 @@ typedef struct fftconv_choutcome {
     uint64_t sat_rtl, sat_model;      /* summed over the channels                                 */
     uint64_t cycles;         /* CYCLES summed over the channels                                   */
     uint64_t cycles_model;   /* h x the single-channel schedule                                   */
-    uint64_t sim_load;       /* simulated cycles of loading the h spectra (bus traffic)           */
+    uint64_t sim_load;       /* simulated cycles of loading the h spectra first (0: in the stream) */
     uint64_t sim_stream;     /* simulated cycles of streaming the h channels (runs + bus traffic) */
     unsigned kch, banks;     /* the build's slots and banks                                       */
 } fftconv_choutcome_t;
