@@ -71,7 +71,8 @@ module fftconv_top #(
     // U/Y bank of the next run (RUN) and of the host's windows (HOST) in two-bank builds.
     reg [31:0]   r_chan, r_kslot;
     reg [1:0]    r_bank;                  // {HOST, RUN}
-    reg [4:0]    kx [0:(1<<SW)-1];        // KEXP of every slot (values above 31 kept as 31)
+    reg [5*(1<<SW)-1:0] kx;               // KEXP of every slot, 5 bits each (above 31 kept as 31;
+                                          // flip-flops, not a memory: reset and read anywhere)
     reg [SW-1:0] run_slot;                // slot of the running (or last) run
     reg          run_bank;
     wire [SW-1:0] chan_i = SW'(r_chan), kslot_i = SW'(r_kslot);
@@ -110,7 +111,7 @@ module fftconv_top #(
                 FFTCONV_LOG2LK:     begin dec_rdata = r_log2lk; dec_err = cmd_we && busy; end
                 FFTCONV_FREQ_BINS:  begin dec_rdata = r_fbins; dec_err = cmd_we && busy; end
                 FFTCONV_SKIP_D:     begin dec_rdata = {{16{r_skip[15]}}, r_skip}; dec_err = cmd_we && busy; end
-                FFTCONV_KEXP:       begin dec_rdata = {27'd0, kx[kslot_i]}; dec_err = cmd_we ? !k_free : !kslot_ok; end
+                FFTCONV_KEXP:       begin dec_rdata = {27'd0, kx[5*kslot_i +: 5]}; dec_err = cmd_we ? !k_free : !kslot_ok; end
                 FFTCONV_OSHIFT:     begin dec_rdata = r_oshift; dec_err = cmd_we && busy; end
                 FFTCONV_SAT_COUNT:  begin dec_rdata = sat_count; dec_err = cmd_we; end
                 FFTCONV_CYCLES:     begin dec_rdata = cycles; dec_err = cmd_we; end
@@ -132,7 +133,7 @@ module fftconv_top #(
                 && (!r_mode[0] || (r_log2lk >= 32'd5 && r_log2lk <= r_log2l))
                 && (!r_mode[1] || (r_fbins >= 32'd1 && eff_log2lk <= 32'd16
                                    && r_fbins <= (32'd1 << eff_log2lk[4:0])))
-                && (!chan_ok || kx[chan_i] <= 5'd16) && r_oshift <= 32'd8;
+                && (!chan_ok || kx[5*chan_i +: 5] <= 5'd16) && r_oshift <= 32'd8;
     wire start_cmd = wr_ok && cmd_addr == FFTCONV_CTRL && cmd_wdata[0];
     wire soft_rst  = wr_ok && cmd_addr == FFTCONV_CTRL && cmd_wdata[1];
     wire go = start_cmd && !soft_rst && !busy && size_ok && mode_ok && chan_ok;
@@ -534,14 +535,13 @@ module fftconv_top #(
     end
 
     wire run_end = drain && g == g_last && blk == nblk_m1;
-    integer ki;
 
     always @(posedge clk) begin
         if (!rst_n) begin
             r_log2l <= FFTCONV_LOG2L_RESET; r_mode <= FFTCONV_MODE_RESET;
             r_log2lk <= FFTCONV_LOG2LK_RESET; r_fbins <= FFTCONV_FREQ_BINS_RESET;
             r_skip <= FFTCONV_SKIP_D_RESET[15:0];
-            for (ki = 0; ki < (1 << SW); ki = ki + 1) kx[ki] <= 5'(FFTCONV_KEXP_RESET);
+            kx <= {(1 << SW){5'(FFTCONV_KEXP_RESET)}};
             r_oshift <= FFTCONV_OSHIFT_RESET;
             sat_count <= 32'd0; cycles <= 32'd0; bus_errors <= 32'd0;
             busy <= 1'b0; done <= 1'b0;
@@ -572,7 +572,7 @@ module fftconv_top #(
                     FFTCONV_LOG2LK:    r_log2lk <= cmd_wdata;
                     FFTCONV_FREQ_BINS: r_fbins <= cmd_wdata;
                     FFTCONV_SKIP_D:    r_skip <= cmd_wdata[15:0];
-                    FFTCONV_KEXP:      kx[kslot_i] <= cmd_wdata > 32'd31 ? 5'd31 : cmd_wdata[4:0];
+                    FFTCONV_KEXP:      kx[5*kslot_i +: 5] <= cmd_wdata > 32'd31 ? 5'd31 : cmd_wdata[4:0];
                     FFTCONV_CHANNEL:   r_chan <= cmd_wdata;
                     FFTCONV_KSLOT:     r_kslot <= cmd_wdata;
                     FFTCONV_BANK:      if (NBUF == 2) r_bank <= cmd_wdata[1:0];
@@ -649,7 +649,7 @@ module fftconv_top #(
                 nblk_m1 <= 17'((32'd1 << (r_log2l[4:0] - eff_log2lk[4:0])) - 32'd1);
                 fb <= r_mode[1] ? 18'(r_fbins) : 18'd0;
                 dq <= r_skip;
-                kexp <= kx[chan_i];
+                kexp <= kx[5*chan_i +: 5];
                 run_slot <= chan_i;
                 run_bank <= r_bank[0];
                 oshift <= r_oshift[3:0];
