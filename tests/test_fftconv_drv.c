@@ -291,7 +291,7 @@ static int storm_accesses(bus_t *b, nc_rng_t *r, char *msg, size_t len)
     for (int i = 0; i < 3000; i++) {
         uint32_t addr;
         switch (nc_rng_below(r, 4)) {
-        case 0: addr = 4u * nc_rng_below(r, 20); break;
+        case 0: addr = 4u * nc_rng_below(r, 23); break; /* ID .. BANK (0x058) */
         case 1: addr = FFTCONV_CTRL; break;
         case 2: addr = FFTCONV_WIN_U_BASE + 4u * nc_rng_below(r, 0x30000); break;
         default: addr = nc_rng_below(r, 1u << 24) & ~(uint32_t)3; break;
@@ -362,8 +362,8 @@ static int storm_case(void *arg, const char *wave, char *msg, size_t len)
 Test(fftconv_drv, register_storms_never_deadlock_vmodel, .timeout = 120)
 {
     uint64_t seed = nc_test_seed(303);
-    const char *names[] = {"fftconv_p1", "fftconv_p2", "fftconv_p4"};
-    for (size_t n = 0; n < 3; n++) {
+    const char *names[] = {"fftconv_p1", "fftconv_p2", "fftconv_p4", "fftconv_c2"};
+    for (size_t n = 0; n < NC_ARRAY_LEN(names); n++) {
         storm_t s = {names[n], seed + 100 * n};
         char name[48];
         snprintf(name, sizeof name, "%s_storm", names[n]);

@@ -65,14 +65,7 @@ int fftconv_open(bus_t *bus, fftconv_dev_t *dev)
                           "BANKS = %u; expected P in {1,2,4}, log2 LMAX in %u..%u, KCH in 1..255 "
                           "and BANKS 1 or 2", bus->name, params, dev->p, dev->log2lmax, dev->kch,
                           dev->banks, FFTCONV_LOG2L_MIN, FFTCONV_LOG2L_MAX_SPEC);
-    rc = fftconv_soft_reset(dev);
-    if (!rc)
-        rc = bus_write32(bus, FFTCONV_CHANNEL, 0);
-    if (!rc)
-        rc = bus_write32(bus, FFTCONV_KSLOT, 0);
-    if (!rc)
-        rc = bus_write32(bus, FFTCONV_BANK, 0);
-    return rc;
+    return fftconv_soft_reset(dev); /* (channel, kslot and bank are 0 here) */
 }
 
 bool fftconv_slot_loaded(const fftconv_dev_t *dev, unsigned slot)
@@ -115,7 +108,16 @@ static int kslot_set(fftconv_dev_t *dev, unsigned slot)
 
 int fftconv_soft_reset(fftconv_dev_t *dev)
 {
-    return bus_write32(dev->bus, FFTCONV_CTRL, FFTCONV_CTRL_SOFT_RESET_MASK);
+    /* A soft reset keeps the configuration registers: CHANNEL, KSLOT and BANK are written again
+     * so that the device holds what the driver believes (whatever wrote them meanwhile). */
+    int rc = bus_write32(dev->bus, FFTCONV_CTRL, FFTCONV_CTRL_SOFT_RESET_MASK);
+    if (!rc)
+        rc = bus_write32(dev->bus, FFTCONV_CHANNEL, dev->channel);
+    if (!rc)
+        rc = bus_write32(dev->bus, FFTCONV_KSLOT, dev->kslot);
+    if (!rc)
+        rc = bus_write32(dev->bus, FFTCONV_BANK, dev->bank);
+    return rc;
 }
 
 int fftconv_configure(fftconv_dev_t *dev, const fftconv_cfg_t *cfg)

@@ -123,7 +123,9 @@ NC_MUST_CHECK int fftconv_read_output(fftconv_dev_t *dev, int16_t *y);
 /* load input, start, wait, read output; res gets status, saturations and cycles. */
 NC_MUST_CHECK int fftconv_run(fftconv_dev_t *dev, const int16_t *u, int16_t *y, fftconv_result_t *res);
 
-/* Aborts a run and clears STATUS (keeps registers and memories). */
+/* Aborts a run and clears STATUS (keeps registers and memories); writes CHANNEL, KSLOT and BANK
+ * again as the driver last set them (the device keeps configuration across a soft reset, so a
+ * stray write to them would otherwise outlive it). */
 NC_MUST_CHECK int fftconv_soft_reset(fftconv_dev_t *dev);
 
 /* STATUS bits as text, e.g. "busy done err_mode". */
