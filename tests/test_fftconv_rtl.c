@@ -477,8 +477,15 @@ Test(fftconv_rtl, channels_partial_sparse_h4, .timeout = 120)
     channels("fftconv_c2_ch4_partial_sparse", (chcase_t){4, 10, 7, 24, true, false, 1312, 55.0, false});
     channels("fftconv_c2_ch4_one_bank", (chcase_t){4, 10, 10, 0, false, true, 1313, 70.0, true});
 }
-/* the size: 64 channels at L = 4096, packed */
-Test(fftconv_rtl, channels_64_at_4096, .timeout = 300)
+/* the issue's size: 64 channels at L = 4096, packed (a few seconds); make verify adds them
+ * unpacked, with the kernels loaded first, and partial + frequency-sparse unpacked */
+Test(fftconv_rtl, channels_64_at_4096, .timeout = 600)
 {
     channels("fftconv_c2_ch64_4096", (chcase_t){64, 12, 12, 0, true, false, 1314, 72.0, true});
+    if (nc_test_verify()) {
+        channels("fftconv_c2_ch64_4096_unpacked",
+                 (chcase_t){64, 12, 12, 0, false, false, 1316, 70.0, false});
+        channels("fftconv_c2_ch64_4096_partial_sparse",
+                 (chcase_t){64, 12, 9, 100, false, false, 1317, 55.0, true});
+    }
 }
