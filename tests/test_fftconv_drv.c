@@ -718,3 +718,21 @@ static void stream_kernels(nc_tb_t *tb, void *arg)
     }
 }
 NC_TB_TESTS(fftconv_drv, channel_stream_loads_kernels, "fftconv_c2", stream_kernels, 60)
+
+/* A stream that stops half-way leaves BANK.HOST != BANK.RUN (channel c running in one bank, the
+ * host in the other). The next single-channel run (and a one-bank stream) must load, run and
+ * read in one bank, not fill one and run the other. */
+static void banks_apart(nc_tb_t *tb, void *arg)
+{
+    (void)arg;
+    fftconv_dev_t dev;
+    open_dev(tb, &dev);
+    cr_assert_eq(checked_run(&dev, 8, nc_test_seed(1304)), 0, "first run");
+    cr_assert_eq(bus_write32(tb->bus, FFTCONV_BANK, FFTCONV_BANK_HOST_MASK), NC_OK);
+    dev.bank = FFTCONV_BANK_HOST_MASK; /* what the driver wrote before stopping */
+    cr_assert_eq(checked_run(&dev, 8, nc_test_seed(1305)), 0, "a run after the banks were left apart");
+    uint32_t v = 0;
+    cr_assert_eq(bus_read32(tb->bus, FFTCONV_BANK, &v), NC_OK);
+    cr_assert_eq(v & FFTCONV_BANK_HOST_MASK ? 1u : 0u, v & FFTCONV_BANK_RUN_MASK, "BANK 0x%x", v);
+}
+NC_TB_TESTS(fftconv_drv, a_run_after_a_broken_stream_uses_one_bank, "fftconv_c2", banks_apart, 30)

@@ -315,9 +315,21 @@ int fftconv_read_output(fftconv_dev_t *dev, int16_t *y)
     return NC_OK;
 }
 
+static int set_bank(fftconv_dev_t *dev, unsigned host, unsigned run);
+
+/* One bank for load, run and read: HOST = RUN (a stream that failed half-way may have left them
+ * apart). */
+static int same_bank(fftconv_dev_t *dev)
+{
+    unsigned run = (dev->bank & FFTCONV_BANK_RUN_MASK) >> FFTCONV_BANK_RUN_LSB;
+    return set_bank(dev, run, run);
+}
+
 int fftconv_run(fftconv_dev_t *dev, const int16_t *u, int16_t *y, fftconv_result_t *res)
 {
-    int rc = fftconv_load_input(dev, u);
+    int rc = same_bank(dev);
+    if (!rc)
+        rc = fftconv_load_input(dev, u);
     if (!rc)
         rc = fftconv_start(dev);
     if (!rc)
@@ -385,6 +397,7 @@ int fftconv_stream_channels(fftconv_dev_t *dev, unsigned h, const unsigned *slot
     fftconv_result_t tmp;
     int rc = NC_OK;
     if (dev->banks < 2 || dev->no_overlap) {
+        rc = same_bank(dev);
         for (unsigned ch = 0; !rc && ch < h; ch++) {
             rc = KW(ch) ? spectrum_to_slot(dev, SLOT(ch), KW(ch), kexp[ch]) : NC_OK;
             if (!rc)
