@@ -514,3 +514,62 @@ Test(fftconv_packed, cycles_within_goal)
                       lg, p, ratio);
         }
 }
+
+/* Many channels (README, "Many channels"): channel ch of an h-channel job is the single-channel
+ * convolution with its own kernel and exponent. Kernel ch is 0.5 at tap ch (a delay of ch
+ * samples, half gain), so y_ch[t] = u[t - ch] / 2 (0 before t = ch): even inputs make it an
+ * exact integer, and the datapath's rounding may move it by at most one LSB. A kernel taken
+ * from the wrong channel shows as a wrong delay. */
+static void channels_are_delays(bool packed)
+{
+    enum { H = 5, LOG2L = 8, L = 1 << LOG2L };
+    fftconv_cfg_t c = {LOG2L, LOG2L, 0, 0, 0, 0};
+    static int16_t u[H * L], k[L], y[H * L];
+    static uint32_t ks[H][2 * L], kp[H][L];
+    const uint32_t *kw[H];
+    unsigned kexp[H];
+    uint64_t sat[H];
+    nc_rng_t r;
+    nc_rng_seed(&r, nc_test_seed(1301));
+    for (size_t i = 0; i < H * L; i++)
+        u[i] = (int16_t)(2 * ((int)nc_rng_below(&r, 30000) - 15000));
+    for (unsigned ch = 0; ch < H; ch++) {
+        memset(k, 0, sizeof k);
+        k[ch] = 16384;
+        cr_assert_eq(fftconv_kernel_spectrum(k, L, 0, ks[ch], &kexp[ch]), NC_OK);
+        if (packed)
+            cr_assert_eq(fftconv_kspec_pack(ks[ch], LOG2L, kp[ch]), NC_OK);
+        kw[ch] = packed ? kp[ch] : ks[ch];
+    }
+    cr_assert_eq(fftconv_model_run_channels(&c, packed, H, u, kw, kexp, y, sat), NC_OK, "%s",
+                 nc_err_msg());
+    for (unsigned ch = 0; ch < H; ch++)
+        for (unsigned t = 0; t < L; t++) {
+            int want = t < ch ? 0 : u[ch * L + t - ch] / 2;
+            int got = y[ch * L + t];
+            cr_assert(abs(got - want) <= 1, "%s channel %u y[%u] = %d, expected %d (u[t-%u]/2)",
+                      packed ? "packed" : "unpacked", ch, t, got, want, ch);
+        }
+    for (unsigned ch = 0; ch < H; ch++)
+        cr_assert_eq(sat[ch], 0, "channel %u: %llu saturations", ch, (unsigned long long)sat[ch]);
+}
+
+Test(fftconv_channels, each_channel_uses_its_own_kernel) { channels_are_delays(false); }
+Test(fftconv_channels, each_channel_uses_its_own_kernel_packed) { channels_are_delays(true); }
+
+Test(fftconv_channels, cycles_and_bad_arguments)
+{
+    fftconv_cfg_t c = {8, 8, 0, 0, 0, 0};
+    /* L = 256, P = 2: unpacked 2 log2(2L) (L/P + 1) = 2 * 9 * 129 = 2322 per channel; packed
+     * (2 log2 L + 1)(L/(2P) + 1) = 17 * 65 = 1105 */
+    cr_assert_eq(fftconv_model_cycles_channels(&c, false, 2, 4), 4 * 2322);
+    cr_assert_eq(fftconv_model_cycles_channels(&c, true, 2, 64), 64 * 1105);
+    cr_assert_eq(fftconv_model_cycles_channels(&c, false, 2, 0), 0);
+    int16_t u[2 * 256] = {0}, y[2 * 256];
+    uint32_t ks[512] = {0};
+    const uint32_t *kw[2] = {ks, NULL};
+    unsigned kexp[2] = {15, 15};
+    cr_assert_eq(fftconv_model_run_channels(&c, false, 0, u, kw, kexp, y, NULL), NC_ERR_ARG);
+    cr_assert_eq(fftconv_model_run_channels(&c, false, 2, u, kw, kexp, y, NULL), NC_ERR_ARG);
+    cr_assert(strstr(nc_err_msg(), "channel 1"), "message: %s", nc_err_msg());
+}

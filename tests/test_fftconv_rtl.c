@@ -404,3 +404,88 @@ Test(fftconv_rtl, packed_kernel_words_belong_to_packed_mode, .timeout = 60)
     cr_expect_eq(fftconv_load_spectrum_packed(&dev, ks, 0), NC_ERR_ARG, "packed words unpacked");
     vmodel_close(m);
 }
+
+/* Many channels in one job (README, "Many channels"): fftconv_c2 (64 kernel slots, two U/Y
+ * banks), every channel with its own random kernel, the inputs streamed through
+ * fftconv_run_channels; every channel equals the bit-exact model with its own kernel on every
+ * sample (a wrong slot would show: the kernels differ), SAT_COUNT and CYCLES too. */
+typedef struct {
+    unsigned h, log2l, log2lk;
+    uint32_t f;
+    bool packed, no_overlap;
+    uint64_t seed;
+    double min_sqnr;
+    bool stream_kernels; /* kernels loaded in the stream, not all first */
+} chcase_t;
+
+static int channels_case(void *arg, const char *wave, char *msg, size_t len)
+{
+    const chcase_t *cc = arg;
+    const size_t l = (size_t)1 << cc->log2l, lk = (size_t)1 << cc->log2lk;
+    int16_t *u = malloc(cc->h * l * 2), *k = calloc(cc->h * lk, 2);
+    if (!u || !k)
+        return snprintf(msg, len, "no memory"), NC_ERR_NOMEM;
+    nc_rng_t r;
+    nc_rng_seed(&r, cc->seed);
+    fftconv_make_input(FFTCONV_SIG_NOISE, &r, u, cc->h * l);
+    int rc = NC_OK;
+    for (unsigned ch = 0; !rc && ch < cc->h; ch++)
+        rc = fftconv_make_kernel(&r, lk, 1.0, k + ch * lk);
+    fftconv_chjob_t job = {NULL, 2, {cc->log2l, cc->log2lk, cc->f, -3000, 0, 0}, cc->h, u, k,
+                           cc->packed, cc->no_overlap, wave, cc->stream_kernels};
+    fftconv_choutcome_t o = {0};
+    if (!rc)
+        rc = fftconv_cosim_channels(&job, &o);
+    const char *what = cc->packed ? " packed" : "";
+    if (rc)
+        snprintf(msg, len, "H=%u L=%zu%s: %s", cc->h, l, what, nc_err_msg());
+    else if (o.mismatches)
+        rc = NC_ERR_MISMATCH, snprintf(msg, len, "H=%u L=%zu Lk=%zu F=%u%s: %zu samples differ, "
+                                       "first channel %u y[%zu]", cc->h, l, lk, cc->f, what,
+                                       o.mismatches, o.first_channel, o.first_sample);
+    else if (o.cycles != o.cycles_model || o.sat_rtl != o.sat_model)
+        rc = NC_ERR_MISMATCH, snprintf(msg, len, "H=%u%s: CYCLES %llu (schedule %llu), SAT %llu "
+                                       "(model %llu)", cc->h, what, (unsigned long long)o.cycles,
+                                       (unsigned long long)o.cycles_model,
+                                       (unsigned long long)o.sat_rtl, (unsigned long long)o.sat_model);
+    else if (!(o.sqnr_min_db >= cc->min_sqnr))
+        rc = NC_ERR_MISMATCH, snprintf(msg, len, "H=%u%s: worst channel SQNR %.1f dB < %.0f", cc->h,
+                                       what, o.sqnr_min_db, cc->min_sqnr);
+    fftconv_choutcome_free(&o);
+    free(u), free(k);
+    return rc;
+}
+
+static void channels(const char *name, chcase_t c)
+{
+    c.seed = nc_test_seed(c.seed);
+    nc_test_run_case(name, c.seed, channels_case, &c);
+}
+
+Test(fftconv_rtl, channels_dense_h8, .timeout = 120)
+{
+    channels("fftconv_c2_ch8_dense", (chcase_t){8, 8, 8, 0, false, false, 1310, 70.0, false});
+    channels("fftconv_c2_ch8_dense_streamed", (chcase_t){8, 8, 8, 0, false, false, 1315, 70.0, true});
+}
+Test(fftconv_rtl, channels_packed_h5, .timeout = 120)
+{
+    channels("fftconv_c2_ch5_packed", (chcase_t){5, 9, 9, 0, true, false, 1311, 70.0, true});
+}
+/* partial and frequency-sparse together, packed; and one bank at a time */
+Test(fftconv_rtl, channels_partial_sparse_h4, .timeout = 120)
+{
+    channels("fftconv_c2_ch4_partial_sparse", (chcase_t){4, 10, 7, 24, true, false, 1312, 55.0, false});
+    channels("fftconv_c2_ch4_one_bank", (chcase_t){4, 10, 10, 0, false, true, 1313, 70.0, true});
+}
+/* the issue's size: 64 channels at L = 4096, packed (a few seconds); make verify adds them
+ * unpacked, with the kernels loaded first, and partial + frequency-sparse unpacked */
+Test(fftconv_rtl, channels_64_at_4096, .timeout = 600)
+{
+    channels("fftconv_c2_ch64_4096", (chcase_t){64, 12, 12, 0, true, false, 1314, 72.0, true});
+    if (nc_test_verify()) {
+        channels("fftconv_c2_ch64_4096_unpacked",
+                 (chcase_t){64, 12, 12, 0, false, false, 1316, 70.0, false});
+        channels("fftconv_c2_ch64_4096_partial_sparse",
+                 (chcase_t){64, 12, 9, 100, false, false, 1317, 55.0, true});
+    }
+}

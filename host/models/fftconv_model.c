@@ -448,3 +448,32 @@ double fftconv_cycle_bound(unsigned log2l, unsigned p)
     double n = (double)(2u << log2l);
     return n * (log2l + 2) / p;
 }
+
+int fftconv_model_run_channels(const fftconv_cfg_t *c, bool packed, unsigned h, const int16_t *u,
+                               const uint32_t *const *kwords, const unsigned *kexp, int16_t *y,
+                               uint64_t *sat)
+{
+    if (h == 0 || !kwords || !kexp)
+        return nc_err_set(NC_ERR_ARG, "fftconv model: %u channels, expected at least 1 with a "
+                          "kernel and an exponent each", h);
+    size_t l = (size_t)1 << c->log2l;
+    for (unsigned ch = 0; ch < h; ch++) {
+        if (!kwords[ch])
+            return nc_err_set(NC_ERR_ARG, "fftconv model: channel %u has no kernel", ch);
+        fftconv_cfg_t cc = *c;
+        cc.kexp = kexp[ch];
+        uint64_t s = 0;
+        int rc = packed ? fftconv_model_run_packed(&cc, u + ch * l, kwords[ch], y + ch * l, &s)
+                        : fftconv_model_run(&cc, u + ch * l, kwords[ch], y + ch * l, &s);
+        if (rc)
+            return rc;
+        if (sat)
+            sat[ch] = s;
+    }
+    return NC_OK;
+}
+
+uint64_t fftconv_model_cycles_channels(const fftconv_cfg_t *c, bool packed, unsigned p, unsigned h)
+{
+    return h * (packed ? fftconv_model_cycles_packed(c, p) : fftconv_model_cycles(c, p));
+}

@@ -75,6 +75,20 @@ int fftconv_model_run(const fftconv_cfg_t *c, const int16_t *u, const uint32_t *
 int fftconv_model_run_packed(const fftconv_cfg_t *c, const int16_t *u, const uint32_t *kpacked,
                              int16_t *y, uint64_t *sat);
 
+/* Many channels in one job (README, "Many channels"): h channels, channel ch the single-channel
+ * convolution (fftconv_model_run, or fftconv_model_run_packed when packed) of its own input with
+ * its own kernel. u and y hold h L samples channel after channel (channel ch: samples
+ * ch L .. ch L + L-1); kwords[ch] is its kernel (M spectrum words, or the Lk packed words) and
+ * kexp[ch] its exponent (c->kexp is not used). sat (may be NULL) gets h saturation counts.
+ * NC_ERR_ARG for h = 0 or a NULL kernel, naming the channel. */
+int fftconv_model_run_channels(const fftconv_cfg_t *c, bool packed, unsigned h, const int16_t *u,
+                               const uint32_t *const *kwords, const unsigned *kexp, int16_t *y,
+                               uint64_t *sat);
+
+/* Accelerator cycles of an h-channel job: h runs of the single-channel schedule (the kernel
+ * slot changes nothing in the schedule); 0 for an illegal configuration or h = 0. */
+uint64_t fftconv_model_cycles_channels(const fftconv_cfg_t *c, bool packed, unsigned p, unsigned h);
+
 /* kspec (M = 2 Lk words, bit-reversed, fftconv_kernel_spectrum) -> the Lk packed words. */
 int fftconv_kspec_pack(const uint32_t *kspec, unsigned log2lk, uint32_t *packed);
 

@@ -14,7 +14,9 @@
 
 module fftconv_top #(
     parameter integer P = 2,          // butterflies per cycle: 1, 2 or 4
-    parameter integer LOG2LMAX = 16   // largest L = 2^LOG2LMAX (8..16)
+    parameter integer LOG2LMAX = 16,  // largest L = 2^LOG2LMAX (8..16)
+    parameter integer KCH = 1,        // kernel slots: full-length spectra the K memory keeps (1..255)
+    parameter integer NBUF = 1        // U and Y banks: 1, or 2 (the host uses one while a run uses the other)
 ) (
     input  wire        clk,
     input  wire        rst_n,
@@ -35,6 +37,9 @@ module fftconv_top #(
     localparam integer IW = LOG2LMAX;                // butterfly index width (i < M/2 <= LMAX)
     localparam integer LW = LOGP + 1;                // index width of the 2P words of a U/Y row
     localparam integer UAW = LOG2LMAX - LOGP - 1;    // U and Y rows: 2P words each
+    localparam integer SW = (KCH > 1) ? $clog2(KCH) : 1;   // kernel slot index width
+    localparam integer KMW = KAW + ((KCH > 1) ? SW : 0);    // K memory rows: KCH slots
+    localparam integer UMW = UAW + ((NBUF == 2) ? 1 : 0);   // U and Y memory rows: NBUF banks
 
     // ------------------------------------------------------------------ bus and registers
     wire        cmd_valid, cmd_we;
@@ -53,13 +58,29 @@ module fftconv_top #(
         .rsp_valid(rsp_valid_q), .rsp_rdata(rsp_rdata), .rsp_err(rsp_err_q)
     );
 
-    reg [31:0] r_log2l, r_mode, r_log2lk, r_fbins, r_kexp, r_oshift;
+    reg [31:0] r_log2l, r_mode, r_log2lk, r_fbins, r_oshift;
     reg [15:0] r_skip;
     reg [31:0] sat_count, cycles, bus_errors;
-    reg        busy, done, err_size, err_mode, err_access, err_start;
+    reg        busy, done, err_size, err_mode, err_access, err_start, err_chan;
 
-    wire [31:0] status = {20'd0, err_start, err_access, err_mode, err_size, 6'd0, done, busy};
-    wire [31:0] params = {16'd0, 8'(LOG2LMAX), 8'(P)};
+    wire [31:0] status = {19'd0, err_chan, err_start, err_access, err_mode, err_size, 6'd0, done, busy};
+    wire [31:0] params = {6'd0, 2'(NBUF), 8'(KCH), 8'(LOG2LMAX), 8'(P)};
+
+    // Channels (README, "Many channels"): CHANNEL selects the kernel slot of the next run, KSLOT
+    // the slot the K window and KEXP address; each slot keeps its own exponent. BANK selects the
+    // U/Y bank of the next run (RUN) and of the host's windows (HOST) in two-bank builds.
+    reg [31:0]   r_chan, r_kslot;
+    reg [1:0]    r_bank;                  // {HOST, RUN}
+    reg [5*(1<<SW)-1:0] kx;               // KEXP of every slot, 5 bits each (above 31 kept as 31;
+                                          // flip-flops, not a memory: reset and read anywhere)
+    reg [SW-1:0] run_slot;                // slot of the running (or last) run
+    reg          run_bank;
+    wire [SW-1:0] chan_i = SW'(r_chan), kslot_i = SW'(r_kslot);
+    wire         chan_ok = r_chan < KCH, kslot_ok = r_kslot < KCH;
+    // the host may touch U/Y while busy only in the bank the run does not use, K and KEXP only
+    // in a slot the run does not read
+    wire         uy_free = !busy || (NBUF == 2 && r_bank[1] != run_bank);
+    wire         k_free = kslot_ok && (!busy || kslot_i != run_slot);
 
     // Windows: U and K write-only, Y read-only, all refused while busy.
     localparam [23:0] U_END = FFTCONV_WIN_U_BASE + (24'd4 << LOG2LMAX);
@@ -76,8 +97,9 @@ module fftconv_top #(
         dec_err = 1'b0;
         dec_rdata = 32'd0;
         if (cmd_addr[1:0] != 2'b00) dec_err = 1'b1;
-        else if (in_u || in_k) dec_err = !cmd_we || busy;
-        else if (in_y) dec_err = cmd_we || busy;
+        else if (in_u) dec_err = !cmd_we || !uy_free;
+        else if (in_k) dec_err = !cmd_we || !k_free;
+        else if (in_y) dec_err = cmd_we || !uy_free;
         else begin
             case (cmd_addr)
                 FFTCONV_ID:         begin dec_rdata = FFTCONV_ID_RESET; dec_err = cmd_we; end
@@ -89,11 +111,14 @@ module fftconv_top #(
                 FFTCONV_LOG2LK:     begin dec_rdata = r_log2lk; dec_err = cmd_we && busy; end
                 FFTCONV_FREQ_BINS:  begin dec_rdata = r_fbins; dec_err = cmd_we && busy; end
                 FFTCONV_SKIP_D:     begin dec_rdata = {{16{r_skip[15]}}, r_skip}; dec_err = cmd_we && busy; end
-                FFTCONV_KEXP:       begin dec_rdata = r_kexp; dec_err = cmd_we && busy; end
+                FFTCONV_KEXP:       begin dec_rdata = {27'd0, kx[5*kslot_i +: 5]}; dec_err = cmd_we ? !k_free : !kslot_ok; end
                 FFTCONV_OSHIFT:     begin dec_rdata = r_oshift; dec_err = cmd_we && busy; end
                 FFTCONV_SAT_COUNT:  begin dec_rdata = sat_count; dec_err = cmd_we; end
                 FFTCONV_CYCLES:     begin dec_rdata = cycles; dec_err = cmd_we; end
                 FFTCONV_BUS_ERRORS: begin dec_rdata = bus_errors; dec_err = cmd_we; end
+                FFTCONV_CHANNEL:    dec_rdata = r_chan;
+                FFTCONV_KSLOT:      dec_rdata = r_kslot;
+                FFTCONV_BANK:       dec_rdata = {30'd0, r_bank};
                 default:            dec_err = 1'b1;
             endcase
         end
@@ -108,10 +133,10 @@ module fftconv_top #(
                 && (!r_mode[0] || (r_log2lk >= 32'd5 && r_log2lk <= r_log2l))
                 && (!r_mode[1] || (r_fbins >= 32'd1 && eff_log2lk <= 32'd16
                                    && r_fbins <= (32'd1 << eff_log2lk[4:0])))
-                && r_kexp <= 32'd16 && r_oshift <= 32'd8;
+                && (!chan_ok || kx[5*chan_i +: 5] <= 5'd16) && r_oshift <= 32'd8;
     wire start_cmd = wr_ok && cmd_addr == FFTCONV_CTRL && cmd_wdata[0];
     wire soft_rst  = wr_ok && cmd_addr == FFTCONV_CTRL && cmd_wdata[1];
-    wire go = start_cmd && !soft_rst && !busy && size_ok && mode_ok;
+    wire go = start_cmd && !soft_rst && !busy && size_ok && mode_ok && chan_ok;
 
     // ------------------------------------------------------------------ run configuration
     reg [4:0]  n;          // log2 of the transform size: M = 2 Lk, packed Mh = Lk
@@ -229,6 +254,7 @@ module fftconv_top #(
     wire [UAW-1:0] u_ra0 = UAW'(blk_urows - (18'd1 << lgu) + ucol);  // previous block
     wire [UAW-1:0] u_ra1 = UAW'(blk_urows + ucol);
     wire [UAW-1:0] host_row = UAW'(widx >> (LOGP + 1));
+    wire [UMW-1:0] uy_host = UMW'({r_bank[1], host_row});   // the host's bank (one bank: dropped)
     wire [KAW-1:0] k_host_row = KAW'(widx >> (LOGP + 1));
     wire [31:0]    host_lane = 32'(widx) & (2 * P - 1);
     wire [31:0]    k_host_lane = 32'(widx) & (2 * P - 1);
@@ -251,20 +277,21 @@ module fftconv_top #(
         end
         for (q = 0; q < 2 * P; q = q + 1) begin : g_uy_mem
             for (bf = 0; bf < 2; bf = bf + 1) begin : g_ucopy
-                fftconv_ram #(.W(16), .AW(UAW)) u_u (
+                fftconv_ram #(.W(16), .AW(UMW)) u_u (
                     .clk(clk), .we(wr_ok && in_u && host_lane == q),
-                    .wa(host_row), .wd(cmd_wdata[15:0]),
-                    .ra(bf == 0 ? u_ra0 : u_ra1), .rd(u_rd[bf][q]));
+                    .wa(uy_host), .wd(cmd_wdata[15:0]),
+                    .ra(UMW'({run_bank, bf == 0 ? u_ra0 : u_ra1})), .rd(u_rd[bf][q]));
             end
-            fftconv_ram #(.W(16), .AW(UAW)) u_y (
+            fftconv_ram #(.W(16), .AW(UMW)) u_y (
                 .clk(clk), .we(y_we && y_lane_we[q]),
-                .wa(UAW'(p_blk_urows + (p_pk ? p_c : p_c >> 1))), .wd(y_wd[q]),
-                .ra(host_row), .rd(y_rd[q]));
+                .wa(UMW'({run_bank, UAW'(p_blk_urows + (p_pk ? p_c : p_c >> 1))})), .wd(y_wd[q]),
+                .ra(uy_host), .rd(y_rd[q]));
         end
         for (q = 0; q < 2 * P; q = q + 1) begin : g_kmem
-            fftconv_ram #(.W(32), .AW(KAW)) u_k (
+            fftconv_ram #(.W(32), .AW(KMW)) u_k (
                 .clk(clk), .we(wr_ok && in_k && k_host_lane == q),
-                .wa(k_host_row), .wd(cmd_wdata), .ra(KAW'(c)), .rd(k_rd[q]));
+                .wa(KMW'({kslot_i, k_host_row})), .wd(cmd_wdata),
+                .ra(KMW'({run_slot, KAW'(c)})), .rd(k_rd[q]));
         end
     endgenerate
 
@@ -513,11 +540,14 @@ module fftconv_top #(
         if (!rst_n) begin
             r_log2l <= FFTCONV_LOG2L_RESET; r_mode <= FFTCONV_MODE_RESET;
             r_log2lk <= FFTCONV_LOG2LK_RESET; r_fbins <= FFTCONV_FREQ_BINS_RESET;
-            r_skip <= FFTCONV_SKIP_D_RESET[15:0]; r_kexp <= FFTCONV_KEXP_RESET;
+            r_skip <= FFTCONV_SKIP_D_RESET[15:0];
+            kx <= {(1 << SW){5'(FFTCONV_KEXP_RESET)}};
             r_oshift <= FFTCONV_OSHIFT_RESET;
             sat_count <= 32'd0; cycles <= 32'd0; bus_errors <= 32'd0;
             busy <= 1'b0; done <= 1'b0;
             err_size <= 1'b0; err_mode <= 1'b0; err_access <= 1'b0; err_start <= 1'b0;
+            err_chan <= 1'b0; r_chan <= 32'd0; r_kslot <= 32'd0; r_bank <= 2'd0;
+            run_slot <= {SW{1'b0}}; run_bank <= 1'b0;
             n <= 5'd9; pk <= 1'b0; lgk <= 5'd8; nblk_m1 <= 17'd0; fb <= 18'd0; dq <= 16'sd0;
             kexp <= 5'd0; oshift <= 4'd0;
             blk <= 17'd0; g <= 6'd0; cnt <= 18'd0; drain <= 1'b0;
@@ -542,7 +572,10 @@ module fftconv_top #(
                     FFTCONV_LOG2LK:    r_log2lk <= cmd_wdata;
                     FFTCONV_FREQ_BINS: r_fbins <= cmd_wdata;
                     FFTCONV_SKIP_D:    r_skip <= cmd_wdata[15:0];
-                    FFTCONV_KEXP:      r_kexp <= cmd_wdata;
+                    FFTCONV_KEXP:      kx[5*kslot_i +: 5] <= cmd_wdata > 32'd31 ? 5'd31 : cmd_wdata[4:0];
+                    FFTCONV_CHANNEL:   r_chan <= cmd_wdata;
+                    FFTCONV_KSLOT:     r_kslot <= cmd_wdata;
+                    FFTCONV_BANK:      if (NBUF == 2) r_bank <= cmd_wdata[1:0];
                     FFTCONV_OSHIFT:    r_oshift <= cmd_wdata;
                     FFTCONV_STATUS: begin
                         if (cmd_wdata[1]) done <= 1'b0;
@@ -550,6 +583,7 @@ module fftconv_top #(
                         if (cmd_wdata[9]) err_mode <= 1'b0;
                         if (cmd_wdata[10]) err_access <= 1'b0;
                         if (cmd_wdata[11]) err_start <= 1'b0;
+                        if (cmd_wdata[12]) err_chan <= 1'b0;
                     end
                     default: ;
                 endcase
@@ -558,6 +592,7 @@ module fftconv_top #(
                 if (busy) err_start <= 1'b1;
                 else if (!size_ok) err_size <= 1'b1;
                 else if (!mode_ok) err_mode <= 1'b1;
+                else if (!chan_ok) err_chan <= 1'b1;
             end
 
             // pipeline stage 1 registers
@@ -614,13 +649,16 @@ module fftconv_top #(
                 nblk_m1 <= 17'((32'd1 << (r_log2l[4:0] - eff_log2lk[4:0])) - 32'd1);
                 fb <= r_mode[1] ? 18'(r_fbins) : 18'd0;
                 dq <= r_skip;
-                kexp <= r_kexp[4:0];
+                kexp <= kx[5*chan_i +: 5];
+                run_slot <= chan_i;
+                run_bank <= r_bank[0];
                 oshift <= r_oshift[3:0];
                 blk <= 17'd0; g <= 6'd0; cnt <= 18'd0; drain <= 1'b0;
             end
             if (soft_rst) begin
                 busy <= 1'b0; done <= 1'b0; drain <= 1'b0;
                 err_size <= 1'b0; err_mode <= 1'b0; err_access <= 1'b0; err_start <= 1'b0;
+                err_chan <= 1'b0;
                 sat_count <= 32'd0; cycles <= 32'd0;
                 p_valid <= 1'b0;
             end
@@ -629,7 +667,7 @@ module fftconv_top #(
 
     wire [15:0] y_host = y_rd[32'(rsp_lane_q) & (2 * P - 1)];
     assign rsp_rdata = rsp_y_q ? {{16{y_host[15]}}, y_host} : rsp_reg_q;
-    assign irq = done || err_size || err_mode || err_access || err_start;
+    assign irq = done || err_size || err_mode || err_access || err_start || err_chan;
 endmodule
 
 `default_nettype wire

@@ -1,5 +1,8 @@
-# rtl/fftconv/ip.mk - the FFT-convolution accelerator: one Verilated build per P, LMAX = 65536.
-VMODELS_fftconv += fftconv_p1 fftconv_p2 fftconv_p4
+# rtl/fftconv/ip.mk - the FFT-convolution accelerator: one Verilated build per P, LMAX = 65536,
+# one kernel slot and one U/Y bank; and fftconv_c2, the many-channel build (README, "Many
+# channels"): P = 2, LMAX = 4096, 64 kernel slots (64 full-length spectra: 2 MB of K), two U/Y
+# banks.
+VMODELS_fftconv += fftconv_p1 fftconv_p2 fftconv_p4 fftconv_c2
 REGMAPS += fftconv
 fftconv_SRCS := $(sort $(wildcard rtl/fftconv/*.v)) rtl/common/nc_bus_slave.v
 fftconv_p1_TOP := fftconv_top
@@ -14,6 +17,10 @@ fftconv_p4_TOP := fftconv_top
 fftconv_p4_SRCS := $(fftconv_SRCS)
 fftconv_p4_PARAMS := -GP=4 -GLOG2LMAX=16
 fftconv_p4_DESC := P=4 LMAX=65536
+fftconv_c2_TOP := fftconv_top
+fftconv_c2_SRCS := $(fftconv_SRCS)
+fftconv_c2_PARAMS := -GP=2 -GLOG2LMAX=12 -GKCH=64 -GNBUF=2
+fftconv_c2_DESC := P=2 LMAX=4096 KCH=64 two U/Y banks
 
 # Synthesis (make synth, rtl/common/synth.sh): the twiddle ROM's contents come from files
 # (Yosys has no real variables) for the configuration's LOG2LMAX. make test synthesises the

@@ -11,7 +11,14 @@
  *   5. real-input packing (MODE.PACKED): the RTL's packed cycles (checked against the packed
  *      model on every sample and against its schedule) / the unpacked schedule (which the
  *      RTL's unpacked CYCLES equals, section 1) and / the bound, with the RTL's SQNR against
- *      FFTW; partial packed cycles / packed dense.
+ *      FFTW; partial packed cycles / packed dense;
+ *   6. many channels in one job (fftconv_c2: 64 kernel slots, two U/Y banks), L = 4096, P = 2,
+ *      H = 1, 8, 64: simulated cycles per channel including the host's bus traffic, of the
+ *      H-channel job (each kernel and input loaded while the channel before runs) against H
+ *      single-channel jobs one after another (each loads its kernel, its input, runs, reads its
+ *      output); the stream with the kernels resident (overlapped, and one bank at a time)
+ *      against the accelerator's own cycles per channel (CYCLES). Every channel is checked
+ *      against the model; all variants' outputs must be equal.
  * Not pass/fail on the figures; exits 1 if a run fails or the RTL disagrees with the model.
  */
 #include <stdio.h>
@@ -244,18 +251,130 @@ static void bench_packed(void)
     }
 }
 
-int main(void)
+/* H single-channel jobs one after another on the same build (slot 0, one bank at a time, the
+ * same DONE wait as the channel stream): simulated cycles, outputs into y. */
+static int single_jobs(unsigned h, unsigned log2l, bool packed, const int16_t *u, const int16_t *k,
+                       int16_t *y, uint64_t *sim)
+{
+    const size_t l = (size_t)1 << log2l;
+    vmodel_t *m = vmodel_open_name("fftconv_c2");
+    if (!m)
+        return nc_err_status();
+    fftconv_dev_t dev;
+    fftconv_cfg_t c = {log2l, log2l, 0, 0, 0, 0};
+    int rc = fftconv_open(vmodel_bus(m), &dev);
+    if (!rc)
+        rc = fftconv_set_packed(&dev, packed);
+    if (!rc)
+        rc = fftconv_configure(&dev, &c);
+    const unsigned slot0 = 0;
+    uint64_t t0 = vmodel_cycles(m);
+    for (unsigned ch = 0; !rc && ch < h; ch++) {
+        rc = fftconv_load_kernel(&dev, k + ch * l, l); /* (the host's FFTW time is not simulated) */
+        if (!rc)
+            rc = fftconv_run_channels(&dev, 1, &slot0, u + ch * l, y + ch * l, NULL);
+    }
+    *sim = vmodel_cycles(m) - t0;
+    vmodel_close(m);
+    return rc;
+}
+
+static void bench_channels(void)
+{
+    enum { LOG2L = 12 };
+    const size_t l = (size_t)1 << LOG2L;
+    printf("\n6. many channels in one job (fftconv_c2: P=2 LMAX=4096, 64 kernel slots, two U/Y "
+           "banks), L = %zu, simulated cycles per channel including host bus traffic\n", l);
+    printf("   %-8s %3s %8s %9s %9s %7s %9s %8s %9s\n", "mode", "H", "CYCLES", "H jobs",
+           "job", "job/", "resident", "resid./", "1 bank");
+    printf("   %-8s %3s %8s %9s %9s %7s %9s %8s %9s\n", "", "", "/ch", "/ch", "/ch", "H jobs",
+           "/ch", "CYCLES", "/ch");
+    static const unsigned hs[] = {1, 8, 64};
+    for (int packed = 1; packed >= 0; packed--)
+        for (size_t i = 0; i < NC_ARRAY_LEN(hs); i++) {
+            const unsigned h = hs[i];
+            int16_t *u = malloc(h * l * 2), *k = calloc(h * l, 2), *y = malloc(h * l * 2);
+            nc_rng_t r;
+            nc_rng_seed(&r, 600 + h);
+            fftconv_make_input(FFTCONV_SIG_NOISE, &r, u, h * l);
+            int rc = NC_OK;
+            for (unsigned ch = 0; !rc && ch < h; ch++)
+                rc = fftconv_make_kernel(&r, l, 1.0, k + ch * l);
+            fftconv_chjob_t job = {NULL, 2, {LOG2L, LOG2L, 0, 0, 0, 0}, h, u, k, packed, false,
+                                   NULL, true};
+            fftconv_choutcome_t os = {0}, ov = {0}, ob = {0};
+            uint64_t single = 0;
+            if (!rc) /* kernels in the stream, overlapped */
+                rc = fftconv_cosim_channels(&job, &os);
+            job.stream_kernels = false; /* kernels first: the stream alone, kernels resident */
+            if (!rc)
+                rc = fftconv_cosim_channels(&job, &ov);
+            job.no_overlap = true;
+            if (!rc)
+                rc = fftconv_cosim_channels(&job, &ob);
+            if (!rc)
+                rc = single_jobs(h, LOG2L, packed, u, k, y, &single);
+            bool ok = !rc && !os.mismatches && !ov.mismatches && !ob.mismatches &&
+                      os.cycles == os.cycles_model && !memcmp(y, os.y, h * l * 2) &&
+                      !memcmp(ov.y, os.y, h * l * 2) && !memcmp(ob.y, os.y, h * l * 2);
+            if (!ok) {
+                fprintf(stderr, "BROKEN: channels H=%u%s: %s (mismatches %zu, %zu, %zu; CYCLES "
+                        "%llu, schedule %llu)\n", h, packed ? " packed" : "",
+                        rc ? nc_err_msg() : "ok", os.mismatches, ov.mismatches, ob.mismatches,
+                        (unsigned long long)os.cycles, (unsigned long long)os.cycles_model);
+                broken = 1;
+                printf("   %-8s %3u FAILED\n", packed ? "packed" : "unpacked", h);
+            } else {
+                double run = (double)os.cycles / h, jobs = (double)single / h;
+                double job1 = (double)os.sim_stream / h, res1 = (double)ov.sim_stream / h;
+                printf("   %-8s %3u %8.0f %9.0f %9.0f %7.3f %9.0f %8.3f %9.0f\n",
+                       packed ? "packed" : "unpacked", h, run, jobs, job1, job1 / jobs, res1,
+                       res1 / run, (double)ob.sim_stream / h);
+            }
+            fftconv_choutcome_free(&os);
+            fftconv_choutcome_free(&ov);
+            fftconv_choutcome_free(&ob);
+            free(u), free(k), free(y);
+        }
+    printf("   CYCLES: the accelerator's own cycles per channel; H jobs: H single-channel jobs one "
+           "after another, each\n   loading its kernel and input, running and reading its output; "
+           "job: the H-channel job, each kernel and\n   input loaded while the channel before it "
+           "runs (second U/Y bank, another kernel slot); resident: the\n   stream alone with "
+           "every kernel already in its slot (a second batch); 1 bank: the same, one bank at a "
+           "time\n");
+}
+
+/* bench_fftconv [SECTION...]: all sections (make bench), or only the numbered ones. */
+static bool want(int argc, char **argv, int sec)
+{
+    if (argc < 2)
+        return true;
+    for (int i = 1; i < argc; i++)
+        if (atoi(argv[i]) == sec)
+            return true;
+    return false;
+}
+
+int main(int argc, char **argv)
 {
     double t0 = nc_now_s();
     printf("bench_fftconv: FFT-convolution accelerator (RTL via Verilator, checked against the "
            "bit-exact model)\n");
-    bench_rss(); /* first, so the figure is this run's own peak and not the others' */
-    bench_bound();
-    bench_modes();
-    printf("\n3. co-simulation throughput (cycles per CPU-second of this thread), median of 7 paired ratios\n");
-    bench_throughput(2, 14);
-    bench_throughput(1, 16);
-    bench_packed();
+    if (want(argc, argv, 4))
+        bench_rss(); /* first, so the figure is this run's own peak and not the others' */
+    if (want(argc, argv, 1))
+        bench_bound();
+    if (want(argc, argv, 2))
+        bench_modes();
+    if (want(argc, argv, 3)) {
+        printf("\n3. co-simulation throughput (cycles per CPU-second of this thread), median of 7 paired ratios\n");
+        bench_throughput(2, 14);
+        bench_throughput(1, 16);
+    }
+    if (want(argc, argv, 5))
+        bench_packed();
+    if (want(argc, argv, 6))
+        bench_channels();
     printf("\nbench_fftconv: %.1f s%s\n", nc_now_s() - t0, broken ? ", SOMETHING BROKE" : "");
     return broken;
 }
