@@ -119,6 +119,11 @@ static int run_size(vmodel_t *m, fftconv_dev_t *dev, const sweep_t *s, unsigned 
                      l, 1u << c.log2lk, c.freq_bins, s->packed ? " packed" : "", res.cycles,
                      (unsigned long long)sched(&c, s->p, s->packed));
             rc = NC_ERR_MISMATCH;
+        } else if (res.stalls != fftconv_model_stalls(&c, s->p, s->packed)) {
+            snprintf(msg, len, "P=%u L=%zu Lk=%u F=%u%s: STALLS %u, the schedule says %llu", s->p,
+                     l, 1u << c.log2lk, c.freq_bins, s->packed ? " packed" : "", res.stalls,
+                     (unsigned long long)fftconv_model_stalls(&c, s->p, s->packed));
+            rc = NC_ERR_MISMATCH;
         }
     }
     (void)m;
@@ -235,14 +240,16 @@ static int corner_case(void *arg, const char *wave, char *msg, size_t len)
             for (size_t t = l; t-- > 0;)
                 if (yr[t] != ym[t])
                     diff++, first = t;
-            if (diff || res.sat_count != sat || res.cycles != sched(&c, cs->p, cs->packed)) {
+            if (diff || res.sat_count != sat || res.cycles != sched(&c, cs->p, cs->packed) ||
+                res.stalls != fftconv_model_stalls(&c, cs->p, cs->packed)) {
                 snprintf(msg, len, "P=%u%s config %zu (L=%zu Lk=%zu F=%u D=%d OSHIFT=%u KEXP=%u) %s: "
                          "%zu samples differ (first y[%zu] RTL %d model %d), SAT %u vs %llu, "
-                         "CYCLES %u vs %llu", cs->p, cs->packed ? " packed" : "", i, l, lk,
+                         "CYCLES %u vs %llu, STALLS %u vs %llu", cs->p, cs->packed ? " packed" : "", i, l, lk,
                          c.freq_bins, c.d, c.oshift, c.kexp,
                          fftconv_sig_name(sig), diff, first, yr[first], ym[first], res.sat_count,
                          (unsigned long long)sat, res.cycles,
-                         (unsigned long long)sched(&c, cs->p, cs->packed));
+                         (unsigned long long)sched(&c, cs->p, cs->packed), res.stalls,
+                         (unsigned long long)fftconv_model_stalls(&c, cs->p, cs->packed));
                 rc = NC_ERR_MISMATCH;
             }
         }
@@ -347,12 +354,15 @@ static int partial_case(void *arg, const char *wave, char *msg, size_t len)
             for (size_t t = l; t-- > 0;)
                 if (yr[t] != ym[t])
                     diff++, first = t;
-            if (diff || res.sat_count != sat || res.cycles != sched(&c, ps->p, ps->packed)) {
+            if (diff || res.sat_count != sat || res.cycles != sched(&c, ps->p, ps->packed) ||
+                res.stalls != fftconv_model_stalls(&c, ps->p, ps->packed)) {
                 snprintf(msg, len, "P=%u%s L=%zu partial LK=%zu (block %zu) %s: %zu samples differ "
-                         "(first y[%zu] RTL %d model %d), SAT %u vs %llu, CYCLES %u vs %llu",
+                         "(first y[%zu] RTL %d model %d), SAT %u vs %llu, CYCLES %u vs %llu, "
+                         "STALLS %u vs %llu",
                          ps->p, ps->packed ? " packed" : "", l, lk, blk, fftconv_sig_name(sig),
                          diff, first, yr[first], ym[first], res.sat_count, (unsigned long long)sat,
-                         res.cycles, (unsigned long long)sched(&c, ps->p, ps->packed));
+                         res.cycles, (unsigned long long)sched(&c, ps->p, ps->packed), res.stalls,
+                         (unsigned long long)fftconv_model_stalls(&c, ps->p, ps->packed));
                 rc = NC_ERR_MISMATCH;
             }
         }

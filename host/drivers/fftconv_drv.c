@@ -238,7 +238,9 @@ int fftconv_wait(fftconv_dev_t *dev, fftconv_result_t *res)
         return hw_error(dev, res->status, "run ended without DONE");
     if ((rc = bus_read32(dev->bus, FFTCONV_SAT_COUNT, &res->sat_count)))
         return rc;
-    return bus_read32(dev->bus, FFTCONV_CYCLES, &res->cycles);
+    if ((rc = bus_read32(dev->bus, FFTCONV_CYCLES, &res->cycles)))
+        return rc;
+    return bus_read32(dev->bus, FFTCONV_STALLS, &res->stalls);
 }
 
 int fftconv_read_output(fftconv_dev_t *dev, int16_t *y)

@@ -40,6 +40,7 @@ typedef struct fftconv_result {
     uint32_t status;          /* STATUS after the run                                        */
     uint32_t sat_count;       /* SAT_COUNT                                                   */
     uint32_t cycles;          /* CYCLES: START to DONE                                       */
+    uint32_t stalls;          /* STALLS: issue cycles held back by a read-after-write hazard */
 } fftconv_result_t;
 
 /* Checks ID and PARAMS, soft-resets the device. */
@@ -80,7 +81,7 @@ NC_MUST_CHECK int fftconv_start(fftconv_dev_t *dev);
 NC_MUST_CHECK int fftconv_wait(fftconv_dev_t *dev, fftconv_result_t *res);
 NC_MUST_CHECK int fftconv_read_output(fftconv_dev_t *dev, int16_t *y);
 
-/* load input, start, wait, read output; res gets status, saturations and cycles. */
+/* load input, start, wait, read output; res gets status, saturations, cycles and stalls. */
 NC_MUST_CHECK int fftconv_run(fftconv_dev_t *dev, const int16_t *u, int16_t *y, fftconv_result_t *res);
 
 /* Aborts a run and clears STATUS (keeps registers and memories). */

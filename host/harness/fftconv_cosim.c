@@ -135,6 +135,7 @@ static int run_rtl(const fftconv_job_t *job, bool packed, fftconv_cfg_t *cfg, co
     }
     out->sat_rtl = res.sat_count;
     out->cycles = res.cycles;
+    out->stalls = res.stalls;
     out->sim_cycles = m ? vmodel_cycles(m) : 0;
     if (m && job->waves)
         vmodel_trace_close(m);
@@ -215,6 +216,7 @@ int fftconv_cosim_run_mode(const fftconv_job_t *job, bool packed, fftconv_outcom
         out->sqnr_db = nc_sqnr_db(s.yd, s.yr, l);
         out->cycles_model = (uint32_t)(packed ? fftconv_model_cycles_packed(&cfg, job->p)
                                               : fftconv_model_cycles(&cfg, job->p));
+        out->stalls_model = (uint32_t)fftconv_model_stalls(&cfg, job->p, packed);
         out->bound_ratio = out->cycles / fftconv_cycle_bound(cfg.log2l, job->p);
     }
     scratch_free(&s);

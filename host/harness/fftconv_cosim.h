@@ -35,6 +35,8 @@ typedef struct fftconv_outcome {
     uint64_t sat_model;
     uint32_t cycles;         /* CYCLES register                                              */
     uint32_t cycles_model;   /* the spec's schedule (packed or not)                           */
+    uint32_t stalls;         /* STALLS register: issues held back by a read-after-write hazard */
+    uint32_t stalls_model;   /* the schedule's stalls (fftconv_model_stalls)                  */
     double bound_ratio;      /* cycles / (N (log2 N + 1) / P), N = 2L                         */
     unsigned kexp;
     uint64_t sim_cycles;     /* every simulated clock cycle, loads and polls included         */

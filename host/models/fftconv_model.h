@@ -78,15 +78,23 @@ int fftconv_model_run_packed(const fftconv_cfg_t *c, const int16_t *u, const uin
 /* kspec (M = 2 Lk words, bit-reversed, fftconv_kernel_spectrum) -> the Lk packed words. */
 int fftconv_kspec_pack(const uint32_t *kspec, unsigned log2lk, uint32_t *packed);
 
-/* Cycles of the packed schedule with p butterflies per cycle: (2 log2 Lk + 1) passes of
- * Lk/(2p) issues + 1 drain per block (frequency-sparse: the forward and inverse passes pruned
- * as in fftconv_model_cycles, the fused pass min(F, Lk/(2p)) issues + 1); 0 for an illegal
- * configuration. */
+/* The pipeline (README, "Pipeline"): an issue in cycle t reads its operands (registered
+ * memory read data) in t+1 and writes at the end of cycle t + FFTCONV_PIPE_DEPTH. */
+#define FFTCONV_PIPE_DEPTH 3
+
+/* Cycles from START to DONE that the schedule of rtl/fftconv/README.md ("Cycle counts",
+ * "Pipeline") takes with p butterflies per cycle: issues + read-after-write stalls +
+ * FFTCONV_PIPE_DEPTH (the last issue's drain); 0 for an illegal configuration. The packed
+ * schedule: (2 log2 Lk + 1) passes of Lk/(2p) issues per block (frequency-sparse: the forward
+ * and inverse passes pruned as unpacked, the fused pass min(F, Lk/(2p)) issues). */
+uint64_t fftconv_model_cycles(const fftconv_cfg_t *c, unsigned p);
 uint64_t fftconv_model_cycles_packed(const fftconv_cfg_t *c, unsigned p);
 
-/* Clock cycles from START to DONE that the schedule of rtl/fftconv/README.md takes with
- * p butterflies per cycle; 0 for an illegal configuration. */
-uint64_t fftconv_model_cycles(const fftconv_cfg_t *c, unsigned p);
+/* The issued cycles of a run (the closed form of "Cycle counts": every stage's issues). */
+uint64_t fftconv_model_issues(const fftconv_cfg_t *c, unsigned p, bool packed);
+
+/* The STALLS register after a run: issue cycles held back by a read-after-write hazard. */
+uint64_t fftconv_model_stalls(const fftconv_cfg_t *c, unsigned p, bool packed);
 
 /* The issue's bound for a dense convolution: N*(log2 N + 1)/P with N = 2L. */
 double fftconv_cycle_bound(unsigned log2l, unsigned p);

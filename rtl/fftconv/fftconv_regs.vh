@@ -55,6 +55,8 @@ localparam [23:0] FFTCONV_CYCLES = 24'h000030; // RO: clock cycles of the last r
 localparam [31:0] FFTCONV_CYCLES_RESET = 32'h00000000;
 localparam [23:0] FFTCONV_BUS_ERRORS = 24'h000034; // RO: refused bus accesses since reset
 localparam [31:0] FFTCONV_BUS_ERRORS_RESET = 32'h00000000;
+localparam [23:0] FFTCONV_STALLS = 24'h000038; // RO: issue cycles of the last run held back by a read-after-write hazard (README, Pipeline); cleared by START and SOFT_RESET
+localparam [31:0] FFTCONV_STALLS_RESET = 32'h00000000;
 localparam [23:0] FFTCONV_WIN_U_BASE = 24'h100000; // input u: word t holds u[t], Q1.15 in bits 15:0; write-only
 localparam [23:0] FFTCONV_WIN_U_BYTES = 24'h040000;
 localparam [23:0] FFTCONV_WIN_K_BASE = 24'h200000; // kernel spectrum, M = 2^(LOG2LK+1) words in bit-reversed order (PACKED: Lk words, README order): bits 15:0 re, 31:16 im; write-only

@@ -8,8 +8,9 @@
 // conflict-free for the DIF, the DIT and the packed mode's (f, Mh-f) access patterns); a
 // sequencer issuing one row pair per cycle; P butterfly lanes and, for the packed mode
 // (MODE.PACKED), P fused split/multiply/merge lanes and the bin-0 unit.
-// Every memory has a synchronous read; a butterfly issued in cycle t writes in cycle t+1,
-// and one drain cycle separates stages.
+// Every memory has a synchronous read (registered read data); the lanes are pipelined: a
+// butterfly issued in cycle t reads its operands in t+1 and writes at the end of t+3. Stages
+// overlap; an issue whose rows are still in flight waits (STALLS; README, "Pipeline").
 `default_nettype none
 
 module fftconv_top #(
@@ -55,7 +56,7 @@ module fftconv_top #(
 
     reg [31:0] r_log2l, r_mode, r_log2lk, r_fbins, r_kexp, r_oshift;
     reg [15:0] r_skip;
-    reg [31:0] sat_count, cycles, bus_errors;
+    reg [31:0] sat_count, cycles, bus_errors, stalls;
     reg        busy, done, err_size, err_mode, err_access, err_start;
 
     wire [31:0] status = {20'd0, err_start, err_access, err_mode, err_size, 6'd0, done, busy};
@@ -94,6 +95,7 @@ module fftconv_top #(
                 FFTCONV_SAT_COUNT:  begin dec_rdata = sat_count; dec_err = cmd_we; end
                 FFTCONV_CYCLES:     begin dec_rdata = cycles; dec_err = cmd_we; end
                 FFTCONV_BUS_ERRORS: begin dec_rdata = bus_errors; dec_err = cmd_we; end
+                FFTCONV_STALLS:     begin dec_rdata = stalls; dec_err = cmd_we; end
                 default:            dec_err = 1'b1;
             endcase
         end
@@ -127,7 +129,8 @@ module fftconv_top #(
     reg [16:0] blk;
     reg [5:0]  g;          // global stage: 0..n-1 forward, n..2n-1 inverse
     reg [17:0] cnt;
-    reg        drain;
+    reg        drain;      // the last issue is done: the pipeline drains (3 cycles)
+    reg [1:0]  dcnt;
 
     function automatic [IW-1:0] brev(input [IW-1:0] x);
         integer k;
@@ -167,7 +170,8 @@ module fftconv_top #(
     wire [IW-1:0] r0rev = brev(r0[IW-1:0]) >> (5'(IW) - lgr);
     wire [17:0] c_sp = (ttim << lgr) | {{(18-IW){1'b0}}, r0rev};
     wire [17:0] c = sparse ? c_sp : cnt;                     // row-pair index of this cycle
-    wire        issue = busy && !drain;
+    wire        hazard;                                     // a read row is still in flight
+    wire        issue = busy && !drain && !hazard;
     wire        last_cnt = cnt == total - 18'd1;
     wire [17:0] hrows = 18'd1 << lgh;                        // H
     wire [4:0]  lgu = lgk - 5'(LOGP) - 5'd1;                 // log2 of U/Y rows per block
@@ -196,7 +200,32 @@ module fftconv_top #(
     // Write rows: forward writes rows 2c and 2c+1, inverse rows c and c+H.
     wire [17:0] w_row_x = p_fused ? p_ra : p_fwd ? (p_c << 1) : p_c;
     wire [17:0] w_row_y = p_fused ? p_rb : p_fwd ? (p_c << 1) + 18'd1 : p_c + hrows;
-    wire        w_bank_x = w_row_x[0] ^ (w_row_x >= hrows);
+
+    // Pipeline stages 2 and 3 carry the write side of an issue: stage 3 (d_*) writes.
+    localparam integer CW = 1 + 1 + 1 + 18 + 18 + UAW + 1 + 1 + 1 + 1 + 1 + P + P;
+    wire [CW-1:0] ctl1 = {p_valid, p_last, p_wbuf, w_row_x, w_row_y,
+                          UAW'(p_blk_urows + (p_pk ? p_c : p_c >> 1)),
+                          p_pk, p_c[0], p_fwd, p_fused, p_spec, p_need, p_fneed};
+    reg  [CW-1:0] ctl2, ctl3;
+    wire          e_valid = ctl2[CW-1], e_last = ctl2[CW-2], e_wbuf = ctl2[CW-3];
+    wire [17:0]   e_wx = ctl2[CW-4 -: 18], e_wy = ctl2[CW-22 -: 18];
+    wire          d_valid, d_last, d_wbuf, d_pk, d_c0, d_fwd, d_fused, d_spec;
+    wire [17:0]   d_wx, d_wy;
+    wire [UAW-1:0] d_yrow;
+    wire [P-1:0]  d_need, d_fneed;
+    assign {d_valid, d_last, d_wbuf, d_wx, d_wy, d_yrow, d_pk, d_c0, d_fwd, d_fused, d_spec,
+            d_need, d_fneed} = ctl3;
+    wire        w_bank_x = d_wx[0] ^ (d_wx >= hrows);
+
+    // Read-after-write hazard: an issue reading a row of the buffer an in-flight issue (stage
+    // 1, 2 or 3) writes waits; the first stage reads U only.
+    function automatic hit(input v, input b, input [17:0] x, y, ra, rb, input rbuf);
+        hit = v && b == rbuf && (x == ra || x == rb || y == ra || y == rb);
+    endfunction
+    assign hazard = g != 6'd0
+        && (hit(p_valid && !p_last, p_wbuf, w_row_x, w_row_y, row_a, row_b, !g[0])
+         || hit(e_valid && !e_last, e_wbuf, e_wx, e_wy, row_a, row_b, !g[0])
+         || hit(d_valid && !d_last, d_wbuf, d_wx, d_wy, row_a, row_b, !g[0]));
 
     // ------------------------------------------------------------------ memories
     localparam integer DW = 48;
@@ -219,8 +248,8 @@ module fftconv_top #(
     always @(*) begin
         wk_ra[0] = RAW'((bank_a ? row_b : row_a) >> 1);
         wk_ra[1] = RAW'((bank_a ? row_a : row_b) >> 1);
-        wk_wa[0] = RAW'((w_bank_x ? w_row_y : w_row_x) >> 1);
-        wk_wa[1] = RAW'((w_bank_x ? w_row_x : w_row_y) >> 1);
+        wk_wa[0] = RAW'((w_bank_x ? d_wy : d_wx) >> 1);
+        wk_wa[1] = RAW'((w_bank_x ? d_wx : d_wy) >> 1);
     end
 
     // U and Y rows hold 2P positions: a packed stage uses a whole row (P pairs), an unpacked
@@ -232,8 +261,8 @@ module fftconv_top #(
     wire [KAW-1:0] k_host_row = KAW'(widx >> (LOGP + 1));
     wire [31:0]    host_lane = 32'(widx) & (2 * P - 1);
     wire [31:0]    k_host_lane = 32'(widx) & (2 * P - 1);
-    wire           wk_we = p_valid && !p_last;
-    wire           y_we = p_valid && p_last;
+    wire           wk_we = d_valid && !d_last;
+    wire           y_we = d_valid && d_last;
 
     genvar q, bf, bk;
     generate
@@ -241,7 +270,7 @@ module fftconv_top #(
             for (bf = 0; bf < 2; bf = bf + 1) begin : g_buf
                 for (bk = 0; bk < 2; bk = bk + 1) begin : g_bank
                     fftconv_ram #(.W(DW), .AW(RAW)) u_wk (
-                        .clk(clk), .we(wk_we && p_wbuf == bf[0]), .wa(wk_wa[bk]), .wd(wk_wd[bk][q]),
+                        .clk(clk), .we(wk_we && d_wbuf == bf[0]), .wa(wk_wa[bk]), .wd(wk_wd[bk][q]),
                         .ra(wk_ra[bk]), .rd(wk_rd[bf][bk][q]));
                 end
             end
@@ -258,7 +287,7 @@ module fftconv_top #(
             end
             fftconv_ram #(.W(16), .AW(UAW)) u_y (
                 .clk(clk), .we(y_we && y_lane_we[q]),
-                .wa(UAW'(p_blk_urows + (p_pk ? p_c : p_c >> 1))), .wd(y_wd[q]),
+                .wa(d_yrow), .wd(y_wd[q]),
                 .ra(host_row), .rd(y_rd[q]));
         end
         for (q = 0; q < 2 * P; q = q + 1) begin : g_kmem
@@ -331,7 +360,7 @@ module fftconv_top #(
     generate
         for (q = 0; q < P; q = q + 1) begin : g_lane
             fftconv_lane u_lane (
-                .fwd(p_fwd), .mulk(p_mulk), .last(p_last), .pk(p_pk),
+                .clk(clk), .fwd(p_fwd), .mulk(p_mulk), .last(p_last), .pk(p_pk),
                 .a_re(la_re[q]), .a_im(la_im[q]), .b_re(lb_re[q]), .b_im(lb_im[q]),
                 .ka(la_k[q]), .kb(lb_k[q]), .tw_c(tw_c[q]), .tw_s(tw_s[q]),
                 .kexp(kexp), .oshift(oshift), .d(dq), .u(lu[q]), .u2(lu2[q]),
@@ -370,8 +399,8 @@ module fftconv_top #(
             // slot of its partner holds the bin-0 word K[0] | K[Mh] << 16
             fk_m[j] = (p_spec && j == P - 1) ? k_rd[2 * j] : k_rd[2 * j + 1];
             // frequency-sparse: a pair with neither bin below F is zero
-            vf_re[j] = p_fneed[j] ? uf_re[j] : 24'sd0; vf_im[j] = p_fneed[j] ? uf_im[j] : 24'sd0;
-            vm_re[j] = p_fneed[j] ? um_re[j] : 24'sd0; vm_im[j] = p_fneed[j] ? um_im[j] : 24'sd0;
+            vf_re[j] = d_fneed[j] ? uf_re[j] : 24'sd0; vf_im[j] = d_fneed[j] ? uf_im[j] : 24'sd0;
+            vm_re[j] = d_fneed[j] ? um_re[j] : 24'sd0; vm_im[j] = d_fneed[j] ? um_im[j] : 24'sd0;
         end
     end
 
@@ -379,6 +408,7 @@ module fftconv_top #(
         for (q = 0; q < P; q = q + 1) begin : g_fused
             if (q == 0) begin : g_bin0
                 fftconv_fused u_fused (
+                    .clk(clk),
                     .a_re(fa_re[q]), .a_im(fa_im[q]), .b_re(fb_re[q]), .b_im(fb_im[q]),
                     .c(tw_c[q]), .s(tw_s[q]), .c2(tw_c2[q]), .s2(tw_s2[q]),
                     .kf(k_rd[2 * q]), .km(fk_m[q]), .kexp(kexp),
@@ -389,6 +419,7 @@ module fftconv_top #(
             end else begin : g_pair
                 /* verilator lint_off PINCONNECTEMPTY */
                 fftconv_fused u_fused (
+                    .clk(clk),
                     .a_re(fa_re[q]), .a_im(fa_im[q]), .b_re(fb_re[q]), .b_im(fb_im[q]),
                     .c(tw_c[q]), .s(tw_s[q]), .c2(tw_c2[q]), .s2(tw_s2[q]),
                     .kf(k_rd[2 * q]), .km(fk_m[q]), .kexp(kexp),
@@ -405,7 +436,7 @@ module fftconv_top #(
     always @(*) begin
         fflat = {DW*2*P{1'b0}};
         for (w = 0; w < 2 * P; w = w + 1) begin
-            if (!p_spec) begin
+            if (!d_spec) begin
                 if (w < P) fflat[DW*w +: DW] = {vf_re[w], vf_im[w]};
                 else fflat[DW*w +: DW] = {vm_re[P - 1 - (w - P)], vm_im[P - 1 - (w - P)]};
             end else if (w == 0) begin
@@ -438,25 +469,25 @@ module fftconv_top #(
     always @(*) begin
         sat_add = 8'd0;
         for (j = 0; j < P; j = j + 1) begin
-            w0[j] = p_need[j] ? {o0_re[j], o0_im[j]} : {DW{1'b0}};
-            w1[j] = p_need[j] ? {o1_re[j], o1_im[j]} : {DW{1'b0}};
-            if (p_fused) begin
-                if (p_fneed[j]) sat_add = sat_add + {5'd0, fsat_f[j]};
-                if (p_fneed[j] && !(p_spec && j == P - 1)) sat_add = sat_add + {5'd0, fsat_m[j]};
-            end else if (p_need[j]) begin
+            w0[j] = d_need[j] ? {o0_re[j], o0_im[j]} : {DW{1'b0}};
+            w1[j] = d_need[j] ? {o1_re[j], o1_im[j]} : {DW{1'b0}};
+            if (d_fused) begin
+                if (d_fneed[j]) sat_add = sat_add + {5'd0, fsat_f[j]};
+                if (d_fneed[j] && !(d_spec && j == P - 1)) sat_add = sat_add + {5'd0, fsat_m[j]};
+            end else if (d_need[j]) begin
                 sat_add = sat_add + {4'd0, lsat[j]};
             end
         end
-        if (p_fused && p_spec) sat_add = sat_add + {5'd0, fsat_0};
+        if (d_fused && d_spec) sat_add = sat_add + {5'd0, fsat_0};
         // Y: packed, words 2j, 2j+1 = y, y2 of lane j; unpacked, lane j writes word j of the
         // half row that c[0] selects
         for (w = 0; w < 2 * P; w = w + 1) begin
-            if (p_pk) begin
+            if (d_pk) begin
                 y_wd[w] = (w % 2 == 0) ? ly[w / 2] : ly2[w / 2];
                 y_lane_we[w] = 1'b1;
             end else begin
                 y_wd[w] = ly[w % P];
-                y_lane_we[w] = (w / P == 1) == p_c[0];
+                y_lane_we[w] = (w / P == 1) == d_c0;
             end
         end
         wflat = {DW*2*P{1'b0}};
@@ -467,8 +498,8 @@ module fftconv_top #(
         // Row x goes to bank w_bank_x, row y to the other: both banks assigned on every path
         // (a write through a computed bank index would synthesise to latches).
         for (j = 0; j < P; j = j + 1) begin
-            wx = p_fused ? fflat[DW*j +: DW] : p_fwd ? wflat[DW*j +: DW] : w0[j];
-            wy = p_fused ? fflat[DW*(P+j) +: DW] : p_fwd ? wflat[DW*(P+j) +: DW] : w1[j];
+            wx = d_fused ? fflat[DW*j +: DW] : d_fwd ? wflat[DW*j +: DW] : w0[j];
+            wy = d_fused ? fflat[DW*(P+j) +: DW] : d_fwd ? wflat[DW*(P+j) +: DW] : w1[j];
             wk_wd[0][j] = w_bank_x ? wy : wx;
             wk_wd[1][j] = w_bank_x ? wx : wy;
         end
@@ -507,7 +538,7 @@ module fftconv_top #(
         end
     end
 
-    wire run_end = drain && g == g_last && blk == nblk_m1;
+    wire run_end = g == g_last && blk == nblk_m1;   // the run's last stage
 
     always @(posedge clk) begin
         if (!rst_n) begin
@@ -515,13 +546,13 @@ module fftconv_top #(
             r_log2lk <= FFTCONV_LOG2LK_RESET; r_fbins <= FFTCONV_FREQ_BINS_RESET;
             r_skip <= FFTCONV_SKIP_D_RESET[15:0]; r_kexp <= FFTCONV_KEXP_RESET;
             r_oshift <= FFTCONV_OSHIFT_RESET;
-            sat_count <= 32'd0; cycles <= 32'd0; bus_errors <= 32'd0;
+            sat_count <= 32'd0; cycles <= 32'd0; bus_errors <= 32'd0; stalls <= 32'd0;
             busy <= 1'b0; done <= 1'b0;
             err_size <= 1'b0; err_mode <= 1'b0; err_access <= 1'b0; err_start <= 1'b0;
             n <= 5'd9; pk <= 1'b0; lgk <= 5'd8; nblk_m1 <= 17'd0; fb <= 18'd0; dq <= 16'sd0;
             kexp <= 5'd0; oshift <= 4'd0;
-            blk <= 17'd0; g <= 6'd0; cnt <= 18'd0; drain <= 1'b0;
-            p_valid <= 1'b0;
+            blk <= 17'd0; g <= 6'd0; cnt <= 18'd0; drain <= 1'b0; dcnt <= 2'd0;
+            p_valid <= 1'b0; ctl2 <= {CW{1'b0}}; ctl3 <= {CW{1'b0}};
             rsp_valid_q <= 1'b0; rsp_err_q <= 1'b0; rsp_y_q <= 1'b0; rsp_reg_q <= 32'd0;
             rsp_lane_q <= {LW{1'b0}};
         end else begin
@@ -580,25 +611,31 @@ module fftconv_top #(
             p_need <= need_v;
             p_mask_a <= mask_a_v;
             p_mask_b <= mask_b_v;
-            if (p_valid && busy) sat_count <= (sat_count + {24'd0, sat_add} < sat_count)
+            ctl2 <= ctl1;
+            ctl3 <= ctl2;
+            if (d_valid && busy) sat_count <= (sat_count + {24'd0, sat_add} < sat_count)
                                              ? 32'hffffffff : sat_count + {24'd0, sat_add};
 
             if (busy) begin
                 cycles <= cycles + 32'd1;
                 if (drain) begin
-                    drain <= 1'b0;
-                    if (run_end) begin
+                    // the last issue writes at the end of its third cycle after the issue
+                    if (dcnt == 2'd2) begin
                         busy <= 1'b0;
                         done <= 1'b1;
-                    end else if (g == g_last) begin
+                    end
+                    dcnt <= dcnt + 2'd1;
+                end else if (hazard) begin
+                    stalls <= stalls + 32'd1;
+                end else if (last_cnt) begin
+                    cnt <= 18'd0;
+                    if (run_end) drain <= 1'b1;
+                    else if (g == g_last) begin
                         g <= 6'd0;
                         blk <= blk + 17'd1;
                     end else begin
                         g <= g + 6'd1;
                     end
-                end else if (last_cnt) begin
-                    drain <= 1'b1;
-                    cnt <= 18'd0;
                 end else begin
                     cnt <= cnt + 18'd1;
                 end
@@ -608,6 +645,7 @@ module fftconv_top #(
                 done <= 1'b0;
                 sat_count <= 32'd0;
                 cycles <= 32'd0;
+                stalls <= 32'd0;
                 n <= 5'(eff_log2lk) + {4'd0, !r_mode[2]};
                 pk <= r_mode[2];
                 lgk <= 5'(eff_log2lk);
@@ -616,13 +654,13 @@ module fftconv_top #(
                 dq <= r_skip;
                 kexp <= r_kexp[4:0];
                 oshift <= r_oshift[3:0];
-                blk <= 17'd0; g <= 6'd0; cnt <= 18'd0; drain <= 1'b0;
+                blk <= 17'd0; g <= 6'd0; cnt <= 18'd0; drain <= 1'b0; dcnt <= 2'd0;
             end
             if (soft_rst) begin
                 busy <= 1'b0; done <= 1'b0; drain <= 1'b0;
                 err_size <= 1'b0; err_mode <= 1'b0; err_access <= 1'b0; err_start <= 1'b0;
-                sat_count <= 32'd0; cycles <= 32'd0;
-                p_valid <= 1'b0;
+                sat_count <= 32'd0; cycles <= 32'd0; stalls <= 32'd0;
+                p_valid <= 1'b0; ctl2 <= {CW{1'b0}}; ctl3 <= {CW{1'b0}};
             end
         end
     end

@@ -12,6 +12,8 @@
  *      model on every sample and against its schedule) / the unpacked schedule (which the
  *      RTL's unpacked CYCLES equals, section 1) and / the bound, with the RTL's SQNR against
  *      FFTW; partial packed cycles / packed dense.
+ *   Sections 1 and 5 also print the pipeline's STALLS (equal to the model's) and the cycles /
+ *   bound of the schedule before the pipelined datapath (one drain cycle after every pass).
  * Not pass/fail on the figures; exits 1 if a run fails or the RTL disagrees with the model.
  */
 #include <stdio.h>
@@ -52,16 +54,24 @@ static int cosim_mode(unsigned p, unsigned log2l, unsigned log2lk, uint32_t f, b
     fftconv_make_kernel(&r, (size_t)1 << log2lk, 1.0, k);
     fftconv_job_t job = {p, {log2l, log2lk, f, 0, 0, 0}, u, k, NULL, NULL, NULL};
     int rc = fftconv_cosim_run_mode(&job, packed, o);
-    if (rc || o->mismatches || o->cycles != o->cycles_model) {
+    if (rc || o->mismatches || o->cycles != o->cycles_model || o->stalls != o->stalls_model) {
         fprintf(stderr, "BROKEN: P=%u L=%zu Lk=%u F=%u%s: %s (%zu mismatches, CYCLES %u, "
-                "schedule %u)\n", p, l, 1u << log2lk, f, packed ? " packed" : "",
-                rc ? nc_err_msg() : "ok", rc ? 0 : o->mismatches, rc ? 0 : o->cycles,
-                rc ? 0 : o->cycles_model);
+                "schedule %u, STALLS %u, schedule %u)\n", p, l, 1u << log2lk, f,
+                packed ? " packed" : "", rc ? nc_err_msg() : "ok", rc ? 0 : o->mismatches,
+                rc ? 0 : o->cycles, rc ? 0 : o->cycles_model, rc ? 0 : o->stalls,
+                rc ? 0 : o->stalls_model);
         broken = 1;
         rc = rc ? rc : NC_ERR_MISMATCH;
     }
     free(u), free(k);
     return rc;
+}
+
+/* The schedule before the pipelined datapath: every pass issued, then one drain cycle. */
+static uint64_t cycles_before(const fftconv_cfg_t *c, unsigned p, bool packed)
+{
+    uint64_t passes = packed ? 2u * c->log2lk + 1 : 2u * (c->log2lk + 1);
+    return fftconv_model_issues(c, p, packed) + (passes << (c->log2l - c->log2lk));
 }
 
 static int cosim(unsigned p, unsigned log2l, unsigned log2lk, uint32_t f, fftconv_outcome_t *o)
@@ -71,17 +81,20 @@ static int cosim(unsigned p, unsigned log2l, unsigned log2lk, uint32_t f, fftcon
 
 static void bench_bound(void)
 {
-    printf("\n1. dense cycles / bound N(log2 N + 1)/P (N = 2L); target <= 1.10\n");
-    printf("   %-8s %14s %14s %14s\n", "L", "P=1", "P=2", "P=4");
+    printf("\n1. dense cycles / bound N(log2 N + 1)/P (N = 2L); target <= 1.10; per P: cycles, "
+           "/ bound, STALLS, / bound before the pipelined datapath\n");
+    printf("   %-8s %26s %26s %26s\n", "L", "P=1", "P=2", "P=4");
     const unsigned sizes[] = {10, 12, 14, 16};
     for (size_t i = 0; i < 4; i++) {
         printf("   %-8u", 1u << sizes[i]);
         for (unsigned p = 1; p <= 4; p *= 2) {
             fftconv_outcome_t o;
+            fftconv_cfg_t c = {sizes[i], sizes[i], 0, 0, 0, 0};
             if (cosim(p, sizes[i], sizes[i], 0, &o) == NC_OK)
-                printf(" %8u %5.3f", o.cycles, o.bound_ratio);
+                printf(" %8u %5.3f %3u %5.3f", o.cycles, o.bound_ratio, o.stalls,
+                       cycles_before(&c, p, false) / fftconv_cycle_bound(sizes[i], p));
             else
-                printf(" %14s", "FAILED");
+                printf(" %26s", "FAILED");
             fftconv_outcome_free(&o);
         }
         printf("\n");
@@ -202,18 +215,19 @@ static void bench_rss(void)
 static void bench_packed(void)
 {
     printf("\n5. real-input packing on the RTL (MODE.PACKED, equal to the packed model on every "
-           "sample): dense cycles, packed / unpacked, packed / bound (goal <= 0.55), SQNR vs FFTW\n");
-    printf("   %-7s %-3s %10s %10s %9s %9s %9s\n", "L", "P", "unpacked", "packed", "/unpack",
-           "/bound", "SQNR dB");
+           "sample): dense cycles, packed / unpacked, packed / bound (goal <= 0.55), STALLS, "
+           "packed / bound before the pipelined datapath, SQNR vs FFTW\n");
+    printf("   %-7s %-3s %10s %10s %9s %9s %7s %9s %9s\n", "L", "P", "unpacked", "packed", "/unpack",
+           "/bound", "stalls", "before", "SQNR dB");
     for (unsigned lg = 10; lg <= 16; lg += 2)
         for (unsigned p = 1; p <= 4; p *= 2) {
             fftconv_cfg_t c = {lg, lg, 0, 0, 0, 0};
             uint64_t un = fftconv_model_cycles(&c, p);
             fftconv_outcome_t o;
             if (cosim_mode(p, lg, lg, 0, true, &o) == NC_OK)
-                printf("   %-7u %-3u %10llu %10u %9.3f %9.3f %9.1f\n", 1u << lg, p,
+                printf("   %-7u %-3u %10llu %10u %9.3f %9.3f %7u %9.3f %9.1f\n", 1u << lg, p,
                        (unsigned long long)un, o.cycles, (double)o.cycles / un, o.bound_ratio,
-                       o.sqnr_db);
+                       o.stalls, cycles_before(&c, p, true) / fftconv_cycle_bound(lg, p), o.sqnr_db);
             else
                 printf("   %-7u %-3u FAILED\n", 1u << lg, p);
             fftconv_outcome_free(&o);
