@@ -155,11 +155,11 @@ Test(fftconv_model, twiddles_are_q17_cos_sin, .timeout = 10)
     int32_t c, s;
     fftconv_twiddle(0, &c, &s);
     cr_assert(c == 131071 && s == 0, "W^0 = %d, %d", c, s);
-    fftconv_twiddle(32768, &c, &s); /* a quarter turn */
+    fftconv_twiddle(1u << 19, &c, &s); /* a quarter turn of W_(2^21) */
     cr_assert(c == 0 && s == 131071, "W^(N/4) = %d, %d", c, s);
-    for (uint32_t k = 1; k < 65536; k += 997) {
+    for (uint32_t k = 1; k < (1u << 20); k += 997) {
         fftconv_twiddle(k, &c, &s);
-        double a = 2 * M_PI * k / 131072.0;
+        double a = 2 * M_PI * k / 2097152.0;
         double wc = fmin(floor(cos(a) * 131072 + 0.5), 131071);
         double ws = fmin(floor(sin(a) * 131072 + 0.5), 131071);
         cr_assert(c == wc && s == ws && fabs(c - cos(a) * 131072) <= 1.0, "k = %u: %d %d, want %g %g",

@@ -11,6 +11,7 @@
 #define ERR_BITS (FFTCONV_STATUS_ERR_SIZE_MASK | FFTCONV_STATUS_ERR_MODE_MASK | \
                   FFTCONV_STATUS_ERR_ACCESS_MASK | FFTCONV_STATUS_ERR_START_MASK)
 #define CHUNK 1024u /* words per burst */
+#define PAGE_LOG2 16 /* WPAGE: a window shows memory words from WPAGE * 2^16 on */
 
 const char *fftconv_status_str(uint32_t st, char *buf, size_t len)
 {
@@ -60,7 +61,27 @@ int fftconv_open(bus_t *bus, fftconv_dev_t *dev)
         return nc_err_set(NC_ERR_HW, "%s: PARAMS = 0x%08x: P = %u, log2 LMAX = %u; expected P "
                           "in {1,2,4} and log2 LMAX in %u..%u", bus->name, params, dev->p,
                           dev->log2lmax, FFTCONV_LOG2L_MIN, FFTCONV_LOG2L_MAX_SPEC);
+    /* builds larger than the windows reach their memories through WPAGE (README) */
+    if (dev->log2lmax > PAGE_LOG2 && (rc = bus_write32(bus, FFTCONV_WPAGE, 0)))
+        return rc;
     return fftconv_soft_reset(dev);
+}
+
+/* A burst of k words (k <= CHUNK, not crossing a 2^16-word page) at memory word i of a window,
+ * written from src or read into dst: sets WPAGE first when the page changes (only builds with
+ * LMAX > 65536 have more than one page). */
+static int win_burst(fftconv_dev_t *dev, uint32_t base, size_t i, const uint32_t *src, uint32_t *dst,
+                     size_t k)
+{
+    uint32_t page = (uint32_t)(i >> PAGE_LOG2);
+    int rc;
+    if (page != dev->wpage) {
+        if ((rc = bus_write32(dev->bus, FFTCONV_WPAGE, page)))
+            return rc;
+        dev->wpage = page;
+    }
+    uint32_t addr = base + 4u * (uint32_t)(i & ((1u << PAGE_LOG2) - 1u));
+    return src ? bus_write_burst(dev->bus, addr, src, k) : bus_read_burst(dev->bus, addr, dst, k);
 }
 
 int fftconv_soft_reset(fftconv_dev_t *dev)
@@ -95,11 +116,11 @@ int fftconv_configure(fftconv_dev_t *dev, const fftconv_cfg_t *cfg)
     return NC_OK;
 }
 
-static int write_words(bus_t *b, uint32_t base, const uint32_t *w, size_t n)
+static int write_words(fftconv_dev_t *dev, uint32_t base, const uint32_t *w, size_t n)
 {
     for (size_t i = 0; i < n; i += CHUNK) {
         size_t k = n - i < CHUNK ? n - i : CHUNK;
-        int rc = bus_write_burst(b, base + 4u * (uint32_t)i, w + i, k);
+        int rc = win_burst(dev, base, i, w + i, NULL, k);
         if (rc)
             return rc;
     }
@@ -113,7 +134,7 @@ int fftconv_load_spectrum(fftconv_dev_t *dev, const uint32_t *kspec, unsigned ke
                           "(fftconv_load_spectrum_packed), not the M-word spectrum");
     if (kexp > FFTCONV_KEXP_MAX)
         return nc_err_set(NC_ERR_ARG, "fftconv: KEXP = %u, expected 0..%u", kexp, FFTCONV_KEXP_MAX);
-    int rc = write_words(dev->bus, FFTCONV_WIN_K_BASE, kspec, fftconv_m(&dev->cfg));
+    int rc = write_words(dev, FFTCONV_WIN_K_BASE, kspec, fftconv_m(&dev->cfg));
     if (!rc)
         rc = bus_write32(dev->bus, FFTCONV_KEXP, kexp);
     if (rc)
@@ -175,7 +196,7 @@ int fftconv_load_spectrum_packed(fftconv_dev_t *dev, const uint32_t *kpacked, un
         return nc_err_set(NC_ERR_NOMEM, "fftconv: no memory for %u kernel words", lk);
     for (uint32_t i = 0; i < lk; i++)
         w[i] = kpacked[fftconv_packed_kword(i, dev->cfg.log2lk, dev->p)];
-    int rc = write_words(dev->bus, FFTCONV_WIN_K_BASE, w, lk);
+    int rc = write_words(dev, FFTCONV_WIN_K_BASE, w, lk);
     free(w);
     if (!rc)
         rc = bus_write32(dev->bus, FFTCONV_KEXP, kexp);
@@ -200,7 +221,7 @@ int fftconv_load_input(fftconv_dev_t *dev, const int16_t *u)
         size_t k = l - i < CHUNK ? l - i : CHUNK;
         for (size_t j = 0; j < k; j++)
             w[j] = (uint16_t)u[i + j];
-        int rc = bus_write_burst(dev->bus, FFTCONV_WIN_U_BASE + 4u * (uint32_t)i, w, k);
+        int rc = win_burst(dev, FFTCONV_WIN_U_BASE, i, w, NULL, k);
         if (rc)
             return rc;
     }
@@ -249,7 +270,7 @@ int fftconv_read_output(fftconv_dev_t *dev, int16_t *y)
     uint32_t w[CHUNK];
     for (size_t i = 0; i < l; i += CHUNK) {
         size_t k = l - i < CHUNK ? l - i : CHUNK;
-        int rc = bus_read_burst(dev->bus, FFTCONV_WIN_Y_BASE + 4u * (uint32_t)i, w, k);
+        int rc = win_burst(dev, FFTCONV_WIN_Y_BASE, i, NULL, w, k);
         if (rc)
             return rc;
         for (size_t j = 0; j < k; j++)

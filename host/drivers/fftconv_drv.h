@@ -34,6 +34,7 @@ typedef struct fftconv_dev {
     bool kernel_loaded;       /* the K window holds the spectrum for cfg's block and F       */
     uint32_t idle_cycles;     /* device cycles between STATUS polls (0: derived per run)     */
     bool packed;              /* MODE.PACKED: real-input packing (fftconv_set_packed)        */
+    uint32_t wpage;           /* WPAGE last written (builds with LMAX > 65536 only)         */
 } fftconv_dev_t;
 
 typedef struct fftconv_result {

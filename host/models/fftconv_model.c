@@ -55,8 +55,8 @@ int fftconv_partial_block(uint64_t taps, unsigned log2l, unsigned *log2lk)
 
 void fftconv_twiddle(uint32_t k, int32_t *c, int32_t *s)
 {
-    const double scale = 131072.0;
-    double angle = (2.0 * 3.141592653589793 * (double)k) / scale;
+    const double scale = 131072.0, turn = (double)(1u << FFTCONV_TW_LOG2N);
+    double angle = (2.0 * 3.141592653589793 * (double)k) / turn;
     double cv = floor(cos(angle) * scale + 0.5);
     double sv = floor(sin(angle) * scale + 0.5);
     *c = cv > FFTCONV_TW_ONE ? FFTCONV_TW_ONE : (int32_t)cv;

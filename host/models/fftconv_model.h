@@ -24,8 +24,8 @@
 
 #define FFTCONV_LOG2L_MIN 8
 #define FFTCONV_LOG2LK_MIN 5
-#define FFTCONV_LOG2L_MAX_SPEC 16 /* the largest L the spec (and twiddle table) covers */
-#define FFTCONV_TW_LOG2N 17       /* the canonical twiddle table: W_131072^k            */
+#define FFTCONV_LOG2L_MAX_SPEC 20 /* the largest L the spec (and twiddle table) covers */
+#define FFTCONV_TW_LOG2N 21       /* the canonical twiddle table: W_(2^21)^k            */
 #define FFTCONV_TW_ONE 131071     /* Q1.17 twiddles saturate +1.0 to this               */
 #define FFTCONV_KEXP_MAX 16
 #define FFTCONV_OSHIFT_MAX 8
@@ -52,8 +52,9 @@ int fftconv_partial_block(uint64_t taps, unsigned log2l, unsigned *log2lk);
 /* Block size M = 2*Lk of the transforms. */
 static inline uint32_t fftconv_m(const fftconv_cfg_t *c) { return 2u << c->log2lk; }
 
-/* The twiddle generator shared by spec, model and RTL: W_131072^k = c - j*s, with
- * c = min(floor(cos(2*pi*k/131072) * 2^17 + 0.5), 131071), s likewise with sin. */
+/* The twiddle generator shared by spec, model and RTL: W_(2^21)^k = c - j*s, with
+ * c = min(floor(cos(2*pi*k/2^21) * 2^17 + 0.5), 131071), s likewise with sin (Q1.17). For
+ * k = 16 k' these are the values of the W_131072^k' table of builds up to LMAX = 65536. */
 void fftconv_twiddle(uint32_t k, int32_t *c, int32_t *s);
 
 /* Whether butterfly i of (forward) stage s of an M-point transform is needed when only bins

@@ -26,7 +26,7 @@ localparam integer FFTCONV_STATUS_ERR_SIZE_WIDTH = 1; // START refused: LOG2L ou
 localparam integer FFTCONV_STATUS_ERR_MODE_LSB = 9;
 localparam integer FFTCONV_STATUS_ERR_MODE_WIDTH = 1; // START refused: MODE (bits above 2), LOG2LK, FREQ_BINS, KEXP or OSHIFT illegal
 localparam integer FFTCONV_STATUS_ERR_ACCESS_LSB = 10;
-localparam integer FFTCONV_STATUS_ERR_ACCESS_WIDTH = 1; // a bus access was refused (unaligned, unmapped, wrong direction, memory while busy)
+localparam integer FFTCONV_STATUS_ERR_ACCESS_WIDTH = 1; // a bus access was refused (unaligned, unmapped, wrong direction, memory while busy, past the memory)
 localparam integer FFTCONV_STATUS_ERR_START_LSB = 11;
 localparam integer FFTCONV_STATUS_ERR_START_WIDTH = 1; // START written while busy (ignored)
 localparam [23:0] FFTCONV_LOG2L = 24'h000010; // RW: log2 of the sequence length L (8..LOG2LMAX)
@@ -57,11 +57,13 @@ localparam [23:0] FFTCONV_BUS_ERRORS = 24'h000034; // RO: refused bus accesses s
 localparam [31:0] FFTCONV_BUS_ERRORS_RESET = 32'h00000000;
 localparam [23:0] FFTCONV_STALLS = 24'h000038; // RO: issue cycles of the last run held back by a read-after-write hazard (README, Pipeline); cleared by START and SOFT_RESET
 localparam [31:0] FFTCONV_STALLS_RESET = 32'h00000000;
-localparam [23:0] FFTCONV_WIN_U_BASE = 24'h100000; // input u: word t holds u[t], Q1.15 in bits 15:0; write-only
+localparam [23:0] FFTCONV_WPAGE = 24'h0000fc; // RW: window page: the U, K and Y windows show memory words from WPAGE x 65536 on (builds with LMAX > 65536; words past the memory are refused)
+localparam [31:0] FFTCONV_WPAGE_RESET = 32'h00000000;
+localparam [23:0] FFTCONV_WIN_U_BASE = 24'h100000; // input u: word t holds u[WPAGE x 65536 + t], Q1.15 in bits 15:0; write-only
 localparam [23:0] FFTCONV_WIN_U_BYTES = 24'h040000;
-localparam [23:0] FFTCONV_WIN_K_BASE = 24'h200000; // kernel spectrum, M = 2^(LOG2LK+1) words in bit-reversed order (PACKED: Lk words, README order): bits 15:0 re, 31:16 im; write-only
+localparam [23:0] FFTCONV_WIN_K_BASE = 24'h200000; // kernel spectrum from word WPAGE x 65536 on, M = 2^(LOG2LK+1) words in bit-reversed order (PACKED: Lk words, README order): bits 15:0 re, 31:16 im; write-only
 localparam [23:0] FFTCONV_WIN_K_BYTES = 24'h080000;
-localparam [23:0] FFTCONV_WIN_Y_BASE = 24'h300000; // output y: word t holds y[t], Q1.15 sign-extended; read-only
+localparam [23:0] FFTCONV_WIN_Y_BASE = 24'h300000; // output y: word t holds y[WPAGE x 65536 + t], Q1.15 sign-extended; read-only
 localparam [23:0] FFTCONV_WIN_Y_BYTES = 24'h040000;
 localparam integer FFTCONV_LOG2L_MIN = 8; // smallest log2 L
 localparam integer FFTCONV_LOG2LK_MIN = 5; // smallest log2 Lk in partial mode

@@ -12,6 +12,9 @@
  *      model on every sample and against its schedule) / the unpacked schedule (which the
  *      RTL's unpacked CYCLES equals, section 1) and / the bound, with the RTL's SQNR against
  *      FFTW; partial packed cycles / packed dense.
+ *   6. LMAX = 2^20 (fftconv_m1, when this build has it: make bench and make verify Verilate it):
+ *      a full-length packed L = 2^20 job on the RTL against the model and FFTW: cycles, / bound,
+ *      STALLS, SQNR; the unpacked schedule's cycles from the model.
  *   Sections 1 and 5 also print the pipeline's STALLS (equal to the model's) and the cycles /
  *   bound of the schedule before the pipelined datapath (one drain cycle after every pass).
  * Not pass/fail on the figures; exits 1 if a run fails or the RTL disagrees with the model.
@@ -258,6 +261,42 @@ static void bench_packed(void)
     }
 }
 
+static void bench_m1(void)
+{
+    vmodel_t *m = vmodel_open_name("fftconv_m1");
+    if (!m) {
+        printf("\n6. LMAX = 2^20: fftconv_m1 is not in this build (make bench and make verify build it)\n");
+        return;
+    }
+    const size_t l = (size_t)1 << 20;
+    int16_t *u = malloc(l * 2), *k = malloc(l * 2);
+    nc_rng_t r;
+    nc_rng_seed(&r, 7 + 20);
+    fftconv_make_input(FFTCONV_SIG_NOISE, &r, u, l);
+    fftconv_make_kernel(&r, l, 1.0, k);
+    fftconv_job_t job = {4, {20, 20, 0, 0, 0, 0}, u, k, NULL, vmodel_bus(m), m};
+    fftconv_outcome_t o;
+    double t0 = nc_now_s();
+    int rc = fftconv_cosim_run_mode(&job, true, &o);
+    fftconv_cfg_t c = {20, 20, 0, 0, 0, 0};
+    if (rc || o.mismatches || o.cycles != o.cycles_model || o.stalls != o.stalls_model) {
+        fprintf(stderr, "BROKEN: fftconv_m1 L=2^20 packed: %s (%zu mismatches, CYCLES %u, schedule %u)\n",
+                rc ? nc_err_msg() : "ok", rc ? 0 : o.mismatches, rc ? 0 : o.cycles,
+                rc ? 0 : o.cycles_model);
+        broken = 1;
+    } else {
+        printf("\n6. LMAX = 2^20 (fftconv_m1, P = 4), L = 1048576 dense, equal to the model on every "
+               "sample: packed %u cycles = %.3f of the bound, %u stalls, SQNR %.1f dB vs FFTW "
+               "(%.0f s); unpacked schedule %llu cycles = %.3f of the bound\n", o.cycles,
+               o.bound_ratio, o.stalls, o.sqnr_db, nc_now_s() - t0,
+               (unsigned long long)fftconv_model_cycles(&c, 4),
+               fftconv_model_cycles(&c, 4) / fftconv_cycle_bound(20, 4));
+    }
+    fftconv_outcome_free(&o);
+    vmodel_close(m);
+    free(u), free(k);
+}
+
 int main(void)
 {
     double t0 = nc_now_s();
@@ -270,6 +309,7 @@ int main(void)
     bench_throughput(2, 14);
     bench_throughput(1, 16);
     bench_packed();
+    bench_m1();
     printf("\nbench_fftconv: %.1f s%s\n", nc_now_s() - t0, broken ? ", SOMETHING BROKE" : "");
     return broken;
 }
