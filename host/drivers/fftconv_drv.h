@@ -8,7 +8,9 @@
  * fftconv_load_spectrum() loads a kernel spectrum once (computed by the layer above:
  * fftconv_load_kernel() in host/harness/fftconv_cosim.h, with FFTW); then any number of
  * fftconv_run() calls: load input, start, bounded poll, status check, read output, saturation
- * count and cycles. The driver needs nothing but the bus: no FFTW, no model.
+ * count, cycles and stalls. The driver needs nothing but the bus: no FFTW, no model. Builds
+ * with LMAX > 65536 (fftconv_m1) reach their memories through the WPAGE register: the driver
+ * pages every burst (README, "Sizes"); smaller builds never see a WPAGE write.
  *
  * Errors: bad arguments give NC_ERR_ARG before any bus access; a refused start or any error
  * bit in STATUS gives NC_ERR_HW with the decoded bits; a run that does not finish within its
