@@ -199,6 +199,44 @@ static void bad_accesses(nc_tb_t *tb, void *arg)
 }
 NC_TB_TESTS(fftconv_drv, bad_accesses_give_error_codes_and_a_sticky_bit, "fftconv_p4", bad_accesses, 30)
 
+/* WPAGE (README, "Sizes"): the windows show memory words from WPAGE x 65536 on; an access past
+ * the memory (U and Y: LMAX = 65536 words here, K: 131072) is refused. STALLS is read-only. */
+static void window_pages(nc_tb_t *tb, void *arg)
+{
+    (void)arg;
+    fftconv_dev_t dev;
+    open_dev(tb, &dev);
+    bus_t *b = tb->bus;
+    uint32_t v = 1;
+    cr_assert_eq(bus_read32(b, FFTCONV_WPAGE, &v), NC_OK);
+    cr_assert_eq(v, 0u, "WPAGE after reset: %u", v);
+    cr_assert_eq(bus_write32(b, FFTCONV_WPAGE, 1), NC_OK);
+    const struct { bool we; uint32_t addr; bool ok; } acc[] = {
+        {true, FFTCONV_WIN_U_BASE, false},            /* u[65536]: past LMAX          */
+        {false, FFTCONV_WIN_Y_BASE + 4, false},       /* y[65537]                     */
+        {true, FFTCONV_WIN_K_BASE, true},             /* K word 65536 < 2 LMAX        */
+        {true, FFTCONV_WIN_K_BASE + 0x3fffc, true},   /* K word 131071: the last one  */
+        {true, FFTCONV_WIN_K_BASE + 0x40000, false},  /* K word 131072                */
+        {true, FFTCONV_STALLS, false},                /* read-only                    */
+    };
+    for (size_t i = 0; i < NC_ARRAY_LEN(acc); i++) {
+        cr_assert_eq(bus_write32(b, FFTCONV_STATUS, FFTCONV_STATUS_ERR_ACCESS_MASK), NC_OK);
+        int rc = acc[i].we ? bus_write32(b, acc[i].addr, 5) : bus_read32(b, acc[i].addr, &v);
+        char what[64];
+        snprintf(what, sizeof what, "WPAGE 1, case %zu (0x%06x)", i, acc[i].addr);
+        if (acc[i].ok)
+            cr_assert_eq(rc, NC_OK, "%s refused: %s", what, nc_err_msg());
+        else
+            expect_refused(tb, rc, what);
+        cr_assert_eq(!!(status(tb) & FFTCONV_STATUS_ERR_ACCESS_MASK), !acc[i].ok, "%s: ERR_ACCESS", what);
+    }
+    cr_assert_eq(bus_write32(b, FFTCONV_WPAGE, 0), NC_OK);
+    cr_assert_eq(bus_write32(b, FFTCONV_STATUS, FFTCONV_STATUS_ERR_ACCESS_MASK), NC_OK);
+    cr_assert_eq(bus_write32(b, FFTCONV_WIN_U_BASE, 5), NC_OK, "u[0] with WPAGE 0: %s", nc_err_msg());
+    cr_assert_eq(bus_read32(b, FFTCONV_WIN_Y_BASE + 0x3fffc, &v), NC_OK, "y[65535]: %s", nc_err_msg());
+}
+NC_TB_TESTS(fftconv_drv, window_pages_refuse_words_past_the_memory, "fftconv_p4", window_pages, 30)
+
 /* The packed K window's order (rtl/fftconv/README.md, "Real-input packing"), by hand for
  * Lk = 32 (Mh = 32, H = Mh/(2P), bins f + q 2H in a row of bit-reversed positions): window word
  * 2P c + 2j + h is lane j's bin f (h = 0) or its partner 32 - f (h = 1) in fused cycle c. */

@@ -12,6 +12,7 @@
                   FFTCONV_STATUS_ERR_ACCESS_MASK | FFTCONV_STATUS_ERR_START_MASK | \
                   FFTCONV_STATUS_ERR_CHANNEL_MASK)
 #define CHUNK 1024u /* words per burst */
+#define PAGE_LOG2 16 /* WPAGE: a window shows memory words from WPAGE * 2^16 on */
 
 const char *fftconv_status_str(uint32_t st, char *buf, size_t len)
 {
@@ -65,7 +66,7 @@ int fftconv_open(bus_t *bus, fftconv_dev_t *dev)
                           "BANKS = %u; expected P in {1,2,4}, log2 LMAX in %u..%u, KCH in 1..255 "
                           "and BANKS 1 or 2", bus->name, params, dev->p, dev->log2lmax, dev->kch,
                           dev->banks, FFTCONV_LOG2L_MIN, FFTCONV_LOG2L_MAX_SPEC);
-    return fftconv_soft_reset(dev); /* (channel, kslot and bank are 0 here) */
+    return fftconv_soft_reset(dev); /* (channel, kslot, bank and wpage are 0 here) */
 }
 
 bool fftconv_slot_loaded(const fftconv_dev_t *dev, unsigned slot)
@@ -106,10 +107,28 @@ static int kslot_set(fftconv_dev_t *dev, unsigned slot)
     return rc;
 }
 
+/* A burst of k words (k <= CHUNK, not crossing a 2^16-word page) at memory word i of a window,
+ * written from src or read into dst: sets WPAGE first when the page changes (only builds with
+ * LMAX > 65536 have more than one page). */
+static int win_burst(fftconv_dev_t *dev, uint32_t base, size_t i, const uint32_t *src, uint32_t *dst,
+                     size_t k)
+{
+    uint32_t page = (uint32_t)(i >> PAGE_LOG2);
+    int rc;
+    if (page != dev->wpage) {
+        if ((rc = bus_write32(dev->bus, FFTCONV_WPAGE, page)))
+            return rc;
+        dev->wpage = page;
+    }
+    uint32_t addr = base + 4u * (uint32_t)(i & ((1u << PAGE_LOG2) - 1u));
+    return src ? bus_write_burst(dev->bus, addr, src, k) : bus_read_burst(dev->bus, addr, dst, k);
+}
+
 int fftconv_soft_reset(fftconv_dev_t *dev)
 {
-    /* A soft reset keeps the configuration registers: CHANNEL, KSLOT and BANK are written again
-     * so that the device holds what the driver believes (whatever wrote them meanwhile). */
+    /* A soft reset keeps the configuration registers: CHANNEL, KSLOT, BANK and WPAGE are
+     * written again so that the device holds what the driver believes (whatever wrote them
+     * meanwhile: a WPAGE other than 0 would shut every window of a build with LMAX <= 65536). */
     int rc = bus_write32(dev->bus, FFTCONV_CTRL, FFTCONV_CTRL_SOFT_RESET_MASK);
     if (!rc)
         rc = bus_write32(dev->bus, FFTCONV_CHANNEL, dev->channel);
@@ -117,6 +136,8 @@ int fftconv_soft_reset(fftconv_dev_t *dev)
         rc = bus_write32(dev->bus, FFTCONV_KSLOT, dev->kslot);
     if (!rc)
         rc = bus_write32(dev->bus, FFTCONV_BANK, dev->bank);
+    if (!rc)
+        rc = bus_write32(dev->bus, FFTCONV_WPAGE, dev->wpage);
     return rc;
 }
 
@@ -147,11 +168,11 @@ int fftconv_configure(fftconv_dev_t *dev, const fftconv_cfg_t *cfg)
     return NC_OK;
 }
 
-static int write_words(bus_t *b, uint32_t base, const uint32_t *w, size_t n)
+static int write_words(fftconv_dev_t *dev, uint32_t base, const uint32_t *w, size_t n)
 {
     for (size_t i = 0; i < n; i += CHUNK) {
         size_t k = n - i < CHUNK ? n - i : CHUNK;
-        int rc = bus_write_burst(b, base + 4u * (uint32_t)i, w + i, k);
+        int rc = win_burst(dev, base, i, w + i, NULL, k);
         if (rc)
             return rc;
     }
@@ -179,7 +200,7 @@ static int spectrum_to_slot(fftconv_dev_t *dev, unsigned slot, const uint32_t *w
     }
     rc = kslot_set(dev, slot);
     if (!rc)
-        rc = write_words(dev->bus, FFTCONV_WIN_K_BASE, w ? w : words, n);
+        rc = write_words(dev, FFTCONV_WIN_K_BASE, w ? w : words, n);
     free(w);
     if (!rc)
         rc = bus_write32(dev->bus, FFTCONV_KEXP, kexp);
@@ -259,7 +280,7 @@ int fftconv_load_input(fftconv_dev_t *dev, const int16_t *u)
         size_t k = l - i < CHUNK ? l - i : CHUNK;
         for (size_t j = 0; j < k; j++)
             w[j] = (uint16_t)u[i + j];
-        int rc = bus_write_burst(dev->bus, FFTCONV_WIN_U_BASE + 4u * (uint32_t)i, w, k);
+        int rc = win_burst(dev, FFTCONV_WIN_U_BASE, i, w, NULL, k);
         if (rc)
             return rc;
     }
@@ -297,7 +318,9 @@ int fftconv_wait(fftconv_dev_t *dev, fftconv_result_t *res)
         return hw_error(dev, res->status, "run ended without DONE");
     if ((rc = bus_read32(dev->bus, FFTCONV_SAT_COUNT, &res->sat_count)))
         return rc;
-    return bus_read32(dev->bus, FFTCONV_CYCLES, &res->cycles);
+    if ((rc = bus_read32(dev->bus, FFTCONV_CYCLES, &res->cycles)))
+        return rc;
+    return bus_read32(dev->bus, FFTCONV_STALLS, &res->stalls);
 }
 
 int fftconv_read_output(fftconv_dev_t *dev, int16_t *y)
@@ -306,7 +329,7 @@ int fftconv_read_output(fftconv_dev_t *dev, int16_t *y)
     uint32_t w[CHUNK];
     for (size_t i = 0; i < l; i += CHUNK) {
         size_t k = l - i < CHUNK ? l - i : CHUNK;
-        int rc = bus_read_burst(dev->bus, FFTCONV_WIN_Y_BASE + 4u * (uint32_t)i, w, k);
+        int rc = win_burst(dev, FFTCONV_WIN_Y_BASE, i, NULL, w, k);
         if (rc)
             return rc;
         for (size_t j = 0; j < k; j++)

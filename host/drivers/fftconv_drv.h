@@ -8,7 +8,10 @@
  * fftconv_load_spectrum() loads a kernel spectrum once (computed by the layer above:
  * fftconv_load_kernel() in host/harness/fftconv_cosim.h, with FFTW); then any number of
  * fftconv_run() calls: load input, start, bounded poll, status check, read output, saturation
- * count and cycles. The driver needs nothing but the bus: no FFTW, no model.
+ * count, cycles and stalls. The driver needs nothing but the bus: no FFTW, no model. Builds
+ * with LMAX > 65536 (fftconv_m1) reach their memories through the WPAGE register: the driver
+ * pages every burst (README, "Sizes"), within the bank (BANK.HOST) and kernel slot (KSLOT) it
+ * addresses; smaller builds only see WPAGE = 0 written by a soft reset.
  *
  * Many channels (rtl/fftconv/README.md, "Many channels"): a build keeps KCH kernel spectra
  * (slots). fftconv_select_channel() picks the slot the next run uses; fftconv_load_spectrum*()
@@ -45,12 +48,14 @@ typedef struct fftconv_dev {
     bool no_overlap;          /* fftconv_run_channels: one bank even if the build has two     */
     uint32_t idle_cycles;     /* device cycles between STATUS polls (0: derived per run)     */
     bool packed;              /* MODE.PACKED: real-input packing (fftconv_set_packed)        */
+    uint32_t wpage;           /* WPAGE as written (0 unless LMAX > 65536)                   */
 } fftconv_dev_t;
 
 typedef struct fftconv_result {
     uint32_t status;          /* STATUS after the run                                        */
     uint32_t sat_count;       /* SAT_COUNT                                                   */
     uint32_t cycles;          /* CYCLES: START to DONE                                       */
+    uint32_t stalls;          /* STALLS: issue cycles held back by a read-after-write hazard */
 } fftconv_result_t;
 
 /* Checks ID and PARAMS, soft-resets the device, selects channel, kernel slot and bank 0. */
@@ -120,7 +125,7 @@ NC_MUST_CHECK int fftconv_start(fftconv_dev_t *dev);
 NC_MUST_CHECK int fftconv_wait(fftconv_dev_t *dev, fftconv_result_t *res);
 NC_MUST_CHECK int fftconv_read_output(fftconv_dev_t *dev, int16_t *y);
 
-/* load input, start, wait, read output; res gets status, saturations and cycles. */
+/* load input, start, wait, read output; res gets status, saturations, cycles and stalls. */
 NC_MUST_CHECK int fftconv_run(fftconv_dev_t *dev, const int16_t *u, int16_t *y, fftconv_result_t *res);
 
 /* Aborts a run and clears STATUS (keeps registers and memories); writes CHANNEL, KSLOT and BANK

@@ -135,6 +135,7 @@ static int run_rtl(const fftconv_job_t *job, bool packed, fftconv_cfg_t *cfg, co
     }
     out->sat_rtl = res.sat_count;
     out->cycles = res.cycles;
+    out->stalls = res.stalls;
     out->sim_cycles = m ? vmodel_cycles(m) : 0;
     if (m && job->waves)
         vmodel_trace_close(m);
@@ -215,6 +216,7 @@ int fftconv_cosim_run_mode(const fftconv_job_t *job, bool packed, fftconv_outcom
         out->sqnr_db = nc_sqnr_db(s.yd, s.yr, l);
         out->cycles_model = (uint32_t)(packed ? fftconv_model_cycles_packed(&cfg, job->p)
                                               : fftconv_model_cycles(&cfg, job->p));
+        out->stalls_model = (uint32_t)fftconv_model_stalls(&cfg, job->p, packed);
         out->bound_ratio = out->cycles / fftconv_cycle_bound(cfg.log2l, job->p);
     }
     scratch_free(&s);
@@ -299,6 +301,7 @@ static int channels_rtl(const fftconv_chjob_t *job, const uint32_t *ks, const un
     out->sim_stream = vmodel_cycles(m) - t1;
     for (unsigned ch = 0; !rc && ch < job->h; ch++) {
         out->cycles += res[ch].cycles;
+        out->stalls += res[ch].stalls;
         out->sat_rtl += res[ch].sat_count;
     }
     if (job->waves)
@@ -356,6 +359,7 @@ int fftconv_cosim_channels(const fftconv_chjob_t *job, fftconv_choutcome_t *out)
                 out->sqnr_min_db = q;
         }
         out->cycles_model = fftconv_model_cycles_channels(&cfg, job->packed, job->p, job->h);
+        out->stalls_model = job->h * fftconv_model_stalls(&cfg, job->p, job->packed);
     }
     free(ks), free(kexp), free(kw), free(ym), free(sat), free(ud), free(kd), free(yd), free(yr);
     return rc;

@@ -35,6 +35,8 @@ typedef struct fftconv_outcome {
     uint64_t sat_model;
     uint32_t cycles;         /* CYCLES register                                              */
     uint32_t cycles_model;   /* the spec's schedule (packed or not)                           */
+    uint32_t stalls;         /* STALLS register: issues held back by a read-after-write hazard */
+    uint32_t stalls_model;   /* the schedule's stalls (fftconv_model_stalls)                  */
     double bound_ratio;      /* cycles / (N (log2 N + 1) / P), N = 2L                         */
     unsigned kexp;
     uint64_t sim_cycles;     /* every simulated clock cycle, loads and polls included         */
@@ -85,6 +87,8 @@ typedef struct fftconv_choutcome {
     uint64_t sat_rtl, sat_model;      /* summed over the channels                                 */
     uint64_t cycles;         /* CYCLES summed over the channels                                   */
     uint64_t cycles_model;   /* h x the single-channel schedule                                   */
+    uint64_t stalls;         /* STALLS summed over the channels                                   */
+    uint64_t stalls_model;   /* h x the single-channel schedule's stalls (fftconv_model_stalls)   */
     uint64_t sim_load;       /* simulated cycles of loading the h spectra first (0: in the stream) */
     uint64_t sim_stream;     /* simulated cycles of streaming the h channels (runs + bus traffic) */
     unsigned kch, banks;     /* the build's slots and banks                                       */

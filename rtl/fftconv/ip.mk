@@ -1,7 +1,7 @@
 # rtl/fftconv/ip.mk - the FFT-convolution accelerator: one Verilated build per P, LMAX = 65536,
-# one kernel slot and one U/Y bank; and fftconv_c2, the many-channel build (README, "Many
+# one kernel slot and one U/Y bank; fftconv_c2, the many-channel build (README, "Many
 # channels"): P = 2, LMAX = 4096, 64 kernel slots (64 full-length spectra: 2 MB of K), two U/Y
-# banks.
+# banks; and fftconv_m1 (P = 4, LMAX = 2^20) for make verify and make bench only.
 VMODELS_fftconv += fftconv_p1 fftconv_p2 fftconv_p4 fftconv_c2
 REGMAPS += fftconv
 fftconv_SRCS := $(sort $(wildcard rtl/fftconv/*.v)) rtl/common/nc_bus_slave.v
@@ -21,6 +21,17 @@ fftconv_c2_TOP := fftconv_top
 fftconv_c2_SRCS := $(fftconv_SRCS)
 fftconv_c2_PARAMS := -GP=2 -GLOG2LMAX=12 -GKCH=64 -GNBUF=2
 fftconv_c2_DESC := P=2 LMAX=4096 KCH=64 two U/Y banks
+# LMAX = 2^20 (P = 4): Verilated for make verify and make bench only (a full-length job against
+# the model and FFTW; its Verilation is not in make test's budget). Its memories are reached
+# through the WPAGE register (README, "Memory organisation"). FFTCONV_M1=1 links it into any
+# build (e.g. make FFTCONV_M1=1 build/rel/tests/test_fftconv_rtl).
+ifneq ($(filter verify bench,$(MAKECMDGOALS))$(FFTCONV_M1),)
+VMODELS_fftconv += fftconv_m1
+endif
+fftconv_m1_TOP := fftconv_top
+fftconv_m1_SRCS := $(fftconv_SRCS)
+fftconv_m1_PARAMS := -GP=4 -GLOG2LMAX=20
+fftconv_m1_DESC := P=4 LMAX=1048576
 
 # Synthesis (make synth, rtl/common/synth.sh): the twiddle ROM's contents come from files
 # (Yosys has no real variables) for the configuration's LOG2LMAX. make test synthesises the
