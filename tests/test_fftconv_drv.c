@@ -329,7 +329,10 @@ static int storm_accesses(bus_t *b, nc_rng_t *r, char *msg, size_t len)
     for (int i = 0; i < 3000; i++) {
         uint32_t addr;
         switch (nc_rng_below(r, 4)) {
-        case 0: addr = 4u * nc_rng_below(r, 23); break; /* ID .. BANK (0x058) */
+        case 0: /* ID .. BANK (0x058), and WPAGE */
+            addr = nc_rng_below(r, 24);
+            addr = addr < 23 ? 4u * addr : FFTCONV_WPAGE;
+            break;
         case 1: addr = FFTCONV_CTRL; break;
         case 2: addr = FFTCONV_WIN_U_BASE + 4u * nc_rng_below(r, 0x30000); break;
         default: addr = nc_rng_below(r, 1u << 24) & ~(uint32_t)3; break;
@@ -592,6 +595,13 @@ static void channel_registers(nc_tb_t *tb, void *arg)
     accepted(tb, true, FFTCONV_WIN_K_BASE, 0x12345678u, "K write to another slot while busy");
     accepted(tb, true, FFTCONV_KEXP, 12, "KEXP of another slot while busy");
     accepted(tb, true, FFTCONV_CHANNEL, 3, "CHANNEL while busy");
+    /* WPAGE (README, "Sizes") pages the host's bank and slot: writable while busy; page 1 starts
+     * at word 65536, past this build's 4096 (U, Y) and 8192 (K) words of a bank or slot */
+    accepted(tb, true, FFTCONV_WPAGE, 1, "WPAGE while busy");
+    refused(tb, true, FFTCONV_WIN_U_BASE + 4, "U write to the free bank, page 1");
+    refused(tb, true, FFTCONV_WIN_K_BASE, "K write to another slot, page 1");
+    accepted(tb, true, FFTCONV_WPAGE, 0, "WPAGE back to 0 while busy");
+    accepted(tb, true, FFTCONV_WIN_U_BASE + 4, 7, "U write to the free bank, page 0 again");
     cr_assert_eq(bus_write32(b, FFTCONV_KSLOT, 2), NC_OK);
     refused(tb, true, FFTCONV_WIN_K_BASE, "K write to the running slot");
     refused(tb, true, FFTCONV_KEXP, "KEXP write of the running slot");
@@ -638,6 +648,24 @@ static void single_bank(nc_tb_t *tb, void *arg)
     cr_assert_eq(fftconv_soft_reset(&dev), NC_OK);
 }
 NC_TB_TESTS(fftconv_drv, single_bank_build_refuses_while_busy, "fftconv_p1", single_bank, 30)
+
+/* A stray WPAGE write shuts every window of a build with LMAX <= 65536 (page 3 starts at word
+ * 196608); the driver's soft reset writes back the page it uses (0), and a run is exact again. */
+static void soft_reset_wpage(nc_tb_t *tb, void *arg)
+{
+    (void)arg;
+    fftconv_dev_t dev;
+    open_dev(tb, &dev);
+    bus_t *b = tb->bus;
+    uint32_t v = 0;
+    cr_assert_eq(bus_write32(b, FFTCONV_WPAGE, 3), NC_OK);
+    refused(tb, true, FFTCONV_WIN_U_BASE, "U write with WPAGE 3");
+    cr_assert_eq(fftconv_soft_reset(&dev), NC_OK, "%s", nc_err_msg());
+    cr_assert_eq(bus_read32(b, FFTCONV_WPAGE, &v), NC_OK);
+    cr_assert_eq(v, 0, "WPAGE after the driver's soft reset: %u", v);
+    cr_assert_eq(checked_run(&dev, 8, nc_test_seed(305)), 0, "run after the soft reset");
+}
+NC_TB_TESTS(fftconv_drv, soft_reset_restores_the_window_page, "fftconv_p2", soft_reset_wpage, 30)
 
 /* The driver's channel stream: H = 6 channels of L = 256 with different kernels through
  * fftconv_run_channels, each equal to the model with its own kernel; a kernel slot swapped
