@@ -434,9 +434,16 @@ typedef struct {
     bool stream_kernels; /* kernels loaded in the stream, not all first */
 } chcase_t;
 
+typedef struct {
+    chcase_t c;
+    const char *model;   /* the Verilated build */
+    unsigned p;          /* its P */
+} chrun_t;
+
 static int channels_case(void *arg, const char *wave, char *msg, size_t len)
 {
-    const chcase_t *cc = arg;
+    const chrun_t *run = arg;
+    const chcase_t *cc = &run->c;
     const size_t l = (size_t)1 << cc->log2l, lk = (size_t)1 << cc->log2lk;
     int16_t *u = malloc(cc->h * l * 2), *k = calloc(cc->h * lk, 2);
     if (!u || !k)
@@ -447,7 +454,7 @@ static int channels_case(void *arg, const char *wave, char *msg, size_t len)
     int rc = NC_OK;
     for (unsigned ch = 0; !rc && ch < cc->h; ch++)
         rc = fftconv_make_kernel(&r, lk, 1.0, k + ch * lk);
-    fftconv_chjob_t job = {NULL, 2, {cc->log2l, cc->log2lk, cc->f, -3000, 0, 0}, cc->h, u, k,
+    fftconv_chjob_t job = {run->model, run->p, {cc->log2l, cc->log2lk, cc->f, -3000, 0, 0}, cc->h, u, k,
                            cc->packed, cc->no_overlap, wave, cc->stream_kernels};
     fftconv_choutcome_t o = {0};
     if (!rc)
@@ -482,11 +489,14 @@ static int channels_case(void *arg, const char *wave, char *msg, size_t len)
     return rc;
 }
 
-static void channels(const char *name, chcase_t c)
+static void channels_on(const char *name, chcase_t c, const char *model, unsigned p)
 {
-    c.seed = nc_test_seed(c.seed);
-    nc_test_run_case(name, c.seed, channels_case, &c);
+    chrun_t run = {c, model, p};
+    run.c.seed = nc_test_seed(c.seed);
+    nc_test_run_case(name, run.c.seed, channels_case, &run);
 }
+
+static void channels(const char *name, chcase_t c) { channels_on(name, c, "fftconv_c2", 2); }
 
 Test(fftconv_rtl, channels_dense_h8, .timeout = 120)
 {
@@ -514,6 +524,21 @@ Test(fftconv_rtl, channels_64_at_4096, .timeout = 600)
         channels("fftconv_c2_ch64_4096_partial_sparse",
                  (chcase_t){64, 12, 9, 100, false, false, 1317, 55.0, true});
     }
+}
+
+/* Paged windows within the banks and slots (fftconv_cw: P = 4, LMAX = 2^17, two slots, two
+ * banks; Verilated for make verify only): two channels of L = 2^17, packed, each kernel loaded in
+ * the stream. Every burst of 2^17 words crosses a page (WPAGE 0 and 1), and channel 1's kernel
+ * and input go to slot 1 and bank 1 while channel 0 runs, so WPAGE is written while busy
+ * (README, "Sizes"); then channel 0's output is read from bank 0 while channel 1 runs. Both
+ * channels equal the model on every sample, in SAT_COUNT, CYCLES and STALLS (2 per channel by
+ * hand, as for every dense packed job). */
+Test(fftconv_rtl, cw_channels_through_paged_windows, .timeout = 900)
+{
+    if (!nc_test_verify())
+        return; /* make test does not build fftconv_cw */
+    channels_on("fftconv_cw_ch2_paged", (chcase_t){2, 17, 17, 0, true, false, 1318, 60.0, true},
+                "fftconv_cw", 4);
 }
 
 /* LMAX = 2^20 (fftconv_m1, P = 4; built for make verify and make bench only): a full-length

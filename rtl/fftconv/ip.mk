@@ -25,13 +25,19 @@ fftconv_c2_DESC := P=2 LMAX=4096 KCH=64 two U/Y banks
 # the model and FFTW; its Verilation is not in make test's budget). Its memories are reached
 # through the WPAGE register (README, "Memory organisation"). FFTCONV_M1=1 links it into any
 # build (e.g. make FFTCONV_M1=1 build/rel/tests/test_fftconv_rtl).
+# fftconv_cw (P = 4, LMAX = 2^17, two kernel slots, two U/Y banks), also for make verify only:
+# the windows paged (WPAGE) within the host's bank and slot while a channel stream runs.
 ifneq ($(filter verify bench,$(MAKECMDGOALS))$(FFTCONV_M1),)
-VMODELS_fftconv += fftconv_m1
+VMODELS_fftconv += fftconv_m1 fftconv_cw
 endif
 fftconv_m1_TOP := fftconv_top
 fftconv_m1_SRCS := $(fftconv_SRCS)
 fftconv_m1_PARAMS := -GP=4 -GLOG2LMAX=20
 fftconv_m1_DESC := P=4 LMAX=1048576
+fftconv_cw_TOP := fftconv_top
+fftconv_cw_SRCS := $(fftconv_SRCS)
+fftconv_cw_PARAMS := -GP=4 -GLOG2LMAX=17 -GKCH=2 -GNBUF=2
+fftconv_cw_DESC := P=4 LMAX=131072 KCH=2 two U/Y banks
 
 # Synthesis (make synth, rtl/common/synth.sh): the twiddle ROM's contents come from files
 # (Yosys has no real variables) for the configuration's LOG2LMAX. make test synthesises the
