@@ -10,6 +10,8 @@
 // (MODE.PACKED), P fused split/multiply/merge lanes and the bin-0 unit.
 // Every memory has a synchronous read; a butterfly issued in cycle t writes in cycle t+1,
 // and one drain cycle separates stages.
+// Many channels in one job: K keeps KCH kernel spectra (slots), U and Y have NBUF banks
+// (README, "Many channels in one job").
 `default_nettype none
 
 module fftconv_top #(
@@ -66,7 +68,7 @@ module fftconv_top #(
     wire [31:0] status = {19'd0, err_chan, err_start, err_access, err_mode, err_size, 6'd0, done, busy};
     wire [31:0] params = {6'd0, 2'(NBUF), 8'(KCH), 8'(LOG2LMAX), 8'(P)};
 
-    // Channels (README, "Many channels"): CHANNEL selects the kernel slot of the next run, KSLOT
+    // Channels (README, "Many channels in one job"): CHANNEL selects the kernel slot of the next run, KSLOT
     // the slot the K window and KEXP address; each slot keeps its own exponent. BANK selects the
     // U/Y bank of the next run (RUN) and of the host's windows (HOST) in two-bank builds.
     reg [31:0]   r_chan, r_kslot;
@@ -82,7 +84,8 @@ module fftconv_top #(
     wire         uy_free = !busy || (NBUF == 2 && r_bank[1] != run_bank);
     wire         k_free = kslot_ok && (!busy || kslot_i != run_slot);
 
-    // Windows: U and K write-only, Y read-only, all refused while busy.
+    // Windows: U and K write-only, Y read-only; while busy only the other U/Y bank (two-bank
+    // builds) and the other kernel slots are open.
     localparam [23:0] U_END = FFTCONV_WIN_U_BASE + (24'd4 << LOG2LMAX);
     localparam [23:0] K_END = FFTCONV_WIN_K_BASE + (24'd8 << LOG2LMAX);
     localparam [23:0] Y_END = FFTCONV_WIN_Y_BASE + (24'd4 << LOG2LMAX);
