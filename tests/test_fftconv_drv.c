@@ -503,7 +503,7 @@ Test(fftconv_drv, same_driver_over_mmio, .timeout = 30)
     unlink(path);
 }
 
-/* ---- Many channels (rtl/fftconv/README.md, "Many channels"): kernel slots, per-slot KEXP,
+/* ---- Many channels (rtl/fftconv/README.md, "Many channels in one job"): kernel slots, per-slot KEXP,
  * CHANNEL out of range, U/Y banks and what the host may touch while a run is busy. Expected
  * values are the spec's, by hand. */
 

@@ -522,7 +522,7 @@ Test(fftconv_packed, cycles_within_goal)
         }
 }
 
-/* Many channels (README, "Many channels"): channel ch of an h-channel job is the single-channel
+/* Many channels (README, "Many channels in one job"): channel ch of an h-channel job is the single-channel
  * convolution with its own kernel and exponent. Kernel ch is 0.5 at tap ch (a delay of ch
  * samples, half gain), so y_ch[t] = u[t - ch] / 2 (0 before t = ch): even inputs make it an
  * exact integer, and the datapath's rounding may move it by at most one LSB. A kernel taken

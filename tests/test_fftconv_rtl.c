@@ -421,7 +421,7 @@ Test(fftconv_rtl, packed_kernel_words_belong_to_packed_mode, .timeout = 60)
     vmodel_close(m);
 }
 
-/* Many channels in one job (README, "Many channels"): fftconv_c2 (64 kernel slots, two U/Y
+/* Many channels in one job (README, "Many channels in one job"): fftconv_c2 (64 kernel slots, two U/Y
  * banks), every channel with its own random kernel, the inputs streamed through
  * fftconv_run_channels; every channel equals the bit-exact model with its own kernel on every
  * sample (a wrong slot would show: the kernels differ), SAT_COUNT and CYCLES too. */

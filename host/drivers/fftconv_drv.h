@@ -13,7 +13,7 @@
  * pages every burst (README, "Sizes"), within the bank (BANK.HOST) and kernel slot (KSLOT) it
  * addresses; smaller builds only see WPAGE = 0 written by a soft reset.
  *
- * Many channels (rtl/fftconv/README.md, "Many channels"): a build keeps KCH kernel spectra
+ * Many channels (rtl/fftconv/README.md, "Many channels in one job"): a build keeps KCH kernel spectra
  * (slots). fftconv_select_channel() picks the slot the next run uses; fftconv_load_spectrum*()
  * load the selected slot (fftconv_load_kernel too); fftconv_run_channels() streams H inputs
  * through their slots, overlapping the next input's load and the previous output's read with the

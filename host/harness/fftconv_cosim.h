@@ -59,7 +59,7 @@ int fftconv_cosim_run(const fftconv_job_t *job, fftconv_outcome_t *out);
 int fftconv_cosim_run_mode(const fftconv_job_t *job, bool packed, fftconv_outcome_t *out);
 void fftconv_outcome_free(fftconv_outcome_t *out);
 
-/* Many channels in one job (rtl/fftconv/README.md, "Many channels"): h depthwise channels, each
+/* Many channels in one job (rtl/fftconv/README.md, "Many channels in one job"): h depthwise channels, each
  * with its own kernel, on one device. Kernel spectra are computed once (FFTW) and loaded into
  * slots 0..h-1 (all first, or in the stream: stream_kernels); the inputs then stream through
  * fftconv_stream_channels (overlapped with two U/Y banks); every channel is compared with the bit-exact model (its own kernel and exponent) on

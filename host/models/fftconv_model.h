@@ -76,7 +76,7 @@ int fftconv_model_run(const fftconv_cfg_t *c, const int16_t *u, const uint32_t *
 int fftconv_model_run_packed(const fftconv_cfg_t *c, const int16_t *u, const uint32_t *kpacked,
                              int16_t *y, uint64_t *sat);
 
-/* Many channels in one job (README, "Many channels"): h channels, channel ch the single-channel
+/* Many channels in one job (README, "Many channels in one job"): h channels, channel ch the single-channel
  * convolution (fftconv_model_run, or fftconv_model_run_packed when packed) of its own input with
  * its own kernel. u and y hold h L samples channel after channel (channel ch: samples
  * ch L .. ch L + L-1); kwords[ch] is its kernel (M spectrum words, or the Lk packed words) and

@@ -11,6 +11,8 @@
 // Every memory has a synchronous read (registered read data); the lanes are pipelined: a
 // butterfly issued in cycle t reads its operands in t+1 and writes at the end of t+3. Stages
 // overlap; an issue whose rows are still in flight waits (STALLS; README, "Pipeline").
+// Many channels in one job: K keeps KCH kernel spectra (slots), U and Y have NBUF banks
+// (README, "Many channels in one job").
 `default_nettype none
 
 module fftconv_top #(
@@ -69,7 +71,7 @@ module fftconv_top #(
     wire [31:0] status = {19'd0, err_chan, err_start, err_access, err_mode, err_size, 6'd0, done, busy};
     wire [31:0] params = {6'd0, 2'(NBUF), 8'(KCH), 8'(LOG2LMAX), 8'(P)};
 
-    // Channels (README, "Many channels"): CHANNEL selects the kernel slot of the next run, KSLOT
+    // Channels (README, "Many channels in one job"): CHANNEL selects the kernel slot of the next run, KSLOT
     // the slot the K window and KEXP address; each slot keeps its own exponent. BANK selects the
     // U/Y bank of the next run (RUN) and of the host's windows (HOST) in two-bank builds.
     reg [31:0]   r_chan, r_kslot;
@@ -85,10 +87,11 @@ module fftconv_top #(
     wire         uy_free = !busy || (NBUF == 2 && r_bank[1] != run_bank);
     wire         k_free = kslot_ok && (!busy || kslot_i != run_slot);
 
-    // Windows: U and K write-only, Y read-only; while busy only the bank (U, Y) or slot (K) the
-    // run does not use. A window shows memory words from WPAGE * 65536 on (U, Y: 2^WLG words;
-    // K: twice that) of the host's bank (BANK.HOST) or slot (KSLOT); words past the memory of
-    // one bank or slot (U, Y: LMAX; K: 2 LMAX) are refused.
+    // Windows: U and K write-only, Y read-only; while busy only the other U/Y bank (two-bank
+    // builds) and the other kernel slots are open. A window shows memory words from
+    // WPAGE * 65536 on (U, Y: 2^WLG words; K: twice that) of the host's bank (BANK.HOST) or
+    // slot (KSLOT); words past the memory of one bank or slot (U, Y: LMAX; K: 2 LMAX) are
+    // refused.
     localparam [23:0] U_END = FFTCONV_WIN_U_BASE + (24'd4 << WLG);
     localparam [23:0] K_END = FFTCONV_WIN_K_BASE + (24'd8 << WLG);
     localparam [23:0] Y_END = FFTCONV_WIN_Y_BASE + (24'd4 << WLG);
