@@ -314,7 +314,7 @@ Test(core_cli, run_takes_design_names, .timeout = 120)
     /* One design: its rows only, one passed. Progress is off when stderr is no terminal. */
     cr_assert_eq(nc_at(NULL, NULL, "run fftconv"), 0, "%s%s", sout, serr);
     cr_assert(strstr(sout, "fftconv  L=4096 partial LK=300 (Lk=512) P=2") && !strstr(sout, "snn ") &&
-              strstr(sout, "validation: 10 rows passed, 0 failed (1 design, "), "%s", sout);
+              strstr(sout, "validation: 11 rows passed, 0 failed (1 design, "), "%s", sout);
     cr_assert(!strstr(serr, "neurocosim run: starting"), "progress without a terminal:\n%s", serr);
     /* NC_PROGRESS=1 (as on a terminal): one progress line per design on stderr. */
     cr_assert_eq(nc_at(NULL, "NC_PROGRESS=1", "run fftconv"), 0, "%s%s", sout, serr);

@@ -48,7 +48,7 @@ static size_t count(const char *hay, const char *needle)
 
 static char file[1 << 22];
 
-/* `run fftconv --out DIR`: its 10 rows (rows, not designs, in the closing line) as JUnit XML,
+/* `run fftconv --out DIR`: its 11 rows (rows, not designs, in the closing line) as JUnit XML,
  * JSON and TSV. */
 Test(core_report, run_writes_junit_json_tsv, .timeout = 120)
 {
@@ -56,25 +56,25 @@ Test(core_report, run_writes_junit_json_tsv, .timeout = 120)
     char out[400];
     snprintf(out, sizeof out, "%s/new/results", d); /* created by --out */
     cr_assert_eq(sh("%s run fftconv --out %s", tool(), out), 0, "%s%s", sout, serr);
-    cr_assert(strstr(sout, "validation: 10 rows passed, 0 failed (1 design, "), "%s", sout);
+    cr_assert(strstr(sout, "validation: 11 rows passed, 0 failed (1 design, "), "%s", sout);
     char p[600];
     snprintf(p, sizeof p, "%s/run.xml", out);
     slurp(p, file, sizeof file);
-    cr_assert(strstr(file, "<testsuites name=\"neurocosim run\" tests=\"10\" failures=\"0\""), "%s", file);
-    cr_assert(strstr(file, "<testsuite name=\"fftconv\" tests=\"10\" failures=\"0\">"), "%s", file);
-    cr_assert_eq(count(file, "<testcase classname=\"fftconv\""), 10, "%s", file);
+    cr_assert(strstr(file, "<testsuites name=\"neurocosim run\" tests=\"11\" failures=\"0\""), "%s", file);
+    cr_assert(strstr(file, "<testsuite name=\"fftconv\" tests=\"11\" failures=\"0\">"), "%s", file);
+    cr_assert_eq(count(file, "<testcase classname=\"fftconv\""), 11, "%s", file);
     cr_assert(strstr(file, "name=\"L=4096 partial LK=300 (Lk=512) P=2\""), "%s", file);
     cr_assert(strstr(file, "(&gt;= 70 dB)"), "notes are escaped: %s", file);
     cr_assert_eq(count(file, "<failure"), 0);
     snprintf(p, sizeof p, "%s/run.json", out);
     slurp(p, file, sizeof file);
-    cr_assert_eq(count(file, "\"design\": \"fftconv\""), 10, "%s", file);
+    cr_assert_eq(count(file, "\"design\": \"fftconv\""), 11, "%s", file);
     cr_assert(strstr(file, "\"config\": \"L=1024 dense P=1\", \"compared\": 1024, \"mismatch\": 0, "
                            "\"sqnr_db\": "), "%s", file);
-    cr_assert(strstr(file, "\"passed\": 10, \"failed\": 0}"), "%s", file);
+    cr_assert(strstr(file, "\"passed\": 11, \"failed\": 0}"), "%s", file);
     snprintf(p, sizeof p, "%s/run.tsv", out);
     slurp(p, file, sizeof file);
-    cr_assert_eq(count(file, "\n"), 10, "%s", file);
+    cr_assert_eq(count(file, "\n"), 11, "%s", file);
     cr_assert(strstr(file, "fftconv\tL=16384 dense P=4\t16384\t0\t"), "%s", file);
     rm_rf(d);
 }

@@ -122,7 +122,7 @@ static void illegal_size_and_mode(nc_tb_t *tb, void *arg)
         cr_assert_eq(bus_write32(b, cases[i].reg, cases[i].val), NC_OK);
         cr_assert_eq(bus_write32(b, FFTCONV_CTRL, FFTCONV_CTRL_START_MASK), NC_OK);
         fftconv_result_t res;
-        dev.kernel_loaded = true;
+        dev.kloaded[0] = 1; /* slot 0: contents do not matter for a refused START */
         cr_assert_eq(fftconv_wait(&dev, &res), NC_ERR_HW, "case %zu: wait gave %s", i,
                      nc_strerror(nc_err_status()));
         cr_assert(res.status & cases[i].bit, "case %zu: STATUS 0x%08x lacks 0x%08x", i, res.status,
@@ -199,6 +199,44 @@ static void bad_accesses(nc_tb_t *tb, void *arg)
 }
 NC_TB_TESTS(fftconv_drv, bad_accesses_give_error_codes_and_a_sticky_bit, "fftconv_p4", bad_accesses, 30)
 
+/* WPAGE (README, "Sizes"): the windows show memory words from WPAGE x 65536 on; an access past
+ * the memory (U and Y: LMAX = 65536 words here, K: 131072) is refused. STALLS is read-only. */
+static void window_pages(nc_tb_t *tb, void *arg)
+{
+    (void)arg;
+    fftconv_dev_t dev;
+    open_dev(tb, &dev);
+    bus_t *b = tb->bus;
+    uint32_t v = 1;
+    cr_assert_eq(bus_read32(b, FFTCONV_WPAGE, &v), NC_OK);
+    cr_assert_eq(v, 0u, "WPAGE after reset: %u", v);
+    cr_assert_eq(bus_write32(b, FFTCONV_WPAGE, 1), NC_OK);
+    const struct { bool we; uint32_t addr; bool ok; } acc[] = {
+        {true, FFTCONV_WIN_U_BASE, false},            /* u[65536]: past LMAX          */
+        {false, FFTCONV_WIN_Y_BASE + 4, false},       /* y[65537]                     */
+        {true, FFTCONV_WIN_K_BASE, true},             /* K word 65536 < 2 LMAX        */
+        {true, FFTCONV_WIN_K_BASE + 0x3fffc, true},   /* K word 131071: the last one  */
+        {true, FFTCONV_WIN_K_BASE + 0x40000, false},  /* K word 131072                */
+        {true, FFTCONV_STALLS, false},                /* read-only                    */
+    };
+    for (size_t i = 0; i < NC_ARRAY_LEN(acc); i++) {
+        cr_assert_eq(bus_write32(b, FFTCONV_STATUS, FFTCONV_STATUS_ERR_ACCESS_MASK), NC_OK);
+        int rc = acc[i].we ? bus_write32(b, acc[i].addr, 5) : bus_read32(b, acc[i].addr, &v);
+        char what[64];
+        snprintf(what, sizeof what, "WPAGE 1, case %zu (0x%06x)", i, acc[i].addr);
+        if (acc[i].ok)
+            cr_assert_eq(rc, NC_OK, "%s refused: %s", what, nc_err_msg());
+        else
+            expect_refused(tb, rc, what);
+        cr_assert_eq(!!(status(tb) & FFTCONV_STATUS_ERR_ACCESS_MASK), !acc[i].ok, "%s: ERR_ACCESS", what);
+    }
+    cr_assert_eq(bus_write32(b, FFTCONV_WPAGE, 0), NC_OK);
+    cr_assert_eq(bus_write32(b, FFTCONV_STATUS, FFTCONV_STATUS_ERR_ACCESS_MASK), NC_OK);
+    cr_assert_eq(bus_write32(b, FFTCONV_WIN_U_BASE, 5), NC_OK, "u[0] with WPAGE 0: %s", nc_err_msg());
+    cr_assert_eq(bus_read32(b, FFTCONV_WIN_Y_BASE + 0x3fffc, &v), NC_OK, "y[65535]: %s", nc_err_msg());
+}
+NC_TB_TESTS(fftconv_drv, window_pages_refuse_words_past_the_memory, "fftconv_p4", window_pages, 30)
+
 /* The packed K window's order (rtl/fftconv/README.md, "Real-input packing"), by hand for
  * Lk = 32 (Mh = 32, H = Mh/(2P), bins f + q 2H in a row of bit-reversed positions): window word
  * 2P c + 2j + h is lane j's bin f (h = 0) or its partner 32 - f (h = 1) in fused cycle c. */
@@ -269,7 +307,7 @@ static void polls_bounded(nc_tb_t *tb, void *arg)
     /* now a budget too small: a 1-cycle idle and a run 50x longer than the budget */
     fftconv_cfg_t c = {16, 16, 0, 0, 0, 0};
     cr_assert_eq(fftconv_configure(&dev, &c), NC_OK);
-    dev.kernel_loaded = true; /* contents do not matter for timing */
+    dev.kloaded[0] = 1; /* slot 0: contents do not matter for timing */
     dev.cfg.log2lk = 8;       /* the driver now expects a much shorter run */
     dev.cfg.log2l = 8;
     cr_assert_eq(bus_write32(tb->bus, FFTCONV_CTRL, FFTCONV_CTRL_START_MASK), NC_OK);
@@ -291,7 +329,10 @@ static int storm_accesses(bus_t *b, nc_rng_t *r, char *msg, size_t len)
     for (int i = 0; i < 3000; i++) {
         uint32_t addr;
         switch (nc_rng_below(r, 4)) {
-        case 0: addr = 4u * nc_rng_below(r, 20); break;
+        case 0: /* ID .. BANK (0x058), and WPAGE */
+            addr = nc_rng_below(r, 24);
+            addr = addr < 23 ? 4u * addr : FFTCONV_WPAGE;
+            break;
         case 1: addr = FFTCONV_CTRL; break;
         case 2: addr = FFTCONV_WIN_U_BASE + 4u * nc_rng_below(r, 0x30000); break;
         default: addr = nc_rng_below(r, 1u << 24) & ~(uint32_t)3; break;
@@ -362,8 +403,8 @@ static int storm_case(void *arg, const char *wave, char *msg, size_t len)
 Test(fftconv_drv, register_storms_never_deadlock_vmodel, .timeout = 120)
 {
     uint64_t seed = nc_test_seed(303);
-    const char *names[] = {"fftconv_p1", "fftconv_p2", "fftconv_p4"};
-    for (size_t n = 0; n < 3; n++) {
+    const char *names[] = {"fftconv_p1", "fftconv_p2", "fftconv_p4", "fftconv_c2"};
+    for (size_t n = 0; n < NC_ARRAY_LEN(names); n++) {
         storm_t s = {names[n], seed + 100 * n};
         char name[48];
         snprintf(name, sizeof name, "%s_storm", names[n]);
@@ -419,7 +460,7 @@ Test(fftconv_drv, same_driver_over_mmio, .timeout = 30)
     cr_assert(fd >= 0);
     const uint32_t size = 0x400000;
     cr_assert_eq(ftruncate(fd, size), 0);
-    uint32_t hdr[2] = {FFTCONV_ID_RESET, (12u << 8) | 2u};
+    uint32_t hdr[2] = {FFTCONV_ID_RESET, (1u << 24) | (1u << 16) | (12u << 8) | 2u}; /* 1 bank, KCH 1 */
     cr_assert_eq(pwrite(fd, hdr, sizeof hdr, 0), (ssize_t)sizeof hdr);
     bus_t *b;
     cr_assert_eq(bus_mmio_open(path, 0, size, &b), NC_OK, "%s", nc_err_msg());
@@ -461,3 +502,303 @@ Test(fftconv_drv, same_driver_over_mmio, .timeout = 30)
     close(fd);
     unlink(path);
 }
+
+/* ---- Many channels (rtl/fftconv/README.md, "Many channels in one job"): kernel slots, per-slot KEXP,
+ * CHANNEL out of range, U/Y banks and what the host may touch while a run is busy. Expected
+ * values are the spec's, by hand. */
+
+/* Starts a short run (L = 256 dense, KEXP of the slot legal) in slot `slot`, bank `run`. */
+static void start_short(nc_tb_t *tb, uint32_t slot, uint32_t bank)
+{
+    bus_t *b = tb->bus;
+    cr_assert_eq(bus_write32(b, FFTCONV_LOG2L, 8), NC_OK);
+    cr_assert_eq(bus_write32(b, FFTCONV_MODE, 0), NC_OK);
+    cr_assert_eq(bus_write32(b, FFTCONV_CHANNEL, slot), NC_OK);
+    cr_assert_eq(bus_write32(b, FFTCONV_BANK, bank), NC_OK);
+    cr_assert_eq(bus_write32(b, FFTCONV_STATUS, 0xffffffffu), NC_OK);
+    cr_assert_eq(bus_write32(b, FFTCONV_CTRL, FFTCONV_CTRL_START_MASK), NC_OK);
+    cr_assert(status(tb) & FFTCONV_STATUS_BUSY_MASK, "slot %u bank 0x%x: not started (STATUS "
+              "0x%08x)", slot, bank, status(tb));
+}
+
+/* One refused access: refused (error code where the bus has one), ERR_ACCESS set, then cleared. */
+static void refused(nc_tb_t *tb, bool we, uint32_t addr, const char *what)
+{
+    uint32_t v = 0;
+    int rc = we ? bus_write32(tb->bus, addr, 1) : bus_read32(tb->bus, addr, &v);
+    expect_refused(tb, rc, what);
+    cr_assert(status(tb) & FFTCONV_STATUS_ERR_ACCESS_MASK, "%s: ERR_ACCESS not set", what);
+    cr_assert_eq(bus_write32(tb->bus, FFTCONV_STATUS, FFTCONV_STATUS_ERR_ACCESS_MASK), NC_OK);
+}
+
+static void accepted(nc_tb_t *tb, bool we, uint32_t addr, uint32_t val, const char *what)
+{
+    uint32_t v = 0;
+    int rc = we ? bus_write32(tb->bus, addr, val) : bus_read32(tb->bus, addr, &v);
+    cr_assert_eq(rc, NC_OK, "%s: %s", what, nc_err_msg());
+    cr_assert_eq(status(tb) & FFTCONV_STATUS_ERR_ACCESS_MASK, 0, "%s: ERR_ACCESS set", what);
+}
+
+static void channel_registers(nc_tb_t *tb, void *arg)
+{
+    (void)arg;
+    fftconv_dev_t dev;
+    open_dev(tb, &dev);
+    bus_t *b = tb->bus;
+    uint32_t v = 0;
+    /* fftconv_c2: P = 2, LMAX = 4096, 64 slots, 2 banks */
+    cr_assert_eq(bus_read32(b, FFTCONV_PARAMS, &v), NC_OK);
+    cr_assert_eq(v, 0x02400c02u, "PARAMS 0x%08x", v);
+    cr_assert(dev.kch == 64 && dev.banks == 2, "driver read KCH %u BANKS %u", dev.kch, dev.banks);
+    /* every slot keeps its own exponent; above 31 reads 31 */
+    const uint32_t kx[][2] = {{0, 3}, {1, 16}, {63, 9}, {5, 17}, {6, 1000}};
+    for (size_t i = 0; i < NC_ARRAY_LEN(kx); i++) {
+        cr_assert_eq(bus_write32(b, FFTCONV_KSLOT, kx[i][0]), NC_OK);
+        cr_assert_eq(bus_write32(b, FFTCONV_KEXP, kx[i][1]), NC_OK);
+    }
+    const uint32_t want[][2] = {{0, 3}, {1, 16}, {63, 9}, {5, 17}, {6, 31}, {2, 15}};
+    for (size_t i = 0; i < NC_ARRAY_LEN(want); i++) {
+        cr_assert_eq(bus_write32(b, FFTCONV_KSLOT, want[i][0]), NC_OK);
+        cr_assert_eq(bus_read32(b, FFTCONV_KEXP, &v), NC_OK);
+        cr_assert_eq(v, want[i][1], "slot %u: KEXP %u, expected %u", want[i][0], v, want[i][1]);
+    }
+    /* slot 64 does not exist: K and KEXP refused through it, START refused with ERR_CHANNEL */
+    cr_assert_eq(bus_write32(b, FFTCONV_KSLOT, 64), NC_OK);
+    refused(tb, true, FFTCONV_WIN_K_BASE, "K write with KSLOT = 64");
+    refused(tb, true, FFTCONV_KEXP, "KEXP write with KSLOT = 64");
+    refused(tb, false, FFTCONV_KEXP, "KEXP read with KSLOT = 64");
+    cr_assert_eq(bus_write32(b, FFTCONV_LOG2L, 8), NC_OK);
+    cr_assert_eq(bus_write32(b, FFTCONV_CHANNEL, 64), NC_OK);
+    cr_assert_eq(bus_write32(b, FFTCONV_CTRL, FFTCONV_CTRL_START_MASK), NC_OK);
+    v = status(tb);
+    cr_assert_eq(v & (FFTCONV_STATUS_ERR_CHANNEL_MASK | FFTCONV_STATUS_BUSY_MASK),
+                 FFTCONV_STATUS_ERR_CHANNEL_MASK, "CHANNEL 64: STATUS 0x%08x", v);
+    cr_assert(nc_tb_irq(tb), "no irq with ERR_CHANNEL");
+    cr_assert_eq(bus_write32(b, FFTCONV_STATUS, FFTCONV_STATUS_ERR_CHANNEL_MASK), NC_OK);
+    cr_assert_eq(status(tb), 0, "ERR_CHANNEL not cleared");
+    /* slot 5's exponent 17 is illegal: ERR_MODE; the other slots' exponents do not matter */
+    cr_assert_eq(bus_write32(b, FFTCONV_CHANNEL, 5), NC_OK);
+    cr_assert_eq(bus_write32(b, FFTCONV_CTRL, FFTCONV_CTRL_START_MASK), NC_OK);
+    cr_assert_eq(status(tb), FFTCONV_STATUS_ERR_MODE_MASK, "slot 5 (KEXP 17): STATUS 0x%08x", status(tb));
+    cr_assert_eq(bus_write32(b, FFTCONV_STATUS, 0xffffffffu), NC_OK);
+    /* the driver refuses slot 64 before the bus */
+    uint64_t before = nc_tb_cycles(tb);
+    cr_assert_eq(fftconv_select_channel(&dev, 64), NC_ERR_ARG);
+    cr_assert(strstr(nc_err_msg(), "0..63"), "message: %s", nc_err_msg());
+    cr_assert_eq(nc_tb_cycles(tb), before, "a refused slot touched the bus");
+
+    /* a run in slot 2, bank 0 (RUN = 0), the host in bank 1 (HOST = 1) */
+    start_short(tb, 2, FFTCONV_BANK_HOST_MASK);
+    accepted(tb, true, FFTCONV_WIN_U_BASE + 4, 7, "U write to the free bank while busy");
+    accepted(tb, false, FFTCONV_WIN_Y_BASE + 8, 0, "Y read of the free bank while busy");
+    cr_assert_eq(bus_write32(b, FFTCONV_KSLOT, 3), NC_OK);
+    accepted(tb, true, FFTCONV_WIN_K_BASE, 0x12345678u, "K write to another slot while busy");
+    accepted(tb, true, FFTCONV_KEXP, 12, "KEXP of another slot while busy");
+    accepted(tb, true, FFTCONV_CHANNEL, 3, "CHANNEL while busy");
+    /* WPAGE (README, "Sizes") pages the host's bank and slot: writable while busy; page 1 starts
+     * at word 65536, past this build's 4096 (U, Y) and 8192 (K) words of a bank or slot */
+    accepted(tb, true, FFTCONV_WPAGE, 1, "WPAGE while busy");
+    refused(tb, true, FFTCONV_WIN_U_BASE + 4, "U write to the free bank, page 1");
+    refused(tb, true, FFTCONV_WIN_K_BASE, "K write to another slot, page 1");
+    accepted(tb, true, FFTCONV_WPAGE, 0, "WPAGE back to 0 while busy");
+    accepted(tb, true, FFTCONV_WIN_U_BASE + 4, 7, "U write to the free bank, page 0 again");
+    cr_assert_eq(bus_write32(b, FFTCONV_KSLOT, 2), NC_OK);
+    refused(tb, true, FFTCONV_WIN_K_BASE, "K write to the running slot");
+    refused(tb, true, FFTCONV_KEXP, "KEXP write of the running slot");
+    accepted(tb, false, FFTCONV_KEXP, 0, "KEXP read of the running slot");
+    cr_assert_eq(bus_write32(b, FFTCONV_BANK, 0), NC_OK); /* HOST = RUN = 0 */
+    refused(tb, true, FFTCONV_WIN_U_BASE, "U write to the running bank");
+    refused(tb, false, FFTCONV_WIN_Y_BASE, "Y read of the running bank");
+    refused(tb, true, FFTCONV_LOG2L, "LOG2L while busy");
+    cr_assert_eq(bus_read32(b, FFTCONV_CHANNEL, &v), NC_OK);
+    cr_assert_eq(v, 3, "CHANNEL reads %u", v);
+    fftconv_result_t res;
+    dev.kloaded[0] = 1;
+    dev.cfg.log2l = dev.cfg.log2lk = 8; /* the wait's budget: an L = 256 run */
+    cr_assert_eq(fftconv_wait(&dev, &res), NC_OK, "%s", nc_err_msg());
+    /* idle: both banks and every slot are free again */
+    accepted(tb, true, FFTCONV_WIN_U_BASE, 1, "U write to bank 0 when idle");
+    accepted(tb, true, FFTCONV_WIN_K_BASE, 1, "K write to slot 2 when idle");
+}
+NC_TB_TESTS(fftconv_drv, channel_slots_banks_and_busy_rules, "fftconv_c2", channel_registers, 60)
+
+/* A single-bank, single-slot build: BANK reads 0 and ignores writes; U stays refused while busy
+ * whatever BANK says; CHANNEL 1 is refused with ERR_CHANNEL. */
+static void single_bank(nc_tb_t *tb, void *arg)
+{
+    (void)arg;
+    fftconv_dev_t dev;
+    open_dev(tb, &dev);
+    bus_t *b = tb->bus;
+    uint32_t v = 0;
+    cr_assert_eq(bus_read32(b, FFTCONV_PARAMS, &v), NC_OK);
+    cr_assert_eq(v, 0x01011001u, "PARAMS 0x%08x", v);
+    cr_assert_eq(bus_write32(b, FFTCONV_BANK, 3), NC_OK);
+    cr_assert_eq(bus_read32(b, FFTCONV_BANK, &v), NC_OK);
+    cr_assert_eq(v, 0, "BANK reads 0x%x in a one-bank build", v);
+    cr_assert_eq(bus_write32(b, FFTCONV_LOG2L, 8), NC_OK);
+    cr_assert_eq(bus_write32(b, FFTCONV_CHANNEL, 1), NC_OK);
+    cr_assert_eq(bus_write32(b, FFTCONV_CTRL, FFTCONV_CTRL_START_MASK), NC_OK);
+    cr_assert_eq(status(tb), FFTCONV_STATUS_ERR_CHANNEL_MASK, "STATUS 0x%08x", status(tb));
+    cr_assert_eq(bus_write32(b, FFTCONV_STATUS, 0xffffffffu), NC_OK);
+    start_short(tb, 0, FFTCONV_BANK_HOST_MASK);
+    refused(tb, true, FFTCONV_WIN_U_BASE, "U while busy, one bank");
+    refused(tb, false, FFTCONV_WIN_Y_BASE, "Y while busy, one bank");
+    refused(tb, true, FFTCONV_WIN_K_BASE, "K while busy, one slot");
+    cr_assert_eq(fftconv_soft_reset(&dev), NC_OK);
+}
+NC_TB_TESTS(fftconv_drv, single_bank_build_refuses_while_busy, "fftconv_p1", single_bank, 30)
+
+/* A stray WPAGE write shuts every window of a build with LMAX <= 65536 (page 3 starts at word
+ * 196608); the driver's soft reset writes back the page it uses (0), and a run is exact again. */
+static void soft_reset_wpage(nc_tb_t *tb, void *arg)
+{
+    (void)arg;
+    fftconv_dev_t dev;
+    open_dev(tb, &dev);
+    bus_t *b = tb->bus;
+    uint32_t v = 0;
+    cr_assert_eq(bus_write32(b, FFTCONV_WPAGE, 3), NC_OK);
+    refused(tb, true, FFTCONV_WIN_U_BASE, "U write with WPAGE 3");
+    cr_assert_eq(fftconv_soft_reset(&dev), NC_OK, "%s", nc_err_msg());
+    cr_assert_eq(bus_read32(b, FFTCONV_WPAGE, &v), NC_OK);
+    cr_assert_eq(v, 0, "WPAGE after the driver's soft reset: %u", v);
+    cr_assert_eq(checked_run(&dev, 8, nc_test_seed(305)), 0, "run after the soft reset");
+}
+NC_TB_TESTS(fftconv_drv, soft_reset_restores_the_window_page, "fftconv_p2", soft_reset_wpage, 30)
+
+/* The driver's channel stream: H = 6 channels of L = 256 with different kernels through
+ * fftconv_run_channels, each equal to the model with its own kernel; a kernel slot swapped
+ * between two channels is caught (those channels differ from the model); a slot without a
+ * kernel is refused before the bus. */
+static void stream_channels(nc_tb_t *tb, void *arg)
+{
+    const bool overlap = arg == NULL; /* NC_TB_TESTS passes NULL: overlapped */
+    enum { H = 6, LOG2L = 8, L = 1 << LOG2L };
+    fftconv_dev_t dev;
+    open_dev(tb, &dev);
+    dev.no_overlap = !overlap;
+    static int16_t u[H * L], k[L], y[H * L], ym[L];
+    static uint32_t ks[H][2 * L];
+    unsigned kexp[H];
+    nc_rng_t r;
+    nc_rng_seed(&r, nc_test_seed(1302));
+    fftconv_cfg_t c = {LOG2L, LOG2L, 0, 1234, 0, 0};
+    cr_assert_eq(fftconv_configure(&dev, &c), NC_OK, "%s", nc_err_msg());
+    fftconv_make_input(FFTCONV_SIG_NOISE, &r, u, H * L);
+    for (unsigned ch = 0; ch < H; ch++) {
+        cr_assert_eq(fftconv_make_kernel(&r, L, 1.0, k), NC_OK);
+        cr_assert_eq(fftconv_kernel_spectrum(k, L, 0, ks[ch], &kexp[ch]), NC_OK);
+        cr_assert_eq(fftconv_select_channel(&dev, ch), NC_OK);
+        cr_assert_eq(fftconv_load_spectrum(&dev, ks[ch], kexp[ch]), NC_OK, "%s", nc_err_msg());
+    }
+    uint64_t before = nc_tb_cycles(tb);
+    const unsigned unloaded[H] = {0, 1, 2, 3, 4, 40};
+    cr_assert_eq(fftconv_run_channels(&dev, H, unloaded, u, y, NULL), NC_ERR_ARG);
+    cr_assert(strstr(nc_err_msg(), "channel 5: slot 40"), "message: %s", nc_err_msg());
+    cr_assert_eq(nc_tb_cycles(tb), before, "a refused stream touched the bus");
+    const unsigned swapped[H] = {0, 1, 3, 2, 4, 5};
+    for (int pass = 0; pass < 2; pass++) {
+        fftconv_result_t res[H];
+        cr_assert_eq(fftconv_run_channels(&dev, H, pass ? swapped : NULL, u, y, res), NC_OK,
+                     "%s", nc_err_msg());
+        for (unsigned ch = 0; ch < H; ch++) {
+            fftconv_cfg_t cc = c;
+            cc.kexp = kexp[ch];
+            cr_assert_eq(fftconv_model_run(&cc, u + ch * L, ks[ch], ym, NULL), NC_OK);
+            size_t diff = 0;
+            for (unsigned t = 0; t < L; t++)
+                diff += y[ch * L + t] != ym[t];
+            bool wrong = pass && (ch == 2 || ch == 3);
+            if (wrong)
+                cr_assert(diff > L / 2, "channel %u ran with slot %u, yet only %zu samples differ "
+                          "from its own kernel's model", ch, swapped[ch], diff);
+            else
+                cr_assert_eq(diff, 0, "%s pass %d channel %u: %zu of %u samples differ",
+                             nc_backend_name(tb->be), pass, ch, diff, L);
+            cr_assert_eq(res[ch].cycles, fftconv_model_cycles(&c, 2), "channel %u: CYCLES %u",
+                         ch, res[ch].cycles);
+        }
+    }
+}
+NC_TB_TESTS(fftconv_drv, channel_stream_overlapped, "fftconv_c2", stream_channels, 60)
+
+Test(fftconv_drv, channel_stream_one_bank_at_a_time, .timeout = 60)
+{
+    static int one_bank;
+    nc_tb_run(NC_BE_VMODEL, "fftconv_c2", stream_channels, &one_bank);
+}
+
+/* Kernels loaded in the stream (fftconv_stream_channels): channel ch's kernel goes into its slot
+ * while channel ch-1 runs, or after that run when both share a slot (the running slot is never
+ * written: any ERR_ACCESS would fail the run). Slots {5, 5, 9, 5, 9}: channels 1 and 3 reload a
+ * slot the channel before them used or uses; every channel must equal the model with its own
+ * kernel. */
+static void stream_kernels(nc_tb_t *tb, void *arg)
+{
+    (void)arg;
+    enum { H = 5, LOG2L = 8, L = 1 << LOG2L };
+    fftconv_dev_t dev;
+    open_dev(tb, &dev);
+    static int16_t u[H * L], k[L], y[H * L], ym[L];
+    static uint32_t ks[H][2 * L], kp[H][L];
+    const uint32_t *kw[H];
+    unsigned kexp[H];
+    const unsigned slots[H] = {5, 5, 9, 5, 9};
+    nc_rng_t r;
+    nc_rng_seed(&r, nc_test_seed(1303));
+    fftconv_cfg_t c = {LOG2L, LOG2L, 0, 0, 0, 0};
+    cr_assert_eq(fftconv_set_packed(&dev, true), NC_OK);
+    cr_assert_eq(fftconv_configure(&dev, &c), NC_OK, "%s", nc_err_msg());
+    fftconv_make_input(FFTCONV_SIG_NOISE, &r, u, H * L);
+    for (unsigned ch = 0; ch < H; ch++) {
+        cr_assert_eq(fftconv_make_kernel(&r, L, 1.0, k), NC_OK);
+        cr_assert_eq(fftconv_kernel_spectrum(k, L, 0, ks[ch], &kexp[ch]), NC_OK);
+        cr_assert_eq(fftconv_kspec_pack(ks[ch], LOG2L, kp[ch]), NC_OK);
+        kw[ch] = kp[ch];
+    }
+    /* slot 9 has no kernel yet, but channel 2 brings one: accepted; without kernels refused */
+    cr_assert_eq(fftconv_run_channels(&dev, H, slots, u, y, NULL), NC_ERR_ARG);
+    fftconv_result_t res[H];
+    cr_assert_eq(fftconv_stream_channels(&dev, H, slots, kw, kexp, u, y, res), NC_OK, "%s: %s",
+                 nc_backend_name(tb->be), nc_err_msg());
+    for (unsigned ch = 0; ch < H; ch++) {
+        fftconv_cfg_t cc = c;
+        cc.kexp = kexp[ch];
+        cr_assert_eq(fftconv_model_run_packed(&cc, u + ch * L, kp[ch], ym, NULL), NC_OK);
+        size_t diff = 0;
+        for (unsigned t = 0; t < L; t++)
+            diff += y[ch * L + t] != ym[t];
+        cr_assert_eq(diff, 0, "%s channel %u (slot %u): %zu of %u samples differ",
+                     nc_backend_name(tb->be), ch, slots[ch], diff, L);
+    }
+    /* the slots keep the last kernels: slot 9 channel 4's, slot 5 channel 3's */
+    const unsigned again[2] = {9, 5}, kof[2] = {4, 3};
+    cr_assert_eq(fftconv_run_channels(&dev, 2, again, u, y, NULL), NC_OK, "%s", nc_err_msg());
+    for (unsigned ch = 0; ch < 2; ch++) {
+        fftconv_cfg_t cc = c;
+        cc.kexp = kexp[kof[ch]];
+        cr_assert_eq(fftconv_model_run_packed(&cc, u + ch * L, kp[kof[ch]], ym, NULL), NC_OK);
+        cr_assert_eq(memcmp(y + ch * L, ym, sizeof ym), 0, "slot %u does not hold channel %u's "
+                     "kernel", again[ch], kof[ch]);
+    }
+}
+NC_TB_TESTS(fftconv_drv, channel_stream_loads_kernels, "fftconv_c2", stream_kernels, 60)
+
+/* A stream that stops half-way leaves BANK.HOST != BANK.RUN (channel c running in one bank, the
+ * host in the other). The next single-channel run (and a one-bank stream) must load, run and
+ * read in one bank, not fill one and run the other. */
+static void banks_apart(nc_tb_t *tb, void *arg)
+{
+    (void)arg;
+    fftconv_dev_t dev;
+    open_dev(tb, &dev);
+    cr_assert_eq(checked_run(&dev, 8, nc_test_seed(1304)), 0, "first run");
+    cr_assert_eq(bus_write32(tb->bus, FFTCONV_BANK, FFTCONV_BANK_HOST_MASK), NC_OK);
+    dev.bank = FFTCONV_BANK_HOST_MASK; /* what the driver wrote before stopping */
+    cr_assert_eq(checked_run(&dev, 8, nc_test_seed(1305)), 0, "a run after the banks were left apart");
+    uint32_t v = 0;
+    cr_assert_eq(bus_read32(tb->bus, FFTCONV_BANK, &v), NC_OK);
+    cr_assert_eq(v & FFTCONV_BANK_HOST_MASK ? 1u : 0u, v & FFTCONV_BANK_RUN_MASK, "BANK 0x%x", v);
+}
+NC_TB_TESTS(fftconv_drv, a_run_after_a_broken_stream_uses_one_bank, "fftconv_c2", banks_apart, 30)

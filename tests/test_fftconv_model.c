@@ -155,11 +155,11 @@ Test(fftconv_model, twiddles_are_q17_cos_sin, .timeout = 10)
     int32_t c, s;
     fftconv_twiddle(0, &c, &s);
     cr_assert(c == 131071 && s == 0, "W^0 = %d, %d", c, s);
-    fftconv_twiddle(32768, &c, &s); /* a quarter turn */
+    fftconv_twiddle(1u << 19, &c, &s); /* a quarter turn of W_(2^21) */
     cr_assert(c == 0 && s == 131071, "W^(N/4) = %d, %d", c, s);
-    for (uint32_t k = 1; k < 65536; k += 997) {
+    for (uint32_t k = 1; k < (1u << 20); k += 997) {
         fftconv_twiddle(k, &c, &s);
-        double a = 2 * M_PI * k / 131072.0;
+        double a = 2 * M_PI * k / 2097152.0;
         double wc = fmin(floor(cos(a) * 131072 + 0.5), 131071);
         double ws = fmin(floor(sin(a) * 131072 + 0.5), 131071);
         cr_assert(c == wc && s == ws && fabs(c - cos(a) * 131072) <= 1.0, "k = %u: %d %d, want %g %g",
@@ -486,25 +486,32 @@ Test(fftconv_packed, freq_sparse_equals_dense_with_the_sparse_spectrum, .timeout
     }
 }
 
-/* The packed schedule: (2 log2 Lk + 1) passes of Lk/(2P) issues + 1 drain per block. By hand:
- * L = 4096, P = 2: 25 x 1025 = 25625 cycles, bound 8192 x 14 / 2 = 57344 -> 0.447. The issue's
- * goal, at most 0.55 of the bound for L >= 1024 and P = 1, 2, 4; partial mode keeps its saving
- * (L = 4096, Lk = 256, P = 2: 16 blocks x 17 x 65 = 17680). Frequency-sparse, L = 4096, F = 64,
- * P = 2 (H = 1024 cycles a full stage): stages s = 0..7 full (8 x 1024), s = 8..11 keep 127 of
- * 2^(s-1) residues (1016 + 508 + 254 + 127): 10097 issues a transform; 2 (10097 + 12 drains)
- * + the fused pass, whose cycle c holds a bin below F only for c < 64: 64 + 1, = 20283. F = 2000
- * >= H: the fused pass in full, the transforms: s = 0..10 full (11 x 1024) + s = 11 (1024
- * residues, all live): 12 x 1024 + 12 = 12300 each, 2 x 12300 + 1025 = 25625 (= dense). */
+/* The packed schedule: (2 log2 Lk + 1) passes of Lk/(2P) issues per block, the stalls of the
+ * pipeline (README, "Pipeline") and its 3-cycle drain. By hand: L = 4096, P = 2 (H = 1024
+ * cycles a pass): 25 x 1024 = 25600 issues; the only hazard: fused cycle 1 reads row 2H-1,
+ * which the last forward issue (cycle T) writes at the end of T+3, so it issues at T+4 instead
+ * of T+2: 2 stalls; 25600 + 2 + 3 = 25605 cycles, bound 8192 x 14 / 2 = 57344 -> 0.447. The
+ * issue's goal, at most 0.55 of the bound for L >= 1024 and P = 1, 2, 4; partial mode keeps its
+ * saving (L = 4096, Lk = 256, P = 2, H = 64: 16 blocks x (17 x 64 + 2) + 3 = 17443).
+ * Frequency-sparse, L = 4096, F = 64, P = 2: stages s = 0..7 full (8 x 1024), s = 8..11 keep
+ * 127 of 2^(s-1) residues (1016 + 508 + 254 + 127): 10097 issues a transform; 2 x 10097 + the
+ * fused pass, whose cycle c holds a bin below F only for c < 64: 64, = 20258 issues (the
+ * stalls of this order: test_fftconv_rtl, where STALLS equals the model's). F = 2000 >= H: the
+ * fused pass in full, the transforms: s = 0..10 full (11 x 1024) + s = 11 (1024 residues, all
+ * live): 12 x 1024 each, 25600 issues and the order of dense mode: 25605 (= dense). */
 Test(fftconv_packed, cycles_within_goal)
 {
     fftconv_cfg_t c = {12, 12, 0, 0, 0, 0};
-    cr_expect_eq(fftconv_model_cycles_packed(&c, 2), 25625u);
+    cr_expect_eq(fftconv_model_cycles_packed(&c, 2), 25605u);
+    cr_expect_eq(fftconv_model_stalls(&c, 2, true), 2u);
     fftconv_cfg_t pc = {12, 8, 0, 0, 0, 0};
-    cr_expect_eq(fftconv_model_cycles_packed(&pc, 2), 17680u);
+    cr_expect_eq(fftconv_model_cycles_packed(&pc, 2), 17443u);
     fftconv_cfg_t sc = {12, 12, 64, 0, 0, 0};
-    cr_expect_eq(fftconv_model_cycles_packed(&sc, 2), 20283u);
+    cr_expect_eq(fftconv_model_issues(&sc, 2, true), 20258u);
+    cr_expect_eq(fftconv_model_cycles_packed(&sc, 2),
+                 20258u + fftconv_model_stalls(&sc, 2, true) + FFTCONV_PIPE_DEPTH);
     fftconv_cfg_t sf = {12, 12, 2000, 0, 0, 0};
-    cr_expect_eq(fftconv_model_cycles_packed(&sf, 2), 25625u);
+    cr_expect_eq(fftconv_model_cycles_packed(&sf, 2), 25605u);
     for (unsigned lg = 10; lg <= 16; lg++)
         for (unsigned p = 1; p <= 4; p *= 2) {
             fftconv_cfg_t d = {lg, lg, 0, 0, 0, 0};
@@ -513,4 +520,105 @@ Test(fftconv_packed, cycles_within_goal)
             cr_expect(ratio >= 0.40, "L=2^%u P=%u: packed %.3f of the bound (too good to be true)",
                       lg, p, ratio);
         }
+}
+
+/* Many channels (README, "Many channels in one job"): channel ch of an h-channel job is the single-channel
+ * convolution with its own kernel and exponent. Kernel ch is 0.5 at tap ch (a delay of ch
+ * samples, half gain), so y_ch[t] = u[t - ch] / 2 (0 before t = ch): even inputs make it an
+ * exact integer, and the datapath's rounding may move it by at most one LSB. A kernel taken
+ * from the wrong channel shows as a wrong delay. */
+static void channels_are_delays(bool packed)
+{
+    enum { H = 5, LOG2L = 8, L = 1 << LOG2L };
+    fftconv_cfg_t c = {LOG2L, LOG2L, 0, 0, 0, 0};
+    static int16_t u[H * L], k[L], y[H * L];
+    static uint32_t ks[H][2 * L], kp[H][L];
+    const uint32_t *kw[H];
+    unsigned kexp[H];
+    uint64_t sat[H];
+    nc_rng_t r;
+    nc_rng_seed(&r, nc_test_seed(1301));
+    for (size_t i = 0; i < H * L; i++)
+        u[i] = (int16_t)(2 * ((int)nc_rng_below(&r, 30000) - 15000));
+    for (unsigned ch = 0; ch < H; ch++) {
+        memset(k, 0, sizeof k);
+        k[ch] = 16384;
+        cr_assert_eq(fftconv_kernel_spectrum(k, L, 0, ks[ch], &kexp[ch]), NC_OK);
+        if (packed)
+            cr_assert_eq(fftconv_kspec_pack(ks[ch], LOG2L, kp[ch]), NC_OK);
+        kw[ch] = packed ? kp[ch] : ks[ch];
+    }
+    cr_assert_eq(fftconv_model_run_channels(&c, packed, H, u, kw, kexp, y, sat), NC_OK, "%s",
+                 nc_err_msg());
+    for (unsigned ch = 0; ch < H; ch++)
+        for (unsigned t = 0; t < L; t++) {
+            int want = t < ch ? 0 : u[ch * L + t - ch] / 2;
+            int got = y[ch * L + t];
+            cr_assert(abs(got - want) <= 1, "%s channel %u y[%u] = %d, expected %d (u[t-%u]/2)",
+                      packed ? "packed" : "unpacked", ch, t, got, want, ch);
+        }
+    for (unsigned ch = 0; ch < H; ch++)
+        cr_assert_eq(sat[ch], 0, "channel %u: %llu saturations", ch, (unsigned long long)sat[ch]);
+}
+
+Test(fftconv_channels, each_channel_uses_its_own_kernel) { channels_are_delays(false); }
+Test(fftconv_channels, each_channel_uses_its_own_kernel_packed) { channels_are_delays(true); }
+
+Test(fftconv_channels, cycles_and_bad_arguments)
+{
+    fftconv_cfg_t c = {8, 8, 0, 0, 0, 0};
+    /* L = 256, P = 2, the pipelined schedule (README, "Pipeline": issues + stalls + 3 per run):
+     * unpacked 2 log2(2L) stages of L/P issues, 18 * 128 = 2304, no stall (forward stage c reads
+     * rows c, c+128 and writes 2c, 2c+1; inverse reads 2c, 2c+1 and writes c, c+128: the rows
+     * the first issues of a stage read were written at least 4 issues earlier): 2307 per
+     * channel. Packed: 17 passes of L/(2P) = 64 issues, 1088; the fused pass's cycle 1 reads
+     * row bitrev7(127) = 127, which the last forward issue (c = 63) writes: 2 stalls; 1093. */
+    cr_assert_eq(fftconv_model_cycles_channels(&c, false, 2, 4), 4 * 2307);
+    cr_assert_eq(fftconv_model_cycles_channels(&c, true, 2, 64), 64 * 1093);
+    cr_assert_eq(fftconv_model_cycles_channels(&c, false, 2, 0), 0);
+    int16_t u[2 * 256] = {0}, y[2 * 256];
+    uint32_t ks[512] = {0};
+    const uint32_t *kw[2] = {ks, NULL};
+    unsigned kexp[2] = {15, 15};
+    cr_assert_eq(fftconv_model_run_channels(&c, false, 0, u, kw, kexp, y, NULL), NC_ERR_ARG);
+    cr_assert_eq(fftconv_model_run_channels(&c, false, 2, u, kw, kexp, y, NULL), NC_ERR_ARG);
+    cr_assert(strstr(nc_err_msg(), "channel 1"), "message: %s", nc_err_msg());
+}
+
+/* Stalls of small stages, by hand (README, "Pipeline": an issue in cycle t writes at the end of
+ * t+3; a read issued in cycle t+4 sees it). Packed, L = 256, Lk = 32, P = 4: H = 4 issues a
+ * pass, 11 passes, 8 blocks. Forward pass g+1 issue 0 reads rows 0 and 4; row 4 was written by
+ * pass g's issue 2, so with pass g at times 0..3 it waits from 4 to 6: 2 stalls, and the pass
+ * keeps the pattern (issues at 6..9): 4 transitions, 8 stalls. Fused pass after the last forward
+ * pass at S..S+3: cycle 0 reads rows 0, 1 (issue 0) at S+4, cycle 1 rows 4, 7 (issues 2, 3):
+ * S+7 instead of S+5, 2 stalls; cycles 2, 3 at S+8, S+9 (rows 2, 3 and 6, 5: ready). Inverse
+ * pass 1 reads rows 2c, 2c+1: c = 0 at S+10 (rows 0, 1 of S+4), c = 1 rows 2, 3 of S+8: S+12,
+ * 1 stall, c = 2, 3 at S+13, S+14. An inverse pass at A, A+2, A+3, A+4 writes rows (c, c+4):
+ * (0,4) A, (1,5) A+2, (2,6) A+3, (3,7) A+4; the next reads (0,1) at A+6 (1 stall), (2,3) at A+8
+ * (1 stall), then A+9, A+10: the same pattern, 2 stalls; 4 more inverse passes: 8. A block:
+ * 8 + 2 + 1 + 8 = 19 stalls, the next block's first pass reads U. 8 x 44 = 352 issues, 8 x 19 =
+ * 152 stalls, + 3 = 507 cycles. Unpacked, L = 256, P = 1, dense: H = 256, no hazard (every
+ * row is read at least 4 issues after it is written), 18 x 256 + 3 = 4611; packed P = 4,
+ * L = 256 (H = 32): 17 x 32 = 544 issues, the fused pass's 2 stalls, 549. */
+Test(fftconv_model, pipeline_stalls_by_hand)
+{
+    fftconv_cfg_t c = {8, 5, 0, 0, 0, 0};
+    cr_expect_eq(fftconv_model_issues(&c, 4, true), 352u);
+    cr_expect_eq(fftconv_model_stalls(&c, 4, true), 152u);
+    cr_expect_eq(fftconv_model_cycles_packed(&c, 4), 507u);
+    fftconv_cfg_t d = {8, 8, 0, 0, 0, 0};
+    cr_expect_eq(fftconv_model_stalls(&d, 1, false), 0u);
+    cr_expect_eq(fftconv_model_cycles(&d, 1), 4611u);
+    cr_expect_eq(fftconv_model_stalls(&d, 4, true), 2u);
+    cr_expect_eq(fftconv_model_cycles_packed(&d, 4), 549u);
+    /* the closed form of the issues equals the schedule's every configuration */
+    for (unsigned lg = 8; lg <= 12; lg++)
+        for (unsigned p = 1; p <= 4; p *= 2)
+            for (unsigned pk = 0; pk < 2; pk++)
+                for (unsigned lk = 5; lk <= lg; lk++) {
+                    fftconv_cfg_t e = {lg, lk, lk == lg ? 0 : 7, 0, 0, 0};
+                    uint64_t cyc = pk ? fftconv_model_cycles_packed(&e, p) : fftconv_model_cycles(&e, p);
+                    cr_expect_eq(cyc, fftconv_model_issues(&e, p, pk) + fftconv_model_stalls(&e, p, pk) +
+                                 FFTCONV_PIPE_DEPTH, "L=2^%u Lk=2^%u P=%u%s", lg, lk, p, pk ? " packed" : "");
+                }
 }

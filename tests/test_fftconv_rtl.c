@@ -20,6 +20,12 @@
 #include "nc_test.h"
 #include "vmodel.h"
 
+/* L = 2^20 (fftconv_m1): the SQNR floor against FFTW. Measured (seeds 241, 242): packed
+ * 59.2 dB, unpacked 60.7 (README, "Accuracy": 70.8 and 73.1 at 64K; the 24-bit datapath's
+ * rounding noise grows against a signal that the forward transform halves at every stage, about
+ * 3 dB a doubling of L). */
+#define FULL_LENGTH_SQNR_DB 55.0
+
 typedef struct {
     unsigned p;
     unsigned log2l_lo, log2l_hi;
@@ -118,6 +124,11 @@ static int run_size(vmodel_t *m, fftconv_dev_t *dev, const sweep_t *s, unsigned 
             snprintf(msg, len, "P=%u L=%zu Lk=%u F=%u%s: CYCLES %u, the schedule says %llu", s->p,
                      l, 1u << c.log2lk, c.freq_bins, s->packed ? " packed" : "", res.cycles,
                      (unsigned long long)sched(&c, s->p, s->packed));
+            rc = NC_ERR_MISMATCH;
+        } else if (res.stalls != fftconv_model_stalls(&c, s->p, s->packed)) {
+            snprintf(msg, len, "P=%u L=%zu Lk=%u F=%u%s: STALLS %u, the schedule says %llu", s->p,
+                     l, 1u << c.log2lk, c.freq_bins, s->packed ? " packed" : "", res.stalls,
+                     (unsigned long long)fftconv_model_stalls(&c, s->p, s->packed));
             rc = NC_ERR_MISMATCH;
         }
     }
@@ -235,14 +246,16 @@ static int corner_case(void *arg, const char *wave, char *msg, size_t len)
             for (size_t t = l; t-- > 0;)
                 if (yr[t] != ym[t])
                     diff++, first = t;
-            if (diff || res.sat_count != sat || res.cycles != sched(&c, cs->p, cs->packed)) {
+            if (diff || res.sat_count != sat || res.cycles != sched(&c, cs->p, cs->packed) ||
+                res.stalls != fftconv_model_stalls(&c, cs->p, cs->packed)) {
                 snprintf(msg, len, "P=%u%s config %zu (L=%zu Lk=%zu F=%u D=%d OSHIFT=%u KEXP=%u) %s: "
                          "%zu samples differ (first y[%zu] RTL %d model %d), SAT %u vs %llu, "
-                         "CYCLES %u vs %llu", cs->p, cs->packed ? " packed" : "", i, l, lk,
+                         "CYCLES %u vs %llu, STALLS %u vs %llu", cs->p, cs->packed ? " packed" : "", i, l, lk,
                          c.freq_bins, c.d, c.oshift, c.kexp,
                          fftconv_sig_name(sig), diff, first, yr[first], ym[first], res.sat_count,
                          (unsigned long long)sat, res.cycles,
-                         (unsigned long long)sched(&c, cs->p, cs->packed));
+                         (unsigned long long)sched(&c, cs->p, cs->packed), res.stalls,
+                         (unsigned long long)fftconv_model_stalls(&c, cs->p, cs->packed));
                 rc = NC_ERR_MISMATCH;
             }
         }
@@ -347,12 +360,15 @@ static int partial_case(void *arg, const char *wave, char *msg, size_t len)
             for (size_t t = l; t-- > 0;)
                 if (yr[t] != ym[t])
                     diff++, first = t;
-            if (diff || res.sat_count != sat || res.cycles != sched(&c, ps->p, ps->packed)) {
+            if (diff || res.sat_count != sat || res.cycles != sched(&c, ps->p, ps->packed) ||
+                res.stalls != fftconv_model_stalls(&c, ps->p, ps->packed)) {
                 snprintf(msg, len, "P=%u%s L=%zu partial LK=%zu (block %zu) %s: %zu samples differ "
-                         "(first y[%zu] RTL %d model %d), SAT %u vs %llu, CYCLES %u vs %llu",
+                         "(first y[%zu] RTL %d model %d), SAT %u vs %llu, CYCLES %u vs %llu, "
+                         "STALLS %u vs %llu",
                          ps->p, ps->packed ? " packed" : "", l, lk, blk, fftconv_sig_name(sig),
                          diff, first, yr[first], ym[first], res.sat_count, (unsigned long long)sat,
-                         res.cycles, (unsigned long long)sched(&c, ps->p, ps->packed));
+                         res.cycles, (unsigned long long)sched(&c, ps->p, ps->packed), res.stalls,
+                         (unsigned long long)fftconv_model_stalls(&c, ps->p, ps->packed));
                 rc = NC_ERR_MISMATCH;
             }
         }
@@ -404,3 +420,166 @@ Test(fftconv_rtl, packed_kernel_words_belong_to_packed_mode, .timeout = 60)
     cr_expect_eq(fftconv_load_spectrum_packed(&dev, ks, 0), NC_ERR_ARG, "packed words unpacked");
     vmodel_close(m);
 }
+
+/* Many channels in one job (README, "Many channels in one job"): fftconv_c2 (64 kernel slots, two U/Y
+ * banks), every channel with its own random kernel, the inputs streamed through
+ * fftconv_run_channels; every channel equals the bit-exact model with its own kernel on every
+ * sample (a wrong slot would show: the kernels differ), SAT_COUNT and CYCLES too. */
+typedef struct {
+    unsigned h, log2l, log2lk;
+    uint32_t f;
+    bool packed, no_overlap;
+    uint64_t seed;
+    double min_sqnr;
+    bool stream_kernels; /* kernels loaded in the stream, not all first */
+} chcase_t;
+
+typedef struct {
+    chcase_t c;
+    const char *model;   /* the Verilated build */
+    unsigned p;          /* its P */
+} chrun_t;
+
+static int channels_case(void *arg, const char *wave, char *msg, size_t len)
+{
+    const chrun_t *run = arg;
+    const chcase_t *cc = &run->c;
+    const size_t l = (size_t)1 << cc->log2l, lk = (size_t)1 << cc->log2lk;
+    int16_t *u = malloc(cc->h * l * 2), *k = calloc(cc->h * lk, 2);
+    if (!u || !k)
+        return snprintf(msg, len, "no memory"), NC_ERR_NOMEM;
+    nc_rng_t r;
+    nc_rng_seed(&r, cc->seed);
+    fftconv_make_input(FFTCONV_SIG_NOISE, &r, u, cc->h * l);
+    int rc = NC_OK;
+    for (unsigned ch = 0; !rc && ch < cc->h; ch++)
+        rc = fftconv_make_kernel(&r, lk, 1.0, k + ch * lk);
+    fftconv_chjob_t job = {run->model, run->p, {cc->log2l, cc->log2lk, cc->f, -3000, 0, 0}, cc->h, u, k,
+                           cc->packed, cc->no_overlap, wave, cc->stream_kernels};
+    fftconv_choutcome_t o = {0};
+    if (!rc)
+        rc = fftconv_cosim_channels(&job, &o);
+    const char *what = cc->packed ? " packed" : "";
+    /* STALLS by hand for dense jobs (README, "Pipeline"; H = L/(2P) row pairs a pass, packed):
+     * unpacked, none (every stage's first issues read rows its predecessor wrote at least 4
+     * issues before); packed, 2 per channel: fused cycle 1 reads row bitrev(2H - 1) = 2H - 1,
+     * which the last forward issue writes (2c + 1, c = H - 1) three cycles too early; the other
+     * rows of the fused pass and of the inverse passes' first issues were written long before. */
+    long long hand_stalls = cc->log2lk == cc->log2l && cc->f == 0 ? (cc->packed ? 2LL * cc->h : 0LL) : -1LL;
+    if (rc)
+        snprintf(msg, len, "H=%u L=%zu%s: %s", cc->h, l, what, nc_err_msg());
+    else if (o.mismatches)
+        rc = NC_ERR_MISMATCH, snprintf(msg, len, "H=%u L=%zu Lk=%zu F=%u%s: %zu samples differ, "
+                                       "first channel %u y[%zu]", cc->h, l, lk, cc->f, what,
+                                       o.mismatches, o.first_channel, o.first_sample);
+    else if (o.cycles != o.cycles_model || o.sat_rtl != o.sat_model)
+        rc = NC_ERR_MISMATCH, snprintf(msg, len, "H=%u%s: CYCLES %llu (schedule %llu), SAT %llu "
+                                       "(model %llu)", cc->h, what, (unsigned long long)o.cycles,
+                                       (unsigned long long)o.cycles_model,
+                                       (unsigned long long)o.sat_rtl, (unsigned long long)o.sat_model);
+    else if (o.stalls != o.stalls_model || (hand_stalls >= 0 && o.stalls != (uint64_t)hand_stalls))
+        rc = NC_ERR_MISMATCH, snprintf(msg, len, "H=%u%s: STALLS %llu, model %llu, by hand %lld",
+                                       cc->h, what, (unsigned long long)o.stalls,
+                                       (unsigned long long)o.stalls_model, hand_stalls);
+    else if (!(o.sqnr_min_db >= cc->min_sqnr))
+        rc = NC_ERR_MISMATCH, snprintf(msg, len, "H=%u%s: worst channel SQNR %.1f dB < %.0f", cc->h,
+                                       what, o.sqnr_min_db, cc->min_sqnr);
+    fftconv_choutcome_free(&o);
+    free(u), free(k);
+    return rc;
+}
+
+static void channels_on(const char *name, chcase_t c, const char *model, unsigned p)
+{
+    chrun_t run = {c, model, p};
+    run.c.seed = nc_test_seed(c.seed);
+    nc_test_run_case(name, run.c.seed, channels_case, &run);
+}
+
+static void channels(const char *name, chcase_t c) { channels_on(name, c, "fftconv_c2", 2); }
+
+Test(fftconv_rtl, channels_dense_h8, .timeout = 120)
+{
+    channels("fftconv_c2_ch8_dense", (chcase_t){8, 8, 8, 0, false, false, 1310, 70.0, false});
+    channels("fftconv_c2_ch8_dense_streamed", (chcase_t){8, 8, 8, 0, false, false, 1315, 70.0, true});
+}
+Test(fftconv_rtl, channels_packed_h5, .timeout = 120)
+{
+    channels("fftconv_c2_ch5_packed", (chcase_t){5, 9, 9, 0, true, false, 1311, 70.0, true});
+}
+/* partial and frequency-sparse together, packed; and one bank at a time */
+Test(fftconv_rtl, channels_partial_sparse_h4, .timeout = 120)
+{
+    channels("fftconv_c2_ch4_partial_sparse", (chcase_t){4, 10, 7, 24, true, false, 1312, 55.0, false});
+    channels("fftconv_c2_ch4_one_bank", (chcase_t){4, 10, 10, 0, false, true, 1313, 70.0, true});
+}
+/* the issue's size: 64 channels at L = 4096, packed (a few seconds); make verify adds them
+ * unpacked, with the kernels loaded first, and partial + frequency-sparse unpacked */
+Test(fftconv_rtl, channels_64_at_4096, .timeout = 600)
+{
+    channels("fftconv_c2_ch64_4096", (chcase_t){64, 12, 12, 0, true, false, 1314, 72.0, true});
+    if (nc_test_verify()) {
+        channels("fftconv_c2_ch64_4096_unpacked",
+                 (chcase_t){64, 12, 12, 0, false, false, 1316, 70.0, false});
+        channels("fftconv_c2_ch64_4096_partial_sparse",
+                 (chcase_t){64, 12, 9, 100, false, false, 1317, 55.0, true});
+    }
+}
+
+/* Paged windows within the banks and slots (fftconv_cw: P = 4, LMAX = 2^17, two slots, two
+ * banks; Verilated for make verify only): two channels of L = 2^17, packed, each kernel loaded in
+ * the stream. Every burst of 2^17 words crosses a page (WPAGE 0 and 1), and channel 1's kernel
+ * and input go to slot 1 and bank 1 while channel 0 runs, so WPAGE is written while busy
+ * (README, "Sizes"); then channel 0's output is read from bank 0 while channel 1 runs. Both
+ * channels equal the model on every sample, in SAT_COUNT, CYCLES and STALLS (2 per channel by
+ * hand, as for every dense packed job). */
+Test(fftconv_rtl, cw_channels_through_paged_windows, .timeout = 900)
+{
+    if (!nc_test_verify())
+        return; /* make test does not build fftconv_cw */
+    channels_on("fftconv_cw_ch2_paged", (chcase_t){2, 17, 17, 0, true, false, 1318, 60.0, true},
+                "fftconv_cw", 4);
+}
+
+/* LMAX = 2^20 (fftconv_m1, P = 4; built for make verify and make bench only): a full-length
+ * L = 2^20 job, packed and unpacked, against the bit-exact model (every sample, SAT_COUNT) and
+ * FFTW (SQNR), through the WPAGE-paged windows. Cycles by hand (README, "Pipeline"): packed,
+ * Lk = 2^20, H = 2^20 / 8 = 2^17 issues a pass, 41 passes: 5373952 issues, the fused pass's 2
+ * stalls, + 3 = 5373957; unpacked, M = 2^21, H = 2^18, 42 stages: 11010048 issues, no stall,
+ * + 3 = 11010051. */
+static void full_length(bool packed, uint64_t seed)
+{
+    if (!nc_test_verify())
+        return; /* make test does not build fftconv_m1 */
+    vmodel_t *m = vmodel_open_name("fftconv_m1");
+    cr_assert(m, "make verify builds fftconv_m1 (rtl/fftconv/ip.mk): %s", nc_err_msg());
+    const size_t l = (size_t)1 << 20;
+    int16_t *u = malloc(l * 2), *k = malloc(l * 2);
+    cr_assert(u && k);
+    nc_rng_t r;
+    nc_rng_seed(&r, nc_test_seed(seed));
+    fftconv_make_input(FFTCONV_SIG_NOISE, &r, u, l);
+    fftconv_make_kernel(&r, l, 1.0, k);
+    fftconv_job_t job = {4, {20, 20, 0, 0, 0, 0}, u, k, NULL, vmodel_bus(m), m};
+    fftconv_outcome_t o;
+    int rc = fftconv_cosim_run_mode(&job, packed, &o);
+    cr_assert_eq(rc, NC_OK, "L = 2^20%s: %s", packed ? " packed" : "", nc_err_msg());
+    cr_log_info("fftconv_m1 L=1048576 P=4%s: SQNR %.1f dB vs FFTW, %u cycles (%.3f of the bound), "
+                "%u stalls, %zu mismatches, sat %u", packed ? " packed" : "", o.sqnr_db, o.cycles,
+                o.bound_ratio, o.stalls, o.mismatches, o.sat_rtl);
+    cr_expect_eq(o.mismatches, 0, "%zu of %zu samples differ from the model (first y[%zu])",
+                 o.mismatches, l, o.first_mismatch);
+    cr_expect_eq(o.sat_rtl, o.sat_model, "SAT_COUNT %u, model %llu", o.sat_rtl,
+                 (unsigned long long)o.sat_model);
+    cr_expect_eq(o.cycles, packed ? 5373957u : 11010051u, "CYCLES %u", o.cycles);
+    cr_expect_eq(o.stalls, packed ? 2u : 0u, "STALLS %u", o.stalls);
+    cr_expect_eq(o.cycles, o.cycles_model, "CYCLES %u, the model's schedule %u", o.cycles, o.cycles_model);
+    cr_expect(o.sqnr_db >= FULL_LENGTH_SQNR_DB, "SQNR %.1f dB, expected >= %.0f", o.sqnr_db,
+              FULL_LENGTH_SQNR_DB);
+    fftconv_outcome_free(&o);
+    vmodel_close(m);
+    free(u), free(k);
+}
+
+Test(fftconv_rtl, m1_full_length_packed, .timeout = 900) { full_length(true, 241); }
+Test(fftconv_rtl, m1_full_length_unpacked, .timeout = 900) { full_length(false, 242); }

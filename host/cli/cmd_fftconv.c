@@ -23,7 +23,7 @@ static void usage(FILE *f)
         "usage: neurocosim fftconv [--input U] [--kernel K] [--output Y] [--length L]\n"
         "                          [--skip D] [--butterflies P] [--partial LK]\n"
         "                          [--freq-sparse F] [--packed] [--oshift S] [--waves FILE]\n"
-        "                          [--seed S]\n"
+        "                          [--seed S] [--channels H]\n"
         "Runs y[t] = sum_{j<=t} k[j] u[t-j] + D u[t] on the Verilated accelerator (rtl/fftconv),\n"
         "compares it sample by sample with the bit-exact model and reports the SQNR against a\n"
         "double-precision FFTW reference. With no option at all it convolves a generated input\n"
@@ -57,6 +57,16 @@ static void usage(FILE *f)
         "  --waves FILE      FST waveform of the run; its folder must exist (checked before the\n"
         "                    run); the path and the command that opens it are printed after it\n"
         "  --seed S          seed for generated input or kernel (0..2^63-1, default 1)\n"
+        "  --channels H      H channels in one job (depthwise: each with its own kernel), 1..64,\n"
+        "                    on the many-channel build fftconv_c2 (P = 2, L <= 4096, 64 kernel\n"
+        "                    slots, two U/Y banks): the H kernel spectra are loaded once into\n"
+        "                    slots 0..H-1, then the inputs stream channel after channel, the\n"
+        "                    next input loaded and the last output read while a channel runs.\n"
+        "                    --input then holds H*L lines (channel c: lines c*L+1..c*L+L),\n"
+        "                    --kernel H*T lines (T taps per channel, 1..L or 1..LK), --output\n"
+        "                    gets H*L lines in the same order; generated inputs and kernels\n"
+        "                    differ per channel. Every channel is checked against the model with\n"
+        "                    its own kernel; the worst channel's SQNR is reported\n"
         "Prints the kernel exponent, the output scaling, cycles (and the ratio to the bound\n"
         "N(log2 N + 1)/P, N = 2L), saturations, mismatches against the model and the SQNR.\n"
         "Runs with L = 65536 show their progress on stderr when it is a terminal (NC_PROGRESS=1\n"
@@ -66,10 +76,14 @@ static void usage(FILE *f)
 }
 
 #define DEFAULT_LENGTH 1024
+/* the many-channel build fftconv_c2 (rtl/fftconv/ip.mk): 64 kernel slots, LMAX = 4096; the
+ * device's PARAMS are checked again when it opens */
+#define FFTCONV_CLI_MAX_CHANNELS 64
+#define FFTCONV_CLI_CH_MAX_L 4096
 
 typedef struct {
     const char *input, *kernel, *output, *waves;
-    int64_t skip, length, p, partial, sparse, oshift, seed;
+    int64_t skip, length, p, partial, sparse, oshift, seed, channels;
     bool packed;
 } args_t;
 
@@ -93,8 +107,10 @@ static int parse_args(int argc, char **argv, args_t *a)
         {"partial", required_argument, 0, 'c'}, {"freq-sparse", required_argument, 0, 'f'},
         {"oshift", required_argument, 0, 'x'}, {"waves", required_argument, 0, 'w'},
         {"seed", required_argument, 0, 's'},   {"help", no_argument, 0, 'h'},
-        {"packed", no_argument, 0, 'P'},       {0, 0, 0, 0}};
-    *a = (args_t){.p = 2, .seed = 1};
+        {"packed", no_argument, 0, 'P'},       {"channels", required_argument, 0, 'H'},
+        {0, 0, 0, 0}};
+    *a = (args_t){.p = 2, .seed = 1, .channels = 0};
+    bool p_given = false;
     optind = 1;
     int c, rc = NC_OK;
     while (rc == NC_OK && (c = getopt_long(argc, argv, "i:k:o:d:l:p:c:f:x:w:s:h", opts, NULL)) != -1) {
@@ -105,7 +121,8 @@ static int parse_args(int argc, char **argv, args_t *a)
         case 'w': a->waves = optarg; break;
         case 'd': rc = nc_parse_int(optarg, -32768, 32767, "--skip", &a->skip); break;
         case 'l': rc = nc_parse_int(optarg, 256, 65536, "--length", &a->length); break;
-        case 'p': rc = nc_parse_int(optarg, 1, 4, "--butterflies", &a->p); break;
+        case 'p': rc = nc_parse_int(optarg, 1, 4, "--butterflies", &a->p); p_given = true; break;
+        case 'H': rc = nc_parse_int(optarg, 1, FFTCONV_CLI_MAX_CHANNELS, "--channels", &a->channels); break;
         case 'c': rc = nc_parse_int(optarg, 1, 65536, "--partial", &a->partial); break;
         case 'f': rc = nc_parse_int(optarg, 1, 65536, "--freq-sparse", &a->sparse); break;
         case 'x': rc = nc_parse_int(optarg, 0, 8, "--oshift", &a->oshift); break;
@@ -127,6 +144,13 @@ static int parse_args(int argc, char **argv, args_t *a)
         return nc_err_set(NC_ERR_ARG, "--kernel: empty file name");
     if (!a->input && !a->length)
         a->length = DEFAULT_LENGTH;
+    if (a->channels && p_given && a->p != 2)
+        return nc_err_set(NC_ERR_ARG, "--butterflies %lld with --channels: the many-channel build "
+                          "fftconv_c2 has P = 2", (long long)a->p);
+    if (a->channels && a->length > FFTCONV_CLI_CH_MAX_L)
+        return nc_err_set(NC_ERR_ARG, "--length %lld with --channels: expected 256..%d (the "
+                          "many-channel build fftconv_c2 has LMAX = %d)", (long long)a->length,
+                          FFTCONV_CLI_CH_MAX_L, FFTCONV_CLI_CH_MAX_L);
     return NC_OK;
 }
 
@@ -152,59 +176,78 @@ static int check_outputs(const args_t *a)
     return NC_OK;
 }
 
-/* Reads or generates u and k; fixes L. Taps past the kernel (file or --partial LK) are 0. */
+/* Reads or generates u and k (h channels: h L inputs, h kernels of L taps, channel after
+ * channel); fixes L. Taps past a kernel (file or --partial LK) are 0. */
 static int load_inputs(const args_t *a, int16_t **u, int16_t **k, unsigned *log2l)
 {
     nc_rng_t r;
     nc_rng_seed(&r, (uint64_t)a->seed);
     int64_t *v = NULL;
+    const size_t h = a->channels ? (size_t)a->channels : 1;
     size_t n = (size_t)a->length;
     if (a->input) {
-        int rc = nc_read_ints(a->input, -32768, 32767, &v, &n);
+        size_t total = 0;
+        int rc = nc_read_ints(a->input, -32768, 32767, &v, &total);
         if (rc)
             return rc;
+        if (total % h) {
+            free(v);
+            return nc_err_set(NC_ERR_PARSE, "%s: %zu values, not a multiple of --channels %zu "
+                              "(expected H*L lines)", a->input, total, h);
+        }
+        n = total / h;
         if (a->length && (size_t)a->length != n) {
             free(v);
-            return nc_err_set(NC_ERR_PARSE, "%s: %zu values, but --length is %lld", a->input, n,
-                              (long long)a->length);
+            return nc_err_set(NC_ERR_PARSE, "%s: %zu values%s, but --length is %lld", a->input,
+                              n, h > 1 ? " per channel" : "", (long long)a->length);
         }
     }
     char what[300];
     snprintf(what, sizeof what, "%s%s", a->input ? a->input : "--length", a->input ? ": line count" : "");
     int rc = log2_exact((int64_t)n, what, log2l);
-    if (!rc && (n < 256 || n > 65536))
-        rc = nc_err_set(NC_ERR_ARG, "%s: L = %zu, expected 256..65536", a->input ? a->input : "--length", n);
+    const size_t lmax = a->channels ? FFTCONV_CLI_CH_MAX_L : 65536;
+    if (!rc && (n < 256 || n > lmax))
+        rc = nc_err_set(NC_ERR_ARG, "%s: L = %zu, expected 256..%zu%s", a->input ? a->input : "--length",
+                        n, lmax, a->channels ? " (the many-channel build fftconv_c2)" : "");
     if (!rc && a->partial && (size_t)a->partial > n)
         rc = nc_err_set(NC_ERR_ARG, "--partial %lld: expected 1..L (%zu taps)", (long long)a->partial, n);
     if (rc) {
         free(v);
         return rc;
     }
-    *u = calloc(n, sizeof **u);
-    *k = calloc(n, sizeof **k);
+    *u = calloc(h * n, sizeof **u);
+    *k = calloc(h * n, sizeof **k);
     if (!*u || !*k)
-        rc = nc_err_set(NC_ERR_NOMEM, "no memory for L = %zu", n);
-    for (size_t i = 0; !rc && i < n; i++)
+        rc = nc_err_set(NC_ERR_NOMEM, "no memory for %zu x L = %zu", h, n);
+    for (size_t i = 0; !rc && i < h * n; i++)
         (*u)[i] = v ? (int16_t)v[i] : 0;
     if (!rc && !a->input)
-        fftconv_make_input(FFTCONV_SIG_NOISE, &r, *u, n);
+        fftconv_make_input(FFTCONV_SIG_NOISE, &r, *u, h * n);
     free(v);
     v = NULL;
     size_t taps = a->partial ? (size_t)a->partial : n;
-    if (rc || !a->kernel)
-        return rc ? rc : fftconv_make_kernel(&r, taps, 1.0, *k);
+    if (rc || !a->kernel) {
+        for (size_t c = 0; !rc && c < h; c++)
+            rc = fftconv_make_kernel(&r, taps, 1.0, *k + c * n);
+        return rc;
+    }
     size_t nk = 0;
     if ((rc = nc_read_ints(a->kernel, -32768, 32767, &v, &nk)))
         return rc;
-    if (nk == 0)
+    const char *per = h > 1 ? " per channel" : "";
+    if (nk % h)
+        rc = nc_err_set(NC_ERR_PARSE, "%s: %zu values, not a multiple of --channels %zu (expected "
+                        "H*T lines, T taps per channel)", a->kernel, nk, h);
+    else if ((nk /= h) == 0)
         rc = nc_err_set(NC_ERR_PARSE, "%s: no taps, expected 1..%zu", a->kernel, taps);
     else if (nk > taps && a->partial)
-        rc = nc_err_set(NC_ERR_PARSE, "%s: %zu taps, but --partial %zu uses only the first %zu: "
-                        "expected 1..%zu taps", a->kernel, nk, taps, taps, taps);
+        rc = nc_err_set(NC_ERR_PARSE, "%s: %zu taps%s, but --partial %zu uses only the first %zu: "
+                        "expected 1..%zu taps", a->kernel, nk, per, taps, taps, taps);
     else if (nk > taps)
-        rc = nc_err_set(NC_ERR_PARSE, "%s: %zu taps, expected 1..L (%zu)", a->kernel, nk, n);
-    for (size_t i = 0; !rc && i < nk; i++)
-        (*k)[i] = (int16_t)v[i];
+        rc = nc_err_set(NC_ERR_PARSE, "%s: %zu taps%s, expected 1..L (%zu)", a->kernel, nk, per, n);
+    for (size_t c = 0; !rc && c < h; c++)
+        for (size_t i = 0; i < nk; i++)
+            (*k)[c * n + i] = (int16_t)v[c * nk + i];
     free(v);
     return rc;
 }
@@ -239,6 +282,64 @@ static int write_output(const char *path, const int16_t *y, size_t l)
     return rc;
 }
 
+/* --channels H: the many-channel job on fftconv_c2. k holds H kernels of L taps (stride L). */
+static int run_channels(const args_t *a, const fftconv_job_t *j, size_t taps, const int16_t *k)
+{
+    const size_t l = (size_t)1 << j->cfg.log2l, lk = (size_t)1 << j->cfg.log2lk;
+    const unsigned h = (unsigned)a->channels;
+    int16_t *kb = calloc(h * lk, sizeof *kb);
+    if (!kb) {
+        fprintf(stderr, "neurocosim fftconv: no memory for %u kernels\n", h);
+        return 1;
+    }
+    for (size_t c = 0; c < h; c++)
+        memcpy(kb + c * lk, k + c * l, lk * sizeof *kb);
+    fftconv_chjob_t job = {NULL, 2, j->cfg, h, j->u, kb, a->packed, false, a->waves, true};
+    fftconv_choutcome_t o;
+    int rc = fftconv_cosim_channels(&job, &o), status = 0;
+    if (rc) {
+        fprintf(stderr, "neurocosim fftconv: %s\n", nc_err_msg());
+        status = 1;
+    } else {
+        const fftconv_cfg_t *c = &j->cfg;
+        uint64_t one = o.cycles_model / h;
+        printf("fftconv %u channels P=2 L=%zu Lk=%zu F=%u D=%d%s (fftconv_c2: %u kernel slots, "
+               "%u U/Y bank%s)\n", h, l, lk, c->freq_bins, c->d, a->packed ? " packed" : "", o.kch,
+               o.banks, o.banks == 1 ? "" : "s");
+        if (taps < l)
+            printf("  partial kernels: the first %zu tap%s, in overlap-save blocks of Lk = %zu\n",
+                   taps, taps == 1 ? "" : "s", lk);
+        printf("  output scaling: Q1.15 words of y * 2^%u (OSHIFT = %u)\n", c->oshift, c->oshift);
+        printf("  accelerator cycles %llu (schedule %llu = %u x %llu per channel)\n",
+               (unsigned long long)o.cycles, (unsigned long long)o.cycles_model, h,
+               (unsigned long long)one);
+        printf("  simulated cycles with bus traffic (kernels, inputs and outputs overlapped with the "
+               "runs): %llu = %.0f per channel, %.3f of a channel's run\n",
+               (unsigned long long)o.sim_stream, (double)o.sim_stream / h,
+               (double)o.sim_stream / h / (double)one);
+        printf("  saturations %llu (model %llu)\n", (unsigned long long)o.sat_rtl,
+               (unsigned long long)o.sat_model);
+        printf("  RTL vs bit-exact model: %zu of %zu samples differ\n", o.mismatches, h * l);
+        printf("  SQNR vs FFTW double reference, worst channel: %.2f dB\n", o.sqnr_min_db);
+        if (a->output && write_output(a->output, o.y, h * l)) {
+            fprintf(stderr, "neurocosim fftconv: %s\n", nc_err_msg());
+            status = 2;
+        } else if (a->output) {
+            printf("  output: %s (%u channels x %zu samples)\n", a->output, h, l);
+        }
+        if (o.mismatches) {
+            fprintf(stderr, "neurocosim fftconv: RTL and model differ (first in channel %u at "
+                    "y[%zu])\n", o.first_channel, o.first_sample);
+            status = 1;
+        }
+    }
+    if (a->waves && (rc == NC_OK || access(a->waves, F_OK) == 0))
+        nc_waves_print(stdout, a->waves);
+    fftconv_choutcome_free(&o);
+    free(kb);
+    return status;
+}
+
 int cmd_fftconv(int argc, char **argv)
 {
     args_t a;
@@ -264,6 +365,11 @@ int cmd_fftconv(int argc, char **argv)
         fprintf(stderr, "neurocosim fftconv: %s\n", nc_err_msg());
         free(u), free(k);
         return 2;
+    }
+    if (a.channels) {
+        int st = run_channels(&a, &job, taps, k);
+        free(u), free(k);
+        return st;
     }
     fftconv_outcome_t o;
     rc = fftconv_cosim_run_mode(&job, a.packed, &o);
@@ -302,6 +408,41 @@ typedef struct {
     double min_sqnr;
     bool packed;
 } vcase_t;
+
+/* The many-channel job: 64 channels of L = 4096 on fftconv_c2, packed, each kernel and input
+ * loaded while the channel before runs. */
+static int validate_channels(nc_report_t *r)
+{
+    enum { H = 64, LOG2L = 12 };
+    const size_t l = (size_t)1 << LOG2L;
+    int16_t *u = malloc(H * l * 2), *k = calloc(H * l, 2);
+    nc_rng_t rng;
+    nc_rng_seed(&rng, 1100);
+    int rc = (!u || !k) ? nc_err_set(NC_ERR_NOMEM, "no memory") : NC_OK;
+    if (!rc)
+        fftconv_make_input(FFTCONV_SIG_NOISE, &rng, u, H * l);
+    for (unsigned c = 0; !rc && c < H; c++)
+        rc = fftconv_make_kernel(&rng, l, 1.0, k + c * l);
+    fftconv_chjob_t job = {NULL, 2, {LOG2L, LOG2L, 0, 0, 0, 0}, H, u, k, true, false, NULL, true};
+    fftconv_choutcome_t o = {0};
+    if (!rc)
+        rc = fftconv_cosim_channels(&job, &o);
+    const double min_sqnr = 75.0;
+    bool pass = !rc && o.mismatches == 0 && o.sqnr_min_db >= min_sqnr && o.cycles == o.cycles_model;
+    char note[200];
+    if (rc)
+        snprintf(note, sizeof note, "%s", nc_err_msg());
+    else
+        snprintf(note, sizeof note, "vs model + FFTW (worst channel >= %.0f dB); fftconv_c2; %.0f "
+                 "cycles per channel with bus traffic = %.3f of a channel's run; sat %llu",
+                 min_sqnr, (double)o.sim_stream / H, (double)o.sim_stream / (double)o.cycles,
+                 (unsigned long long)o.sat_rtl);
+    nc_report_row(r, "fftconv", "64 channels L=4096 packed P=2", rc ? 0 : H * l,
+                  rc ? 0 : o.mismatches, rc ? NAN : o.sqnr_min_db, rc ? 0 : o.cycles, pass, note);
+    fftconv_choutcome_free(&o);
+    free(u), free(k);
+    return !pass;
+}
 
 int validate_fftconv(nc_report_t *r)
 {
@@ -349,5 +490,6 @@ int validate_fftconv(nc_report_t *r)
         fftconv_outcome_free(&o);
         free(u), free(k);
     }
+    failures += validate_channels(r);
     return failures ? 1 : 0;
 }

@@ -135,6 +135,7 @@ static int run_rtl(const fftconv_job_t *job, bool packed, fftconv_cfg_t *cfg, co
     }
     out->sat_rtl = res.sat_count;
     out->cycles = res.cycles;
+    out->stalls = res.stalls;
     out->sim_cycles = m ? vmodel_cycles(m) : 0;
     if (m && job->waves)
         vmodel_trace_close(m);
@@ -215,6 +216,7 @@ int fftconv_cosim_run_mode(const fftconv_job_t *job, bool packed, fftconv_outcom
         out->sqnr_db = nc_sqnr_db(s.yd, s.yr, l);
         out->cycles_model = (uint32_t)(packed ? fftconv_model_cycles_packed(&cfg, job->p)
                                               : fftconv_model_cycles(&cfg, job->p));
+        out->stalls_model = (uint32_t)fftconv_model_stalls(&cfg, job->p, packed);
         out->bound_ratio = out->cycles / fftconv_cycle_bound(cfg.log2l, job->p);
     }
     scratch_free(&s);
@@ -225,4 +227,140 @@ void fftconv_outcome_free(fftconv_outcome_t *out)
 {
     free(out->y);
     out->y = NULL;
+}
+
+void fftconv_choutcome_free(fftconv_choutcome_t *out)
+{
+    free(out->y);
+    out->y = NULL;
+}
+
+/* Spectra of the h kernels (M words each, packed in place to Lk words) and their exponents. */
+static int channel_spectra(const fftconv_chjob_t *job, uint32_t *ks, unsigned *kexp)
+{
+    const size_t lk = (size_t)1 << job->cfg.log2lk, m = 2 * lk;
+    int rc = NC_OK;
+    for (unsigned ch = 0; !rc && ch < job->h; ch++) {
+        rc = fftconv_kernel_spectrum(job->k + ch * lk, lk, job->cfg.freq_bins, ks + ch * m,
+                                     &kexp[ch]);
+        if (!rc && job->packed)
+            rc = fftconv_kspec_pack_inplace(ks + ch * m, job->cfg.log2lk);
+    }
+    return rc;
+}
+
+/* The RTL part: spectra into slots 0..h-1, then the h inputs streamed. */
+static int channels_rtl(const fftconv_chjob_t *job, const uint32_t *ks, const unsigned *kexp,
+                        fftconv_choutcome_t *out)
+{
+    char name[32];
+    snprintf(name, sizeof name, "fftconv_c%u", job->p);
+    vmodel_t *m = vmodel_open_name(job->model ? job->model : name);
+    if (!m)
+        return nc_err_status();
+    const size_t mw = (size_t)2 << job->cfg.log2lk;
+    int rc = job->waves ? vmodel_trace_open(m, job->waves) : NC_OK;
+    fftconv_dev_t dev;
+    fftconv_result_t *res = calloc(job->h, sizeof *res);
+    if (!res)
+        rc = nc_err_set(NC_ERR_NOMEM, "fftconv: no memory for %u results", job->h);
+    if (!rc)
+        rc = fftconv_open(vmodel_bus(m), &dev);
+    if (!rc && dev.p != job->p)
+        rc = nc_err_set(NC_ERR_ARG, "fftconv: %s has P = %u, the job asks for P = %u",
+                        vmodel_bus(m)->name, dev.p, job->p);
+    if (!rc && job->h > dev.kch)
+        rc = nc_err_set(NC_ERR_ARG, "fftconv: %u channels, but %s keeps %u kernel slots (KCH)",
+                        job->h, vmodel_bus(m)->name, dev.kch);
+    if (!rc) {
+        out->kch = dev.kch;
+        out->banks = dev.banks;
+        dev.no_overlap = job->no_overlap;
+        rc = fftconv_set_packed(&dev, job->packed);
+    }
+    fftconv_cfg_t cfg = job->cfg;
+    if (!rc)
+        rc = fftconv_configure(&dev, &cfg);
+    uint64_t t0 = vmodel_cycles(m);
+    for (unsigned ch = 0; !rc && !job->stream_kernels && ch < job->h; ch++) {
+        rc = fftconv_select_channel(&dev, ch);
+        if (!rc)
+            rc = job->packed ? fftconv_load_spectrum_packed(&dev, ks + ch * mw, kexp[ch])
+                             : fftconv_load_spectrum(&dev, ks + ch * mw, kexp[ch]);
+    }
+    uint64_t t1 = vmodel_cycles(m);
+    const uint32_t **kw = job->stream_kernels ? calloc(job->h, sizeof *kw) : NULL;
+    if (!rc && job->stream_kernels && !kw)
+        rc = nc_err_set(NC_ERR_NOMEM, "fftconv: no memory for %u kernel pointers", job->h);
+    for (unsigned ch = 0; !rc && kw && ch < job->h; ch++)
+        kw[ch] = ks + ch * mw;
+    if (!rc)
+        rc = fftconv_stream_channels(&dev, job->h, NULL, kw, kexp, job->u, out->y, res);
+    free(kw);
+    out->sim_load = t1 - t0;
+    out->sim_stream = vmodel_cycles(m) - t1;
+    for (unsigned ch = 0; !rc && ch < job->h; ch++) {
+        out->cycles += res[ch].cycles;
+        out->stalls += res[ch].stalls;
+        out->sat_rtl += res[ch].sat_count;
+    }
+    if (job->waves)
+        vmodel_trace_close(m);
+    vmodel_close(m);
+    free(res);
+    return rc;
+}
+
+int fftconv_cosim_channels(const fftconv_chjob_t *job, fftconv_choutcome_t *out)
+{
+    memset(out, 0, sizeof *out);
+    fftconv_cfg_t cfg = job->cfg;
+    int rc = fftconv_cfg_check(&cfg, FFTCONV_LOG2L_MAX_SPEC);
+    if (rc)
+        return rc;
+    if (job->h == 0 || !job->u || !job->k)
+        return nc_err_set(NC_ERR_ARG, "fftconv: %u channels, expected at least 1 with inputs and "
+                          "kernels", job->h);
+    const size_t l = (size_t)1 << cfg.log2l, lk = (size_t)1 << cfg.log2lk, h = job->h;
+    uint32_t *ks = malloc(h * 2 * lk * sizeof *ks);
+    unsigned *kexp = calloc(h, sizeof *kexp);
+    const uint32_t **kw = calloc(h, sizeof *kw);
+    int16_t *ym = malloc(h * l * sizeof *ym);
+    uint64_t *sat = calloc(h, sizeof *sat);
+    double *ud = malloc(l * sizeof *ud), *kd = malloc(lk * sizeof *kd);
+    double *yd = malloc(l * sizeof *yd), *yr = malloc(l * sizeof *yr);
+    out->y = malloc(h * l * sizeof *out->y);
+    if (!ks || !kexp || !kw || !ym || !sat || !ud || !kd || !yd || !yr || !out->y)
+        rc = nc_err_set(NC_ERR_NOMEM, "fftconv: no memory for %zu channels of L = %zu", h, l);
+    if (!rc)
+        rc = channel_spectra(job, ks, kexp);
+    if (!rc)
+        rc = channels_rtl(job, ks, kexp, out);
+    for (size_t ch = 0; !rc && ch < h; ch++)
+        kw[ch] = ks + ch * 2 * lk;
+    if (!rc)
+        rc = fftconv_model_run_channels(&cfg, job->packed, job->h, job->u, kw, kexp, ym, sat);
+    if (!rc) {
+        out->sqnr_min_db = INFINITY;
+        for (size_t t = h * l; t-- > 0;)
+            if (out->y[t] != ym[t])
+                out->mismatches++, out->first_channel = (unsigned)(t / l), out->first_sample = t % l;
+        double gain = ldexp(1.0, (int)cfg.oshift);
+        for (size_t ch = 0; !rc && ch < h; ch++) {
+            out->sat_model += sat[ch];
+            fftconv_q15_to_double(job->u + ch * l, l, ud);
+            fftconv_q15_to_double(job->k + ch * lk, lk, kd);
+            fftconv_q15_to_double(out->y + ch * l, l, yr);
+            rc = fftconv_ref_fftw(ud, l, kd, lk, cfg.freq_bins, cfg.d / 32768.0, yd);
+            for (size_t t = 0; t < l; t++)
+                yd[t] *= gain;
+            double q = nc_sqnr_db(yd, yr, l);
+            if (!(q >= out->sqnr_min_db))
+                out->sqnr_min_db = q;
+        }
+        out->cycles_model = fftconv_model_cycles_channels(&cfg, job->packed, job->p, job->h);
+        out->stalls_model = job->h * fftconv_model_stalls(&cfg, job->p, job->packed);
+    }
+    free(ks), free(kexp), free(kw), free(ym), free(sat), free(ud), free(kd), free(yd), free(yr);
+    return rc;
 }

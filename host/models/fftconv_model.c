@@ -55,8 +55,8 @@ int fftconv_partial_block(uint64_t taps, unsigned log2l, unsigned *log2lk)
 
 void fftconv_twiddle(uint32_t k, int32_t *c, int32_t *s)
 {
-    const double scale = 131072.0;
-    double angle = (2.0 * 3.141592653589793 * (double)k) / scale;
+    const double scale = 131072.0, turn = (double)(1u << FFTCONV_TW_LOG2N);
+    double angle = (2.0 * 3.141592653589793 * (double)k) / turn;
     double cv = floor(cos(angle) * scale + 0.5);
     double sv = floor(sin(angle) * scale + 0.5);
     *c = cv > FFTCONV_TW_ONE ? FFTCONV_TW_ONE : (int32_t)cv;
@@ -397,25 +397,6 @@ int fftconv_model_run_packed(const fftconv_cfg_t *c, const int16_t *u, const uin
     return NC_OK;
 }
 
-static uint64_t stage_cycles(unsigned n, unsigned s, uint32_t f, unsigned log2p);
-
-uint64_t fftconv_model_cycles_packed(const fftconv_cfg_t *c, unsigned p)
-{
-    fftconv_cfg_t chk = *c;
-    chk.kexp = 0;
-    chk.oshift = 0;
-    if (fftconv_cfg_check(&chk, FFTCONV_LOG2L_MAX_SPEC) != NC_OK)
-        return 0;
-    unsigned log2p = p == 4 ? 2 : p == 2 ? 1 : 0;
-    const unsigned nh = c->log2lk;
-    /* fused: Mh/(2P) issues + drain; frequency-sparse, only cycles c < F hold a bin below F */
-    uint64_t h = (uint64_t)1 << (nh - 1 - log2p);
-    uint64_t per_block = (c->freq_bins && c->freq_bins < h ? c->freq_bins : h) + 1;
-    for (unsigned s = 0; s < nh; s++) /* forward and inverse stages, pruned as unpacked */
-        per_block += 2 * (stage_cycles(nh, s, c->freq_bins, log2p) + 1);
-    return RUN_OVERHEAD + per_block * ((uint64_t)1 << (c->log2l - c->log2lk));
-}
-
 /* Cycles of one stage with p lanes: the cycles in which at least one lane is needed. The
  * lanes of a cycle hold residues r0 + q*2^(s-log2 p); see the README for the derivation. */
 static uint64_t stage_cycles(unsigned n, unsigned s, uint32_t f, unsigned log2p)
@@ -428,23 +409,156 @@ static uint64_t stage_cycles(unsigned n, unsigned s, uint32_t f, unsigned log2p)
     return (h / rr) * live;
 }
 
-uint64_t fftconv_model_cycles(const fftconv_cfg_t *c, unsigned p)
+/* Issues of one block: every stage's issued cycles (the fused pass: min(F, H) frequency-sparse). */
+static uint64_t block_issues(const fftconv_cfg_t *c, unsigned log2p, bool packed)
+{
+    const unsigned n = packed ? c->log2lk : c->log2lk + 1;
+    uint64_t h = (uint64_t)1 << (n - 1 - log2p), per_block = 0;
+    if (packed)
+        per_block = c->freq_bins && c->freq_bins < h ? c->freq_bins : h;
+    for (unsigned s = 0; s < n; s++)
+        per_block += 2 * stage_cycles(n, s, c->freq_bins, log2p);
+    return per_block;
+}
+
+/* One issue of the sequencer: the rows it reads and writes (README, "Pipeline"). */
+typedef struct {
+    uint64_t t;        /* issue cycle                                   */
+    uint32_t wx, wy;   /* rows written (work buffer wbuf), if wr        */
+    unsigned wbuf;
+    bool wr;
+} issue_t;
+
+/* Replays the issue order of README "Pipeline" (stages in order, each stage's cycles in the
+ * order given there) and holds an issue back until every row it reads that one of the last
+ * FFTCONV_PIPE_DEPTH issues writes (same work buffer) is written: an issue in cycle t writes
+ * at the end of cycle t + FFTCONV_PIPE_DEPTH, which a read issued in cycle t + DEPTH + 1 sees.
+ * Returns the stall cycles; *issues gets the number of issues. */
+static uint64_t sched_stalls(const fftconv_cfg_t *c, unsigned log2p, bool packed, uint64_t *issues)
+{
+    const unsigned n = packed ? c->log2lk : c->log2lk + 1;
+    const unsigned lgh = n - 1 - log2p, g_last = 2 * n - 1 + (packed ? 1 : 0);
+    const uint32_t h = 1u << lgh, f = c->freq_bins;
+    const uint64_t blocks = (uint64_t)1 << (c->log2l - c->log2lk);
+    issue_t last[FFTCONV_PIPE_DEPTH] = {{0}};
+    unsigned nlast = 0, head = 0;
+    uint64_t t = 0, stalls = 0, count = 0;
+    for (uint64_t b = 0; b < blocks; b++) {
+        for (unsigned g = 0; g <= g_last; g++) {
+            bool fwd = g < n, fused = packed && g == n;
+            unsigned s = fwd ? g : g_last - g;
+            bool sparse = f && !fused && s > log2p && 2 * (uint64_t)f - 1 < ((uint64_t)1 << (s - log2p));
+            unsigned lgt = n - 1 - s, lgr = s - log2p;
+            uint64_t total = sparse ? (2 * (uint64_t)f - 1) << lgt : fused && f && f < h ? f : h;
+            for (uint64_t k = 0; k < total; k++) {
+                uint32_t cc = (uint32_t)k;
+                if (sparse) { /* residue-major: residue index k >> lgt, then k mod 2^lgt */
+                    uint64_t kres = k >> lgt, tt = k & (((uint64_t)1 << lgt) - 1);
+                    uint64_t r0 = kres < f ? kres : kres + ((uint64_t)1 << lgr) - 2 * (uint64_t)f + 1;
+                    cc = (uint32_t)((tt << lgr) | fftconv_bitrev((uint32_t)r0, lgr));
+                }
+                uint32_t ra, rb, wx, wy;
+                if (fused) {
+                    ra = wx = fftconv_bitrev(cc, lgh + 1);
+                    rb = wy = fftconv_bitrev(cc == 0 ? h : 2 * h - cc, lgh + 1);
+                } else if (fwd) {
+                    ra = cc; rb = cc + h; wx = 2 * cc; wy = 2 * cc + 1;
+                } else {
+                    ra = 2 * cc; rb = 2 * cc + 1; wx = cc; wy = cc + h;
+                }
+                uint64_t ti = t;
+                if (g != 0) /* stage 0 reads U only; stage g reads buffer (g - 1) mod 2 */
+                    for (unsigned j = 0; j < nlast; j++) {
+                        const issue_t *o = &last[j];
+                        if (o->wr && o->wbuf == ((g + 1) & 1u) &&
+                            (o->wx == ra || o->wx == rb || o->wy == ra || o->wy == rb) &&
+                            o->t + FFTCONV_PIPE_DEPTH + 1 > ti)
+                            ti = o->t + FFTCONV_PIPE_DEPTH + 1;
+                    }
+                stalls += ti - t;
+                last[head] = (issue_t){.t = ti, .wx = wx, .wy = wy, .wbuf = g & 1u, .wr = g != g_last};
+                head = (head + 1) % FFTCONV_PIPE_DEPTH;
+                if (nlast < FFTCONV_PIPE_DEPTH)
+                    nlast++;
+                t = ti + 1;
+                count++;
+            }
+        }
+    }
+    *issues = count;
+    return stalls;
+}
+
+static uint64_t sched_cycles(const fftconv_cfg_t *c, unsigned p, bool packed, uint64_t *stalls)
 {
     fftconv_cfg_t chk = *c;
     chk.kexp = 0;
     chk.oshift = 0;
-    if (fftconv_cfg_check(&chk, FFTCONV_LOG2L_MAX_SPEC) != NC_OK)
+    if (stalls)
+        *stalls = 0;
+    if (fftconv_cfg_check(&chk, FFTCONV_LOG2L_MAX_SPEC) != NC_OK || (p != 1 && p != 2 && p != 4))
         return 0; /* no schedule for an illegal configuration */
     unsigned log2p = p == 4 ? 2 : p == 2 ? 1 : 0;
-    unsigned n = c->log2lk + 1;
-    uint64_t per_block = 0;
-    for (unsigned s = 0; s < n; s++)
-        per_block += 2 * (stage_cycles(n, s, c->freq_bins, log2p) + 1); /* +1: pipeline drain */
-    return RUN_OVERHEAD + per_block * ((uint64_t)1 << (c->log2l - c->log2lk));
+    uint64_t issues = 0, st = sched_stalls(c, log2p, packed, &issues);
+    if (stalls)
+        *stalls = st;
+    return RUN_OVERHEAD + issues + st + FFTCONV_PIPE_DEPTH;
+}
+
+uint64_t fftconv_model_issues(const fftconv_cfg_t *c, unsigned p, bool packed)
+{
+    unsigned log2p = p == 4 ? 2 : p == 2 ? 1 : 0;
+    return block_issues(c, log2p, packed) << (c->log2l - c->log2lk);
+}
+
+uint64_t fftconv_model_stalls(const fftconv_cfg_t *c, unsigned p, bool packed)
+{
+    uint64_t st = 0;
+    sched_cycles(c, p, packed, &st);
+    return st;
+}
+
+uint64_t fftconv_model_cycles_packed(const fftconv_cfg_t *c, unsigned p)
+{
+    return sched_cycles(c, p, true, NULL);
+}
+
+uint64_t fftconv_model_cycles(const fftconv_cfg_t *c, unsigned p)
+{
+    return sched_cycles(c, p, false, NULL);
 }
 
 double fftconv_cycle_bound(unsigned log2l, unsigned p)
 {
     double n = (double)(2u << log2l);
     return n * (log2l + 2) / p;
+}
+
+int fftconv_model_run_channels(const fftconv_cfg_t *c, bool packed, unsigned h, const int16_t *u,
+                               const uint32_t *const *kwords, const unsigned *kexp, int16_t *y,
+                               uint64_t *sat)
+{
+    if (h == 0 || !kwords || !kexp)
+        return nc_err_set(NC_ERR_ARG, "fftconv model: %u channels, expected at least 1 with a "
+                          "kernel and an exponent each", h);
+    size_t l = (size_t)1 << c->log2l;
+    for (unsigned ch = 0; ch < h; ch++) {
+        if (!kwords[ch])
+            return nc_err_set(NC_ERR_ARG, "fftconv model: channel %u has no kernel", ch);
+        fftconv_cfg_t cc = *c;
+        cc.kexp = kexp[ch];
+        uint64_t s = 0;
+        int rc = packed ? fftconv_model_run_packed(&cc, u + ch * l, kwords[ch], y + ch * l, &s)
+                        : fftconv_model_run(&cc, u + ch * l, kwords[ch], y + ch * l, &s);
+        if (rc)
+            return rc;
+        if (sat)
+            sat[ch] = s;
+    }
+    return NC_OK;
+}
+
+uint64_t fftconv_model_cycles_channels(const fftconv_cfg_t *c, bool packed, unsigned p, unsigned h)
+{
+    return h * (packed ? fftconv_model_cycles_packed(c, p) : fftconv_model_cycles(c, p));
 }

@@ -24,8 +24,8 @@
 
 #define FFTCONV_LOG2L_MIN 8
 #define FFTCONV_LOG2LK_MIN 5
-#define FFTCONV_LOG2L_MAX_SPEC 16 /* the largest L the spec (and twiddle table) covers */
-#define FFTCONV_TW_LOG2N 17       /* the canonical twiddle table: W_131072^k            */
+#define FFTCONV_LOG2L_MAX_SPEC 20 /* the largest L the spec (and twiddle table) covers */
+#define FFTCONV_TW_LOG2N 21       /* the canonical twiddle table: W_(2^21)^k            */
 #define FFTCONV_TW_ONE 131071     /* Q1.17 twiddles saturate +1.0 to this               */
 #define FFTCONV_KEXP_MAX 16
 #define FFTCONV_OSHIFT_MAX 8
@@ -52,8 +52,9 @@ int fftconv_partial_block(uint64_t taps, unsigned log2l, unsigned *log2lk);
 /* Block size M = 2*Lk of the transforms. */
 static inline uint32_t fftconv_m(const fftconv_cfg_t *c) { return 2u << c->log2lk; }
 
-/* The twiddle generator shared by spec, model and RTL: W_131072^k = c - j*s, with
- * c = min(floor(cos(2*pi*k/131072) * 2^17 + 0.5), 131071), s likewise with sin. */
+/* The twiddle generator shared by spec, model and RTL: W_(2^21)^k = c - j*s, with
+ * c = min(floor(cos(2*pi*k/2^21) * 2^17 + 0.5), 131071), s likewise with sin (Q1.17). For
+ * k = 16 k' these are the values of the W_131072^k' table of builds up to LMAX = 65536. */
 void fftconv_twiddle(uint32_t k, int32_t *c, int32_t *s);
 
 /* Whether butterfly i of (forward) stage s of an M-point transform is needed when only bins
@@ -75,18 +76,40 @@ int fftconv_model_run(const fftconv_cfg_t *c, const int16_t *u, const uint32_t *
 int fftconv_model_run_packed(const fftconv_cfg_t *c, const int16_t *u, const uint32_t *kpacked,
                              int16_t *y, uint64_t *sat);
 
+/* Many channels in one job (README, "Many channels in one job"): h channels, channel ch the single-channel
+ * convolution (fftconv_model_run, or fftconv_model_run_packed when packed) of its own input with
+ * its own kernel. u and y hold h L samples channel after channel (channel ch: samples
+ * ch L .. ch L + L-1); kwords[ch] is its kernel (M spectrum words, or the Lk packed words) and
+ * kexp[ch] its exponent (c->kexp is not used). sat (may be NULL) gets h saturation counts.
+ * NC_ERR_ARG for h = 0 or a NULL kernel, naming the channel. */
+int fftconv_model_run_channels(const fftconv_cfg_t *c, bool packed, unsigned h, const int16_t *u,
+                               const uint32_t *const *kwords, const unsigned *kexp, int16_t *y,
+                               uint64_t *sat);
+
+/* Accelerator cycles of an h-channel job: h runs of the single-channel schedule (the kernel
+ * slot changes nothing in the schedule); 0 for an illegal configuration or h = 0. */
+uint64_t fftconv_model_cycles_channels(const fftconv_cfg_t *c, bool packed, unsigned p, unsigned h);
+
 /* kspec (M = 2 Lk words, bit-reversed, fftconv_kernel_spectrum) -> the Lk packed words. */
 int fftconv_kspec_pack(const uint32_t *kspec, unsigned log2lk, uint32_t *packed);
 
-/* Cycles of the packed schedule with p butterflies per cycle: (2 log2 Lk + 1) passes of
- * Lk/(2p) issues + 1 drain per block (frequency-sparse: the forward and inverse passes pruned
- * as in fftconv_model_cycles, the fused pass min(F, Lk/(2p)) issues + 1); 0 for an illegal
- * configuration. */
+/* The pipeline (README, "Pipeline"): an issue in cycle t reads its operands (registered
+ * memory read data) in t+1 and writes at the end of cycle t + FFTCONV_PIPE_DEPTH. */
+#define FFTCONV_PIPE_DEPTH 3
+
+/* Cycles from START to DONE that the schedule of rtl/fftconv/README.md ("Cycle counts",
+ * "Pipeline") takes with p butterflies per cycle: issues + read-after-write stalls +
+ * FFTCONV_PIPE_DEPTH (the last issue's drain); 0 for an illegal configuration. The packed
+ * schedule: (2 log2 Lk + 1) passes of Lk/(2p) issues per block (frequency-sparse: the forward
+ * and inverse passes pruned as unpacked, the fused pass min(F, Lk/(2p)) issues). */
+uint64_t fftconv_model_cycles(const fftconv_cfg_t *c, unsigned p);
 uint64_t fftconv_model_cycles_packed(const fftconv_cfg_t *c, unsigned p);
 
-/* Clock cycles from START to DONE that the schedule of rtl/fftconv/README.md takes with
- * p butterflies per cycle; 0 for an illegal configuration. */
-uint64_t fftconv_model_cycles(const fftconv_cfg_t *c, unsigned p);
+/* The issued cycles of a run (the closed form of "Cycle counts": every stage's issues). */
+uint64_t fftconv_model_issues(const fftconv_cfg_t *c, unsigned p, bool packed);
+
+/* The STALLS register after a run: issue cycles held back by a read-after-write hazard. */
+uint64_t fftconv_model_stalls(const fftconv_cfg_t *c, unsigned p, bool packed);
 
 /* The issue's bound for a dense convolution: N*(log2 N + 1)/P with N = 2L. */
 double fftconv_cycle_bound(unsigned log2l, unsigned p);

@@ -9,6 +9,10 @@ localparam integer FFTCONV_PARAMS_P_LSB = 0;
 localparam integer FFTCONV_PARAMS_P_WIDTH = 8; // butterflies per cycle (1, 2 or 4)
 localparam integer FFTCONV_PARAMS_LOG2LMAX_LSB = 8;
 localparam integer FFTCONV_PARAMS_LOG2LMAX_WIDTH = 8; // log2 of the largest sequence length of this build
+localparam integer FFTCONV_PARAMS_KCH_LSB = 16;
+localparam integer FFTCONV_PARAMS_KCH_WIDTH = 8; // kernel slots: full-length kernel spectra the K memory keeps (1..255)
+localparam integer FFTCONV_PARAMS_BANKS_LSB = 24;
+localparam integer FFTCONV_PARAMS_BANKS_WIDTH = 2; // U and Y banks (1 or 2; 2: the host may use the bank a run does not)
 localparam [23:0] FFTCONV_CTRL = 24'h000008; // WO: commands; reads as 0
 localparam [31:0] FFTCONV_CTRL_RESET = 32'h00000000;
 localparam integer FFTCONV_CTRL_START_LSB = 0;
@@ -24,11 +28,13 @@ localparam integer FFTCONV_STATUS_DONE_WIDTH = 1; // the last convolution finish
 localparam integer FFTCONV_STATUS_ERR_SIZE_LSB = 8;
 localparam integer FFTCONV_STATUS_ERR_SIZE_WIDTH = 1; // START refused: LOG2L outside 8..LOG2LMAX
 localparam integer FFTCONV_STATUS_ERR_MODE_LSB = 9;
-localparam integer FFTCONV_STATUS_ERR_MODE_WIDTH = 1; // START refused: MODE (bits above 2), LOG2LK, FREQ_BINS, KEXP or OSHIFT illegal
+localparam integer FFTCONV_STATUS_ERR_MODE_WIDTH = 1; // START refused: MODE (bits above 2), LOG2LK, FREQ_BINS, KEXP of slot CHANNEL or OSHIFT illegal
 localparam integer FFTCONV_STATUS_ERR_ACCESS_LSB = 10;
-localparam integer FFTCONV_STATUS_ERR_ACCESS_WIDTH = 1; // a bus access was refused (unaligned, unmapped, wrong direction, memory while busy)
+localparam integer FFTCONV_STATUS_ERR_ACCESS_WIDTH = 1; // a bus access was refused (unaligned, unmapped, wrong direction, the running bank or slot while busy, KSLOT >= KCH, past the memory)
 localparam integer FFTCONV_STATUS_ERR_START_LSB = 11;
 localparam integer FFTCONV_STATUS_ERR_START_WIDTH = 1; // START written while busy (ignored)
+localparam integer FFTCONV_STATUS_ERR_CHANNEL_LSB = 12;
+localparam integer FFTCONV_STATUS_ERR_CHANNEL_WIDTH = 1; // START refused: CHANNEL >= KCH (no such kernel slot)
 localparam [23:0] FFTCONV_LOG2L = 24'h000010; // RW: log2 of the sequence length L (8..LOG2LMAX)
 localparam [31:0] FFTCONV_LOG2L_RESET = 32'h0000000c;
 localparam [23:0] FFTCONV_MODE = 24'h000014; // RW: convolution mode
@@ -45,7 +51,7 @@ localparam [23:0] FFTCONV_FREQ_BINS = 24'h00001c; // RW: F in frequency-sparse m
 localparam [31:0] FFTCONV_FREQ_BINS_RESET = 32'h00000001;
 localparam [23:0] FFTCONV_SKIP_D = 24'h000020; // RW: skip weight D, Q1.15 in bits 15:0 (sign-extended on read)
 localparam [31:0] FFTCONV_SKIP_D_RESET = 32'h00000000;
-localparam [23:0] FFTCONV_KEXP = 24'h000024; // RW: kernel spectrum exponent: K = K_word * 2^(KEXP-15), 0..16
+localparam [23:0] FFTCONV_KEXP = 24'h000024; // RW: exponent of the spectrum in slot KSLOT: K = K_word * 2^(KEXP-15), 0..16 (values above 31 read as 31)
 localparam [31:0] FFTCONV_KEXP_RESET = 32'h0000000f;
 localparam [23:0] FFTCONV_OSHIFT = 24'h000028; // RW: output gain 2^OSHIFT before rounding to Q1.15, 0..8
 localparam [31:0] FFTCONV_OSHIFT_RESET = 32'h00000000;
@@ -55,11 +61,25 @@ localparam [23:0] FFTCONV_CYCLES = 24'h000030; // RO: clock cycles of the last r
 localparam [31:0] FFTCONV_CYCLES_RESET = 32'h00000000;
 localparam [23:0] FFTCONV_BUS_ERRORS = 24'h000034; // RO: refused bus accesses since reset
 localparam [31:0] FFTCONV_BUS_ERRORS_RESET = 32'h00000000;
-localparam [23:0] FFTCONV_WIN_U_BASE = 24'h100000; // input u: word t holds u[t], Q1.15 in bits 15:0; write-only
+localparam [23:0] FFTCONV_STALLS = 24'h000038; // RO: issue cycles of the last run held back by a read-after-write hazard (README, Pipeline); cleared by START and SOFT_RESET
+localparam [31:0] FFTCONV_STALLS_RESET = 32'h00000000;
+localparam [23:0] FFTCONV_CHANNEL = 24'h000050; // RW: kernel slot the next START multiplies with (0..KCH-1; writable while busy)
+localparam [31:0] FFTCONV_CHANNEL_RESET = 32'h00000000;
+localparam [23:0] FFTCONV_KSLOT = 24'h000054; // RW: kernel slot that K window writes and KEXP address (0..KCH-1; writable while busy)
+localparam [31:0] FFTCONV_KSLOT_RESET = 32'h00000000;
+localparam [23:0] FFTCONV_BANK = 24'h000058; // RW: U/Y banks (two-bank builds; reads 0 and ignores writes with one bank; writable while busy)
+localparam [31:0] FFTCONV_BANK_RESET = 32'h00000000;
+localparam integer FFTCONV_BANK_RUN_LSB = 0;
+localparam integer FFTCONV_BANK_RUN_WIDTH = 1; // bank the next START reads U from and writes Y to
+localparam integer FFTCONV_BANK_HOST_LSB = 1;
+localparam integer FFTCONV_BANK_HOST_WIDTH = 1; // bank the U and Y windows access
+localparam [23:0] FFTCONV_WPAGE = 24'h0000fc; // RW: window page: the U, K and Y windows show memory words from WPAGE x 65536 on (builds with LMAX > 65536; words past the memory are refused; writable while busy)
+localparam [31:0] FFTCONV_WPAGE_RESET = 32'h00000000;
+localparam [23:0] FFTCONV_WIN_U_BASE = 24'h100000; // input u (bank BANK.HOST): word t holds u[WPAGE x 65536 + t], Q1.15 in bits 15:0; write-only
 localparam [23:0] FFTCONV_WIN_U_BYTES = 24'h040000;
-localparam [23:0] FFTCONV_WIN_K_BASE = 24'h200000; // kernel spectrum, M = 2^(LOG2LK+1) words in bit-reversed order (PACKED: Lk words, README order): bits 15:0 re, 31:16 im; write-only
+localparam [23:0] FFTCONV_WIN_K_BASE = 24'h200000; // kernel spectrum of slot KSLOT from word WPAGE x 65536 on, M = 2^(LOG2LK+1) words in bit-reversed order (PACKED: Lk words, README order): bits 15:0 re, 31:16 im; write-only
 localparam [23:0] FFTCONV_WIN_K_BYTES = 24'h080000;
-localparam [23:0] FFTCONV_WIN_Y_BASE = 24'h300000; // output y: word t holds y[t], Q1.15 sign-extended; read-only
+localparam [23:0] FFTCONV_WIN_Y_BASE = 24'h300000; // output y (bank BANK.HOST): word t holds y[WPAGE x 65536 + t], Q1.15 sign-extended; read-only
 localparam [23:0] FFTCONV_WIN_Y_BYTES = 24'h040000;
 localparam integer FFTCONV_LOG2L_MIN = 8; // smallest log2 L
 localparam integer FFTCONV_LOG2LK_MIN = 5; // smallest log2 Lk in partial mode

@@ -1,7 +1,7 @@
 // fftconv_twiddle_rom.v - the twiddle table W_NMAX^k = c - j s (Q1.17), k < NMAX/2, two
 // synchronous read ports (k; k2 for the bin partner of the packed mode's fused pass). Filled at time zero by the generator of the spec (README,
-// "Twiddles"): c = min(floor(cos(2 pi k' / 131072) * 2^17 + 0.5), 131071) with
-// k' = k * 2^(16 - LOG2LMAX), s likewise with sin. The C model uses the same formula; under
+// "Twiddles"): c = min(floor(cos(2 pi k' / 2^21) * 2^17 + 0.5), 131071) with
+// k' = k * 2^(20 - LOG2LMAX), s likewise with sin (LOG2LMAX <= 20). The C model uses the same formula; under
 // SYNTHESIS the table comes from hex files of the same values (rtl/fftconv/twiddle_hex.sh).
 `default_nettype none
 
@@ -40,7 +40,7 @@ module fftconv_twiddle_rom #(
     real angle;
     initial begin
         for (i = 0; i < (1 << LOG2LMAX); i = i + 1) begin
-            angle = (2.0 * 3.141592653589793 * $itor(i << (16 - LOG2LMAX))) / 131072.0;
+            angle = (2.0 * 3.141592653589793 * $itor(i << (20 - LOG2LMAX))) / 2097152.0;
             tc[i] = q17($cos(angle));
             ts[i] = q17($sin(angle));
         end
