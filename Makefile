@@ -307,7 +307,7 @@ all: $(CLI)  ## build the neurocosim tool (build/rel/bin/neurocosim)
 # report (report/index.html); its exit status is the validation's.
 run: $(CLI)  ## co-simulate every design on its defaults; print the validation report, write the HTML report
 	$(Q)$(CLI) run --out $(B)/results; st=$$?; \
-	$(CLI) report --out $(B)/report --run $(B)/results/run.tsv >/dev/null 2>$(B)/report.log \
+	$(CLI) report --out $(B)/report --run $(B)/results/run.tsv --synth $(B)/results/synth.txt >/dev/null 2>$(B)/report.log \
 	  && echo "HTML report: $(B)/report/index.html" \
 	  || { cat $(B)/report.log >&2; echo "HTML report: failed (above); the rows are in $(B)/results" >&2; }; exit $$st
 
@@ -321,7 +321,7 @@ ifneq ($(filter test verify bench,$(MAKECMDGOALS)),)
 $(call deps_ensure,munge slurmctld slurmd slurm-client)
 endif
 report: $(CLI)  ## the HTML report (build/<tree>/report/index.html) of the latest make run, checked in a browser
-	$(Q)$(CLI) report --out $(B)/report --run $(B)/results/run.tsv $(if $(wildcard $(B)/regress/jobs.tsv),--regress $(B)/regress) \
+	$(Q)$(CLI) report --out $(B)/report --run $(B)/results/run.tsv --synth $(B)/results/synth.txt $(if $(wildcard $(B)/regress/jobs.tsv),--regress $(B)/regress) \
 	    $(if $(wildcard build/cov/coverage/summary.txt),--coverage build/cov/coverage)
 	$(Q)tests/report_check.sh $(B)/report $(B)/report/screenshot.png
 

@@ -270,23 +270,30 @@ Test(core_report, report_bad_usage, .timeout = 60)
 }
 
 /* --coverage DIR: the per-module summary of make coverage on the page, and the link to its HTML
- * view; without figures the page says how to make them. */
+ * view; --synth FILE: the synthesis table; without figures the page says how to make them. */
 Test(core_report, page_links_coverage, .timeout = 120)
 {
     const char *d = tmpdir_named("cov");
     char p[600];
     snprintf(p, sizeof p, "%s/cov/html", d);
-    char cmd[700];
-    snprintf(cmd, sizeof cmd, "mkdir -p %s && printf 'module line\\nnc_fifo <b> 93.0%%%%\\n' > %s/cov/summary.txt", p, d);
+    char cmd[900];
+    snprintf(cmd, sizeof cmd, "mkdir -p %s && printf 'module line\\nnc_fifo <b> 93.0%%%%\\n' > %s/cov/summary.txt"
+             " && printf 'config cells levels\\nfftconv_s1 176968 124\\n' > %s/synth.txt", p, d, d);
     cr_assert_eq(system(cmd), 0);
-    cr_assert_eq(sh("%s report --out %s/rep --only fftconv --coverage %s/cov", tool(), d, d), 0, "%s%s", sout, serr);
+    cr_assert_eq(sh("%s report --out %s/rep --only fftconv --coverage %s/cov --synth %s/synth.txt", tool(), d, d, d),
+                 0, "%s%s", sout, serr);
     snprintf(p, sizeof p, "%s/rep/index.html", d);
     slurp(p, file, sizeof file);
     cr_assert(strstr(file, "<pre id=\"coverage-summary\">module line\nnc_fifo &lt;b&gt; 93.0%\n</pre>"), "no summary");
     snprintf(cmd, sizeof cmd, "/cov/html/index.html\">line and toggle coverage per source line");
     cr_assert(strstr(file, cmd), "no link to the HTML view");
-    cr_assert_eq(sh("%s report --out %s/rep --only fftconv --coverage %s/none", tool(), d, d), 0);
+    cr_assert(strstr(file, "<h2 id=\"synth\">Synthesis (make synth)</h2>"), "no synthesis section");
+    cr_assert(strstr(file, "<pre id=\"synth-table\">config cells levels\nfftconv_s1 176968 124\n</pre>"),
+              "no synthesis table");
+    cr_assert_eq(sh("%s report --out %s/rep --only fftconv --coverage %s/none --synth %s/none.txt", tool(), d,
+                    d, d), 0);
     slurp(p, file, sizeof file);
     cr_assert(strstr(file, "no coverage figures yet: <code>make coverage</code>"));
+    cr_assert(strstr(file, "no synthesis figures yet: <code>make synth</code>"));
     rm_rf(d);
 }

@@ -42,7 +42,7 @@ static void report_usage(FILE *f)
 {
     fprintf(f,
             "usage: neurocosim report --out DIR [--run FILE] [--regress DIR] [--coverage DIR]\n"
-            "                         [--cells FILE] [--only SECTIONS]\n"
+            "                         [--synth FILE] [--cells FILE] [--only SECTIONS]\n"
             "Writes DIR/index.html: one self-contained page (plots embedded) with the validation\n"
             "rows of FILE and plots made with gnuplot (SVG) from data collected now:\n"
             "  fftconv  SQNR against L, and cycles / bound against L for P = 1, 2, 4\n"
@@ -68,6 +68,8 @@ static void report_usage(FILE *f)
             "                    jobs.tsv yet is named on the page\n"
             "  --coverage DIR    add the RTL coverage of make coverage (DIR/summary.txt, per\n"
             "                    module) with a link to its HTML view (DIR/html/index.html)\n"
+            "  --synth FILE      add the synthesis figures of make synth or make synth-ci (FILE:\n"
+            "                    their table, results/synth.txt); a FILE not made yet is named\n"
             "  -h, --help        this text\n"
             "Needs gnuplot (Debian gnuplot-nox). Exit status: 0 page written, 1 a section or a\n"
             "plot failed (the page still says which), 2 bad usage, an unreadable --run or --cells\n"
@@ -794,6 +796,24 @@ static void html_other_designs(nc_out_t *o, const nc_row_t *rows, size_t n)
     }
 }
 
+/* The text of `path` (its first 8 KiB) as a <pre> with that id; without the file, the note.
+ * Returns whether the file was shown. */
+static bool html_pre_file(nc_out_t *o, const char *path, const char *id, const char *missing)
+{
+    FILE *f = path ? fopen(path, "r") : NULL;
+    if (!f) {
+        nc_out_printf(o, "<p class=\"note\">%s</p>\n", missing);
+        return false;
+    }
+    static char buf[8192], e[6 * 8192];
+    size_t n = fread(buf, 1, sizeof buf - 1, f);
+    fclose(f);
+    buf[n] = '\0';
+    nc_xml_escape(e, sizeof e, buf);
+    nc_out_printf(o, "<pre id=\"%s\">%s</pre>\n", id, e);
+    return true;
+}
+
 int cmd_report(int argc, char **argv)
 {
     static const struct option opts[] = {{"help", no_argument, 0, 'h'},
@@ -803,12 +823,13 @@ int cmd_report(int argc, char **argv)
                                          {"only", required_argument, 0, 's'},
                                          {"regress", required_argument, 0, 'g'},
                                          {"coverage", required_argument, 0, 'v'},
+                                         {"synth", required_argument, 0, 'y'},
                                          {0, 0, 0, 0}};
     const char *out = NULL, *run = NULL, *cells = "docs/sfq_cells.md", *only = NULL, *regress = NULL,
-               *coverage = NULL;
+               *coverage = NULL, *synth = NULL;
     optind = 1;
     int c;
-    while ((c = getopt_long(argc, argv, "ho:r:c:s:g:v:", opts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "ho:r:c:s:g:v:y:", opts, NULL)) != -1) {
         switch (c) {
         case 'h': report_usage(stdout); return 0;
         case 'o': out = optarg; break;
@@ -817,6 +838,7 @@ int cmd_report(int argc, char **argv)
         case 's': only = optarg; break;
         case 'g': regress = optarg; break;
         case 'v': coverage = optarg; break;
+        case 'y': synth = optarg; break;
         default: fprintf(stderr, "neurocosim report: see neurocosim report --help\n"); return 2;
         }
     }
@@ -998,21 +1020,22 @@ int cmd_report(int argc, char **argv)
         failed++;
     }
     if (coverage) {
-        char sp[4096], abs[4096], e[8192];
+        char sp[4096], abs[4096];
         snprintf(sp, sizeof sp, "%s/summary.txt", coverage);
-        FILE *cf = realpath(coverage, abs) ? fopen(sp, "r") : NULL;
         nc_out_printf(&o, "<h2 id=\"coverage\">RTL coverage (make coverage)</h2>\n");
-        if (!cf) {
-            nc_out_printf(&o, "<p class=\"note\">no coverage figures yet: <code>make coverage</code></p>\n");
-        } else {
-            char buf[8192];
-            size_t n = fread(buf, 1, sizeof buf - 1, cf);
-            fclose(cf);
-            buf[n] = '\0';
-            nc_xml_escape(e, sizeof e, buf);
-            nc_out_printf(&o, "<pre id=\"coverage-summary\">%s</pre>\n<p><a href=\"file://%s/html/index.html\">"
-                              "line and toggle coverage per source line (genhtml)</a></p>\n", e, abs);
-        }
+        if (html_pre_file(&o, realpath(coverage, abs) ? sp : NULL, "coverage-summary",
+                          "no coverage figures yet: <code>make coverage</code>"))
+            nc_out_printf(&o, "<p><a href=\"file://%s/html/index.html\">line and toggle coverage per "
+                              "source line (genhtml)</a></p>\n", abs);
+    }
+    if (synth) {
+        nc_out_printf(&o, "<h2 id=\"synth\">Synthesis (make synth)</h2>\n<p class=\"note\">Yosys, "
+                          "generic cells: cells, flip-flops, memories and their bits, longest "
+                          "combinational path in logic levels, seconds (rtl/fftconv/README.md, "
+                          "\"Synthesis\")</p>\n");
+        html_pre_file(&o, synth, "synth-table",
+                      "no synthesis figures yet: <code>make synth</code> (or <code>make "
+                      "synth-ci</code>, part of <code>make test</code>)");
     }
     nc_out_printf(&o, "</body></html>\n");
     free(rows);
