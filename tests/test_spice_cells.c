@@ -86,13 +86,13 @@ static void check_neuron_phases(const char *name, const size_t must_fire[3])
               "expected within (0, 25) ps", name, r.delay_min_s * 1e12, r.delay_max_s * 1e12);
 }
 
-/* h1's values: 10 GHz is below its threshold (leak), 40 GHz above; silent after. */
+/* tb_neuron1's values: 10 GHz is below its threshold (leak), 40 GHz above; silent after. */
 Test(spice_cells, neuron1_integrates_leaks_and_fires, .timeout = 60)
 {
     check_neuron_phases("neuron1", (const size_t[3]){0, 1, 0});
 }
 
-/* the output neuron's values: excitation alone fires it, inhibition silences it */
+/* tb_neuron's values: excitation alone fires it, inhibition silences it */
 Test(spice_cells, neuron_excited_fires_inhibited_stops, .timeout = 60)
 {
     check_neuron_phases("neuron", (const size_t[3]){1, 0, 0});
@@ -108,11 +108,14 @@ static void expect_caught(const char *name, double bias)
               r.fires[2]);
 }
 
-/* The synapse at bias 1.15: the supply biases push the decision point below the low weight
- * (54 uA x 1.15), which then passes pulses. */
-Test(spice_cells, over_biased_synapse_is_caught, .timeout = 60) { expect_caught("syn", 1.15); }
+/* The synapse at bias 1.5, beyond its margin (1.43): the DC/SFQ drivers double their pulses
+ * and the low weight passes some; at 0.6 (margin 0.66) the high weight's pulses arrive 6 ps
+ * late. (Issue 12: its decision point no longer rides on the bias line, so 1.15, which caught
+ * the old synapse, is inside the margins now.) */
+Test(spice_cells, over_biased_synapse_is_caught, .timeout = 60) { expect_caught("syn", 1.5); }
+Test(spice_cells, under_biased_synapse_is_caught, .timeout = 60) { expect_caught("syn", 0.6); }
 
-/* h1's neuron at bias 0.6: its threshold bias is too low to fire at all. */
+/* neuron1 at bias 0.6: its threshold bias is too low to fire at all. */
 Test(spice_cells, under_biased_neuron1_is_caught, .timeout = 60) { expect_caught("neuron1", 0.6); }
 
 /* SFQ/DC: 11 pulses toggle the level 11 times: 6 sets (X3) and 5 resets (X4), each path's delay

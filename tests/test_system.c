@@ -223,9 +223,11 @@ static int count_tasks(void) { return count_tasks_named(NULL, 0); }
 /* The coupled run's analog events equal a SPICE-only run of the same netlist with the DAC
  * currents constant from t = 0 (the coupler drives them from the bias edge, analog t = 0):
  * the slips of the retimed inputs, the output and the interface junction, one by one, within
- * a quarter of ngspice's maximum step (0.025 ps): the coupled run only adds a time point at
- * every clock edge, and moving time points moves a switching time by ngspice's own truncation
- * error at that step, ~0.01 ps (docs/sfq_speed.md).
+ * half of ngspice's maximum step (0.05 ps): the coupled run only adds a time point at every
+ * clock edge, and moving time points moves a switching time by ngspice's own truncation error
+ * at that step, ~0.01 ps (docs/sfq_speed.md). The output neuron's firing junction is unbiased
+ * (issue 12) and fires where its slowly rising branch current crosses Ic, which turns such a
+ * difference into up to 0.029 ps (measured, 130 slips; a quarter step held before issue 12).
  * Without noise: with it, a synapse deciding right at its threshold can tip either way when a
  * time point moves (docs/mixed_signal.md); the engine's own tests show the noisy case. */
 Test(system, lockstep_equals_spice_only, .timeout = 900)
@@ -256,7 +258,7 @@ Test(system, lockstep_equals_spice_only, .timeout = 900)
             cr_assert(k < s.n, "%s: the coupled run has more slips than SPICE only (%zu)", vec[p],
                       s.n);
             worst = fmax(worst, fabs(coupled - s.t[k]));
-            cr_expect(fabs(coupled - s.t[k]) < 0.25 * SYS_TMAX, "%s slip %zu: coupled %.4f ps, "
+            cr_expect(fabs(coupled - s.t[k]) < 0.5 * SYS_TMAX, "%s slip %zu: coupled %.4f ps, "
                       "SPICE only %.4f ps", vec[p], k, coupled * 1e12, s.t[k] * 1e12);
             k++, compared++, per[p]++;
         }

@@ -27,7 +27,7 @@
 
 #define XOR_MODEL "networks/xor_model.txt"
 /* measured by `neurocosim spice xor --margins --seed 1` (docs/sfq_xor.md) */
-#define XOR_BIAS_MARGIN "0.988-1.019"
+#define XOR_BIAS_MARGIN "0.80-1.45"
 /* wall-clock bounds of one job (a child process): one XOR input, one cell's margins or table
  * row (the two-input neuron's margins take ~50 s on 2 cores) */
 #define XOR_JOB_WALL_S 600.0
@@ -938,11 +938,11 @@ static int cmd_table(const opts_t *o)
     for (size_t i = 0; i < nc_cells_count; i++) {
         const nc_cell_desc_t *c = &nc_cells[i];
         if (!strcmp(c->name, "neuron1"))
-            nc_out_printf(f, "\nneuron1 (h1's values): fired %zu / %zu / %zu times while its input ran at 10 "
+            nc_out_printf(f, "\nneuron1 (ith 77.25 uA, r 1 ohm): fired %zu / %zu / %zu times while its input ran at 10 "
                        "GHz / 40 GHz / stopped (`circuits/cells/tb_neuron1.cir`).\n",
                     res[i].r.fires[0], res[i].r.fires[1], res[i].r.fires[2]);
         if (!strcmp(c->name, "neuron"))
-            nc_out_printf(f, "\nneuron (the output neuron's values): fired %zu / %zu / %zu times while "
+            nc_out_printf(f, "\nneuron (ith 102 uA, r1 0.5, r2 0.06 ohm): fired %zu / %zu / %zu times while "
                        "excited at 40 GHz / excited and inhibited at 10 GHz / without input "
                        "(`circuits/cells/tb_neuron.cir`).\n",
                     res[i].r.fires[0], res[i].r.fires[1], res[i].r.fires[2]);
@@ -958,21 +958,19 @@ static int cmd_table(const opts_t *o)
                "pulse on one input switches the other input's escape backwards instead of running "
                "up it (the test counts it). The old cell (merge junction at 0.94 Ic at rest, 1.4 Ic "
                "over-biased: a Josephson barrier of only ~24 kT at 4.2 K, against ~150 kT at 0.73) "
-               "stays in the library as `mrg_ob` for the XOR network alone: its synapses' decision "
-               "point includes the ~29 uA that the old merger pushes back into them (the synapse "
-               "behind the new merger decides at ~94.5 uA instead of 65.3 uA, noise off), and the new "
-               "merger's escape kickback disturbs the other input's synapse when the two trains "
-               "are 11 ps apart; moving the network to `mrg` needs the synapse re-biased "
-               "(`docs/sfq_xor.md`).\n");
-    nc_out_printf(f, "\nneuron X3 (0.87 Ic at rest): the firing junction by design. Its bias (the "
-               "weight `ith`, 102 uA for the output neuron) sets the threshold: the neuron fires "
-               "when the integrated branch currents add the last ~13 uA to it, so it sits closer "
-               "to its Ic than a logic junction; its barrier at 0.87 Ic is still ~50 kT at 4.2 K and "
-               "the testbench's silent phase stays silent under noise (the 4.2 K margins). neuron1 "
-               "(h1's 77 uA) sits at 0.75.\n");
+               "is gone: the XOR network, its last user, no longer merges (each hidden neuron sums "
+               "its two synapses in two integrating branches, `docs/sfq_xor.md`).\n");
+    nc_out_printf(f, "\nneuron X3 (0.87 Ic at rest in the testbench): the firing junction by "
+               "design. Its bias (the weight `ith`, 102 uA in `tb_neuron.cir`) sets the threshold: "
+               "the neuron fires when the integrated branch currents add the last ~13 uA to it, so "
+               "it sits closer to its Ic than a logic junction; its barrier at 0.87 Ic is still ~50 "
+               "kT at 4.2 K and the testbench's silent phase stays silent under noise (the 4.2 K "
+               "margins). neuron1 (77 uA in `tb_neuron1.cir`) sits at 0.75. The XOR network "
+               "(issue 12) leaves its neurons' firing junctions unbiased (ith = 0) and sets each "
+               "threshold by the branch resistance, so no threshold rides on the bias line.\n");
     nc_out_printf(f, "\nsyn: the logic at the two ends of the weight range, noise off; margins of the "
                "synapse here mean that both ends still hold (the decision point stays between "
-               "54 and 77 uA). Its stochastic behaviour (pass probability against the weight "
+               "the two weights of `tb_syn2.cir`). Its stochastic behaviour (pass probability against the weight "
                "bias) and the neurons' rates are in the rate model: `docs/sfq_xor.md` and "
                "`circuits/networks/xor_model.txt`.\n");
     if (nc_out_commit(f)) {

@@ -48,8 +48,8 @@ const nc_cell_desc_t nc_cells[] = {
      11, TSTOP},
     {"osc", "cells/tb_osc.cir", &sfq_t_osc, 3,
      "pulse generator: 10 / 40 GHz at 170 / 240 uA DC", 0, 1.5e-9},
-    {"syn", "cells/tb_syn2.cir", &sfq_t_syn, 3,
-     "stochastic synapse (noise off: logic at both ends)", 22, TSTOP},
+    {"syn", "cells/tb_syn2.cir", &sfq_t_syn, 4,
+     "stochastic synapse (noise off: logic at both ends)", 22, 580e-12},
     {"neuron1", "cells/tb_neuron1.cir", NULL, 3,
      "neuron, one input (integrate, leak, fire)", 30, 1600e-12},
     {"neuron", "cells/tb_neuron.cir", NULL, 5,
@@ -89,11 +89,12 @@ static const nc_wave_probe_t w_osc[] = {P("xlo.p1", "lo_gen"), P("xlo.p3", "lo_o
                                         P("xdut.p1", "hi_gen"), P("xdut.p3", "hi_out"),
                                         P("xneg.p1", "neg_gen"), P("xneg.p3", "neg_out"),
                                         P("xld.p2", "hi_load")};
-static const nc_wave_probe_t w_syn[] = {P("xdon.p2", "in_on"), P("xon.p1", "on_j1"),
-                                        P("xon.p2", "on_esc"), P("xon.p3", "on_pass"),
-                                        P("xjon.p2", "on_load"), P("xdoff.p2", "in_off"),
-                                        P("xoff.p1", "off_j1"), P("xoff.p2", "off_esc"),
-                                        P("xoff.p3", "off_pass"), P("xjoff.p2", "off_load")};
+static const nc_wave_probe_t w_syn[] = {P("xdon.p2", "in_on"),     P("xon.p1", "on_j1"),
+                                        P("xon.p2", "on_esc"),     P("xon.p3", "on_pass"),
+                                        P("xon.p4", "on_buf"),     P("xlon.p2", "on_load"),
+                                        P("xdoff.p2", "in_off"),   P("xoff.p1", "off_j1"),
+                                        P("xoff.p2", "off_esc"),   P("xoff.p3", "off_pass"),
+                                        P("xoff.p4", "off_buf"),   P("xloff.p2", "off_load")};
 static const nc_wave_probe_t w_neuron1[] = {P("xd.p2", "in"), P("xdut.p1", "dut_in"),
                                             P("xdut.p3", "dut_fire"), P("xdut.p4", "dut_out"),
                                             P("xld.p2", "load")};
@@ -495,7 +496,7 @@ static int check_syn(const nc_cell_desc_t *c, nc_cell_result_t *r)
     if (!rc)
         rc = probe("xoff.p2", &esc2, &d), down += d;
     if (!rc)
-        rc = probe("xjon.p2", &load, &d), down += d;
+        rc = probe("xlon.p2", &load, &d), down += d;
     if (!rc)
         rc = sfq_delay(&in1, c->timing->nominal, &pred);
     if (!rc) {

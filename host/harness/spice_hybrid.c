@@ -95,8 +95,8 @@ const nc_wave_probe_t nc_hybrid_probes[] = {
     {"xgbn.p1", "gen_nb"},   {"xgc.p1", "slot_clk"},  {"xja.p2", "in_a"},
     {"xjb.p2", "in_b"},      {"xjan.p2", "in_na"},    {"xjbn.p2", "in_nb"},
     {"xya1.p3", "syn_a"},    {"xyb1.p3", "syn_b"},    {"xya2.p3", "syn_na"},
-    {"xyb2.p3", "syn_nb"},   {"xm1.p5", "mrg_1"},     {"xm2.p5", "mrg_2"},
-    {"xh1.p3", "h1"},        {"xh2.p3", "h2"},        {"xo.p3", "out_fire"},
+    {"xyb2.p3", "syn_nb"},   {"xh1.p3", "h1"},        {"xh2.p3", "h2"},
+    {"xo.p3", "out_fire"},
     {"xjo.p2", "out"},       {"xt1.p6", "div2"},      {"xt2.p6", "div4_watched"},
     {"xdc.p3", "sfqdc_set"}, {"xdc.p4", "sfqdc_reset"}, {"i(v.xdc.vq)", "sfqdc_level"},
 };
@@ -233,10 +233,17 @@ int nc_hybrid_run(double dac_a_uA, double dac_b_uA, uint64_t seed, const char *w
         rc = rate_win("xjan.p2", -1, t0, t1, &r->an, w);
     if (!rc)
         rc = rate_win("xjbn.p2", -1, t0, t1, &r->bn, w);
+    /* m1, m2: the summed trains each hidden neuron receives (its two synapses' passes) */
+    double s1 = 0, s2 = 0;
     if (!rc)
-        rc = rate_win("xm1.p5", 1, t0, t1, &r->r.m1, w);
+        rc = rate_win("xya1.p3", 1, t0, t1, &r->r.m1, w);
     if (!rc)
-        rc = rate_win("xm2.p5", -1, t0, t1, &r->r.m2, w);
+        rc = rate_win("xyb1.p3", 1, t0, t1, &s1, w);
+    if (!rc)
+        rc = rate_win("xya2.p3", -1, t0, t1, &r->r.m2, w);
+    if (!rc)
+        rc = rate_win("xyb2.p3", -1, t0, t1, &s2, w);
+    r->r.m1 += s1, r->r.m2 += s2;
     if (!rc)
         rc = rate_win("xh1.p3", 1, t0, t1, &r->r.h1, w);
     if (!rc)

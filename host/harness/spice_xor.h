@@ -21,11 +21,11 @@
 #define NC_XOR_TSTOP 5.04e-9
 #define NC_XOR_TFROM 1.04e-9
 #define NC_XOR_THRESHOLD 0.75e9 /* 3 pulses in the 4 ns window: class 1 needs 4 or more */
-#define NC_XOR_JUNCTIONS 62
+#define NC_XOR_JUNCTIONS 70 /* junctions in xor.cir (cells x their junction counts) */
 /* Noise of the synapses' decision pairs: 4.2 K (liquid helium) Johnson noise of the shunt of
  * a 100 uA, beta_c = 1 junction (sqrt(Phi0/(2 pi Ic^2 C)) with C = 70 fF). */
 #define NC_SYN_TNOISE 4.2
-#define NC_SYN_RSHUNT 6.857 /* junctions in xor.cir (cells x their junction counts) */
+#define NC_SYN_RSHUNT 6.857
 
 /* Bias scales of a run: `supply` scales every cell's bias ('bias' in the netlists), `weights`
  * the weight biases (synapse isyn, neuron ith: 'wbias'). One common bias line: both equal. */
@@ -36,7 +36,7 @@ typedef struct nc_bias {
 
 /* The signals of the network's waveform, labelled by role in signal-flow order: in_a in_b
  * in_na in_nb (inputs, fluxons and antifluxons), syn_a syn_b syn_na syn_nb (synapses: a pulse
- * passed), mrg_1 mrg_2, h1 h2 (hidden neurons firing), out_fire, out. */
+ * passed), h1 h2 (hidden neurons firing), out_fire, out. */
 extern const nc_wave_probe_t nc_xor_probes[];
 extern const size_t nc_xor_nprobes;
 

@@ -26,8 +26,10 @@ const sfq_timing_t sfq_t_dff = {"dff", "clk->q", 3.0e-12, 2.0e-12, 4.0e-12};
  * pulse's current has crossed the 23 pH storing inductance). */
 const sfq_timing_t sfq_t_sfqdc = {"sfqdc", "in->set", 2.1e-12, 1.1e-12, 3.1e-12};
 const sfq_timing_t sfq_t_sfqdc_reset = {"sfqdc", "in->reset", 4.7e-12, 3.7e-12, 5.7e-12};
-/* syn: from the driving junction's slip to the decision junction X3's (weight high). */
-const sfq_timing_t sfq_t_syn = {"syn", "in->pass", 2.8e-12, 1.8e-12, 3.8e-12};
+/* syn: from the driving junction's slip to the decision junction X3's (weight high). Issue 12:
+ * 6.2 ps (was 2.8): the pulse reaches X3 through the input junction and the 1.9 Ic escape,
+ * and X3, near zero net bias, switches only when the pulse has tipped the race. */
+const sfq_timing_t sfq_t_syn = {"syn", "in->pass", 6.2e-12, 5.2e-12, 7.2e-12};
 /* tff (issue 10): to the output buffer X6 on the 2nd, 4th, ... pulse (the toggle junction X5
  * switches 1.1 ps before it); set: to the storing junction X4 on the 1st, 3rd, ... pulse. */
 const sfq_timing_t sfq_t_tff = {"tff", "in->out", 4.1e-12, 3.1e-12, 5.1e-12};
