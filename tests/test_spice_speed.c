@@ -219,7 +219,7 @@ Test(spice_speed, cell_noise_is_seeded_and_off_by_default, .timeout = 120)
  * carry their own 70 uA bias of a 100 uA Ic (0.7, sfq.lib) give or take what the 2-4 pH
  * inductors share with the neighbours; the merger's worst is its merge junction X5, fed from
  * the merge node's 170 uA that it shares with both inputs (issue 12: at most 0.75 Ic; the old
- * cell, now mrg_ob, had it at 0.94). */
+ * cell before issue 12 had it at 0.94). */
 Test(spice_speed, worst_bias_ratio_at_rest, .timeout = 60)
 {
     nc_cell_result_t r;

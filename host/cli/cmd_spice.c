@@ -27,7 +27,7 @@
 
 #define XOR_MODEL "networks/xor_model.txt"
 /* measured by `neurocosim spice xor --margins --seed 1` (docs/sfq_xor.md) */
-#define XOR_BIAS_MARGIN "0.80-1.45"
+#define XOR_BIAS_MARGIN "0.80 to >= 1.45"
 /* wall-clock bounds of one job (a child process): one XOR input, one cell's margins or table
  * row (the two-input neuron's margins take ~50 s on 2 cores) */
 #define XOR_JOB_WALL_S 600.0
@@ -116,7 +116,9 @@ static const subcmd_t subcmds[] = {
      "rates, classes, margin, against the rate model (--model FILE, default\n"
      "circuits/" XOR_MODEL ");\n"
      "--margins: lowest and highest bias scale at which all four inputs classify right\n"
-     "(scan in steps of 0.05, bisection to 0.01; not with --bias or --waves);\n"
+     "(scan in steps of 0.05 out to 0.5 and 1.5, bisection to 0.01; an edge marked <= or >=\n"
+     "is the scan's end: the network worked over the whole range; not with --bias or\n"
+     "--waves);\n"
      "--scale: what --bias and --margins scale: every bias (all, default: one common bias\n"
      "line), only the cells' supply biases with the weights held (weights on lines of\n"
      "their own), or only the weight biases;\n"
@@ -561,15 +563,20 @@ static int xor_works(const char *scale, double bias, uint64_t seed, int jobs, bo
     return NC_OK;
 }
 
-/* Edge of the working bias range from 1.0 towards dir: steps of 0.05, then bisection to 0.01. */
-static int xor_edge(const char *scale, int dir, uint64_t seed, int jobs, double *edge)
+/* Edge of the working bias range from 1.0 towards dir: steps of 0.05 out to 0.5 / 1.5, then
+ * bisection to 0.01. *open: the network worked over the whole scanned range (the edge is the
+ * scan's end, the true margin lies beyond). */
+static int xor_edge(const char *scale, int dir, uint64_t seed, int jobs, double *edge, bool *open)
 {
     double good = 1.0, bad = 1.0;
     bool ok = true;
-    while (ok) {
-        bad += dir * 0.05;
-        if (bad < 0.5 || bad > 1.5)
-            return *edge = good, NC_OK; /* works over the whole scanned range */
+    *open = false;
+    for (int k = 1; ok; k++) {
+        if (k > 10) {
+            *open = true;
+            return *edge = good, NC_OK;
+        }
+        bad = 1.0 + dir * 0.05 * k;
         int rc = xor_works(scale, bad, seed, jobs, &ok);
         if (rc)
             return rc;
@@ -590,7 +597,7 @@ static int xor_edge(const char *scale, int dir, uint64_t seed, int jobs, double 
 static int cmd_xor_margins(const opts_t *o)
 {
     double t0 = nc_now_s(), lo, hi;
-    bool ok;
+    bool ok, lo_open = false, hi_open = false;
     printf("deep XOR network bias margins, seed %lld, scaling %s\n", (long long)o->seed,
            !strcmp(o->scale, "all") ? "every bias"
            : !strcmp(o->scale, "supply") ? "the supply biases (weights held)"
@@ -601,15 +608,17 @@ static int cmd_xor_margins(const opts_t *o)
         return 1;
     }
     if (!rc)
-        rc = xor_edge(o->scale, -1, (uint64_t)o->seed, (int)o->jobs, &lo);
+        rc = xor_edge(o->scale, -1, (uint64_t)o->seed, (int)o->jobs, &lo, &lo_open);
     if (!rc)
-        rc = xor_edge(o->scale, +1, (uint64_t)o->seed, (int)o->jobs, &hi);
+        rc = xor_edge(o->scale, +1, (uint64_t)o->seed, (int)o->jobs, &hi, &hi_open);
     if (rc) {
         fprintf(stderr, "neurocosim spice xor --margins: %s\n", nc_err_msg());
         return 2;
     }
-    printf("  bias margins: %.3f - %.3f (%+.1f%% / %+.1f%%), resolution 0.01; %.0f s wall\n", lo,
-           hi, (lo - 1) * 100, (hi - 1) * 100, nc_now_s() - t0);
+    printf("  bias margins: %s%.3f - %s%.3f (%+.1f%% / %+.1f%%), resolution 0.01%s; %.0f s wall\n",
+           lo_open ? "<= " : "", lo, hi_open ? ">= " : "", hi, (lo - 1) * 100, (hi - 1) * 100,
+           lo_open || hi_open ? " (>= / <=: works to the end of the scanned range 0.5-1.5)" : "",
+           nc_now_s() - t0);
     return 0;
 }
 

@@ -113,17 +113,10 @@ int nc_syn_measure(double isyn, uint64_t seed, int pulses, double *passes, doubl
     return rc;
 }
 
-/* The network's design values (circuits/networks/xor.cir); the fit characterises the cells
- * at exactly these values. */
+/* The synapses' weights in the network (circuits/networks/xor_net.inc, wa1 .. wb2): the model
+ * evaluates its synapse probit there. */
 #define W_EXC 51.1e-6
 #define W_INH 51.1e-6
-#define ITH1 0.0
-#define ITH2 0.0
-#define ITH3 0.0
-#define RH1 0.3
-#define RH2 0.87
-#define RO1 0.1
-#define RO2 0.04
 
 static int fit_synapse(int seeds, sfq_probit_t *syn)
 {
