@@ -48,6 +48,8 @@ const nc_cell_desc_t nc_cells[] = {
      11, TSTOP},
     {"osc", "cells/tb_osc.cir", &sfq_t_osc, 3,
      "pulse generator: 10 / 40 GHz at 170 / 240 uA DC", 0, 1.5e-9},
+    /* syn runs to 580 ps: its 11th pass (X3 at ~554 ps, ~8 ps later at bias 0.8) must reach
+     * the load JTL inside the run, and the 12th input pulse (590 ps) must not start */
     {"syn", "cells/tb_syn2.cir", &sfq_t_syn, 4,
      "stochastic synapse (noise off: logic at both ends)", 22, 580e-12},
     {"neuron1", "cells/tb_neuron1.cir", NULL, 3,
