@@ -193,3 +193,13 @@ Test(core_util, outputs_are_atomic_and_bounded, .timeout = 10)
     unlink(path);
     rmdir(dir);
 }
+
+/* A message that adds context to the failed call's own (nc_err_msg() passed to nc_err_set)
+ * keeps it whole: the formatting does not write over the text it reads. */
+Test(core_util, error_context_keeps_the_inner_message, .timeout = 10)
+{
+    nc_err_set(NC_ERR_PARSE, "a.cir:3: expected a number, got '%s'", "x1");
+    cr_assert_eq(nc_err_set(NC_ERR_IO, "loading the network: %s", nc_err_msg()), NC_ERR_IO);
+    cr_expect_str_eq(nc_err_msg(), "loading the network: a.cir:3: expected a number, got 'x1'");
+    cr_expect_eq(nc_err_status(), NC_ERR_IO);
+}

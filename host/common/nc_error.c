@@ -1,6 +1,7 @@
 #include "nc_error.h"
 
 #include <stdio.h>
+#include <string.h>
 
 static _Thread_local char err_msg[1024];
 static _Thread_local int err_status;
@@ -26,7 +27,11 @@ const char *nc_strerror(int status)
 
 int nc_err_vset(int status, const char *fmt, va_list ap)
 {
-    vsnprintf(err_msg, sizeof err_msg, fmt, ap);
+    /* through a copy: callers may pass nc_err_msg() itself as an argument (adding context to
+     * the message of a call that failed), which vsnprintf must not write over while reading */
+    char msg[sizeof err_msg];
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    memcpy(err_msg, msg, sizeof msg);
     err_status = status;
     return status;
 }
