@@ -479,3 +479,32 @@ Test(spice_netlist, param_override_end_to_end, .timeout = 60)
     free(v);
     rm_rf();
 }
+
+/* A top-level parameter's value, read from the deck (the rate model's weights come from the
+ * network netlist this way): SPICE scale suffixes, the last assignment, nothing inside a
+ * .subckt, and an expression refused. Expected values written by hand. */
+Test(spice_netlist, top_level_param_values)
+{
+    const char *t = ".param a=51.1u b=2meg\n.param c=-3.5e-3 d={a*2}\n.param e=1.5x f=7\n"
+                    ".subckt s n g=4\n.param f=9\nR1 n 0 1\n.ends\n.param a=52u\nR1 n 0 1\n";
+    nc_spice_deck_t d = {0};
+    cr_assert_eq(nc_spice_read_deck_text(NULL, "p.cir", t, strlen(t), NULL, 0, &d), NC_OK, "%s",
+                 nc_err_msg());
+    double v = 0;
+    cr_expect_eq(nc_spice_deck_param(&d, "A", &v), NC_OK, "%s", nc_err_msg());
+    cr_expect(fabs(v - 52e-6) < 1e-18, "a: %g, expected its last assignment 52e-6", v);
+    cr_expect_eq(nc_spice_deck_param(&d, "b", &v), NC_OK, "%s", nc_err_msg());
+    cr_expect_eq(v, 2e6);
+    cr_expect_eq(nc_spice_deck_param(&d, "c", &v), NC_OK, "%s", nc_err_msg());
+    cr_expect_eq(v, -3.5e-3);
+    cr_expect_eq(nc_spice_deck_param(&d, "f", &v), NC_OK, "%s", nc_err_msg());
+    cr_expect_eq(v, 7, "f: %g, expected the top-level 7 (not the subcircuit's 9)", v);
+    cr_expect_eq(nc_spice_deck_param(&d, "d", &v), NC_ERR_PARSE, "an expression");
+    cr_expect(strstr(nc_err_msg(), "'d'") && strstr(nc_err_msg(), "expression"), "%s",
+              nc_err_msg());
+    cr_expect_eq(nc_spice_deck_param(&d, "e", &v), NC_ERR_PARSE, "an unknown suffix");
+    cr_expect(strstr(nc_err_msg(), "1.5x"), "%s", nc_err_msg());
+    cr_expect_eq(nc_spice_deck_param(&d, "g", &v), NC_ERR_PARSE, "a subcircuit's parameter");
+    cr_expect_eq(nc_spice_deck_param(&d, "zz", &v), NC_ERR_PARSE, "no such parameter");
+    nc_spice_deck_free(&d);
+}

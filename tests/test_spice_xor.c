@@ -86,6 +86,22 @@ Test(spice_xor, model_predicts_xor_classes, .timeout = 10)
     }
 }
 
+/* The rate model's weights come from the network netlist (one source): 51.1 uA for every
+ * synapse (circuits/networks/xor_net.inc, written here by hand), and the model file on disk was
+ * fitted at those weights (a model left over from other weights would mispredict). */
+Test(spice_xor, model_weights_are_the_netlists, .timeout = 10)
+{
+    double we = 0, wi = 0;
+    cr_assert_eq(nc_xor_weights(&we, &wi), NC_OK, "%s", nc_err_msg());
+    cr_expect(fabs(we - 51.1e-6) < 1e-12 && fabs(wi - 51.1e-6) < 1e-12, "weights %g / %g A, "
+              "expected 51.1e-6 / 51.1e-6", we, wi);
+    sfq_xor_model_t m;
+    load_model(&m);
+    cr_expect(fabs(m.w_exc - we) < 1e-12 && fabs(m.w_inh - wi) < 1e-12, "model file fitted at "
+              "%g / %g A, the netlist has %g / %g: refit (neurocosim spice fit --update-model)",
+              m.w_exc, m.w_inh, we, wi);
+}
+
 /* The residual RMS of a ReLU fit: points exactly on g (x - theta) give ~0; the same points
  * alternately +-d off give d sqrt(n / (n - 2)) (2 fitted parameters), here with n = 8. */
 Test(spice_xor, relu_fit_residual_rms, .timeout = 10)

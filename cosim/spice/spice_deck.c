@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <math.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -992,4 +993,61 @@ int nc_spice_read_deck_text(const char *circuits_dir, const char *name, const ch
         rc = parse_buffer(&r, text ? text : "", text ? len : 0, 0, r.root, NULL);
     }
     return reader_finish(&r, rc, name);
+}
+
+const char *nc_spice_deck_param_text(const nc_spice_deck_t *d, const char *name, size_t *len)
+{
+    const char *found = NULL;
+    size_t m = strlen(name);
+    int depth = 0;
+    for (size_t i = 0; i < d->n; i++) {
+        const char *c = d->card[i];
+        if (!strncasecmp(c, ".subckt", 7))
+            depth++;
+        else if (!strncasecmp(c, ".ends", 5))
+            depth--;
+        if (depth || strncasecmp(c, ".param", 6) || !isspace((unsigned char)c[6]))
+            continue;
+        for (const char *p = c + 6; *p;) { /* the reader writes ' NAME=VALUE' pairs */
+            while (isspace((unsigned char)*p))
+                p++;
+            const char *eq = p;
+            while (*eq && *eq != '=' && !isspace((unsigned char)*eq))
+                eq++;
+            const char *v = *eq == '=' ? eq + 1 : eq, *end = v;
+            while (*end && !isspace((unsigned char)*end))
+                end++;
+            if (*eq == '=' && (size_t)(eq - p) == m && !strncasecmp(p, name, m))
+                found = v, *len = (size_t)(end - v);
+            p = end;
+        }
+    }
+    return found;
+}
+
+int nc_spice_deck_param(const nc_spice_deck_t *d, const char *name, double *value)
+{
+    static const struct { const char *s; double k; } scale[] = {
+        {"meg", 1e6}, {"f", 1e-15}, {"p", 1e-12}, {"n", 1e-9}, {"u", 1e-6},
+        {"m", 1e-3},  {"k", 1e3},   {"g", 1e9},   {"t", 1e12}};
+    size_t len = 0;
+    const char *v = nc_spice_deck_param_text(d, name, &len);
+    if (!v)
+        return nc_err_set(NC_ERR_PARSE, "parameter '%s': no top-level '.param %s=...' in the "
+                          "netlist", name, name);
+    char text[64], *end;
+    snprintf(text, sizeof text, "%.*s", (int)(len < sizeof text ? len : sizeof text - 1), v);
+    errno = 0;
+    double x = strtod(text, &end);
+    if (end == text || errno || !isfinite(x) || len >= sizeof text)
+        return nc_err_set(NC_ERR_PARSE, "parameter '%s' = '%.*s': expected a number such as "
+                          "51.1u, not an expression", name, (int)(len > 60 ? 60 : len), v);
+    for (size_t i = 0; *end && i < sizeof scale / sizeof scale[0]; i++)
+        if (!strcasecmp(end, scale[i].s))
+            x *= scale[i].k, end += strlen(end);
+    if (*end)
+        return nc_err_set(NC_ERR_PARSE, "parameter '%s' = '%s': expected a number with at most "
+                          "a scale suffix (f p n u m k meg g t)", name, text);
+    *value = x;
+    return NC_OK;
 }

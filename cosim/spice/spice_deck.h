@@ -57,4 +57,14 @@ int nc_spice_read_deck_text(const char *circuits_dir, const char *name, const ch
                             size_t len, const nc_spice_param_t *params, size_t nparams,
                             nc_spice_deck_t *deck);
 
+/* The value text of the last top-level `.param NAME=VALUE` assignment of `name` in the deck
+ * (case-insensitive; not inside a .subckt), its length in *len; NULL if none assigns it. */
+const char *nc_spice_deck_param_text(const nc_spice_deck_t *d, const char *name, size_t *len);
+
+/* The value of the top-level parameter `name` as a number: a literal with an optional SPICE
+ * scale suffix (f p n u m k meg g t, case-insensitive; e.g. 51.1u). NC_ERR_PARSE naming the
+ * parameter when no top-level .param assigns it or its value is not such a literal (an
+ * expression in braces, trailing text). */
+int nc_spice_deck_param(const nc_spice_deck_t *d, const char *name, double *value);
+
 #endif

@@ -9,6 +9,7 @@
 #include "nc_error.h"
 #include "nc_util.h"
 #include "spice.h"
+#include "spice_deck.h"
 #include "spice_par.h"
 #include "spice_pulse.h"
 #include "spice_wave.h"
@@ -113,10 +114,24 @@ int nc_syn_measure(double isyn, uint64_t seed, int pulses, double *passes, doubl
     return rc;
 }
 
-/* The synapses' weights in the network (circuits/networks/xor_net.inc, wa1 .. wb2): the model
- * evaluates its synapse probit there. */
-#define W_EXC 51.1e-6
-#define W_INH 51.1e-6
+int nc_xor_weights(double *w_exc, double *w_inh)
+{
+    nc_spice_deck_t d = {0};
+    const char *dir = nc_spice_circuits_dir();
+    int rc = dir ? nc_spice_read_deck(dir, "networks/xor.cir", NULL, 0, &d) : NC_ERR_IO;
+    const char *name[4] = {"wa1", "wb1", "wa2", "wb2"};
+    double w[4] = {0};
+    for (int i = 0; i < 4 && !rc; i++)
+        rc = nc_spice_deck_param(&d, name[i], &w[i]);
+    nc_spice_deck_free(&d);
+    if (rc)
+        return nc_err_set(rc, "networks/xor.cir: the synapses' weights: %s", nc_err_msg());
+    if (w[0] != w[1] || w[2] != w[3])
+        return nc_err_set(NC_ERR_PARSE, "networks/xor.cir: wa1 %g, wb1 %g, wa2 %g, wb2 %g: the "
+                          "rate model needs wa1 = wb1 and wa2 = wb2", w[0], w[1], w[2], w[3]);
+    *w_exc = w[0], *w_inh = w[2];
+    return NC_OK;
+}
 
 static int fit_synapse(int seeds, sfq_probit_t *syn)
 {
@@ -209,8 +224,9 @@ int nc_xor_fit(int seeds, sfq_xor_model_t *m, FILE *log)
     /* the network's inputs are periodic and B is offset by 11 ps from A: at the XOR rates two
      * synapse outputs never come closer than the merger's ~8 ps resolution (tau = 0); at the
      * in-between fit rates a few may merge, which the stage fits absorb */
-    m->w_exc = W_EXC, m->w_inh = W_INH, m->tau_merge = 0;
-    int rc = fit_synapse(seeds, &m->syn);
+    m->tau_merge = 0;
+    int rc = nc_xor_weights(&m->w_exc, &m->w_inh);
+    rc = rc ? rc : fit_synapse(seeds, &m->syn);
     return rc ? rc : nc_xor_fit_stages(2, m, log);
 }
 

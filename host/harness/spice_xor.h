@@ -54,6 +54,12 @@ int nc_xor_run_per(double pera, double perb, uint64_t seed, nc_bias_t bias,
  * few minutes (parallel child processes). */
 int nc_xor_fit(int seeds, sfq_xor_model_t *m, FILE *log);
 
+/* The synapses' weights as the network netlist sets them (networks/xor.cir and its
+ * xor_net.inc: wa1 = wb1 into h1, wa2 = wb2 into h2), read from the netlist itself: the one
+ * source of the rate model's w_exc and w_inh. NC_ERR_PARSE if a weight is missing, not a
+ * literal, or A's and B's differ (the model has one weight per hidden neuron). */
+int nc_xor_weights(double *w_exc, double *w_inh);
+
 /* Fits h1, h2 and out (m->syn, w_exc, w_inh, tau_merge already set) from network runs over
  * input rates {10, 25, 40} GHz for A and B, `net_seeds` seeds each (seeds no test uses); each
  * run's rates are printed to `log` when not NULL: h1 and h2 against the model's merged synapse rate p * (ra + rb), out against
