@@ -73,13 +73,16 @@ Test(spice_speed, jtl64_switching_times_match_reference, .timeout = 300)
 
 /* The junction handed to ngspice under the name jj (jj.lib, docs/sfq_speed.md): does its body
  * hold a card starting with `prefix` (case-insensitive), or, for a "B" prefix, the text `in`? */
-static bool jj_has(const char *prefix, const char *in)
+/* Does the body of the subcircuit handed to ngspice as `sub` hold a card starting with
+ * `prefix` (case-insensitive) that contains the text `in` (if given)? */
+static bool sub_has(const char *sub, const char *prefix, const char *in)
 {
-    size_t n;
+    size_t n, m = strlen(sub);
     char *const *c = nc_spice_impl_deck(&n);
     bool body = false;
     for (size_t i = 0; i < n; i++) {
-        if (!strncasecmp(c[i], ".subckt jj ", 11))
+        if (!strncasecmp(c[i], ".subckt ", 8) && !strncasecmp(c[i] + 8, sub, m) &&
+            c[i][8 + m] == ' ')
             body = true;
         else if (body && !strncasecmp(c[i], ".ends", 5))
             return false;
@@ -88,6 +91,8 @@ static bool jj_has(const char *prefix, const char *in)
     }
     return false;
 }
+
+static bool jj_has(const char *prefix, const char *in) { return sub_has("jj", prefix, in); }
 
 static void load_jj(const nc_spice_param_t *p, size_t np)
 {
@@ -231,4 +236,69 @@ Test(spice_speed, worst_bias_ratio_at_rest, .timeout = 60)
                  r.worst_junction, r.bias_ratio);
     cr_expect(r.bias_ratio > 0.6 && r.bias_ratio <= 0.75, "merger: X5 at %.3f Ic, expected "
               "0.6-0.75", r.bias_ratio);
+}
+
+/* Delay of the first pulse from the 16-stage JTL's first junction to its last (ps), 200 ps. */
+static double jtl16_delay_ps(const nc_spice_param_t *p, size_t np)
+{
+    nc_slips_t s[32];
+    size_t points;
+    jtl16_slips(p, np, s, &points);
+    cr_assert(s[0].n >= 1 && s[31].n >= 1, "the first pulse did not cross the line");
+    double d = (s[31].t[0] - s[0].t[0]) * 1e12;
+    for (size_t k = 0; k < 32; k++)
+        nc_slips_free(&s[k]);
+    return d;
+}
+
+/* The bias feeds (lib/bfeed.lib): ideal current sources by default, no element more; the
+ * resistive feed with its inductance when rfeed is on (by override or expression); a
+ * netlist's own bfeed_ideal beside the pair is refused. */
+Test(spice_speed, bias_feed_variant_follows_the_switch, .timeout = 60)
+{
+    nc_spice_tran_t tr = {NC_SPICE_TMAX, 50e-12, NC_SPICE_TMAX, 60.0};
+    cr_assert_eq(nc_spice_load("cells/tb_jtl16.cir", NULL, 0, &tr), NC_OK, "%s", nc_err_msg());
+    cr_expect(sub_has("bfeed", "I1", "pwl") && !sub_has("bfeed", "Rb", NULL) &&
+              !sub_has("bfeed", "Lb", NULL), "default: expected the ideal source alone");
+    nc_spice_param_t on[] = {{"rfeed", 1}};
+    cr_assert_eq(nc_spice_load("cells/tb_jtl16.cir", on, 1, &tr), NC_OK, "%s", nc_err_msg());
+    cr_expect(sub_has("bfeed", "Rb", "vrail") && sub_has("bfeed", "Lb", "lbias"),
+              "rfeed = 1: expected the resistive feed and its inductance");
+    on[0].value = 0;
+    cr_assert_eq(nc_spice_load("cells/tb_jtl16.cir", on, 1, &tr), NC_OK, "%s", nc_err_msg());
+    cr_expect(!sub_has("bfeed", "Rb", NULL), "rfeed = 0: expected the ideal source");
+    cr_assert_eq(nc_spice_load_text("expr.cir", ".include lib/bfeed.lib\n.param tramp=1p\n"
+                 ".param rfeed={3-2}\nX1 a bfeed ib=10u\nR1 a 0 1\n", &tr), NC_OK, "%s",
+                 nc_err_msg());
+    cr_expect(sub_has("bfeed", "Rb", NULL), "rfeed given by an expression: expected the "
+              "resistive feed");
+    cr_expect_eq(nc_spice_load_text("clash.cir", ".include lib/bfeed.lib\n.param tramp=1p\n"
+                 ".param rfeed=1\n.subckt bfeed_ideal a\nR1 a 0 1\n.ends\n"
+                 "X1 a bfeed ib=10u\nR1 a 0 1\n", &tr), NC_ERR_PARSE,
+                 "a subcircuit bfeed_ideal beside bfeed.lib's pair must be refused");
+    cr_expect(strstr(nc_err_msg(), "bfeed_ideal"), "%s", nc_err_msg());
+}
+
+/* What the resistive feed does to a pulse (docs/sfq_speed.md), 16-stage JTL, first pulse:
+ *  - off: the ideal sources' delay (34.4 ps for 16 stages, 2.15 ps per stage: cell table);
+ *  - on, 2.6 mV rail (37 ohm per 70 uA feed), no inductance: each junction's 6.86 ohm shunt
+ *    gets 37 ohm more in parallel (5.8 ohm, 18% more conductance): the pulse is slower, by
+ *    less than the 18% of a delay set by the shunt alone (C shares it): 5-20% more;
+ *  - 20 pH in series isolates the node from its resistor for the pulse: between the two;
+ *  - a 1 V rail (14 kohm feeds) is an ideal source again: within 0.05 ps of off. */
+Test(spice_speed, resistive_bias_feed_slows_the_jtl, .timeout = 120)
+{
+    double d0 = jtl16_delay_ps(NULL, 0);
+    nc_spice_param_t r[] = {{"rfeed", 1}, {"lbias", 0}, {"vrail", 2.6e-3}};
+    double d1 = jtl16_delay_ps(r, 3);
+    r[1].value = 20e-12;
+    double d2 = jtl16_delay_ps(r, 3);
+    r[1].value = 0, r[2].value = 1.0;
+    double d3 = jtl16_delay_ps(r, 3);
+    cr_expect(d0 > 33 && d0 < 36, "ideal feeds: %.3f ps, expected 33-36", d0);
+    cr_expect(d1 > 1.05 * d0 && d1 < 1.20 * d0, "37 ohm feeds: %.3f ps against %.3f ideal, "
+              "expected 5-20%% more", d1, d0);
+    cr_expect(d2 > d0 + 0.2 && d2 < d1 - 0.2, "20 pH feeds: %.3f ps, expected between %.3f and "
+              "%.3f", d2, d0, d1);
+    cr_expect(fabs(d3 - d0) < 0.05, "1 V rail: %.3f ps, expected the ideal %.3f", d3, d0);
 }

@@ -364,13 +364,22 @@ static void free_deck(void)
     g.nlines = 0;
 }
 
-/* ---- the junction's variant (circuits/lib/jj.lib, docs/sfq_speed.md) ----
- * jj.lib defines `jj` (no seeded-noise path, no subgap term: 2.6x cheaper per Newton
- * iteration) and `jj_full` (with both). When a top-level .param gives one of the switches
- * below anything but a literal 0 (an expression counts as on), jj_full is handed to ngspice
- * under the name jj and jj under the name jj_fast; instances always name jj. (jjref, the
- * reference model's noise grid, is in both.) */
-static const char *const JJ_SWITCHES[] = {"jjnoise", "jjqp"};
+/* ---- variants of library subcircuits (docs/sfq_speed.md, circuits/README.md) ----
+ * A library defines a cheap subcircuit that runs use by default and a full one with the same
+ * ports for optional physics: jj.lib's `jj` (no seeded-noise path, no subgap term: 2.6x
+ * cheaper per Newton iteration) and `jj_full`; bfeed.lib's `bfeed` (an ideal bias source) and
+ * `bfeed_rl` (a resistive feed with its inductance). When a top-level .param gives one of a
+ * pair's switches anything but a literal 0 (an expression counts as on), the full one is
+ * handed to ngspice under the plain name and the plain one under the spare name; instances
+ * always name the plain one. (jjref, the reference model's noise grid, is in both jj's.) */
+typedef struct variant {
+    const char *plain, *full, *spare, *lib;
+    const char *switches[2];
+} variant_t;
+static const variant_t VARIANTS[] = {
+    {"jj", "jj_full", "jj_fast", "jj.lib", {"jjnoise", "jjqp"}},
+    {"bfeed", "bfeed_rl", "bfeed_ideal", "bfeed.lib", {"rfeed", NULL}},
+};
 
 /* Card `c` is `KEY NAME ...` (case-insensitive): the offset of NAME's end, else 0. */
 static size_t card_names(const char *c, const char *key, const char *name)
@@ -386,36 +395,15 @@ static size_t card_names(const char *c, const char *key, const char *name)
     return (size_t)(p - c) + m;
 }
 
-/* True when a top-level .param card assigns a switch of jj_full anything but a literal 0. */
-static bool jj_full_wanted(const nc_spice_deck_t *d)
+/* True when the top-level .param assignment of a switch of `v` is anything but a literal 0. */
+static bool full_wanted(const nc_spice_deck_t *d, const variant_t *v)
 {
-    int depth = 0;
-    for (size_t i = 0; i < d->n; i++) {
-        const char *c = d->card[i];
-        if (!strncasecmp(c, ".subckt", 7))
-            depth++;
-        else if (!strncasecmp(c, ".ends", 5))
-            depth--;
-        if (depth || strncasecmp(c, ".param", 6) || !isspace((unsigned char)c[6]))
-            continue;
-        for (const char *p = c + 6; *p;) { /* the reader writes ' NAME=VALUE' pairs */
-            while (isspace((unsigned char)*p))
-                p++;
-            const char *eq = p;
-            while (*eq && *eq != '=' && !isspace((unsigned char)*eq))
-                eq++;
-            const char *v = *eq == '=' ? eq + 1 : eq, *end = v;
-            while (*end && !isspace((unsigned char)*end))
-                end++;
-            for (size_t s = 0; *eq == '=' && s < NC_ARRAY_LEN(JJ_SWITCHES); s++) {
-                size_t m = strlen(JJ_SWITCHES[s]);
-                char *num_end;
-                if ((size_t)(eq - p) == m && !strncasecmp(p, JJ_SWITCHES[s], m) &&
-                    (strtod(v, &num_end) != 0 || num_end != end || end == v))
-                    return true;
-            }
-            p = end;
-        }
+    for (size_t s = 0; s < NC_ARRAY_LEN(v->switches) && v->switches[s]; s++) {
+        size_t len = 0;
+        const char *val = nc_spice_deck_param_text(d, v->switches[s], &len);
+        char *end;
+        if (val && (!len || strtod(val, &end) != 0 || end != val + len))
+            return true;
     }
     return false;
 }
@@ -433,31 +421,32 @@ static int card_rename(char **c, size_t at, const char *key, const char *name)
     return NC_OK;
 }
 
-static int jj_select(nc_spice_deck_t *d)
+static int variant_select(nc_spice_deck_t *d, const variant_t *v)
 {
-    if (!jj_full_wanted(d))
+    if (!full_wanted(d, v))
         return NC_OK;
-    size_t fast = SIZE_MAX, full = SIZE_MAX;
+    size_t plain = SIZE_MAX, full = SIZE_MAX;
     for (size_t i = 0; i < d->n; i++) {
-        if (card_names(d->card[i], ".subckt", "jj"))
-            fast = i;
-        else if (card_names(d->card[i], ".subckt", "jj_full"))
+        if (card_names(d->card[i], ".subckt", v->plain))
+            plain = i;
+        else if (card_names(d->card[i], ".subckt", v->full))
             full = i;
-        else if (card_names(d->card[i], ".subckt", "jj_fast"))
-            return nc_err_set(NC_ERR_PARSE, "%s: a subcircuit named jj_fast: the name is "
-                              "reserved for jj.lib's cheap junction when jjnoise or jjqp is "
-                              "on (circuits/README.md); rename it", g.netlist);
+        else if (card_names(d->card[i], ".subckt", v->spare))
+            return nc_err_set(NC_ERR_PARSE, "%s: a subcircuit named %s: the name is reserved "
+                              "for %s's %s when %s is on (circuits/README.md); rename it",
+                              g.netlist, v->spare, v->lib, v->plain, v->switches[0]);
     }
-    if (fast == SIZE_MAX || full == SIZE_MAX)
-        return NC_OK; /* not jj.lib's pair: the netlist's own jj, left as it is */
-    const struct { size_t at; const char *to; } ren[2] = {{fast, "jj_fast"}, {full, "jj"}};
+    if (plain == SIZE_MAX || full == SIZE_MAX)
+        return NC_OK; /* not the library's pair: the netlist's own subcircuit, left as it is */
+    const struct { size_t at; const char *from, *to; } ren[2] = {{plain, v->plain, v->spare},
+                                                                {full, v->full, v->plain}};
     for (size_t r = 0; r < 2; r++) {
         size_t i = ren[r].at, e;
-        int rc = card_rename(&d->card[i], card_names(d->card[i], ".subckt", r ? "jj_full" : "jj"),
+        int rc = card_rename(&d->card[i], card_names(d->card[i], ".subckt", ren[r].from),
                              ".subckt", ren[r].to);
         for (e = i + 1; !rc && e < d->n && strncasecmp(d->card[e], ".ends", 5); e++)
             ;
-        size_t at = !rc && e < d->n ? card_names(d->card[e], ".ends", r ? "jj_full" : "jj") : 0;
+        size_t at = !rc && e < d->n ? card_names(d->card[e], ".ends", ren[r].from) : 0;
         if (at)
             rc = card_rename(&d->card[e], at, ".ends", ren[r].to);
         if (rc)
@@ -471,9 +460,11 @@ static int jj_select(nc_spice_deck_t *d)
 static int build_deck(nc_spice_deck_t *deck, const nc_spice_tran_t *tran)
 {
     free_deck();
-    int sel = jj_select(deck);
-    if (sel)
-        return sel;
+    for (size_t v = 0; v < NC_ARRAY_LEN(VARIANTS); v++) {
+        int sel = variant_select(deck, &VARIANTS[v]);
+        if (sel)
+            return sel;
+    }
     size_t n = deck->n + 5;
     if (!(g.lines = calloc(n, sizeof *g.lines)))
         return nc_err_set(NC_ERR_NOMEM, "%s: out of memory", g.netlist);
