@@ -8,6 +8,7 @@
  *      run serially (1 process) and in parallel (one process per CPU): the speedup is the
  *      ratio of the two wall times measured in this same run.
  * Exit status non-zero only if a simulation fails. */
+#include <limits.h>
 #include <math.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -35,7 +36,11 @@ static int die(const char *what)
  *   before     the full junction (jj_full: the seeded-noise path and the subgap term, both
  *              silent: jjnoise = 1 with the harness's noise at rms 0) at PREV_TMAX: the
  *              default before the cheap junction and the 0.03 ps step,
- *   current    the junction as runs use it now (jj) at NC_SPICE_TMAX.
+ *   current    the junction as runs use it now (jj) at NC_SPICE_TMAX;
+ *   floor      ngspice's own cost of the same circuit with every junction linear (its R and C
+ *              only: no supercurrent, no phase integrator; FLOOR_JJ in a temporary copy of the
+ *              testbench's files, NC_CIRCUITS) at the reference step and at NC_SPICE_TMAX: what
+ *              no junction model inside ngspice can go below (pulses do not propagate there).
  * The switching times are compared in the parent; the child sends them back flattened, with
  * its CPU seconds (getrusage: ngspice's thread runs in the child), steadier than wall seconds
  * on a shared machine. */
@@ -50,11 +55,66 @@ typedef struct jtl_res {
     double t[2 * JTL_MAXSW];
 } jtl_res_t;
 
-enum jtl_model { JTL_REF, JTL_FULL, JTL_CUR };
+enum jtl_model { JTL_REF, JTL_FULL, JTL_CUR, JTL_FLOOR };
 typedef struct jtl_arg {
     size_t stages;
     enum jtl_model model;
+    double tmax;
 } jtl_arg_t;
+
+/* The floor's junction: jj.lib's interface and element values, its R and C only. */
+static const char FLOOR_JJ[] =
+    "* bench_spice's floor junction: jj.lib's R and C, no supercurrent, no phase integrator\n"
+    ".param jjref=0\n.param jjnoise=0\n.param jjqp=0\n"
+    ".subckt jj a b ph ic=100u bc=1 cpa=7e-10 rsub=1e9 temp=0 ndt=0.1p icrn=1.7m rsgn=16 "
+    "vg=2.8m dvg=0.1m\n"
+    ".param cj={ic*cpa}\n.param rj={sqrt(bc*3.291059757e-16/(ic*cj))}\n"
+    "Rj a b {rj}\nCj a b {cj}\nRph ph 0 1\n.ends jj\n";
+static char floor_dir[64];
+
+/* Copies what the JTL testbenches include into floor_dir, with FLOOR_JJ as lib/jj.lib. */
+static int floor_make(void)
+{
+    static const char *const files[] = {"cells/sfq.lib", "cells/tb_common.inc",
+                                        "cells/tb_jtl16.cir", "cells/tb_jtl64.cir",
+                                        "lib/bfeed.lib"};
+    const char *src = nc_spice_circuits_dir();
+    snprintf(floor_dir, sizeof floor_dir, "/tmp/nc_bench_floor.XXXXXX");
+    if (!src || !mkdtemp(floor_dir))
+        return NC_ERR_IO;
+    char path[PATH_MAX];
+    snprintf(path, sizeof path, "%s/lib", floor_dir);
+    int rc = nc_mkdir_p(path);
+    snprintf(path, sizeof path, "%s/cells", floor_dir);
+    rc = rc ? rc : nc_mkdir_p(path);
+    snprintf(path, sizeof path, "%s/lib/jj.lib", floor_dir);
+    rc = rc ? rc : nc_write_file(path, FLOOR_JJ, sizeof FLOOR_JJ - 1);
+    for (size_t i = 0; i < NC_ARRAY_LEN(files) && !rc; i++) {
+        static char buf[1 << 20];
+        snprintf(path, sizeof path, "%s/%s", src, files[i]);
+        FILE *f = fopen(path, "rb");
+        size_t n = f ? fread(buf, 1, sizeof buf, f) : 0;
+        if (!f || ferror(f) || n == sizeof buf)
+            rc = nc_err_set(NC_ERR_IO, "%s: cannot read it whole", path);
+        if (f)
+            fclose(f);
+        snprintf(path, sizeof path, "%s/%s", floor_dir, files[i]);
+        rc = rc ? rc : nc_write_file(path, buf, n);
+    }
+    return rc;
+}
+
+static void floor_remove(void)
+{
+    static const char *const files[] = {"cells/sfq.lib", "cells/tb_common.inc",
+                                        "cells/tb_jtl16.cir", "cells/tb_jtl64.cir",
+                                        "lib/bfeed.lib", "lib/jj.lib", "cells", "lib", ""};
+    char path[PATH_MAX];
+    for (size_t i = 0; floor_dir[0] && i < NC_ARRAY_LEN(files); i++) {
+        snprintf(path, sizeof path, "%s/%s", floor_dir, files[i]);
+        remove(path);
+    }
+}
 
 static double cpu_s(void)
 {
@@ -69,10 +129,10 @@ static int jtl_job(size_t i, void *arg, void *res)
     const jtl_arg_t *a = (const jtl_arg_t *)arg + i;
     jtl_res_t *r = res;
     const char *tb = a->stages == 16 ? "cells/tb_jtl16.cir" : "cells/tb_jtl64.cir";
-    double tmax = a->model == JTL_REF ? NC_SPICE_TMAX_REF
-                : a->model == JTL_FULL ? PREV_TMAX : NC_SPICE_TMAX;
+    if (a->model == JTL_FLOOR && setenv("NC_CIRCUITS", floor_dir, 1))
+        return NC_ERR_IO;
     nc_spice_param_t p[] = {{"jjref", a->model == JTL_REF}, {"jjnoise", a->model == JTL_FULL}};
-    nc_spice_tran_t tr = {tmax, JTL_TSTOP, tmax, 1800};
+    nc_spice_tran_t tr = {a->tmax, JTL_TSTOP, a->tmax, 1800};
     int rc = nc_spice_load(tb, p, 2, &tr);
     double c0 = cpu_s();
     if (!rc)
@@ -124,7 +184,7 @@ static void jtl_row(const char *model, const jtl_res_t *r, const jtl_res_t *ref,
     printf("  %-36s %9.0f %8.3f %9.4f %9.4f %7zu/%-3zu", model, r->points / r->sim_ns,
            r->wall / r->sim_ns, r->wall / jns, r->cpu / jns, r->pulses_out, r->pulses_in);
     if (!ref)
-        printf("  %-9s", "reference");
+        printf("  %s", err < 0 ? "reference" : "-"); /* the last column of the row */
     else if (err < 0)
         printf("  %-9s", "DIFFERENT");
     else
@@ -180,33 +240,46 @@ int main(void)
 {
     int cpus = nc_par_cpus();
     printf("bench_spice: %d CPUs; one libngspice instance per process\n", cpus);
-    jtl_arg_t ja[6] = {{16, JTL_REF}, {16, JTL_FULL}, {16, JTL_CUR},
-                       {64, JTL_REF}, {64, JTL_FULL}, {64, JTL_CUR}};
-    jtl_res_t *j = calloc(6, sizeof *j);
-    int jst[6];
-    if (!j || nc_par_run(6, 1, 3600, jtl_job, ja, j, sizeof *j, jst))
-        return free(j), die("JTL speed runs");
+    enum { NJ = 10 }; /* per stage count: reference, before, current, floor at 2 steps */
+    jtl_arg_t ja[NJ];
+    for (int k = 0; k < NJ; k++) {
+        static const enum jtl_model m[5] = {JTL_REF, JTL_FULL, JTL_CUR, JTL_FLOOR, JTL_FLOOR};
+        static const double tmax[5] = {NC_SPICE_TMAX_REF, PREV_TMAX, NC_SPICE_TMAX,
+                                       NC_SPICE_TMAX_REF, NC_SPICE_TMAX};
+        ja[k] = (jtl_arg_t){k < 5 ? 16 : 64, m[k % 5], tmax[k % 5]};
+    }
+    jtl_res_t *j = calloc(NJ, sizeof *j);
+    int jst[NJ];
+    int frc = floor_make();
+    if (!j || frc || nc_par_run(NJ, 1, 3600, jtl_job, ja, j, sizeof *j, jst))
+        return floor_remove(), free(j), die("JTL speed runs");
+    floor_remove();
     printf("JTL pulse trains, %.2f ns (goal: <= 0.0035 s per junction-ns, every switching within "
            "0.01 ps of the reference); one run at a time\n", JTL_TSTOP * 1e9);
     printf("  %-36s %9s %8s %9s %9s %11s  %-9s %6s %6s\n", "model (max step)", "points/ns",
            "s/ns", "s/junc-ns", "cpu/j-ns", "pulses o/i", "|dt| ps", "points", "cpu");
     printf("  %-36s %9s %8s %9s %9s %11s  %-9s %13s\n", "", "", "wall", "wall", "s", "",
            "worst", "ref / this");
-    static const char *names[] = {"reference", "before: jj_full", "current: jj"};
+    static const char *names[] = {"reference", "before: jj_full", "current: jj",
+                                  "floor: linear jj", "floor: linear jj"};
     int lost = 0;
-    for (int k = 0; k < 6; k += 3) {
-        for (int m = 0; m < 3; m++) {
+    for (int k = 0; k < NJ; k += 5) {
+        for (int m = 0; m < 5; m++) {
             char name[64];
             snprintf(name, sizeof name, "%zu-stage, %s, %.3g ps", ja[k + m].stages, names[m],
-                     (m == 0 ? NC_SPICE_TMAX_REF : m == 1 ? PREV_TMAX : NC_SPICE_TMAX) * 1e12);
-            double err = m ? jtl_worst(&j[k], &j[k + m], ja[k].stages) : 0;
-            jtl_row(name, &j[k + m], m ? &j[k] : NULL, err);
-            lost |= m && (err < 0 || !j[k + m].pulses_out); /* the last pulses may be on the way */
+                     ja[k + m].tmax * 1e12);
+            bool cmp = m == 1 || m == 2;
+            double err = cmp ? jtl_worst(&j[k], &j[k + m], ja[k].stages) : m ? 0 : -1;
+            jtl_row(name, &j[k + m], cmp ? &j[k] : NULL, err);
+            lost |= cmp && (err < 0 || !j[k + m].pulses_out); /* the last may be on the way */
         }
+        double goal = 0.0035 * j[k].sim_ns * (double)j[k].junctions;
         printf("  %-36s current: %.2fx less CPU per point than the full junction, %.2fx less "
-               "CPU than before\n", "",
+               "CPU than before;\n  %-36s the goal is %.2fx the floor's CPU at %.3g ps, %.2fx at "
+               "%.3g ps (below 1: out of ngspice's reach)\n", "",
                (j[k + 1].cpu / (double)j[k + 1].points) / (j[k + 2].cpu / (double)j[k + 2].points),
-               j[k + 1].cpu / j[k + 2].cpu);
+               j[k + 1].cpu / j[k + 2].cpu, "", goal / j[k + 3].cpu, ja[k + 3].tmax * 1e12,
+               goal / j[k + 4].cpu, ja[k + 4].tmax * 1e12);
     }
     double jtl_cost = j[2].wall / j[2].sim_ns / (double)j[2].junctions;
     free(j);
