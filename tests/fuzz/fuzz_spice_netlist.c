@@ -12,6 +12,7 @@
  */
 #define _POSIX_C_SOURCE 200809L
 #include <stdint.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -64,6 +65,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         abort(); /* an accepted netlist has at least one element */
     nc_spice_deck_free(&deck);
     rc = nc_spice_read_deck(dir, "top.cir", NULL, 0, &deck);
+    if (rc == NC_OK) { /* the parameter lookup over whatever the reader accepted */
+        static const char *const names[] = {"a", "b", "wa1", "bias", ""};
+        for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
+            double v;
+            size_t len;
+            const char *t = nc_spice_deck_param_text(&deck, names[i], &len);
+            if (nc_spice_deck_param(&deck, names[i], &v) == NC_OK && (!t || !isfinite(v)))
+                abort(); /* a value must come from an assignment and be finite */
+        }
+    }
     nc_spice_deck_free(&deck);
     rc = nc_spice_read_deck_text(dir, "fuzz.cir", (const char *)data, size, params, 1, &deck);
     (void)rc;
