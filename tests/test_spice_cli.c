@@ -582,3 +582,33 @@ Test(spice_cli, margins_with_noise, .timeout = 240)
     cr_expect(tried > failed && failed > 0, "runs %zu tried, %zu failed (the searches end on "
               "failed points)", tried, failed);
 }
+
+/* --param of cells and margins: a library's optional physics for every testbench. The JTL
+ * stage on resistive bias feeds (rfeed = 1: 37 ohm beside each 6.86 ohm shunt, 18% more
+ * conductance) is slower than the 2.20 ps of ideal feeds but by less than 20%; bias and
+ * jjnoise belong to --bias and --noise; a name no testbench assigns is a clear error. */
+Test(spice_cli, cells_and_margins_take_testbench_parameters, .timeout = 240)
+{
+    cr_assert_eq(spice(NULL, 120, "cells --cell jtl --param rfeed=1"), 0, "%s", out);
+    const char *row = strstr(out, "\njtl");
+    cr_assert(row, "%s", out);
+    double delay = 0;
+    cr_assert_eq(sscanf(row + 4, " Josephson transmission line stage %*u %*u %lf", &delay), 1,
+                 "%s", out);
+    cr_expect(delay > 2.20 * 1.05 && delay < 2.20 * 1.20, "JTL on resistive feeds %.2f ps, "
+              "expected 5-20%% above 2.20", delay);
+    cr_expect_eq(spice(NULL, 60, "cells --cell jtl --param bias=0.9"), 2, "%s", out);
+    cr_expect(strstr(out, "'bias'") && strstr(out, "--bias"), "%s", out);
+    cr_expect_eq(spice(NULL, 60, "margins --cell jtl --param jjnoise=1"), 2, "%s", out);
+    cr_expect(strstr(out, "'jjnoise'") && strstr(out, "--noise"), "%s", out);
+    cr_expect_eq(spice(NULL, 60, "cells --cell jtl --param nosuch=1"), 2, "%s", out);
+    cr_expect(strstr(out, "'nosuch'") && strstr(out, "tb_jtl.cir"), "%s", out);
+    cr_expect_eq(spice(NULL, 60, "margins --cell jtl --param nosuch=1 --jobs 1"), 2, "%s", out);
+    cr_expect(strstr(out, "'nosuch'"), "%s", out);
+    cr_assert_eq(spice(NULL, 200, "margins --cell jtl --param rfeed=1 --jobs 1"), 0, "%s", out);
+    row = strstr(out, "\njtl");
+    double lo = 0, hi = 0;
+    cr_assert(row && sscanf(row + 4, "%lf %lf", &lo, &hi) == 2, "%s", out);
+    cr_expect(lo < 0.7 && hi > 1.3, "JTL margins on resistive feeds %.2f-%.2f, expected "
+              "beyond +-30%% (ideal feeds 0.53-1.41)", lo, hi);
+}

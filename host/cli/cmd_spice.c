@@ -41,9 +41,11 @@ enum {
 #define OPT_HELP {"help", no_argument, 0, O_HELP}
 static const struct option opts_cells[] = {
     {"cell", required_argument, 0, O_CELL}, {"bias", required_argument, 0, O_BIAS},
-    {"waves", required_argument, 0, O_WAVES}, OPT_HELP, {0, 0, 0, 0}};
+    {"waves", required_argument, 0, O_WAVES}, {"param", required_argument, 0, O_PARAM},
+    OPT_HELP, {0, 0, 0, 0}};
 static const struct option opts_margins[] = {
     {"cell", required_argument, 0, O_CELL}, {"jobs", required_argument, 0, O_JOBS},
+    {"param", required_argument, 0, O_PARAM},
     {"noise", no_argument, 0, O_NOISE}, {"seed", required_argument, 0, O_SEED},
     {"runs", required_argument, 0, O_RUNS}, {"temp", required_argument, 0, O_TEMP}, OPT_HELP,
     {0, 0, 0, 0}};
@@ -64,6 +66,12 @@ static const struct option opts_sim[] = {
     {"tstop", required_argument, 0, O_TSTOP}, {"from", required_argument, 0, O_FROM},
     {"seed", required_argument, 0, O_SEED}, {"temp", required_argument, 0, O_TEMP},
     {"waves", required_argument, 0, O_WAVES}, OPT_HELP, {0, 0, 0, 0}};
+
+/* --param of cells and margins: the optional physics of the libraries */
+#define CELL_PARAM_HELP                                                                       \
+    "--param NAME=VALUE: a global parameter of every testbench, at most 8 (e.g. rfeed=1:\n"   \
+    "resistive bias feeds, with vrail and lbias; jjqp=1: the junctions' subgap branch;\n"   \
+    "circuits/README.md), not bias or jjnoise (--bias, --noise)"
 
 #define MAX_SIM_ARGS 32
 typedef struct opts {
@@ -95,16 +103,19 @@ typedef struct subcmd {
 } subcmd_t;
 
 static const subcmd_t subcmds[] = {
-    {"cells", "[--cell NAME] [--bias B] [--waves DIR]",
+    {"cells", "[--cell NAME] [--bias B] [--waves DIR] [--param NAME=VALUE]...",
      "run the cell testbenches (jtl dcsfq spl mrg dff sfqdc syn neuron1 neuron) and check\n"
      "each against the timed pulse-transfer model;\n"
      "--bias: global bias scale, 0.2..2 (default 1);\n"
-     "--waves DIR: write DIR/sfq_<cell>.fst per cell (DIR must exist)",
+     "--waves DIR: write DIR/sfq_<cell>.fst per cell (DIR must exist);\n"
+     CELL_PARAM_HELP,
      opts_cells, cmd_cells},
-    {"margins", "[--cell NAME] [--jobs N] [--noise [--seed N] [--runs N] [--temp K]]",
+    {"margins", "[--cell NAME] [--jobs N] [--param NAME=VALUE]...\n"
+                "      [--noise [--seed N] [--runs N] [--temp K]]",
      "bias margins of each cell (lowest/highest global bias scale that works, resolution\n"
      "0.01), one child process per cell, --jobs at once (1..64, default: the CPUs);\n"
      "each cell's sweep is bounded to 900 s;\n"
+     CELL_PARAM_HELP ";\n"
      "--noise: thermal noise in every junction (its shunt's Johnson noise at --temp K,\n"
      "default 4.2, 0 < T <= 300), seeded (--seed, default 1): a bias point passes only if\n"
      "--runs runs of the testbench (seeds seed..seed+runs-1, 1..100, default 4; each sends\n"
@@ -375,6 +386,10 @@ static void cell_columns(const nc_cell_desc_t *c, const nc_cell_result_t *r, cha
 static int cmd_cells(const opts_t *o)
 {
     int failed = 0;
+    if (nc_cell_params(o->param, o->nparam)) {
+        fprintf(stderr, "neurocosim spice cells: --param: %s\n", nc_err_msg());
+        return 2;
+    }
     char first[64];
     snprintf(first, sizeof first, "sfq_%s.fst", o->cell ? o->cell : nc_cells[0].name);
     if (o->waves && check_waves_dir("cells", o->waves, first))
@@ -444,6 +459,10 @@ static int cmd_margins(const opts_t *o)
     const nc_cell_desc_t *only = o->cell ? nc_cell_find(o->cell) : NULL;
     size_t n = only ? 1 : nc_cells_count;
     double temp = o->temp_set ? o->temp : 4.2;
+    if (nc_cell_params(o->param, o->nparam)) {
+        fprintf(stderr, "neurocosim spice margins: --param: %s\n", nc_err_msg());
+        return 2;
+    }
     if (o->noise && nc_cell_noise(true, temp, (uint64_t)o->seed, (int)o->runs)) {
         fprintf(stderr, "neurocosim spice margins: %s\n", nc_err_msg());
         return 2;

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "nc_error.h"
 #include "nc_util.h"
@@ -22,6 +23,13 @@ static struct cell_noise {
     int runs;
     size_t tried, failed; /* testbench runs in margin searches, and how many failed */
 } g_noise;
+
+/* Global parameters set for every cell run (nc_cell_params), after bias and jjnoise. */
+static struct cell_params {
+    nc_spice_param_t p[2 + NC_CELL_MAX_PARAMS];
+    char name[NC_CELL_MAX_PARAMS][64];
+    size_t n;
+} g_params;
 
 /* Stimulus of the logic cells' testbenches: pulses every 50 ps from T0, over TSTOP. */
 #define T0 40e-12
@@ -635,7 +643,9 @@ int nc_cell_run(const nc_cell_desc_t *cell, double bias, const char *wave_path,
         return nc_err_set(NC_ERR_ARG, "no cell testbench named '%s'", cell ? cell->name : "?");
     if (!(bias > 0.1 && bias < 3.0))
         return nc_err_set(NC_ERR_ARG, "%s: bias scale %g outside (0.1, 3)", cell->testbench, bias);
-    nc_spice_param_t p[] = {{"bias", bias}, {"jjnoise", g_noise.on ? 1 : 0}};
+    nc_spice_param_t *par = g_params.p;
+    par[0] = (nc_spice_param_t){"bias", bias};
+    par[1] = (nc_spice_param_t){"jjnoise", g_noise.on ? 1 : 0};
     nc_spice_tran_t tr = {TMAX, cell->tstop, TMAX, WALL_S};
     /* the cells' logic: noise off (syn's sources), unless nc_cell_noise() asked for it */
     int rc = g_noise.on ? nc_spice_noise(g_noise.temp_k, NC_CELL_RNOISE, NC_CELL_NOISE_DT)
@@ -643,7 +653,7 @@ int nc_cell_run(const nc_cell_desc_t *cell, double bias, const char *wave_path,
     if (!rc && g_noise.on)
         rc = nc_spice_seed(g_noise.seed);
     if (!rc)
-        rc = nc_spice_load(cell->testbench, p, 2, &tr);
+        rc = nc_spice_load(cell->testbench, par, 2 + g_params.n, &tr);
     if (!rc)
         rc = nc_spice_run();
     if (rc)
@@ -724,6 +734,28 @@ int nc_cell_noise(bool on, double temp_k, uint64_t seed, int runs)
         return nc_err_set(NC_ERR_ARG, "cell noise: %g K, %d runs: expected 0 < T <= 300 K and "
                           "1..1000 runs per bias point", temp_k, runs);
     g_noise = (struct cell_noise){.on = on, .temp_k = temp_k, .seed = seed, .runs = runs};
+    return NC_OK;
+}
+
+int nc_cell_params(const nc_spice_param_t *p, size_t n)
+{
+    if (n > NC_CELL_MAX_PARAMS)
+        return nc_err_set(NC_ERR_ARG, "cell parameters: %zu given, at most %d", n,
+                          NC_CELL_MAX_PARAMS);
+    for (size_t i = 0; i < n; i++) {
+        if (!p[i].name || !*p[i].name || strlen(p[i].name) >= sizeof g_params.name[0])
+            return nc_err_set(NC_ERR_ARG, "cell parameter %zu: a name of 1..%zu characters "
+                              "expected", i + 1, sizeof g_params.name[0] - 1);
+        if (!strcasecmp(p[i].name, "bias") || !strcasecmp(p[i].name, "jjnoise"))
+            return nc_err_set(NC_ERR_ARG, "cell parameter '%s': set by the %s, not as a "
+                              "parameter", p[i].name, strcasecmp(p[i].name, "bias") ?
+                              "noise switch (--noise)" : "bias scale (--bias)");
+    }
+    g_params.n = n;
+    for (size_t i = 0; i < n; i++) {
+        snprintf(g_params.name[i], sizeof g_params.name[i], "%s", p[i].name);
+        g_params.p[2 + i] = (nc_spice_param_t){g_params.name[i], p[i].value};
+    }
     return NC_OK;
 }
 

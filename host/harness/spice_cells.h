@@ -24,6 +24,7 @@
 #include <stdint.h>
 
 #include "sfq_cells.h"
+#include "spice.h"
 #include "spice_pulse.h"
 #include "spice_wave.h"
 
@@ -96,6 +97,13 @@ int nc_cell_margins(const nc_cell_desc_t *cell, double resolution, double *lo, d
 int nc_cell_noise(bool on, double temp_k, uint64_t seed, int runs);
 /* Testbench runs of the margin searches since nc_cell_noise(), and how many failed. */
 void nc_cell_noise_counts(size_t *tried, size_t *failed);
+
+/* Overrides of global parameters for every cell run from now on (spice cells / margins
+ * --param), e.g. rfeed = 1 (resistive bias feeds, lib/bfeed.lib) or jjqp = 1 (the subgap
+ * branch): at most NC_CELL_MAX_PARAMS, names copied; not 'bias' or 'jjnoise', which the bias
+ * argument and nc_cell_noise() set (NC_ERR_ARG). n = 0 clears them. Per process. */
+#define NC_CELL_MAX_PARAMS 8
+int nc_cell_params(const nc_spice_param_t *p, size_t n);
 
 /* The margins of nc_cells[i] as an nc_par_run job (spice_par.h): arg points to the resolution
  * (double), result to an nc_margin_t. */
