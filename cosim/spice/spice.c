@@ -518,45 +518,51 @@ static int submit_deck(void)
     return NC_OK;
 }
 
+/* The start of a load: the netlist's name for messages, the transient checked, the engine up. */
+static int load_begin(const char *name, const nc_spice_tran_t *tran)
+{
+    snprintf(g.netlist, sizeof g.netlist, "%s", name);
+    int rc = check_tran(g.netlist, tran);
+    return rc ? rc : nc_spice_init();
+}
+
+/* The end of a load: the deck read with status rc handed to ngspice. */
+static int load_end(int rc, nc_spice_deck_t *deck, const nc_spice_tran_t *tran)
+{
+    if (rc == NC_OK)
+        rc = build_deck(deck, tran);
+    if (rc == NC_OK)
+        rc = submit_deck();
+    nc_spice_deck_free(deck);
+    g.tran = *tran;
+    return rc;
+}
+
 int nc_spice_load(const char *rel_path, const nc_spice_param_t *params, size_t nparams,
                   const nc_spice_tran_t *tran)
 {
-    snprintf(g.netlist, sizeof g.netlist, "%s", rel_path ? rel_path : "(null)");
-    int rc = check_tran(g.netlist, tran);
-    if (rc || (rc = nc_spice_init()))
+    int rc = load_begin(rel_path ? rel_path : "(null)", tran);
+    if (rc)
         return rc;
     const char *dir = nc_spice_circuits_dir();
     if (!dir)
         return NC_ERR_IO;
     nc_spice_deck_t deck = {0};
     rc = nc_spice_read_deck(dir, rel_path, params, nparams, &deck);
-    if (rc == NC_OK)
-        rc = build_deck(&deck, tran);
-    if (rc == NC_OK)
-        rc = submit_deck();
-    nc_spice_deck_free(&deck);
-    g.tran = *tran;
-    return rc;
+    return load_end(rc, &deck, tran);
 }
 
 int nc_spice_load_text(const char *name, const char *text, const nc_spice_tran_t *tran)
 {
-    snprintf(g.netlist, sizeof g.netlist, "%s", name ? name : "(text)");
-    int rc = check_tran(g.netlist, tran);
-    if (rc || (rc = nc_spice_init()))
+    int rc = load_begin(name ? name : "(text)", tran);
+    if (rc)
         return rc;
     const char *dir = nc_spice_circuits_dir(); /* for its includes; none is fine */
     nc_err_clear();
     nc_spice_deck_t deck = {0};
     rc = nc_spice_read_deck_text(dir, g.netlist, text ? text : "", text ? strlen(text) : 0,
                                  NULL, 0, &deck);
-    if (rc == NC_OK)
-        rc = build_deck(&deck, tran);
-    if (rc == NC_OK)
-        rc = submit_deck();
-    nc_spice_deck_free(&deck);
-    g.tran = *tran;
-    return rc;
+    return load_end(rc, &deck, tran);
 }
 
 static void sleep_ms(int ms)

@@ -429,6 +429,18 @@ static bool shutdown_thread(void)
 
 static double wall_used(void) { return nc_now_s() - S.t0_wall; }
 
+/* The caller's wait for the thread (S.mu held): woken by it, or after SYNC_POLL_MS at most to
+ * check the thread and the budget. */
+static void wait_main(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    ts.tv_nsec += SYNC_POLL_MS * 1000000L;
+    if (ts.tv_nsec >= 1000000000L)
+        ts.tv_sec++, ts.tv_nsec -= 1000000000L;
+    pthread_cond_timedwait(&S.cv_main, &S.mu, &ts);
+}
+
 int nc_spice_sync_start(const nc_spice_sync_cfg_t *cfg)
 {
     if (S.active)
@@ -498,12 +510,7 @@ int nc_spice_sync_start(const nc_spice_sync_cfg_t *cfg)
     pthread_mutex_lock(&S.mu);
     while (!S.parked && !S.err && !S.ended && !nc_spice_impl_bg_done() &&
            wall_used() < S.tran.wall_s) {
-        struct timespec ts;
-        clock_gettime(CLOCK_REALTIME, &ts);
-        ts.tv_nsec += SYNC_POLL_MS * 1000000L;
-        if (ts.tv_nsec >= 1000000000L)
-            ts.tv_sec++, ts.tv_nsec -= 1000000000L;
-        pthread_cond_timedwait(&S.cv_main, &S.mu, &ts);
+        wait_main();
     }
     bool parked = S.parked;
     int err = S.err;
@@ -643,12 +650,7 @@ int nc_spice_sync_advance(double t_until, nc_spice_slip_t *slips, size_t cap, si
             rc = NC_ERR_TIMEOUT;
             break;
         }
-        struct timespec ts;
-        clock_gettime(CLOCK_REALTIME, &ts);
-        ts.tv_nsec += SYNC_POLL_MS * 1000000L;
-        if (ts.tv_nsec >= 1000000000L)
-            ts.tv_sec++, ts.tv_nsec -= 1000000000L;
-        pthread_cond_timedwait(&S.cv_main, &S.mu, &ts);
+        wait_main();
     }
     *n = deliver(slips, cap, *n);
     bool parked = S.parked;
