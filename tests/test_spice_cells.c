@@ -307,3 +307,16 @@ Test(spice_cells, osc_model_fit_and_inverse, .timeout = 10)
     cr_expect_eq(sfq_osc_fit(i, f, 7, &m), NC_ERR_ARG, "falling points fitted");
     cr_expect_eq(sfq_osc_fit(i, f, 3, &m), NC_ERR_ARG, "3 points fitted");
 }
+
+/* The pulses of a train in a window [t0, t1): the start counts, the end does not. */
+Test(spice_cells, train_count_half_open_window)
+{
+    sfq_train_t tr = {0};
+    for (int i = 1; i <= 4; i++)
+        cr_assert_eq(sfq_train_push(&tr, i * 1e-12), 0);
+    cr_expect_eq(sfq_train_count(&tr, 2e-12, 4e-12), 2);
+    cr_expect_eq(sfq_train_count(&tr, 0, 10e-12), 4);
+    cr_expect_eq(sfq_train_count(&tr, 4e-12, 4e-12), 0);
+    cr_expect_eq(sfq_train_count(&tr, 5e-12, 9e-12), 0);
+    sfq_train_free(&tr);
+}

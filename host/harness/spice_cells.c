@@ -524,15 +524,6 @@ static int check_syn(const nc_cell_desc_t *c, nc_cell_result_t *r)
     return rc;
 }
 
-/* Slips up of a train in [t0, t1). */
-static size_t count_in(const sfq_train_t *tr, double t0, double t1)
-{
-    size_t k = 0;
-    for (size_t i = 0; i < tr->n; i++)
-        k += tr->t[i] >= t0 && tr->t[i] < t1;
-    return k;
-}
-
 /* Neurons: firings (X3) per phase, the output buffer (X4) passes each, nothing runs backwards.
  * Phase windows start 200 ps after a phase's stimulus changes (two integrator time constants
  * of h1, L/R = 100 ps) and end where the next change starts.
@@ -559,7 +550,7 @@ static int check_neuron(const nc_cell_desc_t *c, nc_cell_result_t *r)
                                 {one ? 640e-12 : 847e-12, one ? 1240e-12 : 1215e-12},
                                 {1415e-12, end}};
         for (int k = 0; k < 3; k++)
-            r->fires[k] = count_in(&fire, w[k][0], w[k][1]);
+            r->fires[k] = sfq_train_count(&fire, w[k][0], w[k][1]);
         r->n_in = exc.n + inh_n, r->n_out = out.n;
         /* latency: from the last excitatory input pulse before each firing to the firing */
         double sum = 0, lo = INFINITY, hi = -INFINITY;

@@ -138,14 +138,6 @@ static int train_of(const char *vec, sfq_train_t *tr, size_t *down)
     return rc;
 }
 
-static size_t count_win(const sfq_train_t *tr, double t0, double t1)
-{
-    size_t k = 0;
-    for (size_t i = 0; i < tr->n; i++)
-        k += tr->t[i] >= t0 && tr->t[i] < t1;
-    return k;
-}
-
 /* The interface: level changes measured and predicted from the output pulses. */
 static int interface(nc_hybrid_result_t *r)
 {
@@ -168,10 +160,10 @@ static int interface(nc_hybrid_result_t *r)
         rc = sfq_toggle(&d4, sfq_t_sfqdc.nominal, sfq_t_sfqdc_reset.nominal, &ps, &pr);
     if (!rc) {
         r->wrong_dir += down;
-        r->out_pulses = count_win(&out, t0, t1);
-        r->watch_slips = count_win(&watch, t0, t1);
-        r->level_changes = count_win(&set, t0, t1) + count_win(&rst, t0, t1);
-        r->level_pred = count_win(&ps, t0, t1) + count_win(&pr, t0, t1);
+        r->out_pulses = sfq_train_count(&out, t0, t1);
+        r->watch_slips = sfq_train_count(&watch, t0, t1);
+        r->level_changes = sfq_train_count(&set, t0, t1) + sfq_train_count(&rst, t0, t1);
+        r->level_pred = sfq_train_count(&ps, t0, t1) + sfq_train_count(&pr, t0, t1);
         r->level_changes_run = set.n + rst.n;
         r->level_end = set.n > rst.n;
         /* shortest hold: merge the set and reset times (they alternate) */

@@ -67,6 +67,14 @@ void sfq_train_free(sfq_train_t *tr)
     *tr = (sfq_train_t){0};
 }
 
+size_t sfq_train_count(const sfq_train_t *tr, double t0, double t1)
+{
+    size_t k = 0;
+    for (size_t i = 0; i < tr->n; i++)
+        k += tr->t[i] >= t0 && tr->t[i] < t1;
+    return k;
+}
+
 int sfq_delay(const sfq_train_t *in, double delay, sfq_train_t *out)
 {
     for (size_t i = 0; i < in->n; i++)

@@ -35,6 +35,8 @@ typedef struct sfq_train {
 
 int sfq_train_push(sfq_train_t *tr, double t);
 void sfq_train_free(sfq_train_t *tr);
+/* Pulses of the train in [t0, t1). */
+size_t sfq_train_count(const sfq_train_t *tr, double t0, double t1);
 
 /* Timing of one cell: nominal delay and the band [lo, hi] it must stay within (s). */
 typedef struct sfq_timing {
