@@ -432,6 +432,14 @@ static int connections(const snn_nir_t *g, conn_t *cs, size_t *nc)
     return NC_OK;
 }
 
+/* The graph's neuron counts (first neurons assigned) and its connections: what the mapping
+ * and the floating-point reference both start from. */
+static int layout(snn_nir_t *g, uint32_t *n_total, uint32_t *n_axons, conn_t *cs, size_t *nc)
+{
+    int rc = neuron_sizes(g, n_total, n_axons);
+    return rc ? rc : connections(g, cs, nc);
+}
+
 /* dt/tau_mem * r * w_in of neuron j of node n: what one unit of weighted input adds to v. */
 static double gain(const snn_nir_node_t *n, uint32_t j, double dt)
 {
@@ -520,11 +528,9 @@ int snn_nir_map(snn_nir_t *g, double dt, snn_net_t *net, snn_nir_report_t *rep)
     if (!(dt > 0) || dt > 1)
         return E("--dt %g: expected a time step in (0, 1] seconds", dt);
     uint32_t n_total = 0, n_axons = 0;
-    int rc = neuron_sizes(g, &n_total, &n_axons);
     conn_t cs[SNN_NIR_MAX_NODES];
     size_t nc = 0;
-    if (rc == NC_OK)
-        rc = connections(g, cs, &nc);
+    int rc = layout(g, &n_total, &n_axons, cs, &nc);
     if (rc)
         return rc;
     /* M: the largest |W| x gain of its target; A: the largest sum of them into one neuron (all
@@ -637,11 +643,9 @@ int snn_nir_fsim(snn_nir_t *g, double dt, const snn_event_t *in, size_t n_in, ui
     *out = NULL;
     *n_out = 0;
     uint32_t n_total = 0, n_axons = 0;
-    int rc = neuron_sizes(g, &n_total, &n_axons); /* sizes and first neurons, as snn_nir_map */
     conn_t cs[SNN_NIR_MAX_NODES];
     size_t nc = 0;
-    if (rc == NC_OK)
-        rc = connections(g, cs, &nc);
+    int rc = layout(g, &n_total, &n_axons, cs, &nc);
     if (rc)
         return rc;
     enum { RING = 64 };
