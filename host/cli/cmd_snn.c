@@ -218,25 +218,6 @@ static int poisson_next(void *ctx, uint32_t step, uint32_t *axons, size_t cap, s
     return NC_OK;
 }
 
-typedef struct array_in {
-    const snn_event_t *ev;
-    size_t n, i;
-} array_in_t;
-
-static int array_next(void *ctx, uint32_t step, uint32_t *axons, size_t cap, size_t *n)
-{
-    array_in_t *a = ctx;
-    size_t k = 0;
-    for (; a->i < a->n && a->ev[a->i].step == step; a->i++) {
-        if (k == cap)
-            return nc_err_set(NC_ERR_ARG, "step %u has more than %zu input events: the input FIFO holds %zu", step,
-                              cap, cap);
-        axons[k++] = a->ev[a->i].id;
-    }
-    *n = k;
-    return NC_OK;
-}
-
 /* The bit-exact model (which the core matched) and the NIR graph's float equations on the
  * same inputs: spike agreement of the output neurons, over at most NIR_AGREE_STEPS steps. */
 #define NIR_AGREE_STEPS 100000u
@@ -370,8 +351,7 @@ static int run_snn(const snn_args_t *a)
     uint64_t c0 = vm ? vmodel_cycles(vm) : 0, c1 = c0;
     if (rc == NC_OK) {
         if (a->input) {
-            array_in_t src = {in, n_in, 0};
-            rc = snn_cosim_run_src(&dev, &net, array_next, &src, steps, &o, &res);
+            rc = snn_cosim_run(&dev, &net, in, n_in, steps, &o, &res);
         } else {
             poisson_src_t src = {net.n_axons, a->rate >= 0 ? a->rate : 0.05, {{0}}};
             nc_rng_seed(&src.rng, (uint64_t)a->seed);
