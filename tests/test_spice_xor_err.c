@@ -19,6 +19,18 @@
  *          = 0.026361
  *   10/10: lo = n / (n + z^2) = 10 / 13.8416 = 0.72246
  *   0/200: hi = 3.8416 / 203.8416 = 0.018846 (the bound a clean 50-seed sweep gives) */
+/* What nc_xor_err_print writes for e (free it). */
+static char *printed(const nc_xor_err_t *e)
+{
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&buf, &len);
+    cr_assert(f);
+    nc_xor_err_print(f, e);
+    fclose(f);
+    return buf;
+}
+
 Test(spice_xor_err, wilson_hand_values, .timeout = 10)
 {
     static const struct {
@@ -71,12 +83,7 @@ Test(spice_xor_err, counts_and_table, .timeout = 10)
     cr_expect(e.list[3].input == 3 && e.list[3].seed == 7 && isnan(e.list[3].out));
     e.wall_s = 12.5;
 
-    char *buf = NULL;
-    size_t len = 0;
-    FILE *f = open_memstream(&buf, &len);
-    cr_assert(f);
-    nc_xor_err_print(f, &e);
-    fclose(f);
+    char *buf = printed(&e);
     /* 4/7 overall: rate 0.5714, Wilson centre (4 + 1.9208) / 10.8416 = 0.54612, half
      * 1.96 / 10.8416 * sqrt(4 * 3 / 7 + 0.9604) = 0.29566 -> [0.2505, 0.8418]; 1/2 per input:
      * centre 0.5, half 1.96 / 5.8416 * sqrt(0.5 + 0.9604) = 0.40547 -> [0.0945, 0.9055];
@@ -104,12 +111,7 @@ Test(spice_xor_err, list_is_bounded, .timeout = 10)
         nc_xor_err_add(&e, 1, (uint64_t)s, 0, 0.0);
     cr_expect_eq(e.nlist, NC_XOR_ERR_LIST);
     cr_expect_eq(nc_xor_err_errors(&e), 40);
-    char *buf = NULL;
-    size_t len = 0;
-    FILE *f = open_memstream(&buf, &len);
-    cr_assert(f);
-    nc_xor_err_print(f, &e);
-    fclose(f);
+    char *buf = printed(&e);
     cr_expect(strstr(buf, "(16 of 40 misclassified runs listed)"), "%s", buf);
     free(buf);
 }
