@@ -23,11 +23,7 @@
 
 static void load_model(sfq_xor_model_t *m)
 {
-    char path[1024];
-    const char *dir = nc_spice_circuits_dir();
-    cr_assert(dir, "%s", nc_err_msg());
-    snprintf(path, sizeof path, "%s/networks/xor_model.txt", dir);
-    cr_assert_eq(sfq_xor_model_read(path, m), NC_OK, "%s", nc_err_msg());
+    cr_assert_eq(nc_xor_model_load(m), NC_OK, "%s", nc_err_msg());
 }
 
 static void check_rate(const char *what, double meas, double pred, const sfq_relu_t *stage,

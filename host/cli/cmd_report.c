@@ -354,12 +354,7 @@ static int cells_table(const char *cells, const char *dir)
 static int xor_rates(const nc_row_t *rows, size_t n, const char *dir)
 {
     sfq_xor_model_t m;
-    char mpath[4096];
-    const char *cdir = nc_spice_circuits_dir();
-    if (!cdir)
-        return NC_ERR_IO;
-    snprintf(mpath, sizeof mpath, "%s/networks/xor_model.txt", cdir);
-    int rc = sfq_xor_model_read(mpath, &m);
+    int rc = nc_xor_model_load(&m);
     if (rc)
         return rc;
     FILE *f = data_open(dir, "sfq_xor.dat");

@@ -25,7 +25,6 @@
 #include "spice_wave.h"
 #include "spice_xor.h"
 
-#define XOR_MODEL "networks/xor_model.txt"
 /* measured by `neurocosim spice xor --margins --seed 1` (docs/sfq_xor.md) */
 #define XOR_BIAS_MARGIN "0.80 to >= 1.45"
 /* wall-clock bounds of one job (a child process): one XOR input, one cell's margins or table
@@ -125,7 +124,7 @@ static const subcmd_t subcmds[] = {
             "      [--model FILE] [--margins | --error-rate N]",
      "the deep XOR network for all four inputs (one child process each, bounded to 600 s):\n"
      "rates, classes, margin, against the rate model (--model FILE, default\n"
-     "circuits/" XOR_MODEL ");\n"
+     "circuits/" NC_XOR_MODEL ");\n"
      "--margins: lowest and highest bias scale at which all four inputs classify right\n"
      "(scan in steps of 0.05 out to 0.5 and 1.5, bisection to 0.01; an edge marked <= or >=\n"
      "is the scan's end: the network worked over the whole range; not with --bias or\n"
@@ -146,7 +145,7 @@ static const subcmd_t subcmds[] = {
      "fit the rate model from SPICE characterisation runs (several minutes); --seeds: noise\n"
      "seeds of the synapse runs, 1..16 (default 8). Written to --out FILE, by default to\n"
      "results/xor_model.txt in the build directory of this binary (build/rel/results/);\n"
-     "the committed model circuits/" XOR_MODEL " is replaced only with\n"
+     "the committed model circuits/" NC_XOR_MODEL " is replaced only with\n"
      "--update-model (what `make sfq-fit` does)",
      opts_fit, cmd_fit},
     {"table", "[--out FILE] [--jobs N]",
@@ -677,10 +676,10 @@ static int cmd_xor(const opts_t *o)
     sfq_xor_model_t m;
     char mpath[PATH_MAX];
     const char *dir = nc_spice_circuits_dir();
-    snprintf(mpath, sizeof mpath, "%s/%s", dir ? dir : "circuits", XOR_MODEL);
+    snprintf(mpath, sizeof mpath, "%s/%s", dir ? dir : "circuits", NC_XOR_MODEL);
     if (o->model)
         snprintf(mpath, sizeof mpath, "%s", o->model);
-    int have_model = sfq_xor_model_read(mpath, &m) == NC_OK;
+    int have_model = (o->model ? sfq_xor_model_read(mpath, &m) : nc_xor_model_load(&m)) == NC_OK;
     char model_err[600];
     snprintf(model_err, sizeof model_err, "%s", have_model ? "" : nc_err_msg());
     if (o->model && !have_model) { /* asked for: a usage error, before the long run */
@@ -735,7 +734,7 @@ static int fit_out_path(const opts_t *o, char *path, size_t cap)
         return snprintf(path, cap, "%s", o->out), NC_OK;
     if (o->update_model) {
         const char *dir = nc_spice_circuits_dir();
-        return snprintf(path, cap, "%s/%s", dir ? dir : "circuits", XOR_MODEL), NC_OK;
+        return snprintf(path, cap, "%s/%s", dir ? dir : "circuits", NC_XOR_MODEL), NC_OK;
     }
     char exe[PATH_MAX - 64], probe[PATH_MAX - 32];
     ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
@@ -759,7 +758,7 @@ static int fit_out_path(const opts_t *o, char *path, size_t cap)
     }
     return nc_err_set(NC_ERR_ARG, "no build directory found above this binary for the fitted "
                       "model: give --out FILE (or --update-model to replace circuits/%s)",
-                      XOR_MODEL);
+                      NC_XOR_MODEL);
 }
 
 static int cmd_fit(const opts_t *o)
@@ -774,7 +773,7 @@ static int cmd_fit(const opts_t *o)
     printf("fitting the XOR rate model (several minutes); output: %s\n", path);
     if (!o->update_model)
         printf("(the committed model circuits/%s is left as it is; --update-model replaces "
-               "it)\n", XOR_MODEL);
+               "it)\n", NC_XOR_MODEL);
     fflush(stdout);
     int rc = nc_xor_fit((int)o->seeds, &m, stdout);
     if (rc) {

@@ -1,6 +1,7 @@
 /* spice_xor.c - the XOR network and its characterisation runs (see spice_xor.h). */
 #include "spice_xor.h"
 
+#include <limits.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -112,6 +113,16 @@ int nc_syn_measure(double isyn, uint64_t seed, int pulses, double *passes, doubl
             *passes = *trials;
     }
     return rc;
+}
+
+int nc_xor_model_load(sfq_xor_model_t *m)
+{
+    const char *dir = nc_spice_circuits_dir();
+    if (!dir)
+        return NC_ERR_IO;
+    char path[PATH_MAX + 64];
+    snprintf(path, sizeof path, "%s/%s", dir, NC_XOR_MODEL);
+    return sfq_xor_model_read(path, m);
 }
 
 int nc_xor_weights(double *w_exc, double *w_inh)

@@ -21,6 +21,7 @@
 #define NC_XOR_TSTOP 5.04e-9
 #define NC_XOR_TFROM 1.04e-9
 #define NC_XOR_THRESHOLD 0.75e9 /* 3 pulses in the 4 ns window: class 1 needs 4 or more */
+#define NC_XOR_MODEL "networks/xor_model.txt" /* the committed rate model, under circuits/ */
 #define NC_XOR_JUNCTIONS 70 /* junctions in xor.cir (cells x their junction counts) */
 /* Noise of the synapses' decision pairs: 4.2 K (liquid helium) Johnson noise of the shunt of
  * a 100 uA, beta_c = 1 junction (sqrt(Phi0/(2 pi Ic^2 C)) with C = 70 fF). */
@@ -59,6 +60,9 @@ int nc_xor_fit(int seeds, sfq_xor_model_t *m, FILE *log);
  * source of the rate model's w_exc and w_inh. NC_ERR_PARSE if a weight is missing, not a
  * literal, or A's and B's differ (the model has one weight per hidden neuron). */
 int nc_xor_weights(double *w_exc, double *w_inh);
+
+/* Reads the committed rate model (NC_XOR_MODEL in the circuits directory) into *m. */
+int nc_xor_model_load(sfq_xor_model_t *m);
 
 /* Fits h1, h2 and out (m->syn, w_exc, w_inh, tau_merge already set) from network runs over
  * input rates {10, 25, 40} GHz for A and B, `net_seeds` seeds each (seeds no test uses); each

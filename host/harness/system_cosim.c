@@ -270,11 +270,8 @@ static void check_rates(const nc_couple_t *cp, sys_result_t *r)
     r->rate_b = probe_rate(s, ns, P_B, r->t_on_ps);
     r->rate_out = probe_rate(s, ns, P_OUT, r->t_on_ps);
     r->cls_analog = r->rate_out > NC_XOR_THRESHOLD;
-    char path[PATH_MAX];
-    const char *dir = nc_spice_circuits_dir();
-    snprintf(path, sizeof path, "%s/networks/xor_model.txt", dir ? dir : "circuits");
     sfq_xor_model_t m;
-    if (sfq_xor_model_read(path, &m) != NC_OK) {
+    if (nc_xor_model_load(&m) != NC_OK) {
         why(r, "rate model: %s", nc_err_msg());
         return;
     }
