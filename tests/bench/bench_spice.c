@@ -223,11 +223,12 @@ static int sweep(const char *what, size_t n, nc_par_fn fn, void *arg, size_t siz
     void *res = calloc(n, size);
     int *st = calloc(n, sizeof *st);
     double t0 = nc_now_s();
-    int rc = nc_par_run(n, 1, 900, fn, arg, res, size, st);
+    nc_par_cfg_t one = {1, 900, what, NULL}, all = {cpus, 900, what, NULL};
+    int rc = nc_par_run_cfg(&one, n, fn, arg, res, size, st);
     double serial = nc_now_s() - t0;
     t0 = nc_now_s();
     if (!rc)
-        rc = nc_par_run(n, cpus, 900, fn, arg, res, size, st);
+        rc = nc_par_run_cfg(&all, n, fn, arg, res, size, st);
     double par = nc_now_s() - t0;
     if (!rc)
         printf("%-34s %3zu jobs: serial %6.1f s, %d processes %6.1f s, speedup %.2fx of %d "
@@ -251,7 +252,9 @@ int main(void)
     jtl_res_t *j = calloc(NJ, sizeof *j);
     int jst[NJ];
     int frc = floor_make();
-    if (!j || frc || nc_par_run(NJ, 1, 3600, jtl_job, ja, j, sizeof *j, jst))
+    /* progress (jobs done) on stderr when it is a terminal, or with NC_PROGRESS=1 */
+    nc_par_cfg_t jcfg = {1, 3600, "bench_spice, JTL runs", NULL};
+    if (!j || frc || nc_par_run_cfg(&jcfg, NJ, jtl_job, ja, j, sizeof *j, jst))
         return floor_remove(), free(j), die("JTL speed runs");
     floor_remove();
     printf("JTL pulse trains, %.2f ns (goal: <= 0.0035 s per junction-ns, every switching within "
@@ -285,7 +288,8 @@ int main(void)
     free(j);
     xor_bres_t x[4];
     int sts[4];
-    if (nc_par_run(4, 1, 900, xor_job, NULL, x, sizeof x[0], sts))
+    nc_par_cfg_t xcfg = {1, 900, "bench_spice, XOR network runs", NULL};
+    if (nc_par_run_cfg(&xcfg, 4, xor_job, NULL, x, sizeof x[0], sts))
         return die("XOR network");
     double w = 0;
     for (int i = 0; i < 4; i++)
