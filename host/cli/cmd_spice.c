@@ -674,12 +674,8 @@ static int cmd_xor(const opts_t *o)
     if (o->waves && check_waves_dir("xor", o->waves, "sfq_xor_00.fst"))
         return 2;
     sfq_xor_model_t m;
-    char mpath[PATH_MAX];
-    const char *dir = nc_spice_circuits_dir();
-    snprintf(mpath, sizeof mpath, "%s/%s", dir ? dir : "circuits", NC_XOR_MODEL);
-    if (o->model)
-        snprintf(mpath, sizeof mpath, "%s", o->model);
-    int have_model = (o->model ? sfq_xor_model_read(mpath, &m) : nc_xor_model_load(&m)) == NC_OK;
+    const char *mpath = o->model ? o->model : nc_xor_model_path();
+    int have_model = mpath && sfq_xor_model_read(mpath, &m) == NC_OK;
     char model_err[600];
     snprintf(model_err, sizeof model_err, "%s", have_model ? "" : nc_err_msg());
     if (o->model && !have_model) { /* asked for: a usage error, before the long run */
@@ -733,8 +729,8 @@ static int fit_out_path(const opts_t *o, char *path, size_t cap)
     if (o->out)
         return snprintf(path, cap, "%s", o->out), NC_OK;
     if (o->update_model) {
-        const char *dir = nc_spice_circuits_dir();
-        return snprintf(path, cap, "%s/%s", dir ? dir : "circuits", NC_XOR_MODEL), NC_OK;
+        const char *model = nc_xor_model_path();
+        return model ? (snprintf(path, cap, "%s", model), NC_OK) : NC_ERR_IO;
     }
     char exe[PATH_MAX - 64], probe[PATH_MAX - 32];
     ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);

@@ -115,14 +115,20 @@ int nc_syn_measure(double isyn, uint64_t seed, int pulses, double *passes, doubl
     return rc;
 }
 
-int nc_xor_model_load(sfq_xor_model_t *m)
+const char *nc_xor_model_path(void)
 {
+    static char path[PATH_MAX + 64];
     const char *dir = nc_spice_circuits_dir();
     if (!dir)
-        return NC_ERR_IO;
-    char path[PATH_MAX + 64];
+        return NULL;
     snprintf(path, sizeof path, "%s/%s", dir, NC_XOR_MODEL);
-    return sfq_xor_model_read(path, m);
+    return path;
+}
+
+int nc_xor_model_load(sfq_xor_model_t *m)
+{
+    const char *path = nc_xor_model_path();
+    return path ? sfq_xor_model_read(path, m) : NC_ERR_IO;
 }
 
 int nc_xor_weights(double *w_exc, double *w_inh)

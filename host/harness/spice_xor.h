@@ -61,7 +61,9 @@ int nc_xor_fit(int seeds, sfq_xor_model_t *m, FILE *log);
  * literal, or A's and B's differ (the model has one weight per hidden neuron). */
 int nc_xor_weights(double *w_exc, double *w_inh);
 
-/* Reads the committed rate model (NC_XOR_MODEL in the circuits directory) into *m. */
+/* The committed rate model's path (NC_XOR_MODEL in the circuits directory), NULL (message
+ * set) when no circuits directory is found; and the model read from it. */
+const char *nc_xor_model_path(void);
 int nc_xor_model_load(sfq_xor_model_t *m);
 
 /* Fits h1, h2 and out (m->syn, w_exc, w_inh, tau_merge already set) from network runs over
