@@ -71,8 +71,6 @@ Test(spice_speed, jtl64_switching_times_match_reference, .timeout = 300)
     nc_jtl_run_free(&ref), nc_jtl_run_free(&cur);
 }
 
-/* The junction handed to ngspice under the name jj (jj.lib, docs/sfq_speed.md): does its body
- * hold a card starting with `prefix` (case-insensitive), or, for a "B" prefix, the text `in`? */
 /* Does the body of the subcircuit handed to ngspice as `sub` hold a card starting with
  * `prefix` (case-insensitive) that contains the text `in` (if given)? */
 static bool sub_has(const char *sub, const char *prefix, const char *in)
@@ -92,6 +90,7 @@ static bool sub_has(const char *sub, const char *prefix, const char *in)
     return false;
 }
 
+/* The same for the junction handed to ngspice under the name jj (jj.lib). */
 static bool jj_has(const char *prefix, const char *in) { return sub_has("jj", prefix, in); }
 
 static void load_jj(const nc_spice_param_t *p, size_t np)
@@ -283,7 +282,7 @@ Test(spice_speed, bias_feed_variant_follows_the_switch, .timeout = 60)
  *  - off: the ideal sources' delay (34.4 ps for 16 stages, 2.15 ps per stage: cell table);
  *  - on, 2.6 mV rail (37 ohm per 70 uA feed), no inductance: each junction's 6.86 ohm shunt
  *    gets 37 ohm more in parallel (5.8 ohm, 18% more conductance): the pulse is slower, by
- *    less than the 18% of a delay set by the shunt alone (C shares it): 5-20% more;
+ *    less than the 18% of a delay set by the shunt alone (C shares it): 5-18% more;
  *  - 20 pH in series isolates the node from its resistor for the pulse: between the two;
  *  - a 1 V rail (14 kohm feeds) is an ideal source again: within 0.05 ps of off. */
 Test(spice_speed, resistive_bias_feed_slows_the_jtl, .timeout = 120)
@@ -296,8 +295,8 @@ Test(spice_speed, resistive_bias_feed_slows_the_jtl, .timeout = 120)
     r[1].value = 0, r[2].value = 1.0;
     double d3 = jtl16_delay_ps(r, 3);
     cr_expect(d0 > 33 && d0 < 36, "ideal feeds: %.3f ps, expected 33-36", d0);
-    cr_expect(d1 > 1.05 * d0 && d1 < 1.20 * d0, "37 ohm feeds: %.3f ps against %.3f ideal, "
-              "expected 5-20%% more", d1, d0);
+    cr_expect(d1 > 1.05 * d0 && d1 < 1.18 * d0, "37 ohm feeds: %.3f ps against %.3f ideal, "
+              "expected 5-18%% more", d1, d0);
     cr_expect(d2 > d0 + 0.2 && d2 < d1 - 0.2, "20 pH feeds: %.3f ps, expected between %.3f and "
               "%.3f", d2, d0, d1);
     cr_expect(fabs(d3 - d0) < 0.05, "1 V rail: %.3f ps, expected the ideal %.3f", d3, d0);
